@@ -1,0 +1,15 @@
+// The command tree. Each command's flags live in a file of their own.
+import { Command } from 'commander';
+import type { CliIo } from './io.js';
+import { registerSimulatorCommand } from './simulator.js';
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('octosync')
+    .description('GitOps for Octopus Deploy: snapshot an instance into Git, reconcile destinations from it.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+  registerSimulatorCommand(program, io);
+  return program;
+}

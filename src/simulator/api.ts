@@ -1,0 +1,104 @@
+// Every collection the simulator serves and every route, in one place.
+import { registerCrud } from './handlers/crud.js';
+import { registerEvents } from './handlers/events.js';
+import { registerProcesses } from './handlers/processes.js';
+import { registerProjectRoutes } from './handlers/project-routes.js';
+import { registerRoot } from './handlers/root.js';
+import { registerSortOrder } from './handlers/sort-order.js';
+import { registerTeams } from './handlers/teams.js';
+import { registerTenantVariables } from './handlers/tenant-variables.js';
+import { registerVariables } from './handlers/variables.js';
+import { accounts } from './resources/accounts.js';
+import { actionTemplates } from './resources/action-templates.js';
+import { certificates } from './resources/certificates.js';
+import { channels } from './resources/channels.js';
+import { environments } from './resources/environments.js';
+import { feeds } from './resources/feeds.js';
+import { libraryVariableSets } from './resources/library-variable-sets.js';
+import { lifecycles } from './resources/lifecycles.js';
+import { machinePolicies } from './resources/machine-policies.js';
+import { deploymentTargets, workers } from './resources/machines.js';
+import { deploymentProcesses, runbookProcesses } from './resources/processes.js';
+import { projectGroups } from './resources/project-groups.js';
+import { projects } from './resources/projects.js';
+import { releases } from './resources/releases.js';
+import { runbooks } from './resources/runbooks.js';
+import { spaces } from './resources/spaces.js';
+import { tagSets } from './resources/tag-sets.js';
+import { scopedUserRoles, teams } from './resources/teams.js';
+import { tenantVariables } from './resources/tenant-variables.js';
+import { tenants } from './resources/tenants.js';
+import { userRoles, users } from './resources/users.js';
+import { variableSets } from './resources/variable-sets.js';
+import { workerPools } from './resources/worker-pools.js';
+import type { ResourceDef } from './resource-def.js';
+import type { Routes } from './routes.js';
+
+export function resourceDefinitions(): ResourceDef[] {
+  return [
+    spaces,
+    users,
+    userRoles,
+    teams,
+    scopedUserRoles,
+    environments,
+    workerPools,
+    machinePolicies,
+    tagSets,
+    certificates,
+    feeds,
+    lifecycles,
+    libraryVariableSets,
+    actionTemplates,
+    projectGroups,
+    tenants,
+    tenantVariables,
+    projects,
+    channels,
+    variableSets,
+    deploymentProcesses,
+    runbooks,
+    runbookProcesses,
+    accounts,
+    deploymentTargets,
+    workers,
+    releases,
+  ];
+}
+
+export function registerApi(routes: Routes): void {
+  registerRoot(routes);
+  registerEvents(routes);
+  registerCrud(routes, spaces);
+  registerCrud(routes, users, ['list', 'all', 'get']);
+  registerCrud(routes, userRoles, ['list', 'all', 'get']);
+  registerTeams(routes);
+  // Specific routes go before generic ones only for readability: the router prefers static segments.
+  registerSortOrder(routes, [environments, workerPools, tagSets]);
+  for (const def of [
+    environments,
+    workerPools,
+    machinePolicies,
+    tagSets,
+    certificates,
+    feeds,
+    lifecycles,
+    libraryVariableSets,
+    actionTemplates,
+    projectGroups,
+    tenants,
+    channels,
+    runbooks,
+    accounts,
+    deploymentTargets,
+    workers,
+  ]) {
+    registerCrud(routes, def);
+  }
+  registerCrud(routes, projects, ['list', 'all', 'create', 'update', 'delete']);
+  registerCrud(routes, releases, ['list', 'all', 'get', 'delete']);
+  registerProjectRoutes(routes);
+  registerVariables(routes);
+  registerProcesses(routes);
+  registerTenantVariables(routes);
+}

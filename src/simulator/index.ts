@@ -1,0 +1,88 @@
+// Public entry of the simulator: an in-process HTTP server that behaves like an Octopus Server.
+// It is an independent implementation written from the API's documentation; it must never import
+// octosync's reconciler code (core/, kinds/, commands/, daemon/).
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Instance } from './instance.js';
+import { Knobs } from './knobs.js';
+import { registerApi, resourceDefinitions } from './api.js';
+import { Routes } from './routes.js';
+import { applySeed, parseSeed } from './seeds/index.js';
+import type { SeedName } from './seeds/index.js';
+import { createSimulatorServer, listen } from './server.js';
+import { Store } from './store.js';
+
+export interface FaultRule {
+  /** HTTP method to match (any when absent). */
+  method?: string;
+  /** Matched against the request path (without query): a substring or a RegExp. */
+  path?: string | RegExp;
+  /** Status to answer with (default 503). Ignored when `drop` is set. */
+  status?: number;
+  /** Seconds for a `Retry-After` header (with 429 or 503). */
+  retryAfterSeconds?: number;
+  /** Destroy the socket without answering. */
+  drop?: boolean;
+  /** Probability 0..1 that a matching request fails (default 1). */
+  rate?: number;
+  /** How many times the rule may fire at most (unbounded when absent). */
+  times?: number;
+}
+
+export interface SimulatorOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** The API key clients must send (default `API-SIMULATOR0000000000000000000`). */
+  apiKey?: string;
+  /** `empty`, `sample` or `synthetic:N` (default `empty`). */
+  seed?: SeedName | string;
+  /** Delay added to every request, in milliseconds. */
+  latencyMs?: number;
+  /** Source of randomness for fault rates (tests pass a seeded one). */
+  random?: () => number;
+  /** Clock for LastModifiedOn and events. */
+  now?: () => Date;
+}
+
+export interface Simulator {
+  url: string;
+  apiKey: string;
+  instance: Instance;
+  knobs: Knobs;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_API_KEY = 'API-SIMULATOR0000000000000000000';
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const instance = createInstance(options);
+  const routes = new Routes();
+  registerApi(routes);
+  const knobs = new Knobs({ latencyMs: options.latencyMs, random: options.random });
+  const server = createSimulatorServer({ instance, routes, knobs, apiKey });
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  return { url, apiKey, instance, knobs, close: () => closeServer(server) };
+}
+
+/** The simulated server's model, seeded, without HTTP (for seeds' own tests and tools). */
+export function createInstance(options: Pick<SimulatorOptions, 'seed' | 'now'> = {}): Instance {
+  const store = new Store(options.now);
+  const instance = new Instance(
+    store,
+    { Id: 'Users-1', Username: 'admin', DisplayName: 'Administrator' },
+    resourceDefinitions(),
+    randomUUID(),
+  );
+  applySeed(instance, parseSeed(options.seed ?? 'empty'));
+  return instance;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,73 @@
+// Test and benchmark controls: latency, injected faults, and request counting.
+import type { FaultRule } from './index.js';
+
+export interface FaultDecision {
+  status?: number;
+  retryAfterSeconds?: number;
+  drop?: boolean;
+}
+
+export interface RequestCounts {
+  total: number;
+  byMethod: Record<string, number>;
+  /** Keyed `METHOD /route/pattern`, e.g. `GET /api/:spaceId/environments`. */
+  byRoute: Record<string, number>;
+}
+
+export class Knobs {
+  latencyMs: number;
+  private faults: { rule: FaultRule; fired: number }[] = [];
+  private counts: RequestCounts = emptyCounts();
+
+  constructor(options: { latencyMs?: number; random?: () => number }) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.random = options.random ?? Math.random;
+  }
+
+  private readonly random: () => number;
+
+  addFault(rule: FaultRule): void {
+    this.faults.push({ rule, fired: 0 });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /** The first matching rule that fires for this request, if any. */
+  decideFault(method: string, path: string): FaultDecision | undefined {
+    for (const entry of this.faults) {
+      const { rule } = entry;
+      if (rule.method && rule.method.toUpperCase() !== method) continue;
+      if (rule.path !== undefined && !matches(rule.path, path)) continue;
+      if (rule.times !== undefined && entry.fired >= rule.times) continue;
+      if (this.random() >= (rule.rate ?? 1)) continue;
+      entry.fired += 1;
+      return { status: rule.status ?? 503, retryAfterSeconds: rule.retryAfterSeconds, drop: rule.drop };
+    }
+    return undefined;
+  }
+
+  count(method: string, route: string): void {
+    this.counts.total += 1;
+    this.counts.byMethod[method] = (this.counts.byMethod[method] ?? 0) + 1;
+    const key = `${method} ${route}`;
+    this.counts.byRoute[key] = (this.counts.byRoute[key] ?? 0) + 1;
+  }
+
+  requestCounts(): RequestCounts {
+    return structuredClone(this.counts);
+  }
+
+  resetCounts(): void {
+    this.counts = emptyCounts();
+  }
+}
+
+function emptyCounts(): RequestCounts {
+  return { total: 0, byMethod: {}, byRoute: {} };
+}
+
+function matches(pattern: string | RegExp, path: string): boolean {
+  return typeof pattern === 'string' ? path.includes(pattern) : pattern.test(path);
+}

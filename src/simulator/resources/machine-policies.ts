@@ -1,0 +1,44 @@
+import { badRequest } from '../http-error.js';
+import type { ResourceDef } from '../resource-def.js';
+
+// Defaults as the built-in "Default Machine Policy" of a fresh server has them
+// (fixture octopus-2018.11.2/machinepolicy.json).
+export const machinePolicies: ResourceDef = {
+  collection: 'machinepolicies',
+  idPrefix: 'MachinePolicies',
+  itemType: 'MachinePolicy',
+  scope: 'space',
+  slug: true,
+  required: ['Name'],
+  defaults: () => ({
+    Name: '',
+    Description: null,
+    IsDefault: false,
+    MachineHealthCheckPolicy: {
+      PowerShellHealthCheckPolicy: {
+        RunType: 'Inline',
+        ScriptBody: '$freeDiskSpaceThreshold = 5GB\n',
+      },
+      BashHealthCheckPolicy: { RunType: 'Inline', ScriptBody: '' },
+      HealthCheckInterval: '1.00:00:00',
+      HealthCheckCron: null,
+      HealthCheckCronTimezone: 'UTC',
+      HealthCheckType: 'RunScript',
+    },
+    MachineConnectivityPolicy: { MachineConnectivityBehavior: 'ExpectedToBeOnline' },
+    MachineCleanupPolicy: { DeleteMachinesBehavior: 'DoNotDelete', DeleteMachinesElapsedTimeSpan: '1.00:00:00' },
+    MachineUpdatePolicy: { CalamariUpdateBehavior: 'UpdateOnDeployment', TentacleUpdateBehavior: 'NeverUpdate', TentacleUpdateAccountId: null },
+    ConnectionRetrySleepInterval: '00:00:01',
+    ConnectionRetryCountLimit: 5,
+    ConnectionRetryTimeLimit: '00:05:00',
+    ConnectionConnectTimeout: '00:01:00',
+    PollingRequestQueueTimeout: '00:02:00',
+    PollingRequestMaximumMessageProcessingTimeout: '00:10:00',
+  }),
+  references: [
+    { field: 'MachineUpdatePolicy.TentacleUpdateAccountId', collection: 'accounts', ids: (doc) => [(doc.MachineUpdatePolicy as { TentacleUpdateAccountId?: unknown } | undefined)?.TentacleUpdateAccountId] },
+  ],
+  beforeDelete: (doc) => {
+    if (doc.IsDefault === true) throw badRequest('The default machine policy cannot be deleted.');
+  },
+};

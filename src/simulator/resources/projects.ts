@@ -1,0 +1,91 @@
+import type { ResourceDef } from '../resource-def.js';
+import { assignIds, checkOneOf, ref, TENANTED_MODES } from './common.js';
+import { createProcess } from './processes.js';
+import { connections } from './tenants.js';
+import { createVariableSet, deleteVariableSet } from './variable-sets.js';
+
+// A project owns a variable set (`variableset-Projects-N`), a deployment process
+// (`deploymentprocess-Projects-N`) and, from birth, a `Default` channel. Deleting it deletes
+// what it owns and its tenant connections.
+export const projects: ResourceDef = {
+  collection: 'projects',
+  idPrefix: 'Projects',
+  itemType: 'Project',
+  scope: 'space',
+  slug: true,
+  required: ['Name', 'ProjectGroupId', 'LifecycleId'],
+  createOnly: ['ClonedFromProjectId'],
+  serverManaged: ['VariableSetId', 'DeploymentProcessId', 'AutoDeployReleaseOverrides', 'IsVersionControlled'],
+  defaults: () => ({
+    Name: '',
+    Description: null,
+    IsDisabled: false,
+    ProjectGroupId: null,
+    LifecycleId: null,
+    IncludedLibraryVariableSetIds: [],
+    DefaultGuidedFailureMode: 'EnvironmentDefault',
+    DefaultToSkipIfAlreadyInstalled: false,
+    DiscreteChannelRelease: false,
+    TenantedDeploymentMode: 'Untenanted',
+    AutoCreateRelease: false,
+    AutoDeployReleaseOverrides: [],
+    ReleaseCreationStrategy: { ChannelId: null, ReleaseCreationPackage: null, ReleaseCreationPackageStepId: null },
+    VersioningStrategy: { Template: '#{Octopus.Version.LastMajor}.#{Octopus.Version.LastMinor}.#{Octopus.Version.NextPatch}', DonorPackage: null, DonorPackageStepId: null },
+    ProjectConnectivityPolicy: { SkipMachineBehavior: 'None', TargetRoles: [], AllowDeploymentsToNoTargets: false, ExcludeUnhealthyTargets: false },
+    Templates: [],
+    ReleaseNotesTemplate: null,
+    DeploymentChangesTemplate: null,
+    ClonedFromProjectId: null,
+    ExtensionSettings: [],
+    IsVersionControlled: false,
+    PersistenceSettings: { Type: 'Database' },
+  }),
+  references: [
+    ref('ProjectGroupId', 'projectgroups'),
+    ref('LifecycleId', 'lifecycles'),
+    ref('IncludedLibraryVariableSetIds', 'libraryvariablesets'),
+    { field: 'ReleaseCreationStrategy.ChannelId', collection: 'channels', ids: (doc) => [(doc.ReleaseCreationStrategy as { ChannelId?: unknown } | null)?.ChannelId] },
+  ],
+  validate: (doc) => [
+    ...checkOneOf(doc, 'TenantedDeploymentMode', TENANTED_MODES),
+    ...checkOneOf(doc, 'DefaultGuidedFailureMode', ['EnvironmentDefault', 'Off', 'On']),
+  ],
+  prepare: (doc) => {
+    doc.VariableSetId = `variableset-${doc.Id}`;
+    doc.DeploymentProcessId = `deploymentprocess-${doc.Id}`;
+    assignIds(doc.Templates);
+  },
+  afterCreate: (doc, ctx) => {
+    createVariableSet(ctx.instance, doc, ctx.spaceId);
+    createProcess(ctx.instance, 'deploymentprocesses', String(doc.DeploymentProcessId), { ProjectId: doc.Id }, ctx.spaceId);
+    ctx.instance.create('channels', ctx.spaceId, { Name: 'Default', ProjectId: doc.Id, IsDefault: true });
+  },
+  beforeDelete: (doc, ctx) => {
+    const { instance, spaceId } = ctx;
+    for (const runbook of instance.list('runbooks', spaceId).filter((r) => r.ProjectId === doc.Id)) instance.remove('runbooks', spaceId, runbook.Id);
+    for (const release of instance.list('releases', spaceId).filter((r) => r.ProjectId === doc.Id)) instance.store.remove('releases', release.Id);
+    for (const channel of instance.list('channels', spaceId).filter((c) => c.ProjectId === doc.Id)) instance.store.remove('channels', channel.Id);
+    instance.store.remove('deploymentprocesses', String(doc.DeploymentProcessId));
+    deleteVariableSet(instance, String(doc.VariableSetId));
+    for (const tenant of instance.list('tenants', spaceId)) {
+      const projectEnvironments = connections(tenant);
+      if (doc.Id in projectEnvironments) {
+        const rest = { ...projectEnvironments };
+        delete rest[doc.Id];
+        tenant.ProjectEnvironments = rest;
+      }
+    }
+  },
+  links: (doc, self) => {
+    const space = `/api/${String(doc.SpaceId)}`;
+    return {
+      Web: `/app#/${String(doc.SpaceId)}/projects/${String(doc.Slug)}`,
+      Channels: `${self}/channels{/id}{?skip,take,partialName}`,
+      Releases: `${self}/releases{/version}{?skip,take,searchByVersion}`,
+      Runbooks: `${self}/runbooks{?skip,take,partialName}`,
+      Variables: `${space}/variables/${String(doc.VariableSetId)}`,
+      DeploymentProcess: `${space}/deploymentprocesses/${String(doc.DeploymentProcessId)}`,
+      DeploymentSettings: `${self}/deploymentsettings`,
+    };
+  },
+};

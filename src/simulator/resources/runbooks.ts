@@ -1,0 +1,52 @@
+import type { ResourceDef } from '../resource-def.js';
+import { checkOneOf, ref, TENANTED_MODES } from './common.js';
+import { createProcess } from './processes.js';
+
+// A runbook owns its process `RunbookProcess-Runbooks-N`. Names are unique within the project.
+export const runbooks: ResourceDef = {
+  collection: 'runbooks',
+  idPrefix: 'Runbooks',
+  itemType: 'Runbook',
+  scope: 'space',
+  slug: true,
+  uniqueName: false,
+  required: ['Name', 'ProjectId'],
+  createOnly: ['ProjectId'],
+  serverManaged: ['RunbookProcessId', 'PublishedRunbookSnapshotId'],
+  defaults: () => ({
+    Name: '',
+    Description: null,
+    ProjectId: null,
+    MultiTenancyMode: 'Untenanted',
+    EnvironmentScope: 'All',
+    Environments: [],
+    DefaultGuidedFailureMode: 'EnvironmentDefault',
+    ConnectivityPolicy: { SkipMachineBehavior: 'None', TargetRoles: [], AllowDeploymentsToNoTargets: true, ExcludeUnhealthyTargets: false },
+    RunRetentionPolicy: { QuantityToKeep: 100, ShouldKeepForever: false, Unit: 'Items' },
+    PublishedRunbookSnapshotId: null,
+  }),
+  references: [ref('ProjectId', 'projects'), ref('Environments', 'environments')],
+  filters: { projectIds: (doc, value) => value.split(',').some((id) => id.toLowerCase() === String(doc.ProjectId).toLowerCase()) },
+  validate: (doc, ctx) => {
+    const errors = [
+      ...checkOneOf(doc, 'MultiTenancyMode', TENANTED_MODES),
+      ...checkOneOf(doc, 'EnvironmentScope', ['All', 'Specified', 'FromProjectLifecycles']),
+    ];
+    const clash = ctx.instance
+      .list('runbooks', ctx.spaceId)
+      .find((r) => r.ProjectId === doc.ProjectId && r.Id !== doc.Id && String(r.Name).toLowerCase() === String(doc.Name).toLowerCase());
+    if (clash) errors.push(`The name '${String(doc.Name)}' is already in use by another runbook in this project. Please choose a different name.`);
+    return errors;
+  },
+  prepare: (doc) => {
+    doc.RunbookProcessId = `RunbookProcess-${doc.Id}`;
+  },
+  afterCreate: (doc, ctx) =>
+    createProcess(ctx.instance, 'runbookProcesses', String(doc.RunbookProcessId), { ProjectId: doc.ProjectId, RunbookId: doc.Id }, ctx.spaceId),
+  beforeDelete: (doc, ctx) => ctx.instance.store.remove('runbookProcesses', String(doc.RunbookProcessId)),
+  relatedIds: (doc) => [String(doc.ProjectId)],
+  links: (doc) => {
+    const project = `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}`;
+    return { Project: project, RunbookProcesses: `${project}/runbookProcesses/${String(doc.RunbookProcessId)}` };
+  },
+};

@@ -1,0 +1,85 @@
+import { badRequest } from '../http-error.js';
+import type { Instance } from '../instance.js';
+import type { ResourceDef } from '../resource-def.js';
+import type { Doc } from '../store.js';
+
+// A new space comes with what a fresh Octopus space has: the Default Lifecycle, the Default
+// Project Group, the Default Machine Policy, the Default Worker Pool, the built-in package and
+// release feeds, and a Space Managers team. In the default space these get the well-known ids
+// of a fresh server (`Lifecycles-1`, `feeds-builtin`, ...).
+export const spaces: ResourceDef = {
+  collection: 'spaces',
+  idPrefix: 'Spaces',
+  itemType: 'Space',
+  scope: 'system',
+  slug: true,
+  required: ['Name'],
+  defaults: () => ({
+    Name: '',
+    Description: null,
+    IsDefault: false,
+    IsPrivate: false,
+    TaskQueueStopped: false,
+    SpaceManagersTeams: [],
+    SpaceManagersTeamMembers: [],
+  }),
+  references: [ref('SpaceManagersTeamMembers', 'users')],
+  validate: (doc, ctx) => {
+    const others = ctx.instance.list('spaces', null).filter((s) => s.Id !== doc.Id);
+    if (doc.IsDefault === true && others.some((s) => s.IsDefault === true) && ctx.previous?.IsDefault !== true) {
+      return ['IsDefault: another space is already the default space.'];
+    }
+    return [];
+  },
+  prepare: (doc) => {
+    const managers = `teams-spacemanagers-${doc.Id}`;
+    const teams = Array.isArray(doc.SpaceManagersTeams) ? (doc.SpaceManagersTeams as string[]) : [];
+    doc.SpaceManagersTeams = teams.includes(managers) ? teams : [managers, ...teams];
+  },
+  afterCreate: (doc, ctx) => initializeSpace(ctx.instance, doc),
+  beforeDelete: (doc, ctx) => {
+    // Octopus refuses to delete a space whose task queue still runs.
+    if (doc.TaskQueueStopped !== true) throw badRequest('The task queue of this space must be stopped before the space can be deleted.');
+    if (doc.IsDefault === true) throw badRequest('The default space cannot be deleted.');
+    for (const collection of ctx.instance.defs.keys()) {
+      for (const owned of ctx.instance.store.list(collection, doc.Id)) ctx.instance.store.remove(collection, owned.Id);
+    }
+  },
+  links: (doc) => ({ SpaceHome: `/api/${doc.Id}`, Web: `/app#/${doc.Id}` }),
+};
+
+function ref(field: string, collection: string) {
+  return { field, collection, ids: (doc: Doc) => (Array.isArray(doc[field]) ? (doc[field] as unknown[]) : []) };
+}
+
+function initializeSpace(instance: Instance, space: Doc): void {
+  const spaceId = space.Id;
+  const isFirst = instance.store.list('spaces').length === 1;
+  // In the first space the built-ins take the ids a fresh server gives them.
+  const id = (wellKnown: string) => (isFirst ? { id: wellKnown } : {});
+  instance.create('machinepolicies', spaceId, { Name: 'Default Machine Policy', Description: 'This is the default machine policy.', IsDefault: true }, id('MachinePolicies-1'));
+  instance.create('workerpools', spaceId, { Name: 'Default Worker Pool', IsDefault: true, WorkerPoolType: 'StaticWorkerPool' }, id('WorkerPools-1'));
+  instance.create('lifecycles', spaceId, { Name: 'Default Lifecycle', Description: 'This is the default lifecycle.' }, id('Lifecycles-1'));
+  instance.create('projectgroups', spaceId, { Name: 'Default Project Group', Description: 'This is the default project group.' }, id('ProjectGroups-1'));
+  createBuiltInFeed(instance, spaceId, { Name: 'Octopus Server (built-in)', FeedType: 'BuiltIn' }, isFirst ? 'feeds-builtin' : undefined);
+  createBuiltInFeed(instance, spaceId, { Name: 'Octopus Server Releases (built-in)', FeedType: 'OctopusProject' }, isFirst ? 'feeds-builtin-releases' : undefined);
+  instance.create(
+    'teams',
+    spaceId,
+    { Name: 'Space Managers', Description: 'Members of this team can manage this space.', MemberUserIds: space.SpaceManagersTeamMembers ?? [] },
+    { id: `teams-spacemanagers-${spaceId}` },
+  );
+}
+
+function createBuiltInFeed(instance: Instance, spaceId: string, body: Record<string, unknown>, id?: string): void {
+  // Built-in feeds cannot be created through the API; the space brings them.
+  const feed: Doc = {
+    ...instance.def('feeds').defaults(),
+    ...body,
+    Id: id ?? instance.store.allocateId('Feeds'),
+    SpaceId: spaceId,
+    Slug: String(body.Name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+  };
+  if (body.FeedType === 'BuiltIn') Object.assign(feed, { DeleteUnreleasedPackagesAfterDays: 30, DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10, IsBuiltInRepoSyncEnabled: false });
+  instance.saveOwned('feeds', feed, 'Created');
+}

@@ -1,0 +1,128 @@
+// The HTTP face of the simulator: authentication, knobs (latency, faults, counting), JSON in and
+// out, and the Octopus error envelope.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpError } from './http-error.js';
+import type { Instance } from './instance.js';
+import type { Knobs } from './knobs.js';
+import type { Routes } from './routes.js';
+import { resolveSpace } from './routes.js';
+
+export interface ServerParts {
+  instance: Instance;
+  routes: Routes;
+  knobs: Knobs;
+  apiKey: string;
+}
+
+/** Largest request body accepted (a big deployment process is well below this). */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export function createSimulatorServer(parts: ServerParts): Server {
+  const server = createServer((req, res) => {
+    handle(parts, req, res).catch((error: unknown) => {
+      // Only a bug in the simulator gets here: answer as a server would, with a 500.
+      send(res, 500, { ErrorMessage: 'An unexpected error occurred in the simulator.', Errors: [String(error)] });
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shownHost}:${address.port}`;
+}
+
+async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { instance, routes, knobs } = parts;
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://simulator');
+  const path = decodeURIComponent(url.pathname);
+  const match = routes.find(method, path);
+  knobs.count(method, match?.target.pattern ?? 'unmatched');
+
+  if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
+  const fault = knobs.decideFault(method, path);
+  if (fault?.drop) {
+    req.socket.destroy();
+    return;
+  }
+  if (fault) {
+    const headers: Record<string, string> = {};
+    if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
+    const message = fault.status === 429 ? 'Too many requests. Please retry later.' : 'The server is temporarily unavailable.';
+    send(res, fault.status ?? 503, { ErrorMessage: message, Errors: [] }, headers);
+    return;
+  }
+
+  try {
+    const body = await readJson(req);
+    if (!isPublic(method, path) && !authenticated(req, url, parts.apiKey)) {
+      throw new HttpError(401, 'You must be logged in to perform this action. Please provide a valid API key or log in again.');
+    }
+    if (!match) {
+      if (routes.hasPath(path)) throw new HttpError(405, `The method ${method} is not allowed on ${path}.`);
+      throw new HttpError(404, `The resource '${path}' was not found.`);
+    }
+    const spaceId = resolveSpace(instance, match.target.form, match.params);
+    const reply = match.target.handler({ method, path, params: match.params, query: url.searchParams, body, spaceId, instance });
+    send(res, reply.status, reply.body);
+  } catch (error) {
+    if (error instanceof HttpError) send(res, error.status, error.toBody(), error.headers);
+    else throw error;
+  }
+}
+
+// The root document is served without a key so clients can discover the server (inferred:
+// real servers serve `/api` to anonymous callers, as the portal needs it before sign-in).
+function isPublic(method: string, path: string): boolean {
+  return method === 'GET' && /^\/api\/?$/i.test(path);
+}
+
+function authenticated(req: IncomingMessage, url: URL, apiKey: string): boolean {
+  const header = req.headers['x-octopus-apikey'];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  const fromQuery = url.searchParams.get('ApiKey') ?? url.searchParams.get('apikey') ?? url.searchParams.get('apiKey');
+  const auth = req.headers.authorization;
+  const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
+  return [fromHeader, fromQuery, bearer].some((key) => key === apiKey);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'The request body is too large.');
+    chunks.push(chunk);
+  }
+  if (size === 0) return undefined;
+  const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'The request body could not be parsed as JSON.');
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(payload),
+    ...headers,
+  });
+  res.end(payload);
+}
