@@ -1,0 +1,62 @@
+// The simulator is an independent implementation of the Octopus API: it must not import
+// octosync's own code, or a misunderstanding shared with the reconciler would pass every test.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const srcRoot = path.resolve(import.meta.dirname, '../../src');
+const simulatorRoot = path.join(srcRoot, 'simulator');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** Module specifiers of static imports, re-exports and dynamic imports. */
+function importedSpecifiers(source: string): string[] {
+  const pattern = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
+  return [...source.matchAll(pattern)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+}
+
+/** Where a relative import from `file` lands, or undefined for packages and node builtins. */
+function resolveRelative(file: string, specifier: string): string | undefined {
+  return specifier.startsWith('.') ? path.resolve(path.dirname(file), specifier) : undefined;
+}
+
+describe('simulator independence', () => {
+  const files = sourceFiles(simulatorRoot);
+
+  it('finds the simulator sources', () => {
+    expect(files.length).toBeGreaterThan(10);
+  });
+
+  it.each(files.map((file) => [path.relative(srcRoot, file), file]))('%s imports nothing outside src/simulator', (_name, file) => {
+    const outside = importedSpecifiers(readFileSync(file, 'utf8'))
+      .map((specifier) => ({ specifier, target: resolveRelative(file, specifier) }))
+      .filter(({ target }) => target !== undefined && !target.startsWith(simulatorRoot + path.sep));
+    expect(outside.map((o) => o.specifier)).toEqual([]);
+  });
+
+  it('recognises the imports it must reject', () => {
+    const source = [
+      "import { computePlan } from '../core/plan.js';",
+      "import type { Kind } from '../../kinds/registry.js';",
+      "export { x } from '../commands/apply.js';",
+      "const m = await import('../daemon/watch.js');",
+      "import '../kinds/side-effect.js';",
+    ].join('\n');
+    expect(importedSpecifiers(source)).toEqual([
+      '../core/plan.js',
+      '../../kinds/registry.js',
+      '../commands/apply.js',
+      '../daemon/watch.js',
+      '../kinds/side-effect.js',
+    ]);
+    const file = path.join(simulatorRoot, 'handlers', 'x.ts');
+    expect(resolveRelative(file, '../../core/plan.js')?.startsWith(simulatorRoot + path.sep)).toBe(false);
+    expect(resolveRelative(file, '../store.js')?.startsWith(simulatorRoot + path.sep)).toBe(true);
+  });
+});
