@@ -73,7 +73,8 @@ export function selfLink(collection: string, doc: Doc): string {
 export function present(def: ResourceDef, doc: Doc): Doc {
   const self = selfLink(def.collection, doc);
   // Id first, as the server writes it, so responses read like real ones.
-  return { Id: doc.Id, ...structuredClone(doc), Links: { Self: self, ...(def.links?.(doc, self) ?? {}) } };
+  const { Id, ...rest } = structuredClone(doc);
+  return { Id, ...rest, Links: { Self: self, ...(def.links?.(doc, self) ?? {}) } };
 }
 
 export function splitList(value: string | null): string[] {

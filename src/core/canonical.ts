@@ -1,0 +1,43 @@
+// One canonical form for documents: fixed key order, no nulls. Snapshot twice, get the same bytes.
+
+import type { Json, JsonObject } from './document.js';
+
+/** Keys that lead a mapping, in this order; the rest follow sorted. */
+const LEADING_KEYS = ['Name', 'Description'];
+
+/** Drops null and undefined values and orders keys (Name, Description, then sorted), recursively. */
+export function canonicalize<T extends Json>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => canonicalize(item)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
+  entries.sort(([a], [b]) => compareKeys(a, b));
+  return Object.fromEntries(entries.map(([k, v]) => [k, canonicalize(v)])) as T;
+}
+
+function compareKeys(a: string, b: string): number {
+  const ia = LEADING_KEYS.indexOf(a);
+  const ib = LEADING_KEYS.indexOf(b);
+  if (ia !== -1 || ib !== -1) return (ia === -1 ? LEADING_KEYS.length : ia) - (ib === -1 ? LEADING_KEYS.length : ib);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Case-insensitive, culture-independent comparison for sorting names. */
+export function compareNames(a: string, b: string): number {
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (la !== lb) return la < lb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Deep equality of two JSON values (key order ignored). */
+export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  return keysA.length === keysB.length && keysA.every((key) => key in b && jsonEqual((a as JsonObject)[key], (b as JsonObject)[key]));
+}

@@ -1,0 +1,38 @@
+// How each API collection is read: a space-wide endpoint, one request however many projects
+// there are. `/all` endpoints answer a bare array; the others a collection read in one page.
+
+export interface CollectionRead {
+  /** Path under the space (`/api/{spaceId}/…`), or under `/api/` for server-wide collections. */
+  path: string;
+  /** Whether the collection lives outside spaces (users, user roles). */
+  serverWide?: boolean;
+  /** Whether the endpoint answers a paged collection rather than a bare array. */
+  paged?: boolean;
+}
+
+export const COLLECTION_READS: Record<string, CollectionRead> = {
+  environments: { path: 'environments/all' },
+  workerpools: { path: 'workerpools/all' },
+  machinepolicies: { path: 'machinepolicies/all' },
+  tagsets: { path: 'tagsets/all' },
+  certificates: { path: 'certificates/all' },
+  feeds: { path: 'feeds/all' },
+  lifecycles: { path: 'lifecycles/all' },
+  libraryvariablesets: { path: 'libraryvariablesets/all' },
+  actiontemplates: { path: 'actiontemplates/all' },
+  projectgroups: { path: 'projectgroups/all' },
+  teams: { path: 'teams/all' },
+  scopeduserroles: { path: 'scopeduserroles/all' },
+  tenants: { path: 'tenants/all' },
+  tenantvariables: { path: 'tenantvariables/all' },
+  projects: { path: 'projects/all' },
+  channels: { path: 'channels/all' },
+  variables: { path: 'variables/all' },
+  deploymentprocesses: { path: 'deploymentprocesses', paged: true },
+  runbooks: { path: 'runbooks/all' },
+  runbookProcesses: { path: 'runbookProcesses', paged: true },
+  accounts: { path: 'accounts/all' },
+  machines: { path: 'machines/all' },
+  users: { path: 'users/all', serverWide: true },
+  userroles: { path: 'userroles/all', serverWide: true },
+};

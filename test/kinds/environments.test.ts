@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/core/document.js';
+import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
+import { environments } from '../../src/kinds/environments/index.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { readLive } from '../support/live.js';
+import { simHttp } from '../support/sim-http.js';
+
+const recorded = JSON.parse(readFileSync(new URL('./environments/fixtures/environment-2018.11.2.json', import.meta.url), 'utf8')) as JsonObject;
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+describe('environments kind', () => {
+  it('normalizes a recorded real response into a document without ids or server fields', () => {
+    const live = { environments: [recorded] };
+    const names = new NameResolver(buildRefTable(live));
+    expect(environments.toDocuments(live, names)).toEqual([
+      {
+        kind: 'environments',
+        name: 'Test-1',
+        file: 'environments/test-1.yaml',
+        body: { Name: 'Test-1', Description: 'Test-1 environment description', AllowDynamicInfrastructure: false, SortOrder: 1, UseGuidedFailure: false },
+      },
+    ]);
+    expect(names.problems).toEqual([]);
+  });
+
+  it('turns the document into a payload the simulator accepts and reads it back equal', async () => {
+    sim = await startSimulator();
+    const [doc] = environments.toDocuments({ environments: [recorded] }, new NameResolver(buildRefTable({})));
+    const ids = new IdResolver(buildRefTable(await readLive(sim, environments.reads)));
+    const created = await simHttp(sim).post('/api/Spaces-1/environments', environments.toPayload(doc!, ids));
+    expect(created.status).toBe(201);
+    expect(ids.problems).toEqual([]);
+    const live = await readLive(sim, environments.reads);
+    expect(environments.toDocuments(live, new NameResolver(buildRefTable(live)))).toEqual([doc]);
+  });
+
+  it('gives clashing slugs distinct, stable file names', () => {
+    const live = { environments: [{ ...recorded, Name: 'Prod EU' }, { ...recorded, Id: 'Environments-2', Name: 'prod-eu' }] };
+    const files = environments.toDocuments(live, new NameResolver(buildRefTable(live))).map((doc) => [doc.name, doc.file]);
+    expect(files).toEqual([
+      ['Prod EU', 'environments/prod-eu.yaml'],
+      ['prod-eu', 'environments/prod-eu-2.yaml'],
+    ]);
+  });
+});
