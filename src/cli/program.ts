@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import type { CliIo } from './io.js';
 import { registerSimulatorCommand } from './simulator.js';
+import { registerSnapshotCommand } from './snapshot.js';
+import { registerValidateCommand } from './validate.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('octosync')
@@ -10,6 +12,8 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+  registerSnapshotCommand(program, io);
+  registerValidateCommand(program, io);
   registerSimulatorCommand(program, io);
   return program;
 }

@@ -1,3 +1,6 @@
+import type { KindName } from '../core/document.js';
+import type { ExternalKind } from './types.js';
+
 // How each API collection is read: a space-wide endpoint, one request however many projects
 // there are. `/all` endpoints answer a bare array; the others a collection read in one page.
 
@@ -35,4 +38,28 @@ export const COLLECTION_READS: Record<string, CollectionRead> = {
   machines: { path: 'machines/all' },
   users: { path: 'users/all', serverWide: true },
   userroles: { path: 'userroles/all', serverWide: true },
+};
+
+/** The kind whose documents a collection's resources become, for references written by name. */
+export const KIND_OF_COLLECTION: Record<string, KindName | ExternalKind> = {
+  environments: 'environments',
+  workerpools: 'worker-pools',
+  machinepolicies: 'machine-policies',
+  tagsets: 'tag-sets',
+  certificates: 'certificates',
+  feeds: 'feeds',
+  lifecycles: 'lifecycles',
+  actiontemplates: 'step-templates',
+  libraryvariablesets: 'library-variable-sets',
+  projectgroups: 'project-groups',
+  teams: 'teams',
+  tenants: 'tenants',
+  projects: 'projects',
+  channels: 'channels',
+  runbooks: 'runbooks',
+  accounts: 'accounts',
+  users: 'users',
+  userroles: 'user-roles',
+  machines: 'deployment-targets',
+  workers: 'workers',
 };

@@ -6,7 +6,8 @@ import type { JsonObject, KindDocument, KindName, LiveSpace } from '../core/docu
 import type { IdResolver, NameResolver } from '../core/refs.js';
 import { uniqueSlugs } from '../core/slug.js';
 import { SERVER_FIELDS, sensitiveMarker, without } from './fields.js';
-import type { Kind } from './types.js';
+import { KIND_OF_COLLECTION } from './collections.js';
+import type { DocumentReference, Kind } from './types.js';
 
 /** An id reference at the top level of a resource, written by name under another field name. */
 export interface FieldRef {
@@ -41,6 +42,8 @@ export interface SimpleKindSpec {
   normalize?: (body: JsonObject, resource: JsonObject, names: NameResolver, where: string) => void;
   /** Kind-specific payload building after the generic one (in place). */
   denormalize?: (payload: JsonObject, body: JsonObject, ids: IdResolver, where: string) => void;
+  /** Names referred to outside the top-level `refs` (nested fields). */
+  nestedReferences?: (body: JsonObject) => DocumentReference[];
 }
 
 export function simpleKind(spec: SimpleKindSpec): Kind {
@@ -53,7 +56,22 @@ export function simpleKind(spec: SimpleKindSpec): Kind {
     ),
     toDocuments: (live, names) => documentsOf(spec, live, names),
     toPayload: (doc, ids) => payloadOf(spec, doc, ids),
+    references: (doc) => [...topLevelReferences(spec, doc.body), ...(spec.nestedReferences?.(doc.body) ?? [])],
   };
+}
+
+function topLevelReferences(spec: SimpleKindSpec, body: JsonObject): DocumentReference[] {
+  return (spec.refs ?? []).flatMap((ref) => {
+    const kind = KIND_OF_COLLECTION[ref.collection];
+    const value = body[ref.as];
+    if (!kind || value === undefined || value === null) return [];
+    const names = Array.isArray(value) ? value : [value];
+    return names.map((name, index) => ({
+      pointer: Array.isArray(value) ? `/${ref.as}/${index}` : `/${ref.as}`,
+      kind,
+      name: String(name),
+    }));
+  });
 }
 
 function documentsOf(spec: SimpleKindSpec, live: LiveSpace, names: NameResolver): KindDocument[] {

@@ -3,6 +3,19 @@
 import type { JsonObject, KindDocument, KindName, LiveSpace } from '../core/document.js';
 import type { IdResolver, NameResolver } from '../core/refs.js';
 
+/** Kinds octosync never syncs but documents refer to by name: they must exist in each destination. */
+export type ExternalKind = 'accounts' | 'users' | 'user-roles' | 'deployment-targets' | 'workers';
+
+/** A name a document refers to. */
+export interface DocumentReference {
+  /** JSON pointer of the name in the document body. */
+  pointer: string;
+  kind: KindName | ExternalKind;
+  name: string;
+  /** For names unique only within a project (channels, runbooks): the project's name. */
+  project?: string;
+}
+
 export interface Kind {
   name: KindName;
   /** What this kind's documents are: `environment`, `project variables`. */
@@ -21,4 +34,6 @@ export interface Kind {
    * destination's ids (pure). Sensitive fields stay `{HasValue: true}` (keep what is there).
    */
   toPayload(doc: KindDocument, ids: IdResolver): JsonObject;
+  /** The names a document refers to, for `validate`'s reference checks (pure). */
+  references?(doc: KindDocument): DocumentReference[];
 }

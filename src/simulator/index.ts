@@ -64,7 +64,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const knobs = new Knobs({ latencyMs: options.latencyMs, random: options.random });
   const server = createSimulatorServer({ instance, routes, knobs, apiKey });
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
-  return { url, apiKey, instance, knobs, close: () => closeServer(server) };
+  let closing: Promise<void> | undefined;
+  // Closing twice is harmless (a test's own close and its cleanup hook).
+  const close = () => (closing ??= closeServer(server));
+  return { url, apiKey, instance, knobs, close };
 }
 
 /** The simulated server's model, seeded, without HTTP (for seeds' own tests and tools). */

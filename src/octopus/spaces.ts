@@ -1,0 +1,41 @@
+// Space-scoped addressing: finding a space's id from the name people write in config files.
+import type { OctopusApi } from './client.js';
+import { OctopusApiError } from './errors.js';
+
+export interface SpaceSummary {
+  Id: string;
+  Name: string;
+}
+
+/**
+ * The id of the space called `name` (compared case-insensitively, as Octopus treats names), read
+ * from `GET /api/spaces/all` in one request. A space id (`Spaces-1`) is accepted too, so a config
+ * may use either. Throws `OctopusApiError` (`not-found`) listing the spaces that do exist.
+ */
+export async function resolveSpaceId(client: OctopusApi, name: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+  const spaces = await client.get<SpaceSummary[]>('/api/spaces/all', { signal: options.signal });
+  if (!Array.isArray(spaces)) {
+    throw new OctopusApiError({
+      reason: 'invalid-response',
+      method: 'GET',
+      route: '/api/spaces/all',
+      server: client.server,
+      retryable: false,
+      detail: 'expected a JSON array of spaces',
+    });
+  }
+  const wanted = name.trim().toLowerCase();
+  const match =
+    spaces.find((space) => typeof space.Name === 'string' && space.Name.toLowerCase() === wanted) ??
+    spaces.find((space) => typeof space.Id === 'string' && space.Id.toLowerCase() === wanted);
+  if (match) return match.Id;
+  const known = spaces.map((space) => `'${space.Name}'`).join(', ') || 'none';
+  throw new OctopusApiError({
+    reason: 'not-found',
+    method: 'GET',
+    route: '/api/spaces/all',
+    server: client.server,
+    retryable: false,
+    detail: `no space named '${name}' on ${client.server} (spaces: ${known})`,
+  });
+}

@@ -1,0 +1,122 @@
+// Git for the state repository: the working tree through the system git (simple-git), and
+// files at a commit read in-process (isomorphic-git), so `validate --ref` and `plan --ref` need
+// no checkout.
+import { existsSync } from 'node:fs';
+import fs from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { simpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+
+/** Who octosync commits as, unless the repository's own Git config says otherwise. */
+export const OCTOSYNC_AUTHOR = { name: 'octosync', email: 'octosync@localhost' };
+
+export class GitError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GitError';
+  }
+}
+
+/** Opens (creating and initializing if needed) a repository working tree. */
+export async function openRepository(dir: string): Promise<SimpleGit> {
+  await mkdir(dir, { recursive: true });
+  const repo = simpleGit({ baseDir: dir }).env(gitEnvironment(process.env));
+  if (!existsSync(path.join(dir, '.git'))) await repo.init();
+  return repo;
+}
+
+/**
+ * The environment git runs with: what it needs to find itself, its config and credentials, plus
+ * a committer identity. Not the whole environment: simple-git refuses variables that can run
+ * programs (EDITOR, GIT_ASKPASS, ...), and git needs none of them here.
+ */
+export function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const passed = ['PATH', 'HOME', 'USERPROFILE', 'SystemRoot', 'TMPDIR', 'TEMP', 'LANG', 'LC_ALL', 'GIT_SSL_CAINFO', 'GIT_CONFIG_GLOBAL', 'SSH_AUTH_SOCK'];
+  const result: Record<string, string> = {};
+  for (const name of passed) if (env[name] !== undefined) result[name] = env[name] as string;
+  return {
+    ...result,
+    GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? OCTOSYNC_AUTHOR.name,
+    GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? OCTOSYNC_AUTHOR.email,
+    GIT_COMMITTER_NAME: env.GIT_COMMITTER_NAME ?? OCTOSYNC_AUTHOR.name,
+    GIT_COMMITTER_EMAIL: env.GIT_COMMITTER_EMAIL ?? OCTOSYNC_AUTHOR.email,
+  };
+}
+
+/**
+ * Switches the working tree to `branch`, creating it when missing: from the current commit if
+ * the repository has one, else as the first branch of an empty repository.
+ */
+export async function checkoutBranch(repo: SimpleGit, branch: string): Promise<void> {
+  const current = await currentBranch(repo);
+  if (current === branch) return;
+  const hasCommits = await headCommit(repo);
+  const branches = await repo.branchLocal();
+  try {
+    if (branches.all.includes(branch)) await repo.checkout(branch);
+    else if (hasCommits) await repo.checkoutLocalBranch(branch);
+    else await repo.raw(['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+  } catch (error) {
+    throw new GitError(`could not switch the repository to branch '${branch}': ${firstLine(error)}`, { cause: error });
+  }
+}
+
+export async function currentBranch(repo: SimpleGit): Promise<string | undefined> {
+  const name = (await repo.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')).trim();
+  return name === '' ? undefined : name;
+}
+
+/** The commit HEAD points at, or undefined in a repository without commits. */
+export async function headCommit(repo: SimpleGit): Promise<string | undefined> {
+  const sha = (await repo.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '')).trim();
+  return sha === '' ? undefined : sha;
+}
+
+/** Stages `paths` (additions, changes and removals) and commits; no commit when nothing changed. */
+export async function commitPaths(repo: SimpleGit, paths: readonly string[], message: string): Promise<string | undefined> {
+  await repo.raw(['add', '--all', '--', ...paths]);
+  const staged = (await repo.raw(['diff', '--cached', '--name-only'])).trim();
+  if (staged === '') return undefined;
+  await repo.commit(message);
+  return headCommit(repo);
+}
+
+/** Resolves a ref (branch, tag, sha) to a commit sha in the repository at `dir`. */
+export async function resolveRef(dir: string, ref: string): Promise<string> {
+  try {
+    return await git.resolveRef({ fs, dir, ref });
+  } catch {
+    try {
+      return await git.expandOid({ fs, dir, oid: ref });
+    } catch (error) {
+      throw new GitError(`'${ref}' is not a branch, tag or commit of ${dir}`, { cause: error });
+    }
+  }
+}
+
+/** Files (path → text) of the tree at `commit` whose paths `wanted` selects. */
+export async function readFilesAt(dir: string, commit: string, wanted: (file: string) => boolean): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  await git.walk({
+    fs,
+    dir,
+    trees: [git.TREE({ ref: commit })],
+    map: async (file, [entry]) => {
+      if (!entry || file === '.') return true;
+      const type = await entry.type();
+      if (type === 'tree') return true;
+      if (type === 'blob' && wanted(file)) {
+        const content = await entry.content();
+        if (content) files.set(file, Buffer.from(content).toString('utf8'));
+      }
+      return true;
+    },
+  });
+  return files;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}

@@ -1,0 +1,69 @@
+// The state repository's files on disk: read them, and write a new set of owned files (writing
+// only what changed, removing what is gone).
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface FileChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+/** Files under `dir` (repository-relative, `/`-separated), skipping `.git` and dot folders. */
+export async function listFiles(dir: string, under = ''): Promise<string[]> {
+  const base = path.join(dir, under);
+  let entries;
+  try {
+    entries = await readdir(base, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const relative = under === '' ? entry.name : `${under}/${entry.name}`;
+    if (entry.isDirectory()) files.push(...(await listFiles(dir, relative)));
+    else if (entry.isFile()) files.push(relative);
+  }
+  return files.sort();
+}
+
+export async function readFiles(dir: string, files: readonly string[]): Promise<Map<string, string>> {
+  const contents = await Promise.all(files.map(async (file) => [file, await readFile(path.join(dir, file), 'utf8')] as const));
+  return new Map(contents);
+}
+
+/**
+ * Makes the files that `owns` selects equal `desired`: writes new and changed files, removes
+ * owned files that are not desired, and says what changed. Files not owned are left alone.
+ */
+export async function syncFiles(dir: string, desired: ReadonlyMap<string, string>, owns: (file: string) => boolean): Promise<FileChanges> {
+  const existing = (await listFiles(dir)).filter(owns);
+  const current = await readFiles(dir, existing);
+  const changes: FileChanges = { added: [], changed: [], removed: [] };
+  for (const [file, content] of desired) {
+    const before = current.get(file);
+    if (before === content) continue;
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), content);
+    (before === undefined ? changes.added : changes.changed).push(file);
+  }
+  for (const file of existing) {
+    if (desired.has(file)) continue;
+    await rm(path.join(dir, file));
+    await removeEmptyParents(dir, path.dirname(file));
+    changes.removed.push(file);
+  }
+  return changes;
+}
+
+async function removeEmptyParents(dir: string, relative: string): Promise<void> {
+  for (let current = relative; current !== '.' && current !== ''; current = path.dirname(current)) {
+    try {
+      await rmdir(path.join(dir, current));
+    } catch {
+      return; // not empty (or already gone)
+    }
+  }
+}

@@ -1,0 +1,128 @@
+// Snapshot end to end: a simulator over real HTTP, a real Git repository in a temporary folder.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runSnapshot } from '../../src/commands/snapshot.js';
+import { runValidate } from '../../src/commands/validate.js';
+import { createOctopusClient } from '../../src/octopus/index.js';
+import type { OctopusClient } from '../../src/octopus/index.js';
+import { gitEnvironment } from '../../src/repo/git.js';
+import { listFiles, readFiles } from '../../src/repo/state-files.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { simHttp } from '../support/sim-http.js';
+
+let dir: string;
+let sim: Simulator;
+let client: OctopusClient;
+
+async function snapshot(extra: { message?: string } = {}) {
+  return runSnapshot({ api: client, server: sim.url, apiKeyEnv: 'OCTOPUS_API_KEY', repo: dir, ...extra });
+}
+
+function git() {
+  return simpleGit(dir).env(gitEnvironment(process.env));
+}
+
+async function start(seed: string): Promise<void> {
+  sim = await startSimulator({ seed });
+  client = createOctopusClient({ server: sim.url, apiKey: sim.apiKey });
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'octosync-snapshot-'));
+});
+
+afterEach(async () => {
+  await client?.close();
+  await sim?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('snapshot', () => {
+  it('commits the sample instance to the source branch, a valid repository', async () => {
+    await start('sample');
+    const result = await snapshot();
+    expect(result.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(result.branch).toBe('source');
+    expect(result.message).toMatch(/^snapshot: \d+ added, 0 changed, 0 removed\n\n\+ environment Dev\n/);
+    const files = await listFiles(dir);
+    expect(files).toContain('octosync.yaml');
+    expect(files).toContain('spaces/default/environments/production.yaml');
+    expect(files).toContain('schemas/environments.schema.json');
+    const production = await readFile(path.join(dir, 'spaces/default/environments/production.yaml'), 'utf8');
+    expect(production.split('\n')[0]).toBe('# yaml-language-server: $schema=../../../schemas/environments.schema.json');
+    const report = await runValidate({ repo: dir });
+    expect(report.errors).toEqual([]);
+  });
+
+  it('makes no commit when nothing changed, and writes byte-identical files', async () => {
+    await start('sample');
+    const first = await snapshot();
+    const before = await readFiles(dir, await listFiles(dir));
+    const second = await snapshot();
+    expect(second.commit).toBeUndefined();
+    expect(second.changes).toEqual({ added: [], changed: [], removed: [] });
+    expect(await readFiles(dir, await listFiles(dir))).toEqual(before);
+    expect((await git().log()).total).toBe(1);
+    expect((await git().revparse(['HEAD'])).trim()).toBe(first.commit);
+  });
+
+  it('shows a changed lifecycle phase as a diff of only those lines, and removes deleted resources', async () => {
+    await start('sample');
+    await snapshot();
+    const http = simHttp(sim);
+    const lifecycle = (await http.get('/api/Spaces-1/lifecycles/all')).body.find((l: { Name: string }) => l.Name === 'Dev to Production');
+    lifecycle.Phases[0].MinimumEnvironmentsBeforePromotion = 1;
+    expect((await http.put(`/api/Spaces-1/lifecycles/${lifecycle.Id}`, lifecycle)).status).toBe(200);
+    const staging = (await http.get('/api/Spaces-1/machinepolicies/all')).body.find((p: { Name: string }) => p.Name === 'Linux Targets');
+    expect((await http.del(`/api/Spaces-1/machinepolicies/${staging.Id}`)).status).toBe(200);
+
+    const result = await snapshot();
+    expect(result.message?.split('\n')[0]).toBe('snapshot: 0 added, 1 changed, 1 removed');
+    const diff = await git().diff(['HEAD~1', 'HEAD', '--unified=0', '--', 'spaces/default/lifecycles']);
+    const changed = diff.split('\n').filter((line) => /^[-+][^-+]/.test(line));
+    expect(changed).toEqual(['-    MinimumEnvironmentsBeforePromotion: 0', '+    MinimumEnvironmentsBeforePromotion: 1']);
+    expect(await listFiles(dir, 'spaces/default/machine-policies')).toEqual(['spaces/default/machine-policies/default-machine-policy.yaml']);
+  });
+
+  it('keeps an existing octosync.yaml and uses its spaces', async () => {
+    await start('sample');
+    await snapshot();
+    const config = await readFile(path.join(dir, 'octosync.yaml'), 'utf8');
+    expect(config).toContain('spaces:\n  - Default\n');
+    await snapshot();
+    expect(await readFile(path.join(dir, 'octosync.yaml'), 'utf8')).toBe(config);
+  });
+
+  it('writes nothing when the source has a dangling reference', async () => {
+    await start('empty');
+    const http = simHttp(sim);
+    const dev = (await http.post('/api/Spaces-1/environments', { Name: 'Dev' })).body;
+    await http.post('/api/Spaces-1/projectgroups', { Name: 'Web', EnvironmentIds: [dev.Id] });
+    // The server never lets this happen through its API; the store can, as a corrupt database would.
+    sim.instance.store.remove('environments', dev.Id);
+    await expect(snapshot()).rejects.toThrow(/project group 'Web' EnvironmentIds: refers to environments 'Environments-\d+', which does not exist/);
+    expect(await listFiles(dir)).toEqual([]);
+  });
+});
+
+describe('snapshot costs', () => {
+  it('makes the same number of requests for 10 and for 200 projects', async () => {
+    const counts: number[] = [];
+    for (const seed of ['synthetic:10', 'synthetic:200']) {
+      await start(seed);
+      sim.knobs.resetCounts();
+      await snapshot();
+      counts.push(sim.knobs.requestCounts().total);
+      await client.close();
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+      dir = await mkdtemp(path.join(tmpdir(), 'octosync-snapshot-'));
+    }
+    expect(counts[0]).toBeGreaterThan(10);
+    expect(counts[1]).toBe(counts[0]);
+  });
+});

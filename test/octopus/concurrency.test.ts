@@ -1,0 +1,41 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_CONCURRENCY } from '../../src/octopus/index.js';
+import { startHarness } from './helpers.js';
+import type { Harness } from './helpers.js';
+
+describe('bounded concurrency', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ latencyMs: 40 }, { maxConcurrency: 4 });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('keeps at most maxConcurrency requests in flight', async () => {
+    const calls = Array.from({ length: 20 }, () => h.client.get('/api/Spaces-1/environments/all'));
+    // Sampled while the batch runs: the limiter, not just its counter, holds the rest back.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(h.client.stats().inFlight).toBe(4);
+
+    await Promise.all(calls);
+
+    const stats = h.client.stats();
+    expect(stats.maxInFlight).toBe(4);
+    expect(stats.inFlight).toBe(0);
+    expect(stats.requests).toEqual({ total: 20, byMethod: { GET: 20 } });
+    expect(h.sim.knobs.requestCounts().total).toBe(20);
+  });
+
+  it('counts retried attempts against the same limit', async () => {
+    h.sim.knobs.addFault({ path: '/lifecycles', status: 503, times: 4 });
+
+    await Promise.all(Array.from({ length: 8 }, () => h.client.get('/api/Spaces-1/lifecycles/all')));
+
+    expect(h.client.stats()).toMatchObject({ maxInFlight: 4, retries: 4, attempts: { total: 12 } });
+  });
+
+  it('defaults to 8', () => {
+    expect(DEFAULT_MAX_CONCURRENCY).toBe(8);
+  });
+});
