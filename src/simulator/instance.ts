@@ -4,8 +4,7 @@
 import { HttpError, notFound, validationFailed } from './http-error.js';
 import type { ResourceDef, SaveContext } from './resource-def.js';
 import { applySensitiveValue } from './sensitive.js';
-import type { Doc, EventCategory } from './store.js';
-import { Store } from './store.js';
+import type { Doc, EventCategory, Store } from './store.js';
 import { slugify } from './slug.js';
 
 export interface SimUser {
@@ -73,7 +72,7 @@ export class Instance {
     }
     doc.Id = options.id ?? this.store.allocateId(def.idPrefix);
     if (def.scope === 'space') doc.SpaceId = spaceId;
-    const ctx: SaveContext = { instance: this, spaceId };
+    const ctx: SaveContext = { instance: this, spaceId, input };
     this.save(def, doc, input, ctx);
     this.record('Created', def, doc);
     def.afterCreate?.(doc, ctx);
@@ -91,7 +90,7 @@ export class Instance {
       if (field in previous) doc[field] = previous[field];
     }
     if (def.versioned) doc.Version = previous.Version;
-    const ctx: SaveContext = { instance: this, spaceId, previous };
+    const ctx: SaveContext = { instance: this, spaceId, previous, input };
     this.save(def, doc, input, ctx);
     this.record('Modified', def, doc);
     return doc;
@@ -116,15 +115,19 @@ export class Instance {
     return doc;
   }
 
-  /** Rejects a write whose `Version` is not the stored one (optimistic concurrency). */
-  checkVersion(stored: Doc, input: Record<string, unknown>, what: string): void {
+  /**
+   * Rejects a write whose `Version` is not the stored one (optimistic concurrency). `conflict`
+   * replaces the generic message with the collection's own wording.
+   */
+  checkVersion(stored: Doc, input: Record<string, unknown>, what: string, conflict?: string): void {
     if (input.Version === undefined || input.Version === null) {
       throw validationFailed(['The Version field is required.']);
     }
     if (Number(input.Version) !== Number(stored.Version)) {
       throw new HttpError(
         400,
-        `Changes to this ${what} could not be saved, because another user has made changes to the ${what} between when you started editing and when you saved your changes. Please reload and try again.`,
+        conflict ??
+          `Changes to this ${what} could not be saved, because another user has made changes to the ${what} between when you started editing and when you saved your changes. Please reload and try again.`,
       );
     }
   }

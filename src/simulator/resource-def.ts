@@ -18,6 +18,8 @@ export interface SaveContext {
   spaceId: string | null;
   /** The stored document before this save; absent on create. */
   previous?: Doc;
+  /** The request body as sent (before defaults and server-managed fields were applied). */
+  input?: Record<string, unknown>;
 }
 
 export interface ResourceDef {

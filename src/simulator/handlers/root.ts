@@ -69,7 +69,8 @@ export function registerRoot(routes: Routes): void {
   // Registered as a system route because the space id is the last segment.
   routes.system('GET', '/:spaceId', (call) => {
     const space = call.instance.get('spaces', null, call.params.spaceId ?? '');
-    return { status: 200, body: { Name: space.Name, Id: space.Id, Links: { Self: `/api/${space.Id}`, ...spaceLinks(space.Id) } } };
+    // SpaceRootResource is Id and Links only (2021 swagger; 2026 home reference).
+    return { status: 200, body: { Id: space.Id, Links: { Self: `/api/${space.Id}`, ...spaceLinks(space.Id) } } };
   });
 
   routes.system('GET', '/users/me', (call) => ({

@@ -54,7 +54,7 @@ export function nextSortOrder(instance: Instance, collection: string, spaceId: s
 
 export const TENANTED_MODES = ['Untenanted', 'TenantedOrUntenanted', 'Tenanted'] as const;
 
-/** Retention as Octopus writes "keep everything". */
+/** Retention as Octopus writes "keep everything" (fixtures/octopus-2018.11.2/lifecycle.json). */
 export function keepForever(): Record<string, unknown> {
-  return { Unit: 'Days', QuantityToKeep: 0, ShouldKeepForever: true };
+  return { Unit: 'Items', QuantityToKeep: 0, ShouldKeepForever: true };
 }

@@ -2,13 +2,13 @@ import { badRequest } from '../http-error.js';
 import type { ResourceDef } from '../resource-def.js';
 
 // Defaults as the built-in "Default Machine Policy" of a fresh server has them
-// (fixture octopus-2018.11.2/machinepolicy.json).
+// (fixture octopus-2018.11.2/machinepolicy.json). Machine policies have no Slug (not in the
+// 2021 swagger, OctopusClients MachinePolicyResource.cs or the 2026 machine-policies reference).
 export const machinePolicies: ResourceDef = {
   collection: 'machinepolicies',
   idPrefix: 'MachinePolicies',
   itemType: 'MachinePolicy',
   scope: 'space',
-  slug: true,
   required: ['Name'],
   defaults: () => ({
     Name: '',
@@ -20,13 +20,13 @@ export const machinePolicies: ResourceDef = {
         ScriptBody: '$freeDiskSpaceThreshold = 5GB\n',
       },
       BashHealthCheckPolicy: { RunType: 'Inline', ScriptBody: '' },
-      HealthCheckInterval: '1.00:00:00',
+      HealthCheckInterval: '01:00:00',
       HealthCheckCron: null,
       HealthCheckCronTimezone: 'UTC',
       HealthCheckType: 'RunScript',
     },
     MachineConnectivityPolicy: { MachineConnectivityBehavior: 'ExpectedToBeOnline' },
-    MachineCleanupPolicy: { DeleteMachinesBehavior: 'DoNotDelete', DeleteMachinesElapsedTimeSpan: '1.00:00:00' },
+    MachineCleanupPolicy: { DeleteMachinesBehavior: 'DoNotDelete', DeleteMachinesElapsedTimeSpan: '00:00:00' },
     MachineUpdatePolicy: { CalamariUpdateBehavior: 'UpdateOnDeployment', TentacleUpdateBehavior: 'NeverUpdate', TentacleUpdateAccountId: null },
     ConnectionRetrySleepInterval: '00:00:01',
     ConnectionRetryCountLimit: 5,

@@ -1,6 +1,6 @@
 import type { ResourceDef } from '../resource-def.js';
 import { assignIds, checkOneOf, ref, TENANTED_MODES } from './common.js';
-import { createProcess } from './processes.js';
+import { createProcess, deleteProcess } from './processes.js';
 import { connections } from './tenants.js';
 import { createVariableSet, deleteVariableSet } from './variable-sets.js';
 
@@ -65,7 +65,7 @@ export const projects: ResourceDef = {
     for (const runbook of instance.list('runbooks', spaceId).filter((r) => r.ProjectId === doc.Id)) instance.remove('runbooks', spaceId, runbook.Id);
     for (const release of instance.list('releases', spaceId).filter((r) => r.ProjectId === doc.Id)) instance.store.remove('releases', release.Id);
     for (const channel of instance.list('channels', spaceId).filter((c) => c.ProjectId === doc.Id)) instance.store.remove('channels', channel.Id);
-    instance.store.remove('deploymentprocesses', String(doc.DeploymentProcessId));
+    deleteProcess(instance, 'deploymentprocesses', String(doc.DeploymentProcessId));
     deleteVariableSet(instance, String(doc.VariableSetId));
     for (const tenant of instance.list('tenants', spaceId)) {
       const projectEnvironments = connections(tenant);

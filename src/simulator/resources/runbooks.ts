@@ -1,6 +1,6 @@
 import type { ResourceDef } from '../resource-def.js';
 import { checkOneOf, ref, TENANTED_MODES } from './common.js';
-import { createProcess } from './processes.js';
+import { createProcess, deleteProcess } from './processes.js';
 
 // A runbook owns its process `RunbookProcess-Runbooks-N`. Names are unique within the project.
 export const runbooks: ResourceDef = {
@@ -43,7 +43,7 @@ export const runbooks: ResourceDef = {
   },
   afterCreate: (doc, ctx) =>
     createProcess(ctx.instance, 'runbookProcesses', String(doc.RunbookProcessId), { ProjectId: doc.ProjectId, RunbookId: doc.Id }, ctx.spaceId),
-  beforeDelete: (doc, ctx) => ctx.instance.store.remove('runbookProcesses', String(doc.RunbookProcessId)),
+  beforeDelete: (doc, ctx) => deleteProcess(ctx.instance, 'runbookProcesses', String(doc.RunbookProcessId)),
   relatedIds: (doc) => [String(doc.ProjectId)],
   links: (doc) => {
     const project = `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}`;

@@ -52,15 +52,20 @@ function ref(field: string, collection: string) {
   return { field, collection, ids: (doc: Doc) => (Array.isArray(doc[field]) ? (doc[field] as unknown[]) : []) };
 }
 
+const DEFAULT_MACHINE_POLICY_DESCRIPTION =
+  "This policy is automatically applied to machines that are created when no policy is specified.  Any other machine policies will inherit this policy's custom health check scripts unless they specify their own.";
+
 function initializeSpace(instance: Instance, space: Doc): void {
   const spaceId = space.Id;
   const isFirst = instance.store.list('spaces').length === 1;
   // In the first space the built-ins take the ids a fresh server gives them.
   const id = (wellKnown: string) => (isFirst ? { id: wellKnown } : {});
-  instance.create('machinepolicies', spaceId, { Name: 'Default Machine Policy', Description: 'This is the default machine policy.', IsDefault: true }, id('MachinePolicies-1'));
+  // Names, descriptions and settings as a real server's built-ins were recorded
+  // (../shared/octopus-api/fixtures/octopus-2018.11.2/{machinepolicy,lifecycle,projectgroup,feed-builtin}.json).
+  instance.create('machinepolicies', spaceId, { Name: 'Default Machine Policy', Description: DEFAULT_MACHINE_POLICY_DESCRIPTION, IsDefault: true }, id('MachinePolicies-1'));
   instance.create('workerpools', spaceId, { Name: 'Default Worker Pool', IsDefault: true, WorkerPoolType: 'StaticWorkerPool' }, id('WorkerPools-1'));
-  instance.create('lifecycles', spaceId, { Name: 'Default Lifecycle', Description: 'This is the default lifecycle.' }, id('Lifecycles-1'));
-  instance.create('projectgroups', spaceId, { Name: 'Default Project Group', Description: 'This is the default project group.' }, id('ProjectGroups-1'));
+  instance.create('lifecycles', spaceId, { Name: 'Default Lifecycle' }, id('Lifecycles-1'));
+  instance.create('projectgroups', spaceId, { Name: 'Default Project Group' }, id('ProjectGroups-1'));
   createBuiltInFeed(instance, spaceId, { Name: 'Octopus Server (built-in)', FeedType: 'BuiltIn' }, isFirst ? 'feeds-builtin' : undefined);
   createBuiltInFeed(instance, spaceId, { Name: 'Octopus Server Releases (built-in)', FeedType: 'OctopusProject' }, isFirst ? 'feeds-builtin-releases' : undefined);
   instance.create(
@@ -80,6 +85,7 @@ function createBuiltInFeed(instance: Instance, spaceId: string, body: Record<str
     SpaceId: spaceId,
     Slug: String(body.Name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
   };
-  if (body.FeedType === 'BuiltIn') Object.assign(feed, { DeleteUnreleasedPackagesAfterDays: 30, DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10, IsBuiltInRepoSyncEnabled: false });
+  // Acquired by the server only, as recorded (feed-builtin.json: `"PackageAcquisitionLocationOptions": ["Server"]`).
+  if (body.FeedType === 'BuiltIn') Object.assign(feed, { PackageAcquisitionLocationOptions: ['Server'], DeleteUnreleasedPackagesAfterDays: 30, DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10, IsBuiltInRepoSyncEnabled: false });
   instance.saveOwned('feeds', feed, 'Created');
 }
