@@ -1,0 +1,25 @@
+// A self-signed X.509 certificate (public part only, no private key) made for these tests with
+// `openssl req -x509 -newkey rsa:2048 -days 36500 -subj "/CN=octosync-fidelity.example/O=Octosync Test"`.
+// Certificates are created with real data so the simulator computes real subject, issuer and
+// validity fields, which the swagger then checks.
+export const TEST_CERTIFICATE_PEM = `-----BEGIN CERTIFICATE-----
+MIIDWzCCAkOgAwIBAgIUW9VHgyfyNVje50nS2xYpq/rgNDYwDQYJKoZIhvcNAQEL
+BQAwPDEiMCAGA1UEAwwZb2N0b3N5bmMtZmlkZWxpdHkuZXhhbXBsZTEWMBQGA1UE
+CgwNT2N0b3N5bmMgVGVzdDAgFw0yNjExMjIwMjQxNDVaGA8yMTI2MTAyOTAyNDE0
+NVowPDEiMCAGA1UEAwwZb2N0b3N5bmMtZmlkZWxpdHkuZXhhbXBsZTEWMBQGA1UE
+CgwNT2N0b3N5bmMgVGVzdDCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEB
+ALVcDmAiBeZIaBNaUMdW2VJecM854a1Be4WohmyB3a6UefOWOgzCxGbuNG5tV4B3
+bxzSLgAPsEE+3ePHlkuHfZ3h6mleP7azS/f0dqSPR9wIcCOa2JuuRNVlRqOHwy4N
+cjx2AZI2ZHBJWEZPrh2xesvtpGi3W4/fJT8W/WDGDP224I/9M6Hksa0T+nwvi/i/
+48fe1PUZNUUKh3BtfU0NeFrliGcFsrmlFVe8PJIbf0v4IfLHOnpV/WPkKd3S4Yol
+edXvcxYji1AgvbttnUiWPfBJA3Qqwm6XygxXXH8t9PqHAxv+gM9wYV6mKiGqbCGe
+wsA/S5bOL1bPuJOSlyP3WzECAwEAAaNTMFEwHQYDVR0OBBYEFBzbazY+70ns1HFN
+gok7eZj2Ks7fMB8GA1UdIwQYMBaAFBzbazY+70ns1HFNgok7eZj2Ks7fMA8GA1Ud
+EwEB/wQFMAMBAf8wDQYJKoZIhvcNAQELBQADggEBADyjmR97R9aJXtY19QfC8cl5
+Ve8uTT/H62ywHF6opDq836vPz1DpQNmrUZhosYQA9TFH9BNjimVORLEZN0YQW5Uv
+vN+QC8okeqel4LCvPMgui+3P2bVRmft95gbYwIGTYXLfk7/4WQss0Hp7XC/Tj2Rr
+2ymi8ddH9j9WMweI4i3FpAIB3HC9ZNTL0ZJkrNiu6p1ftLajsA02RZ9zzGFgQWcK
+pZeUCvaJR9co/DEFZ8/4ERho7wQ7qrmJ/Tb9zkeKOB2pAXl1dfOcMeWjipOeK1iu
+2mk47x6NHwx8WUqMBZHPTy+lfoD8OiXsvLMIViJA+5SNqx8AN0YhPbSu9Qryb4Q=
+-----END CERTIFICATE-----
+`;
