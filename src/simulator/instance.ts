@@ -38,9 +38,14 @@ export class Instance {
 
   /** Documents of a collection visible in a space (system collections ignore the space), sorted as Octopus sorts them. */
   list(collection: string, spaceId: string | null): Doc[] {
+    return sortDocs(this.visible(collection, spaceId), this.def(collection).sortBy ?? 'Name');
+  }
+
+  /** Documents of a collection visible in a space, unsorted (for lookups, which need no order). */
+  visible(collection: string, spaceId: string | null): Doc[] {
     const def = this.def(collection);
-    const docs = def.scope === 'space' ? this.store.list(collection).filter((doc) => visibleIn(def, doc, spaceId)) : this.store.list(collection);
-    return sortDocs(docs, def.sortBy ?? 'Name');
+    const docs = this.store.list(collection);
+    return def.scope === 'space' ? docs.filter((doc) => visibleIn(def, doc, spaceId)) : docs;
   }
 
   get(collection: string, spaceId: string | null, id: string): Doc {
@@ -59,7 +64,7 @@ export class Instance {
 
   findByName(collection: string, spaceId: string | null, name: string): Doc | undefined {
     const wanted = name.toLowerCase();
-    return this.list(collection, spaceId).find((doc) => String(doc.Name ?? '').toLowerCase() === wanted);
+    return this.visible(collection, spaceId).find((doc) => String(doc.Name ?? '').toLowerCase() === wanted);
   }
 
   create(collection: string, spaceId: string | null, body: unknown, options: { id?: string } = {}): Doc {
@@ -185,9 +190,11 @@ export class Instance {
 
   private uniqueSlug(def: ResourceDef, doc: Doc, spaceId: string | null): string {
     const requested = typeof doc.Slug === 'string' && doc.Slug !== '' ? doc.Slug : slugify(String(doc.Name ?? doc.Id));
+    // Channels and runbooks are named within their project, and so are their slugs (inferred).
+    const sameOwner = (other: Doc) => def.uniqueName !== false || !('ProjectId' in doc) || other.ProjectId === doc.ProjectId;
     const taken = new Set(
-      this.list(def.collection, spaceId)
-        .filter((other) => other.Id !== doc.Id)
+      this.visible(def.collection, spaceId)
+        .filter((other) => other.Id !== doc.Id && sameOwner(other))
         .map((other) => String(other.Slug ?? '').toLowerCase()),
     );
     let slug = requested;
@@ -227,8 +234,12 @@ function withoutFields(input: Record<string, unknown>, fields: string[]): Record
   return copy;
 }
 
+// One collator for every sort: creating one per comparison (localeCompare with options) made
+// listing large collections slow.
+const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base' });
+
 function sortDocs(docs: Doc[], by: 'Name' | 'SortOrder' | 'Id'): Doc[] {
-  const byName = (a: Doc, b: Doc) => String(a.Name ?? '').localeCompare(String(b.Name ?? ''), 'en', { sensitivity: 'base' });
+  const byName = (a: Doc, b: Doc) => NAME_ORDER.compare(String(a.Name ?? ''), String(b.Name ?? ''));
   const byId = (a: Doc, b: Doc) => idNumber(a.Id) - idNumber(b.Id) || a.Id.localeCompare(b.Id);
   if (by === 'Name') return docs.sort((a, b) => byName(a, b) || byId(a, b));
   if (by === 'SortOrder') return docs.sort((a, b) => Number(a.SortOrder ?? 0) - Number(b.SortOrder ?? 0) || byName(a, b));

@@ -247,6 +247,49 @@ describe('sensitive values', () => {
   });
 });
 
+describe('sensitive template defaults', () => {
+  it('keeps a sensitive parameter default of a step template and of a library variable set as a secret', async () => {
+    const secretDefault = { HasValue: true, NewValue: 'template-default-secret-42' };
+    const template = await http.post('/api/Spaces-1/actiontemplates', {
+      Name: 'Call API',
+      ActionType: 'Octopus.Script',
+      Parameters: [{ Name: 'Token', DisplaySettings: { 'Octopus.ControlType': 'Sensitive' }, DefaultValue: secretDefault }],
+    });
+    expect(template.status).toBe(201);
+    expect(template.body.Parameters[0].DefaultValue).toEqual({ HasValue: true, NewValue: null, Hint: null });
+    const set = await http.post('/api/Spaces-1/libraryvariablesets', {
+      Name: 'Tenant Settings',
+      Templates: [{ Name: 'ApiKey', DisplaySettings: { 'Octopus.ControlType': 'Sensitive' }, DefaultValue: secretDefault }],
+    });
+    expect(set.body.Templates[0].DefaultValue.HasValue).toBe(true);
+    const kept = await http.put(`/api/Spaces-1/actiontemplates/${template.body.Id}`, template.body);
+    expect(kept.body.Parameters[0].DefaultValue.HasValue).toBe(true);
+    const everything = [await http.get('/api/Spaces-1/actiontemplates/all'), await http.get('/api/Spaces-1/libraryvariablesets/all')];
+    for (const response of everything) expect(response.text).not.toContain(secretDefault.NewValue);
+    expect(sim.instance.store.secretValues()).toContain(secretDefault.NewValue);
+  });
+});
+
+describe('projects own their channel and runbook names', () => {
+  it('gives channels slugs unique within their project', async () => {
+    const create = (Name: string) => http.post('/api/Spaces-1/projects', { Name, ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+    const [a, b] = [(await create('A')).body, (await create('B')).body];
+    const slugs = (await http.get('/api/Spaces-1/channels/all')).body.map((c: { ProjectId: string; Slug: string }) => [c.ProjectId, c.Slug]);
+    expect(slugs).toEqual([
+      [a.Id, 'default'],
+      [b.Id, 'default'],
+    ]);
+  });
+
+  it('refuses to connect a tenant to an untenanted project', async () => {
+    const project = (await http.post('/api/Spaces-1/projects', { Name: 'Solo', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' })).body;
+    const dev = (await http.post('/api/Spaces-1/environments', { Name: 'Dev' })).body;
+    const tenant = await http.post('/api/Spaces-1/tenants', { Name: 'Acme', ProjectEnvironments: { [project.Id]: [dev.Id] } });
+    expect(tenant.status).toBe(400);
+    expect(tenant.body.Errors).toEqual(["ProjectEnvironments: the project 'Solo' is not tenanted, so tenants cannot be connected to it."]);
+  });
+});
+
 describe('validation of tenant tags', () => {
   it('accepts tags that exist and rejects others', async () => {
     const tagSet = await http.post('/api/Spaces-1/tagsets', { Name: 'Tier', Tags: [{ Name: 'Gold', Color: '#FFD700' }] });

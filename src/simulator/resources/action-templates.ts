@@ -1,6 +1,6 @@
 import type { ResourceDef } from '../resource-def.js';
 import { assignIds } from './common.js';
-import { applySensitiveProperties } from './properties.js';
+import { applySensitiveDefaults, applySensitiveProperties } from './properties.js';
 
 // Step templates. `Version` counts saves; a process action using the template records the
 // version it was made from in `Octopus.Action.Template.Version`.
@@ -26,6 +26,7 @@ export const actionTemplates: ResourceDef = {
   prepare: (doc, ctx) => {
     assignIds(doc.Parameters);
     assignIds(doc.Packages);
+    applySensitiveDefaults(ctx.instance.store, `${doc.Id}:Parameters`, doc.Parameters, ctx.previous?.Parameters);
     doc.Properties = applySensitiveProperties(ctx.instance.store, `${doc.Id}:Properties`, doc.Properties, ctx.previous?.Properties);
   },
   links: (_doc, self) => ({ Usage: `${self}/usage`, Logo: `${self}/logo` }),

@@ -41,11 +41,11 @@ export const certificates: ResourceDef = {
   prepare: (doc, ctx) => {
     const data = ctx.instance.store.readSecret(`${doc.Id}:CertificateData`);
     if (data === undefined) return;
-    Object.assign(doc, describeCertificate(data), { Archived: ctx.previous?.Archived ?? null, ReplacedBy: ctx.previous?.ReplacedBy ?? null });
+    Object.assign(doc, describeCertificate(data, ctx.instance.store.now()), { Archived: ctx.previous?.Archived ?? null, ReplacedBy: ctx.previous?.ReplacedBy ?? null });
   },
 };
 
-function describeCertificate(base64: string): Record<string, unknown> {
+function describeCertificate(base64: string, now: Date): Record<string, unknown> {
   const bytes = Buffer.from(base64, 'base64');
   try {
     const cert = new X509Certificate(bytes.toString('utf8').includes('-----BEGIN') ? bytes.toString('utf8') : bytes);
@@ -63,7 +63,7 @@ function describeCertificate(base64: string): Record<string, unknown> {
       SignatureAlgorithmName: 'sha256RSA',
       NotBefore: new Date(cert.validFrom).toISOString(),
       NotAfter: notAfter.toISOString(),
-      IsExpired: notAfter.getTime() < Date.now(),
+      IsExpired: notAfter.getTime() < now.getTime(),
       HasPrivateKey: bytes.toString('utf8').includes('PRIVATE KEY'),
       SelfSigned: cert.subject === cert.issuer,
       CertificateDataFormat: bytes.toString('utf8').includes('-----BEGIN') ? 'Pem' : 'Der',

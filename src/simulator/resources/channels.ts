@@ -17,7 +17,7 @@ export const channels: ResourceDef = {
   references: [ref('ProjectId', 'projects'), ref('LifecycleId', 'lifecycles')],
   filters: { projectId: (doc, value) => String(doc.ProjectId).toLowerCase() === value.toLowerCase() },
   validate: (doc, ctx) => {
-    const siblings = ctx.instance.list('channels', ctx.spaceId).filter((c) => c.ProjectId === doc.ProjectId && c.Id !== doc.Id);
+    const siblings = ctx.instance.visible('channels', ctx.spaceId).filter((c) => c.ProjectId === doc.ProjectId && c.Id !== doc.Id);
     const errors = checkTenantTags(ctx.instance, ctx.spaceId, doc.TenantTags);
     if (siblings.some((c) => String(c.Name).toLowerCase() === String(doc.Name).toLowerCase())) {
       errors.push(`The name '${String(doc.Name)}' is already in use by another channel in this project. Please choose a different name.`);
@@ -26,7 +26,7 @@ export const channels: ResourceDef = {
   },
   prepare: (doc, ctx) => {
     assignIds(doc.Rules);
-    const siblings = ctx.instance.list('channels', ctx.spaceId).filter((c) => c.ProjectId === doc.ProjectId && c.Id !== doc.Id);
+    const siblings = ctx.instance.visible('channels', ctx.spaceId).filter((c) => c.ProjectId === doc.ProjectId && c.Id !== doc.Id);
     // The first channel is the default; making another the default moves the flag (inferred).
     if (siblings.length === 0) doc.IsDefault = true;
     else if (doc.IsDefault === true) for (const sibling of siblings) sibling.IsDefault = false;

@@ -23,7 +23,7 @@ export function assignIds(items: unknown): void {
 /** Canonical tenant tag names (`Tag Set/Tag`) that exist in a space. */
 export function knownTenantTags(instance: Instance, spaceId: string | null): Set<string> {
   const names = new Set<string>();
-  for (const tagSet of instance.list('tagsets', spaceId)) {
+  for (const tagSet of instance.visible('tagsets', spaceId)) {
     for (const tag of (tagSet.Tags as { Name: string }[] | undefined) ?? []) {
       names.add(`${String(tagSet.Name)}/${tag.Name}`.toLowerCase());
     }
@@ -48,7 +48,7 @@ export function checkOneOf(doc: Doc, field: string, allowed: readonly string[]):
 
 /** The next SortOrder for a collection that keeps one (new items go last). */
 export function nextSortOrder(instance: Instance, collection: string, spaceId: string | null): number {
-  const orders = instance.list(collection, spaceId).map((doc) => Number(doc.SortOrder ?? 0));
+  const orders = instance.visible(collection, spaceId).map((doc) => Number(doc.SortOrder ?? 0));
   return orders.length === 0 ? 0 : Math.max(...orders) + 1;
 }
 

@@ -1,4 +1,5 @@
 import type { ResourceDef } from '../resource-def.js';
+import { applySensitiveDefaults } from './properties.js';
 import { assignIds, checkOneOf } from './common.js';
 import { createVariableSet, deleteVariableSet } from './variable-sets.js';
 
@@ -16,15 +17,16 @@ export const libraryVariableSets: ResourceDef = {
   defaults: () => ({ Name: '', Description: null, ContentType: 'Variables', Templates: [] }),
   filters: { contentType: (doc, value) => String(doc.ContentType).toLowerCase() === value.toLowerCase() },
   validate: (doc) => checkOneOf(doc, 'ContentType', ['Variables', 'ScriptModule']),
-  prepare: (doc) => {
+  prepare: (doc, ctx) => {
     doc.VariableSetId = `variableset-${doc.Id}`;
     assignIds(doc.Templates);
+    applySensitiveDefaults(ctx.instance.store, `${doc.Id}:Templates`, doc.Templates, ctx.previous?.Templates);
   },
   afterCreate: (doc, ctx) => createVariableSet(ctx.instance, doc, ctx.spaceId),
   beforeDelete: (doc, ctx) => {
     deleteVariableSet(ctx.instance, String(doc.VariableSetId));
     // Projects that included the set stop including it (inferred).
-    for (const project of ctx.instance.list('projects', ctx.spaceId)) {
+    for (const project of ctx.instance.visible('projects', ctx.spaceId)) {
       const included = project.IncludedLibraryVariableSetIds as string[];
       if (included.includes(doc.Id)) project.IncludedLibraryVariableSetIds = included.filter((id) => id !== doc.Id);
     }

@@ -49,7 +49,7 @@ export const lifecycles: ResourceDef = {
     assignIds(doc.Phases);
   },
   beforeDelete: (doc, ctx) => {
-    if (ctx.instance.list('projects', ctx.spaceId).some((project) => project.LifecycleId === doc.Id)) {
+    if (ctx.instance.visible('projects', ctx.spaceId).some((project) => project.LifecycleId === doc.Id)) {
       throw badRequest(`The lifecycle '${String(doc.Name)}' is used by projects and cannot be deleted.`);
     }
   },

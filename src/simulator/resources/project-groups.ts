@@ -12,7 +12,7 @@ export const projectGroups: ResourceDef = {
   defaults: () => ({ Name: '', Description: null, EnvironmentIds: [], RetentionPolicyId: null }),
   references: [ref('EnvironmentIds', 'environments')],
   beforeDelete: (doc, ctx) => {
-    if (ctx.instance.list('projects', ctx.spaceId).some((project) => project.ProjectGroupId === doc.Id)) {
+    if (ctx.instance.visible('projects', ctx.spaceId).some((project) => project.ProjectGroupId === doc.Id)) {
       throw badRequest(`The project group '${String(doc.Name)}' still contains projects. Move or delete them first.`);
     }
   },

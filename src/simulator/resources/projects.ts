@@ -1,4 +1,5 @@
 import type { ResourceDef } from '../resource-def.js';
+import { applySensitiveDefaults } from './properties.js';
 import { assignIds, checkOneOf, ref, TENANTED_MODES } from './common.js';
 import { createProcess, deleteProcess } from './processes.js';
 import { connections } from './tenants.js';
@@ -50,10 +51,11 @@ export const projects: ResourceDef = {
     ...checkOneOf(doc, 'TenantedDeploymentMode', TENANTED_MODES),
     ...checkOneOf(doc, 'DefaultGuidedFailureMode', ['EnvironmentDefault', 'Off', 'On']),
   ],
-  prepare: (doc) => {
+  prepare: (doc, ctx) => {
     doc.VariableSetId = `variableset-${doc.Id}`;
     doc.DeploymentProcessId = `deploymentprocess-${doc.Id}`;
     assignIds(doc.Templates);
+    applySensitiveDefaults(ctx.instance.store, `${doc.Id}:Templates`, doc.Templates, ctx.previous?.Templates);
   },
   afterCreate: (doc, ctx) => {
     createVariableSet(ctx.instance, doc, ctx.spaceId);
@@ -62,12 +64,12 @@ export const projects: ResourceDef = {
   },
   beforeDelete: (doc, ctx) => {
     const { instance, spaceId } = ctx;
-    for (const runbook of instance.list('runbooks', spaceId).filter((r) => r.ProjectId === doc.Id)) instance.remove('runbooks', spaceId, runbook.Id);
-    for (const release of instance.list('releases', spaceId).filter((r) => r.ProjectId === doc.Id)) instance.store.remove('releases', release.Id);
-    for (const channel of instance.list('channels', spaceId).filter((c) => c.ProjectId === doc.Id)) instance.store.remove('channels', channel.Id);
+    for (const runbook of instance.visible('runbooks', spaceId).filter((r) => r.ProjectId === doc.Id)) instance.remove('runbooks', spaceId, runbook.Id);
+    for (const release of instance.visible('releases', spaceId).filter((r) => r.ProjectId === doc.Id)) instance.store.remove('releases', release.Id);
+    for (const channel of instance.visible('channels', spaceId).filter((c) => c.ProjectId === doc.Id)) instance.store.remove('channels', channel.Id);
     deleteProcess(instance, 'deploymentprocesses', String(doc.DeploymentProcessId));
     deleteVariableSet(instance, String(doc.VariableSetId));
-    for (const tenant of instance.list('tenants', spaceId)) {
+    for (const tenant of instance.visible('tenants', spaceId)) {
       const projectEnvironments = connections(tenant);
       if (doc.Id in projectEnvironments) {
         const rest = { ...projectEnvironments };

@@ -19,3 +19,21 @@ export function applySensitiveProperties(store: Store, prefix: string, sent: unk
   store.pruneSecrets(`${prefix}:`, keep);
   return result;
 }
+
+/**
+ * Parameter and tenant-template defaults (`Templates[].DefaultValue`, `Parameters[].DefaultValue`)
+ * may be SensitiveValues; their secrets are kept under `<prefix>:<template id>`. Ids must be
+ * assigned first.
+ */
+export function applySensitiveDefaults(store: Store, prefix: string, templates: unknown, previous: unknown): void {
+  const before = new Map<unknown, Record<string, unknown>>();
+  for (const template of Array.isArray(previous) ? (previous as Record<string, unknown>[]) : []) before.set(template.Id, template);
+  const keep = new Set<string>();
+  for (const template of Array.isArray(templates) ? (templates as Record<string, unknown>[]) : []) {
+    if (!isSensitiveValueShape(template.DefaultValue)) continue;
+    const key = `${prefix}:${String(template.Id)}`;
+    keep.add(key);
+    template.DefaultValue = applySensitiveValue(store, key, template.DefaultValue, !isSensitiveValueShape(before.get(template.Id)?.DefaultValue));
+  }
+  store.pruneSecrets(`${prefix}:`, keep);
+}

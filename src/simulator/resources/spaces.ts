@@ -25,7 +25,7 @@ export const spaces: ResourceDef = {
   }),
   references: [ref('SpaceManagersTeamMembers', 'users')],
   validate: (doc, ctx) => {
-    const others = ctx.instance.list('spaces', null).filter((s) => s.Id !== doc.Id);
+    const others = ctx.instance.visible('spaces', null).filter((s) => s.Id !== doc.Id);
     if (doc.IsDefault === true && others.some((s) => s.IsDefault === true) && ctx.previous?.IsDefault !== true) {
       return ['IsDefault: another space is already the default space.'];
     }

@@ -20,7 +20,14 @@ export const tenants: ResourceDef = {
     projectId: (doc, value) => value in connections(doc),
     tags: (doc, value) => value.split(',').every((tag) => (doc.TenantTags as string[]).some((t) => t.toLowerCase() === tag.toLowerCase())),
   },
-  validate: (doc, ctx) => checkTenantTags(ctx.instance, ctx.spaceId, doc.TenantTags),
+  validate: (doc, ctx) => [
+    ...checkTenantTags(ctx.instance, ctx.spaceId, doc.TenantTags),
+    // An untenanted project cannot be connected to a tenant (inferred from the portal, which offers only tenanted projects).
+    ...Object.keys(connections(doc))
+      .map((projectId) => ctx.instance.find('projects', ctx.spaceId, projectId))
+      .filter((project) => project?.TenantedDeploymentMode === 'Untenanted')
+      .map((project) => `ProjectEnvironments: the project '${String(project?.Name)}' is not tenanted, so tenants cannot be connected to it.`),
+  ],
   beforeDelete: (doc, ctx) => ctx.instance.store.remove('tenantvariables', `TenantVariables-${doc.Id}`),
   links: (_doc, self) => ({ Variables: `${self}/variables`, Logo: `${self}/logo` }),
 };

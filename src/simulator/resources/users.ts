@@ -19,7 +19,7 @@ export const users: ResourceDef = {
     Identities: [],
   }),
   validate: (doc, ctx) =>
-    ctx.instance.list('users', null).some((u) => u.Id !== doc.Id && String(u.Username).toLowerCase() === String(doc.Username).toLowerCase())
+    ctx.instance.visible('users', null).some((u) => u.Id !== doc.Id && String(u.Username).toLowerCase() === String(doc.Username).toLowerCase())
       ? [`The username '${String(doc.Username)}' is already in use.`]
       : [],
 };

@@ -22,7 +22,7 @@ export const workerPools: ResourceDef = {
     if (doc.WorkerPoolType === 'DynamicWorkerPool' && doc.WorkerType === undefined) doc.WorkerType = 'Ubuntu1804';
     // One default pool per space: making this one the default unsets the others (inferred).
     if (doc.IsDefault === true) {
-      for (const other of ctx.instance.list('workerpools', ctx.spaceId)) {
+      for (const other of ctx.instance.visible('workerpools', ctx.spaceId)) {
         if (other.Id !== doc.Id && other.IsDefault === true) other.IsDefault = false;
       }
     }

@@ -15,6 +15,7 @@ import {
   RunbookRepository,
   TagSetRepository,
   TenantRepository,
+  TenantedDeploymentMode,
 } from '@octopusdeploy/api-client';
 import type { DeploymentStep, NewProject, NewRunbook, Project, ResourceCollection } from '@octopusdeploy/api-client';
 // 3.11.0's package index does not re-export its feeds feature (dist/features/index.js lists no
@@ -179,7 +180,10 @@ describe('@octopusdeploy/api-client against the simulator', () => {
   });
 
   it('tenants', async () => {
-    const project = await new ProjectRepository(client, SPACE).create({ Name: 'Tenanted', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+    // Tenants connect only to projects that allow tenanted deployments; NewProject has no such field, so it is set by modify.
+    const projects = new ProjectRepository(client, SPACE);
+    const created = await projects.create({ Name: 'Tenanted', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+    const project = await projects.modify({ ...created, TenantedDeploymentMode: TenantedDeploymentMode.TenantedOrUntenanted });
     const env = await new EnvironmentRepository(client, SPACE).create({ Name: 'Tenant env' });
     await exercise(
       new TenantRepository(client, SPACE),

@@ -83,8 +83,9 @@ describe('recorded Octopus 2018.11.2 responses round-trip through the simulator'
     for (const owned of ['', 'variableset-', 'deploymentprocess-']) ids.set(`${owned}${String(projectFixture.Id)}`, `${owned}${String(project.Id)}`);
 
     // Projects-22 owns the recorded channel, process and scoped variable set; no project fixture
-    // of it was recorded, so it is created with a name of its own.
-    otherProject = await http.post(`${s}/projects`, { Name: 'TestProj2', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+    // of it was recorded, so it is created with a name of its own. The recorded tenant is
+    // connected to it, so it allowed tenanted deployments (a server refuses tenants otherwise).
+    otherProject = await http.post(`${s}/projects`, { Name: 'TestProj2', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1', TenantedDeploymentMode: 'TenantedOrUntenanted' });
     for (const owned of ['', 'variableset-', 'deploymentprocess-']) ids.set(`${owned}Projects-22`, `${owned}${String(otherProject.Id)}`);
 
     const setFixture = readFixture('libraryvariableset');
