@@ -29,6 +29,5 @@ export const actionTemplates: ResourceDef = {
     applySensitiveDefaults(ctx.instance.store, `${doc.Id}:Parameters`, doc.Parameters, ctx.previous?.Parameters);
     doc.Properties = applySensitiveProperties(ctx.instance.store, `${doc.Id}:Properties`, doc.Properties, ctx.previous?.Properties);
   },
-  links: (_doc, self) => ({ Usage: `${self}/usage`, Logo: `${self}/logo` }),
 };
 

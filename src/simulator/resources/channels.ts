@@ -36,5 +36,5 @@ export const channels: ResourceDef = {
     if (doc.IsDefault === true) throw badRequest('The default channel cannot be deleted. Make another channel the default first.');
   },
   relatedIds: (doc) => [String(doc.ProjectId)],
-  links: (doc, self) => ({ Project: `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}`, Releases: `${self}/releases{?skip,take,searchByVersion}` }),
+  links: (doc) => ({ Project: `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}` }),
 };

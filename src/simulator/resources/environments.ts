@@ -22,5 +22,4 @@ export const environments: ResourceDef = {
       doc.SortOrder = ctx.previous?.SortOrder ?? nextSortOrder(ctx.instance, 'environments', ctx.spaceId);
     }
   },
-  links: (_doc, self) => ({ Machines: `${self}/machines{?skip,take,partialName,roles,isDisabled,healthStatuses,commStyles,tenantIds,tenantTags,shellNames}` }),
 };

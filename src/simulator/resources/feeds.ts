@@ -50,5 +50,4 @@ export const feeds: ResourceDef = {
   beforeDelete: (doc) => {
     if (SYSTEM_FEEDS.has(String(doc.FeedType))) throw badRequest('Built-in feeds cannot be deleted.');
   },
-  links: (_doc, self) => ({ SearchPackagesTemplate: `${self}/packages/search{?term,skip,take}` }),
 };

@@ -53,7 +53,6 @@ export const lifecycles: ResourceDef = {
       throw badRequest(`The lifecycle '${String(doc.Name)}' is used by projects and cannot be deleted.`);
     }
   },
-  links: (_doc, self) => ({ Projects: `${self}/projects`, Preview: `${self}/preview` }),
 };
 
 function phases(value: unknown): Phase[] {

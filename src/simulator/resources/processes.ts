@@ -43,7 +43,7 @@ function processDef(collection: string, idPrefix: string, itemType: string, labe
     validate: (doc, ctx) => validateProcess(doc, ctx, label),
     prepare: prepareProcess,
     relatedIds: (doc) => [doc.ProjectId, doc.RunbookId].filter((id): id is string => typeof id === 'string'),
-    links: (doc, self) => processLinks(doc, self),
+    links: (doc) => processLinks(doc),
   };
 }
 
@@ -71,12 +71,12 @@ export function targetRolesOfProcesses(processes: Doc[]): string[] {
   return processes.flatMap((p) => stepsOf(p)).flatMap((step) => splitRoles(asJson(step.Properties)['Octopus.Action.TargetRoles']));
 }
 
-function processLinks(doc: Doc, self: string): Record<string, string> {
+function processLinks(doc: Doc): Record<string, string> {
   const project = `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}`;
   if (typeof doc.RunbookId === 'string') {
-    return { Project: project, Runbook: `/api/${String(doc.SpaceId)}/runbooks/${doc.RunbookId}`, RunbookSnapshotTemplate: `${self}/runbookSnapshotTemplate` };
+    return { Project: project, Runbook: `/api/${String(doc.SpaceId)}/runbooks/${doc.RunbookId}` };
   }
-  return { Project: project, Template: `${self}/template{?channel,releaseId}` };
+  return { Project: project };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,5 +16,4 @@ export const projectGroups: ResourceDef = {
       throw badRequest(`The project group '${String(doc.Name)}' still contains projects. Move or delete them first.`);
     }
   },
-  links: (_doc, self) => ({ Projects: `${self}/projects{?skip,take}` }),
 };

@@ -83,11 +83,10 @@ export const projects: ResourceDef = {
     return {
       Web: `/app#/${String(doc.SpaceId)}/projects/${String(doc.Slug)}`,
       Channels: `${self}/channels{/id}{?skip,take,partialName}`,
-      Releases: `${self}/releases{/version}{?skip,take,searchByVersion}`,
+      Releases: `${self}/releases{?skip,take}`,
       Runbooks: `${self}/runbooks{?skip,take,partialName}`,
       Variables: `${space}/variables/${String(doc.VariableSetId)}`,
       DeploymentProcess: `${space}/deploymentprocesses/${String(doc.DeploymentProcessId)}`,
-      DeploymentSettings: `${self}/deploymentsettings`,
     };
   },
 };

@@ -29,7 +29,7 @@ export const tenants: ResourceDef = {
       .map((project) => `ProjectEnvironments: the project '${String(project?.Name)}' is not tenanted, so tenants cannot be connected to it.`),
   ],
   beforeDelete: (doc, ctx) => ctx.instance.store.remove('tenantvariables', `TenantVariables-${doc.Id}`),
-  links: (_doc, self) => ({ Variables: `${self}/variables`, Logo: `${self}/logo` }),
+  links: (_doc, self) => ({ Variables: `${self}/variables` }),
 };
 
 export function connections(doc: Doc): Record<string, string[]> {

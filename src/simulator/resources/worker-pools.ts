@@ -30,5 +30,4 @@ export const workerPools: ResourceDef = {
   beforeDelete: (doc) => {
     if (doc.IsDefault === true) throw badRequest('The default worker pool cannot be deleted.');
   },
-  links: (_doc, self) => ({ Workers: `${self}/workers{?skip,take}` }),
 };
