@@ -2,10 +2,10 @@
 
 import type { Json, JsonObject } from './document.js';
 
-/** Keys that lead a mapping, in this order; the rest follow sorted. */
-const LEADING_KEYS = ['Name', 'Description'];
+/** Keys that lead a mapping, in this order; the rest follow sorted. `Project` leads per-project files. */
+const LEADING_KEYS = ['Name', 'Project', 'Description'];
 
-/** Drops null and undefined values and orders keys (Name, Description, then sorted), recursively. */
+/** Drops null and undefined values and orders keys (Name, Project, Description, then sorted), recursively. */
 export function canonicalize<T extends Json>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => canonicalize(item)) as T;
   if (value === null || typeof value !== 'object') return value;

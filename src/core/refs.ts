@@ -116,6 +116,21 @@ export class IdResolver {
   }
 }
 
+/** What a collection's resources are called in messages. */
+const READABLE: Record<string, string> = {
+  workerpools: 'worker pool',
+  machinepolicies: 'machine policy',
+  tagsets: 'tag set',
+  libraryvariablesets: 'library variable set',
+  actiontemplates: 'step template',
+  projectgroups: 'project group',
+  scopeduserroles: 'scoped user role',
+  userroles: 'user role',
+  machines: 'deployment target',
+  runbookProcesses: 'runbook process',
+  deploymentprocesses: 'deployment process',
+};
+
 function describe(collection: string): string {
-  return collection.replace(/s$/, '');
+  return READABLE[collection] ?? collection.replace(/s$/, '');
 }

@@ -97,7 +97,7 @@ function documentsOf(spec: SimpleKindSpec, live: LiveSpace, names: NameResolver)
     }
     spec.normalize?.(body, resource, names, where);
     return { kind: spec.name, name, file, body: canonicalize(body) };
-  });
+  }).sort((a, b) => a.file.localeCompare(b.file)); // the server's list order is not ours
 }
 
 function payloadOf(spec: SimpleKindSpec, doc: KindDocument, ids: IdResolver): JsonObject {

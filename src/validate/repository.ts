@@ -1,11 +1,12 @@
 // Validates a state repository's files (pure: contents in, issues out): YAML syntax, JSON
 // Schemas, duplicate names, and references between documents. Issues are values naming the
 // file, the line and the JSON pointer; the command decides what to do with them.
-import type { Json, JsonObject, KindDocument, KindName } from '../core/document.js';
+import type { JsonObject, KindDocument, KindName } from '../core/document.js';
+import { KnownNames, describeMissing } from '../core/references.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SPACES_DIR, documentName, locateDocument } from '../repo/layout.js';
 import { YamlSyntaxError, parseYaml } from '../repo/yaml.js';
 import type { ParsedYaml } from '../repo/yaml.js';
-import type { DocumentReference, ExternalKind, Kind } from '../kinds/types.js';
+import type { ExternalKind, Kind } from '../kinds/types.js';
 import type { SchemaSet } from './schemas.js';
 
 export interface Issue {
@@ -26,6 +27,8 @@ interface ParsedDocument {
   file: string;
   space: string;
   parsed: ParsedYaml;
+  /** Whether it passed its schema (only valid documents have their references checked). */
+  valid: boolean;
   doc: KindDocument;
 }
 
@@ -53,10 +56,12 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
     }
     const schemaIssues = schemas.validate(schema.name, parsed.value);
     errors.push(...schemaIssues.map((issue) => ({ file, line: parsed.lineOf(issue.pointer), pointer: issue.pointer, message: issue.message })));
-    if (schema.kind && schemaIssues.length === 0) {
+    if (schema.kind) {
+      // A document with schema errors still defines its name, so references to it are not
+      // reported as missing on top of its own errors; only valid documents are checked further.
       const name = documentName(schema.kind, parsed.value);
       if (name === undefined) continue;
-      documents.push({ file, space: schema.space ?? '', parsed, doc: { kind: schema.kind, name, file, body: parsed.value as JsonObject } });
+      documents.push({ file, space: schema.space ?? '', parsed, valid: schemaIssues.length === 0, doc: { kind: schema.kind, name, file, body: parsed.value as JsonObject } });
     }
   }
 
@@ -103,10 +108,15 @@ function duplicateNames(documents: ParsedDocument[]): Issue[] {
 }
 
 function checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): { errors: Issue[]; external: ValidationReport['external'] } {
-  const known = knownNames(documents);
+  const knownBySpace = new Map<string, KnownNames>();
+  for (const entry of documents) {
+    const known = knownBySpace.get(entry.space) ?? new KnownNames();
+    known.addDocuments([entry.doc]);
+    knownBySpace.set(entry.space, known);
+  }
   const errors: Issue[] = [];
   const external = new Map<string, { kind: ExternalKind; name: string; files: Set<string> }>();
-  for (const entry of documents) {
+  for (const entry of documents.filter((d) => d.valid)) {
     const kind = kinds.find((k) => k.name === entry.doc.kind);
     for (const ref of kind?.references?.(entry.doc) ?? []) {
       if (EXTERNAL_KINDS.has(ref.kind)) {
@@ -116,8 +126,8 @@ function checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): {
         external.set(key, item);
         continue;
       }
-      if (!known.has(referenceKey(entry.space, ref))) {
-        errors.push({ file: entry.file, line: entry.parsed.lineOf(ref.pointer), pointer: ref.pointer, message: describeMissing(ref) });
+      if (!knownBySpace.get(entry.space)?.has(ref)) {
+        errors.push({ file: entry.file, line: entry.parsed.lineOf(ref.pointer), pointer: ref.pointer, message: describeMissing(ref, 'in the repository') });
       }
     }
   }
@@ -127,42 +137,4 @@ function checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): {
       .map((item) => ({ kind: item.kind, name: item.name, files: [...item.files].sort() }))
       .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name)),
   };
-}
-
-/** Every name the repository defines, per space: documents, channels and tags inside them. */
-function knownNames(documents: ParsedDocument[]): Set<string> {
-  const known = new Set<string>();
-  const add = (space: string, kind: string, name: string, project?: string) => known.add(referenceKey(space, { kind, name, project }));
-  for (const { space, doc } of documents) {
-    if (doc.kind === 'channels') {
-      for (const channel of objects(doc.body.Channels)) add(space, 'channels', String(channel.Name), doc.name);
-    } else if (doc.kind === 'runbooks') {
-      add(space, 'runbooks', String(doc.body.Name), String(doc.body.Project));
-    } else if (doc.kind === 'tag-sets') {
-      add(space, 'tag-sets', doc.name);
-      for (const tag of objects(doc.body.Tags)) add(space, 'tag-sets', `${doc.name}/${String(tag.Name)}`);
-    } else if (doc.kind === 'script-modules') {
-      // Script modules are library variable sets to the API; projects include both by name.
-      add(space, 'script-modules', doc.name);
-      add(space, 'library-variable-sets', doc.name);
-    } else {
-      add(space, doc.kind, doc.name);
-    }
-  }
-  return known;
-}
-
-function referenceKey(space: string, ref: Pick<DocumentReference, 'name' | 'project'> & { kind: string }): string {
-  return [space, ref.kind, (ref.project ?? '').toLowerCase(), ref.name.toLowerCase()].join('\u0000');
-}
-
-function describeMissing(ref: DocumentReference): string {
-  const what = ref.kind.replace(/-/g, ' ').replace(/s$/, '');
-  if (ref.kind === 'tag-sets' && ref.name.includes('/')) return `refers to the tenant tag '${ref.name}', which no tag set in this space defines`;
-  if (ref.project) return `refers to the ${what} '${ref.name}' of project '${ref.project}', which does not exist in the repository`;
-  return `refers to the ${what} '${ref.name}', which does not exist in the repository`;
-}
-
-function objects(value: Json | undefined): JsonObject[] {
-  return Array.isArray(value) ? (value.filter((item) => item !== null && typeof item === 'object' && !Array.isArray(item)) as JsonObject[]) : [];
 }

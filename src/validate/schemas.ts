@@ -13,6 +13,9 @@ const addFormats = ajvFormats.default.default;
 /** The package's schemas folder (the same from src/ under vitest and from dist/ when built). */
 export const SCHEMAS_PATH = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
+/** Schema files that only hold definitions other schemas refer to. */
+const SHARED_DEFINITIONS = ['common', 'process', 'variables'];
+
 export interface SchemaIssue {
   /** JSON pointer of the offending value. */
   pointer: string;
@@ -41,7 +44,7 @@ export function loadSchemas(): SchemaSet {
   }
   const compiled = new Map<string, ValidateFunction>();
   return {
-    names: () => names.filter((name) => name !== 'common'),
+    names: () => names.filter((name) => !SHARED_DEFINITIONS.includes(name)),
     validate: (name, value) => {
       let validator = compiled.get(name);
       if (!validator) {
@@ -88,6 +91,8 @@ function messageOf(error: ErrorObject): string {
       return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'propertyNames':
       return `field '${String(params.propertyName)}' is not allowed here`;
+    case 'false schema':
+      return 'this field is not allowed here';
     case 'type':
       return `must be ${String(params.type)}`;
     default:

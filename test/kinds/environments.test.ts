@@ -5,6 +5,7 @@ import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js'
 import { environments } from '../../src/kinds/environments/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
+import { loadSchemas } from '../../src/validate/schemas.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
@@ -45,9 +46,27 @@ describe('environments kind', () => {
   it('gives clashing slugs distinct, stable file names', () => {
     const live = { environments: [{ ...recorded, Name: 'Prod EU' }, { ...recorded, Id: 'Environments-2', Name: 'prod-eu' }] };
     const files = environments.toDocuments(live, new NameResolver(buildRefTable(live))).map((doc) => [doc.name, doc.file]);
+    // Documents come in file order ('-' sorts before '.'); slugs follow the names' sorted order.
     expect(files).toEqual([
-      ['Prod EU', 'environments/prod-eu.yaml'],
       ['prod-eu', 'environments/prod-eu-2.yaml'],
+      ['Prod EU', 'environments/prod-eu.yaml'],
     ]);
+  });
+
+  it('writes the same documents whatever order the server lists environments in', () => {
+    const live = { environments: [recorded, { ...recorded, Id: 'Environments-2', Name: 'Production', SortOrder: 2 }, { ...recorded, Id: 'Environments-3', Name: 'Staging', SortOrder: 0 }] };
+    const docs = (environmentsListed: JsonObject[]) => {
+      const shuffled = { environments: environmentsListed };
+      const byFile = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+      return environments.toDocuments(shuffled, new NameResolver(buildRefTable(shuffled))).sort(byFile);
+    };
+    expect(docs([...live.environments].reverse())).toEqual(docs(live.environments));
+  });
+
+  it('documents satisfy the schema; ids and names over 50 characters do not', () => {
+    const schemas = loadSchemas();
+    const [doc] = environments.toDocuments({ environments: [recorded] }, new NameResolver(buildRefTable({})));
+    expect(schemas.validate('environments', doc!.body)).toEqual([]);
+    expect(schemas.validate('environments', { ...doc!.body, Id: 'Environments-1', Name: 'x'.repeat(51) }).map((issue) => issue.pointer)).toEqual(['/Id', '/Name']);
   });
 });

@@ -17,6 +17,10 @@ export const machinePolicies = simpleKind({
     const { TentacleUpdateAccountId: accountId, ...rest } = update;
     body.MachineUpdatePolicy = { ...rest, TentacleUpdateAccount: names.optional('accounts', accountId, `${where} MachineUpdatePolicy.TentacleUpdateAccountId`) };
   },
+  nestedReferences: (body) => {
+    const account = isObject(body.MachineUpdatePolicy) ? body.MachineUpdatePolicy.TentacleUpdateAccount : undefined;
+    return typeof account === 'string' ? [{ pointer: '/MachineUpdatePolicy/TentacleUpdateAccount', kind: 'accounts', name: account }] : [];
+  },
   denormalize: (payload, body, ids, where) => {
     const update = body.MachineUpdatePolicy;
     if (!isObject(update)) return;

@@ -12,7 +12,7 @@ import type { Instance } from '../instance.js';
 import { saveTenantVariables } from '../resources/tenant-variables.js';
 import type { Doc } from '../store.js';
 import type { Step, Variable } from './builder.js';
-import { inlineScript, keep, lines, SEED_SPACE_ID, SeedBuilder } from './builder.js';
+import { inlineScript, keep, lines, SeedBuilder } from './builder.js';
 
 const GROUPS = ['Payments', 'Retail', 'Logistics', 'Platform', 'Data', 'Identity'] as const;
 const COMPONENTS = ['API', 'Worker', 'Web', 'Gateway', 'Scheduler', 'Importer', 'Reporting', 'Notifier'] as const;

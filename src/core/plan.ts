@@ -1,0 +1,175 @@
+// The plan: what apply will do to a destination, as plain data. Computed from the desired
+// documents (repository + overlay) and the live ones (destination, normalized the same way).
+// It can be printed, saved and applied later; it never holds a secret, only where one comes from.
+import { compareNames } from './canonical.js';
+import type { FieldChange } from './diff.js';
+import { diffDocuments } from './diff.js';
+import type { KindDocument, KindName } from './document.js';
+import type { SecretSource } from './secrets.js';
+import { secretSlots } from './secrets.js';
+
+export type ChangeAction = 'create' | 'update' | 'delete';
+
+export interface SecretChange {
+  path: string;
+  /** `set`: from its source; `placeholder`: created empty (missingSecrets: placeholder). */
+  action: 'set' | 'placeholder';
+  /** `env:NAME` or `file:PATH`, never the value. */
+  from?: string;
+}
+
+export interface PlannedChange {
+  action: ChangeAction;
+  kind: KindName;
+  /** What the kind calls its documents (`environment`, `project variables`). */
+  title: string;
+  /** Destination space name. */
+  space: string;
+  name: string;
+  /** The document's file in the repository (create and update). */
+  file?: string;
+  fields: FieldChange[];
+  secrets: SecretChange[];
+}
+
+export interface PlanProblem {
+  space?: string;
+  where: string;
+  message: string;
+}
+
+export interface MissingSecret {
+  space: string;
+  kind: KindName;
+  name: string;
+  path: string;
+}
+
+export interface Plan {
+  format: 'octosync-plan/1';
+  destination: string;
+  commit: string;
+  /** Digest of the destination file (its overlays and policies). */
+  overlayDigest: string;
+  /** Digest of the destination's live state the plan was computed against. */
+  liveDigest: string;
+  changes: PlannedChange[];
+  /** Secrets nothing supplies and the destination does not hold: apply fails unless `missingSecrets: placeholder`. */
+  missingSecrets: MissingSecret[];
+  /** Errors: apply refuses a plan with problems. */
+  problems: PlanProblem[];
+  summary: { create: number; update: number; delete: number };
+}
+
+export interface SpaceState {
+  /** Destination space name. */
+  space: string;
+  desired: readonly KindDocument[];
+  live: readonly KindDocument[];
+}
+
+export interface PlanInput {
+  destination: string;
+  commit: string;
+  overlayDigest: string;
+  liveDigest: string;
+  /** Kinds in apply order. */
+  kinds: readonly { name: KindName; title: string }[];
+  spaces: readonly SpaceState[];
+  /** Where secrets come from: document key (see documentKey) → secret path → source. */
+  secretSources: ReadonlyMap<string, ReadonlyMap<string, SecretSource>>;
+  /** Digests of the secret values now (document key + path → digest), computed by the caller. */
+  secretDigests: ReadonlyMap<string, string>;
+  /** What the last successful apply applied: document keys and secret digests. */
+  lastApplied: { documents: ReadonlySet<string>; secretDigests: ReadonlyMap<string, string> };
+  prune: boolean;
+  missingSecrets: 'error' | 'placeholder';
+  problems: readonly PlanProblem[];
+}
+
+/** `space/kind/name` in lower case: how a document is recognised across runs. */
+export function documentKey(space: string, kind: KindName, name: string): string {
+  return `${space}/${kind}/${name}`.toLowerCase();
+}
+
+export function computePlan(input: PlanInput): Plan {
+  const changes: PlannedChange[] = [];
+  const missingSecrets: MissingSecret[] = [];
+  const deletes: PlannedChange[] = [];
+
+  for (const state of input.spaces) {
+    const desiredByKind = groupByKind(state.desired);
+    const liveByKind = groupByKind(state.live);
+    for (const kind of input.kinds) {
+      const desired = desiredByKind.get(kind.name) ?? new Map();
+      const live = liveByKind.get(kind.name) ?? new Map();
+      for (const [key, doc] of [...desired].sort(([, a], [, b]) => compareNames(a.name, b.name))) {
+        const current = live.get(key);
+        const secrets = planSecrets(input, state.space, doc, current, missingSecrets);
+        const fields = diffDocuments(current?.body ?? {}, doc.body);
+        if (current && fields.length === 0 && secrets.length === 0) continue;
+        changes.push({ action: current ? 'update' : 'create', kind: kind.name, title: kind.title, space: state.space, name: doc.name, file: doc.file, fields, secrets });
+      }
+      if (!input.prune || state.desired.length === 0) continue; // an empty desired space never prunes everything
+      for (const [key, doc] of live) {
+        if (desired.has(key) || !input.lastApplied.documents.has(documentKey(state.space, kind.name, doc.name))) continue;
+        deletes.push({ action: 'delete', kind: kind.name, title: kind.title, space: state.space, name: doc.name, fields: [], secrets: [] });
+      }
+    }
+  }
+  // Deletes run in reverse dependency order, after every create and update.
+  const ordered = [...changes, ...deletes.reverse()];
+  return {
+    format: 'octosync-plan/1',
+    destination: input.destination,
+    commit: input.commit,
+    overlayDigest: input.overlayDigest,
+    liveDigest: input.liveDigest,
+    changes: ordered,
+    missingSecrets,
+    problems: [...input.problems],
+    summary: {
+      create: ordered.filter((c) => c.action === 'create').length,
+      update: ordered.filter((c) => c.action === 'update').length,
+      delete: ordered.filter((c) => c.action === 'delete').length,
+    },
+  };
+}
+
+/**
+ * Which secrets this change sets. A secret with a source is set when the destination has none
+ * or when its value changed since the last apply (compared by digest, never by value). A secret
+ * without a source keeps the destination's; with none there either, it is missing.
+ */
+function planSecrets(input: PlanInput, space: string, doc: KindDocument, current: KindDocument | undefined, missing: MissingSecret[]): SecretChange[] {
+  const key = documentKey(space, doc.kind, doc.name);
+  const sources = input.secretSources.get(key);
+  const held = new Set((current ? secretSlots(current.body) : []).filter((slot) => slot.hasValue).map((slot) => slot.path));
+  const result: SecretChange[] = [];
+  for (const slot of secretSlots(doc.body)) {
+    const source = sources?.get(slot.path);
+    const digestKey = `${key}#${slot.path}`;
+    if (source) {
+      const changed = input.secretDigests.get(digestKey) !== input.lastApplied.secretDigests.get(digestKey);
+      if (!held.has(slot.path) || changed) result.push({ path: slot.path, action: 'set', from: describeSource(source) });
+    } else if (slot.hasValue && !held.has(slot.path)) {
+      if (input.missingSecrets === 'placeholder') result.push({ path: slot.path, action: 'placeholder' });
+      else missing.push({ space, kind: doc.kind, name: doc.name, path: slot.path });
+    }
+  }
+  return result;
+}
+
+export function describeSource(source: SecretSource): string {
+  return 'env' in source ? `env:${source.env}` : `file:${source.file}`;
+}
+
+function groupByKind(docs: readonly KindDocument[]): Map<KindName, Map<string, KindDocument>> {
+  const groups = new Map<KindName, Map<string, KindDocument>>();
+  for (const doc of docs) {
+    const group = groups.get(doc.kind) ?? new Map<string, KindDocument>();
+    group.set(doc.name.toLowerCase(), doc);
+    groups.set(doc.kind, group);
+  }
+  return groups;
+}

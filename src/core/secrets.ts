@@ -1,0 +1,93 @@
+// Secrets in documents. A document never holds a secret: it only marks where one is
+// (`{HasValue: true}` for a SensitiveValue field, `IsSensitive: true` without `Value` for a
+// variable). Overlays say where a destination's value comes from; apply reads it at the last
+// moment and puts it into the payload, never into a plan, a log or Git.
+import type { Json, JsonObject } from './document.js';
+
+/** Where a secret's value comes from: an environment variable or a file (read at apply time). */
+export type SecretSource = { env: string } | { file: string };
+
+/** One place in a document where a secret lives. */
+export interface SecretSlot {
+  /** Readable, stable path: `Password`, `Variables[DbPassword{Environment=Production}]`, `Steps[Deploy].Actions[Deploy].Properties.Token`. */
+  path: string;
+  /** JSON pointer to the value in the document body (`/Password`, `/Variables/3/Value`). */
+  pointer: string;
+  /** `sensitive-value`: a `{HasValue}` field; `variable`: a sensitive variable's `Value`. */
+  form: 'sensitive-value' | 'variable';
+  /** Whether the document says a value exists (in the source). */
+  hasValue: boolean;
+}
+
+/** Every secret slot of a document body, in document order. */
+export function secretSlots(body: JsonObject): SecretSlot[] {
+  const slots: SecretSlot[] = [];
+  walk(body, '', '', slots);
+  return slots;
+}
+
+function walk(value: Json, path: string, pointer: string, slots: SecretSlot[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => walk(item, `${path}[${itemKey(item, index)}]`, `${pointer}/${index}`, slots));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (isSensitiveMarker(value)) {
+    slots.push({ path, pointer, form: 'sensitive-value', hasValue: value.HasValue === true });
+    return;
+  }
+  if (isSensitiveVariable(value)) {
+    slots.push({ path, pointer: `${pointer}/Value`, form: 'variable', hasValue: true });
+  }
+  for (const [key, child] of Object.entries(value)) walk(child, path === '' ? key : `${path}.${key}`, `${pointer}/${escapePointer(key)}`, slots);
+}
+
+/** `{HasValue: ...}` and nothing else (what a document keeps of a SensitiveValue). */
+export function isSensitiveMarker(value: JsonObject): boolean {
+  const keys = Object.keys(value);
+  return keys.includes('HasValue') && keys.every((key) => key === 'HasValue' || key === 'NewValue');
+}
+
+function isSensitiveVariable(value: JsonObject): boolean {
+  return typeof value.Name === 'string' && (value.IsSensitive === true || value.Type === 'Sensitive') && !('Value' in value && typeof value.Value === 'string');
+}
+
+/** How a list item is named in a path: by Name (and Scope for variables), else by position. */
+function itemKey(item: Json, index: number): string {
+  if (item === null || typeof item !== 'object' || Array.isArray(item) || typeof item.Name !== 'string') return String(index);
+  return `${item.Name}${scopeText(item.Scope)}`;
+}
+
+/** `{Environment=Production,Staging;Role=web}`, or '' for no scope. */
+export function scopeText(scope: Json | undefined): string {
+  if (scope === null || scope === undefined || typeof scope !== 'object' || Array.isArray(scope)) return '';
+  const parts = Object.keys(scope)
+    .sort()
+    .map((key) => {
+      const values = scope[key];
+      return `${key}=${(Array.isArray(values) ? values.map(String) : [String(values)]).sort().join(',')}`;
+    });
+  return parts.length === 0 ? '' : `{${parts.join(';')}}`;
+}
+
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Sets the value at a JSON pointer inside a copy of `body`. */
+export function setAtPointer(body: JsonObject, pointer: string, value: Json): JsonObject {
+  const copy = structuredClone(body);
+  const tokens = pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: Json = copy;
+  for (const token of tokens.slice(0, -1)) {
+    node = Array.isArray(node) ? (node[Number(token)] as Json) : ((node as JsonObject)[token] as Json);
+    if (node === null || typeof node !== 'object') throw new Error(`no value at ${pointer}`);
+  }
+  const last = tokens[tokens.length - 1] as string;
+  if (Array.isArray(node)) node[Number(last)] = value;
+  else (node as JsonObject)[last] = value;
+  return copy;
+}

@@ -1,0 +1,253 @@
+// Project settings: `projects/<slug>/project.yaml`. The project folder also holds what other
+// kinds write about the project (channels, variables, deployment process, runbooks); they place
+// their files with `projectFolders`.
+import { canonicalize, compareNames } from '../../core/canonical.js';
+import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
+import type { IdResolver, NameResolver } from '../../core/refs.js';
+import { uniqueSlugs } from '../../core/slug.js';
+import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
+import type { DocumentReference, Kind } from '../types.js';
+import { normalizeTemplates, templatesPayload } from './templates.js';
+
+/**
+ * Owned documents (the project's variable set and deployment process, saved by their own
+ * kinds), the clone source (history, not configuration), release-bound overrides, and
+ * extension settings (issue-tracker integrations, which octosync never syncs; read-only in the
+ * swagger).
+ */
+const DROPPED = ['VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'AutoDeployReleaseOverrides', 'ExtensionSettings'];
+
+/**
+ * Deployment settings that a version-controlled (Config-as-Code) project keeps in its own Git
+ * repository; the project resource only carries defaults for them (OctopusDeploy/Architecture
+ * ConfigAsCodeSettingsAPI.md), so they are not written for such projects.
+ */
+const GIT_STORED_SETTINGS = [
+  'DefaultGuidedFailureMode',
+  'DefaultToSkipIfAlreadyInstalled',
+  'DeploymentChangesTemplate',
+  'ReleaseNotesTemplate',
+  'VersioningStrategy',
+  'ProjectConnectivityPolicy',
+];
+
+/** Fields the document holds under another name or shape, rebuilt by the payload. */
+const RENAMED = ['ProjectGroupId', 'LifecycleId', 'IncludedLibraryVariableSetIds', 'Templates', 'ReleaseCreationStrategy', 'VersioningStrategy'];
+
+/**
+ * References to the project's own channels and runbooks (2026 servers: the runbooks that
+ * provision and deprovision ephemeral environments). Those are applied after the project, so
+ * a payload can resolve them only once they exist in the destination.
+ */
+const OWN_REFERENCES = [
+  { parent: 'ReleaseCreationStrategy', field: 'ChannelId', as: 'Channel', collection: 'channels' },
+  { parent: null, field: 'ProvisioningRunbookId', as: 'ProvisioningRunbook', collection: 'runbooks' },
+  { parent: null, field: 'DeprovisioningRunbookId', as: 'DeprovisioningRunbook', collection: 'runbooks' },
+] as const;
+
+/** Document fields that never go back into a payload (see `projectPayload`). */
+const READ_ONLY = ['IsVersionControlled', 'PersistenceSettings'];
+
+/**
+ * Fields octosync does not manage but a PUT replaces: an update sends the destination's own
+ * value back, so syncing a project never wipes its Git connection or its extension settings.
+ */
+const DESTINATION_OWNED = ['PersistenceSettings', 'ExtensionSettings'];
+
+/**
+ * The folder (slug under `projects/`) of every project of a space, by project id. Slugs come
+ * from the names of all the space's projects, so every kind that writes a file about a project
+ * (channels.yaml, variables.yaml, deployment-process.yaml, runbooks/) places it in the same folder.
+ */
+export function projectFolders(live: LiveSpace): Map<string, string> {
+  const projects = live.projects ?? [];
+  const slugs = uniqueSlugs(projects.map((project) => String(project.Name)));
+  return new Map(projects.map((project) => [String(project.Id), slugs.get(String(project.Name)) ?? '']));
+}
+
+export const projects: Kind = {
+  name: 'projects',
+  title: 'project',
+  // Script modules are library variable sets too: a project includes them by the same field.
+  dependsOn: ['project-groups', 'lifecycles', 'library-variable-sets', 'script-modules'],
+  reads: ['projects', 'projectgroups', 'lifecycles', 'libraryvariablesets', 'channels', 'runbooks', 'deploymentprocesses'],
+  toDocuments: projectDocuments,
+  toPayload: (doc, ids) => projectPayload(doc, ids, existingProject(doc, ids)),
+  references: projectReferences,
+};
+
+export function projectDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
+  const folders = projectFolders(live);
+  return (live.projects ?? []).map((project) => {
+    const name = String(project.Name);
+    return { kind: 'projects', name, file: `projects/${folders.get(String(project.Id))}/project.yaml`, body: projectBody(project, live, names) };
+  });
+}
+
+function projectBody(project: JsonObject, live: LiveSpace, names: NameResolver): JsonObject {
+  const where = `project '${String(project.Name)}'`;
+  const versionControlled = project.IsVersionControlled === true;
+  const body = without(project, [...SERVER_FIELDS, ...DROPPED, ...RENAMED, ...READ_ONLY]);
+  for (const ref of OWN_REFERENCES) {
+    if (ref.parent !== null || !(ref.field in project)) continue;
+    delete body[ref.field];
+    body[ref.as] = names.optional(ref.collection, project[ref.field], `${where} ${ref.field}`);
+  }
+  body.ProjectGroup = names.optional('projectgroups', project.ProjectGroupId, `${where} ProjectGroupId`);
+  body.Lifecycle = names.optional('lifecycles', project.LifecycleId, `${where} LifecycleId`);
+  // Order is precedence: a later set's variable wins over an earlier one's.
+  body.IncludedLibraryVariableSets = names.names('libraryvariablesets', project.IncludedLibraryVariableSetIds, `${where} IncludedLibraryVariableSetIds`);
+  body.Templates = normalizeTemplates(project.Templates);
+  body.ReleaseCreationStrategy = nonEmpty(releaseCreationStrategy(project, live, names, where));
+  if (isObject(project.ProjectConnectivityPolicy)) {
+    const policy = project.ProjectConnectivityPolicy;
+    body.ProjectConnectivityPolicy = { ...policy, TargetRoles: asArray(policy.TargetRoles).map(String).sort(compareNames) };
+  }
+  if (versionControlled) {
+    // The Git connection (repository, branch, credentials) is per instance and set up when a
+    // project is converted; the document only says that the project is version-controlled.
+    body.IsVersionControlled = true;
+    for (const field of GIT_STORED_SETTINGS) delete body[field];
+  } else {
+    body.VersioningStrategy = nonEmpty(versioningStrategy(project, live, names, where));
+  }
+  return canonicalize(body);
+}
+
+function releaseCreationStrategy(project: JsonObject, live: LiveSpace, names: NameResolver, where: string): JsonObject {
+  const strategy = isObject(project.ReleaseCreationStrategy) ? project.ReleaseCreationStrategy : {};
+  const at = `${where} ReleaseCreationStrategy`;
+  const body = without(strategy, ['ChannelId', 'ReleaseCreationPackageStepId']);
+  body.Channel = names.optional('channels', strategy.ChannelId, `${at}.ChannelId`);
+  body.ReleaseCreationPackage = packageReference(strategy.ReleaseCreationPackage, strategy.ReleaseCreationPackageStepId, project, live, names, `${at}.ReleaseCreationPackageStepId`);
+  return body;
+}
+
+function versioningStrategy(project: JsonObject, live: LiveSpace, names: NameResolver, where: string): JsonObject {
+  const strategy = isObject(project.VersioningStrategy) ? project.VersioningStrategy : {};
+  const body = without(strategy, ['DonorPackageStepId']);
+  body.DonorPackage = packageReference(strategy.DonorPackage, strategy.DonorPackageStepId, project, live, names, `${where} VersioningStrategy.DonorPackageStepId`);
+  return body;
+}
+
+/**
+ * A package of a step, as `{DeploymentAction: <action name>, PackageReference: <package name>}`.
+ * Older servers referred to it with a step GUID (`DonorPackageStepId`,
+ * `ReleaseCreationPackageStepId`, obsolete in OctopusClients); such an id is turned into the
+ * name-based form through the project's deployment process, as newer servers do.
+ */
+function packageReference(byName: Json | undefined, stepId: Json | undefined, project: JsonObject, live: LiveSpace, names: NameResolver, where: string): Json {
+  if (isObject(byName)) return byName;
+  if (typeof stepId !== 'string' || stepId === '') return null;
+  const action = actionNameOf(project, live, stepId);
+  if (action !== undefined) return { DeploymentAction: action, PackageReference: '' };
+  names.problems.push({ where, message: `refers to step '${stepId}', which is not in the project's deployment process; the reference is dropped` });
+  return null;
+}
+
+function actionNameOf(project: JsonObject, live: LiveSpace, stepId: string): string | undefined {
+  const process = (live.deploymentprocesses ?? []).find((candidate) => candidate.Id === project.DeploymentProcessId || candidate.ProjectId === project.Id);
+  const wanted = stepId.toLowerCase();
+  for (const step of asArray(process?.Steps).filter(isObject)) {
+    const actions = asArray(step.Actions).filter(isObject);
+    const action = actions.find((candidate) => String(candidate.Id).toLowerCase() === wanted);
+    if (action) return String(action.Name);
+    // A step id names the step's action when it has one (older servers' single-action steps).
+    if (String(step.Id).toLowerCase() === wanted) return String(actions.length === 1 ? actions[0]?.Name : step.Name);
+  }
+  return undefined;
+}
+
+/**
+ * The payload that creates or updates a project in a destination. `existing` is the
+ * destination's current project (absent when creating): its template Ids are kept (tenant
+ * variable values are keyed by them) and so are the fields octosync does not manage
+ * (`PersistenceSettings`: the Git connection of a version-controlled project is the
+ * destination's own; `ExtensionSettings`).
+ *
+ * `ReleaseCreationStrategy.Channel` and the provisioning runbooks name the project's own
+ * channels and runbooks, which are applied after the project: while they do not exist in the
+ * destination yet, their ids are left null and `deferredProjectReferences` names the fields,
+ * so apply can PUT the project again once they exist.
+ */
+export function projectPayload(doc: KindDocument, ids: IdResolver, existing?: JsonObject): JsonObject {
+  const body = doc.body;
+  const where = `project '${doc.name}'`;
+  const payload = without(body, [...RENAMED, 'ProjectGroup', 'Lifecycle', 'IncludedLibraryVariableSets', ...READ_ONLY, ...OWN_REFERENCES.map((ref) => ref.as)]);
+  payload.ProjectGroupId = ids.id('projectgroups', body.ProjectGroup, `${where} ProjectGroup`);
+  payload.LifecycleId = ids.optional('lifecycles', body.Lifecycle, `${where} Lifecycle`);
+  payload.IncludedLibraryVariableSetIds = ids.ids('libraryvariablesets', body.IncludedLibraryVariableSets, `${where} IncludedLibraryVariableSets`);
+  payload.Templates = templatesPayload(body.Templates, existing?.Templates);
+  const release = isObject(body.ReleaseCreationStrategy) ? body.ReleaseCreationStrategy : {};
+  payload.ReleaseCreationStrategy = {
+    ...without(release, ['Channel']),
+    ChannelId: ownReferenceId(doc, ids, existing, OWN_REFERENCES[0]) ?? null,
+    ReleaseCreationPackage: release.ReleaseCreationPackage ?? null,
+  };
+  if (isObject(body.VersioningStrategy)) {
+    payload.VersioningStrategy = { Template: null, ...body.VersioningStrategy, DonorPackage: body.VersioningStrategy.DonorPackage ?? null };
+  } else if (body.IsVersionControlled !== true) {
+    payload.VersioningStrategy = { Template: null, DonorPackage: null };
+  }
+  for (const ref of OWN_REFERENCES) {
+    if (ref.parent === null && ref.as in body) payload[ref.field] = ownReferenceId(doc, ids, existing, ref) ?? null;
+  }
+  for (const field of DESTINATION_OWNED) if (existing && field in existing) payload[field] = existing[field] ?? null;
+  return payload;
+}
+
+/**
+ * Fields of a project payload left empty because what they name (a channel or runbook of the
+ * project) does not exist in the destination yet: apply PUTs the project again once it does.
+ */
+export function deferredProjectReferences(doc: KindDocument, ids: IdResolver, existing?: JsonObject): string[] {
+  return OWN_REFERENCES.filter((ref) => typeof ownReferenceName(doc, ref) === 'string' && ownReferenceId(doc, ids, existing, ref) === undefined).map((ref) =>
+    ref.parent === null ? ref.as : `${ref.parent}.${ref.as}`,
+  );
+}
+
+type OwnReference = (typeof OWN_REFERENCES)[number];
+
+function ownReferenceName(doc: KindDocument, ref: OwnReference): Json | undefined {
+  const holder = ref.parent === null ? doc.body : doc.body[ref.parent];
+  return isObject(holder) ? holder[ref.as] : undefined;
+}
+
+function ownReferenceId(doc: KindDocument, ids: IdResolver, existing: JsonObject | undefined, ref: OwnReference): string | undefined {
+  const name = ownReferenceName(doc, ref);
+  if (typeof name !== 'string') return undefined;
+  const projectId = typeof existing?.Id === 'string' ? existing.Id : ids.table.idOf('projects', doc.name);
+  return projectId === undefined ? undefined : ids.table.idOf(ref.collection, name, projectId);
+}
+
+/** The destination's current project of this document, when the resolver's table holds it. */
+export function existingProject(doc: KindDocument, ids: IdResolver): JsonObject | undefined {
+  const id = ids.table.idOf('projects', doc.name);
+  return id === undefined ? undefined : ids.table.resource('projects', id);
+}
+
+/** The names a project document refers to (for the repository's reference checks). */
+export function projectReferences(doc: KindDocument): DocumentReference[] {
+  const body = doc.body;
+  const refs: DocumentReference[] = [];
+  if (typeof body.ProjectGroup === 'string') refs.push({ pointer: '/ProjectGroup', kind: 'project-groups', name: body.ProjectGroup });
+  if (typeof body.Lifecycle === 'string') refs.push({ pointer: '/Lifecycle', kind: 'lifecycles', name: body.Lifecycle });
+  asArray(body.IncludedLibraryVariableSets).forEach((name, index) => refs.push({ pointer: pointer('IncludedLibraryVariableSets', index), kind: 'library-variable-sets', name: String(name) }));
+  for (const ref of OWN_REFERENCES) {
+    const name = ownReferenceName(doc, ref);
+    if (typeof name !== 'string') continue;
+    const at = ref.parent === null ? pointer(ref.as) : pointer(ref.parent, ref.as);
+    refs.push({ pointer: at, kind: ref.collection, name, project: doc.name });
+  }
+  return refs;
+}
+
+function nonEmpty(value: JsonObject): JsonObject | null {
+  const canonical = canonicalize(value);
+  return Object.keys(canonical).length === 0 ? null : canonical;
+}
+
+/** A JSON pointer to a value of a document body. */
+function pointer(...segments: (string | number)[]): string {
+  return segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}

@@ -1,0 +1,114 @@
+// A runbook and its process in one document: `projects/<project-slug>/runbooks/<slug>.yaml`.
+// Runbooks come from the space-wide `runbooks` collection, their processes from the space-wide
+// `runbookProcesses` collection, matched by the runbook's RunbookProcessId. Snapshots (what a
+// published runbook runs) are never synced.
+import { canonicalize, compareNames } from '../../core/canonical.js';
+import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
+import type { IdResolver, NameResolver } from '../../core/refs.js';
+import { uniqueSlugs } from '../../core/slug.js';
+import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
+import { PROCESS_READS, processPayload, stepReferences, stepsToDocument } from '../shared/process.js';
+import type { DocumentReference, Kind } from '../types.js';
+
+const TITLE = 'runbook';
+
+/** Runbook fields the server manages: its owned process and the snapshot it published. */
+const RUNBOOK_SERVER_FIELDS = [...SERVER_FIELDS, 'ProjectId', 'RunbookProcessId', 'PublishedRunbookSnapshotId'];
+const PROCESS_SERVER_FIELDS = [...SERVER_FIELDS, 'ProjectId', 'RunbookId', 'LastSnapshotId'];
+
+export const runbooks: Kind = {
+  name: 'runbooks',
+  title: TITLE,
+  dependsOn: ['projects', 'channels', 'environments', 'worker-pools', 'feeds', 'step-templates', 'tag-sets', 'teams'],
+  reads: ['projects', 'runbooks', 'runbookProcesses', ...PROCESS_READS],
+  toDocuments: (live, names) => runbookDocuments(live, names),
+  // One document, two API resources: the runbook, and (under `Process`, not an API field of a
+  // runbook) the body for a PUT of its process. Apply splits them: see runbookPayload and
+  // runbookProcessPayload.
+  toPayload: (doc, ids) => ({ ...runbookPayload(doc, ids), Process: runbookProcessPayload(doc, ids) }),
+  references: (doc) => runbookReferences(doc),
+};
+
+export function runbookDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
+  const projects = live.projects ?? [];
+  // The same slugs the projects kind gives the project folders.
+  const projectSlugs = uniqueSlugs(projects.map((project) => String(project.Name)));
+  const processes = new Map((live.runbookProcesses ?? []).map((process) => [String(process.Id).toLowerCase(), process]));
+  const allRunbooks = live.runbooks ?? [];
+  const documents: KindDocument[] = [];
+  for (const project of projects) {
+    const projectName = String(project.Name);
+    const owned = allRunbooks.filter((runbook) => String(runbook.ProjectId).toLowerCase() === String(project.Id).toLowerCase());
+    // Runbook names are unique within their project, and so are their file names.
+    const slugs = uniqueSlugs(owned.map((runbook) => String(runbook.Name)));
+    for (const runbook of owned) {
+      const runbookName = String(runbook.Name);
+      const name = `${projectName}/${runbookName}`;
+      const where = `${TITLE} '${name}'`;
+      const process = processes.get(String(runbook.RunbookProcessId ?? '').toLowerCase());
+      if (!process) {
+        names.problems.push({ where, message: `its process '${String(runbook.RunbookProcessId)}' was not found in runbookProcesses` });
+      }
+      const body: JsonObject = {
+        ...without(runbook, [...RUNBOOK_SERVER_FIELDS, 'Environments']),
+        Project: projectName,
+        Environments: names.names('environments', runbook.Environments, `${where}, Environments`).sort(compareNames),
+        Process: {
+          ...(process ? without(process, [...PROCESS_SERVER_FIELDS, 'Steps']) : {}),
+          Steps: stepsToDocument(process?.Steps, names, where),
+        },
+      };
+      const connectivity = runbook.ConnectivityPolicy;
+      if (isObject(connectivity) && Array.isArray(connectivity.TargetRoles)) {
+        // Roles are a set: sorted, so a reordering on the server is no change.
+        body.ConnectivityPolicy = { ...connectivity, TargetRoles: asArray(connectivity.TargetRoles).map(String).sort(compareNames) };
+      }
+      documents.push({
+        kind: 'runbooks',
+        name,
+        file: `projects/${projectSlugs.get(projectName)}/runbooks/${slugs.get(runbookName)}.yaml`,
+        body: canonicalize(body),
+      });
+    }
+  }
+  return documents.sort((a, b) => compareNames(a.name, b.name));
+}
+
+/**
+ * The runbook resource for `POST /runbooks` or `PUT /runbooks/{id}`. With the destination's
+ * `existing` runbook it keeps the Id, the owned process id and the published snapshot: a PUT
+ * without `PublishedRunbookSnapshotId` would unpublish the runbook.
+ */
+export function runbookPayload(doc: KindDocument, ids: IdResolver, existing?: JsonObject): JsonObject {
+  const where = `${TITLE} '${doc.name}'`;
+  const payload = without(doc.body, ['Project', 'Environments', 'Process']);
+  payload.ProjectId = ids.id('projects', doc.body.Project, `${where}, Project`);
+  payload.Environments = ids.ids('environments', doc.body.Environments, `${where}, Environments`);
+  if (existing) {
+    for (const field of ['Id', 'SpaceId', 'RunbookProcessId', 'PublishedRunbookSnapshotId']) {
+      if (existing[field] !== undefined) payload[field] = existing[field];
+    }
+  }
+  return payload;
+}
+
+/**
+ * The body of `PUT /runbookProcesses/{id}`. Pass the destination's current runbook process as
+ * `existing` for its Version and its step and action Ids (see processPayload).
+ */
+export function runbookProcessPayload(doc: KindDocument, ids: IdResolver, existing?: JsonObject): JsonObject {
+  const where = `${TITLE} '${doc.name}'`;
+  const process = isObject(doc.body.Process) ? doc.body.Process : {};
+  const projectId = ids.table.idOf('projects', String(doc.body.Project));
+  return { ...without(process, ['Steps']), ...processPayload(process.Steps, ids, { where, projectId }, existing) };
+}
+
+export function runbookReferences(doc: KindDocument): DocumentReference[] {
+  const project = String(doc.body.Project);
+  const process = isObject(doc.body.Process) ? doc.body.Process : {};
+  return [
+    { pointer: '/Project', kind: 'projects', name: project },
+    ...asArray(doc.body.Environments).map((name, index): DocumentReference => ({ pointer: `/Environments/${index}`, kind: 'environments', name: String(name) })),
+    ...stepReferences(process.Steps, '/Process/Steps', project),
+  ];
+}

@@ -1,0 +1,87 @@
+// Step templates (`actiontemplates`): one file per template. The template's `Version` counts saves
+// in one instance and is not synced; actions using a template refer to it by name (see
+// shared/process.ts), and get the destination template's own Version when they are written.
+import { canonicalize } from '../../core/canonical.js';
+import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
+import type { IdResolver, NameResolver } from '../../core/refs.js';
+import { uniqueSlugs } from '../../core/slug.js';
+import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
+import {
+  PROPERTY_READS,
+  packageReferences,
+  packagesToDocument,
+  packagesToPayload,
+  propertiesToDocument,
+  propertiesToPayload,
+  propertyReferences,
+  sensitivePayload,
+} from '../shared/process.js';
+import type { Kind } from '../types.js';
+
+const TITLE = 'step template';
+
+export const stepTemplates: Kind = {
+  name: 'step-templates',
+  title: TITLE,
+  // Template properties may name feeds, environments, teams or projects (PROPERTY_REFS); accounts
+  // are never synced, only referred to by name.
+  dependsOn: ['environments', 'feeds', 'teams', 'projects'],
+  reads: ['actiontemplates', ...PROPERTY_READS],
+  toDocuments: (live, names) => stepTemplateDocuments(live, names),
+  toPayload: (doc, ids) => stepTemplatePayload(doc, ids),
+  references: (doc) => [...propertyReferences(doc.body.Properties, '/Properties'), ...packageReferences(doc.body.Packages, '/Packages')],
+};
+
+export function stepTemplateDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
+  const templates = live.actiontemplates ?? [];
+  const slugs = uniqueSlugs(templates.map((template) => String(template.Name)));
+  return templates.map((template) => {
+    const name = String(template.Name);
+    const where = `${TITLE} '${name}'`;
+    // CommunityActionTemplateId stays: it names the library.octopus.com template this one was
+    // installed from, the same in every instance.
+    const body = without(template, SERVER_FIELDS);
+    body.Properties = propertiesToDocument(template.Properties, names, where);
+    body.Packages = packagesToDocument(template.Packages, names, where);
+    body.Parameters = asArray(template.Parameters)
+      .filter(isObject)
+      .map((parameter) => {
+        const doc = without(parameter, ['Id']);
+        // A parameter's default is a string or, for sensitive parameters, a SensitiveValue.
+        if (isObject(parameter.DefaultValue)) doc.DefaultValue = { HasValue: parameter.DefaultValue.HasValue === true };
+        return doc;
+      });
+    return { kind: 'step-templates', name, file: `step-templates/${slugs.get(name)}.yaml`, body: canonicalize(body) };
+  });
+}
+
+/**
+ * The API body that creates or updates a template. With the destination's `existing` template,
+ * it keeps its Id and Version and the Ids of parameters and packages matched by Name (parameter
+ * values in processes are keyed by parameter Name, so new Ids would also be harmless).
+ */
+export function stepTemplatePayload(doc: KindDocument, ids: IdResolver, existing?: JsonObject): JsonObject {
+  const where = `${TITLE} '${doc.name}'`;
+  const payload: JsonObject = { ...doc.body };
+  if (existing) {
+    payload.Id = existing.Id ?? null;
+    if (existing.Version !== undefined) payload.Version = existing.Version;
+  }
+  const parametersBefore = new Map(
+    asArray(existing?.Parameters)
+      .filter(isObject)
+      .map((parameter) => [String(parameter.Name).toLowerCase(), parameter] as const),
+  );
+  payload.Properties = propertiesToPayload(doc.body.Properties, ids, where);
+  payload.Packages = packagesToPayload(doc.body.Packages, ids, where, existing?.Packages);
+  payload.Parameters = asArray(doc.body.Parameters)
+    .filter(isObject)
+    .map((parameter) => {
+      const result: JsonObject = { ...parameter };
+      const before = parametersBefore.get(String(parameter.Name).toLowerCase());
+      if (typeof before?.Id === 'string') result.Id = before.Id;
+      if (isObject(parameter.DefaultValue)) result.DefaultValue = sensitivePayload(parameter.DefaultValue);
+      return result;
+    });
+  return payload;
+}

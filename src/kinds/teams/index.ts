@@ -1,0 +1,158 @@
+// Teams of a space: `teams/<slug>.yaml`, with the user roles they hold (scoped user roles, by
+// role name) and never their members. On the wire a team and each of its scoped user roles are
+// separate resources (`/teams/{id}`, `/scopeduserroles/{id}`).
+import { canonicalize, compareNames } from '../../core/canonical.js';
+import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
+import type { IdResolver, NameResolver } from '../../core/refs.js';
+import { uniqueSlugs } from '../../core/slug.js';
+import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
+import type { DocumentReference, Kind } from '../types.js';
+
+/**
+ * Who is in a team is never synced: members are users (never synced), and external security
+ * groups are directory identities of an instance's authentication providers (never synced).
+ * The `Can*` flags are computed by the server.
+ */
+const NOT_SYNCED = ['MemberUserIds', 'ExternalSecurityGroups', 'CanBeDeleted', 'CanBeRenamed', 'CanChangeMembers', 'CanChangeRoles'];
+
+/** Scope fields of a scoped user role: API field (ids) → document field (names). */
+const SCOPES = [
+  { field: 'EnvironmentIds', as: 'Environments', collection: 'environments', kind: 'environments' },
+  { field: 'ProjectIds', as: 'Projects', collection: 'projects', kind: 'projects' },
+  { field: 'ProjectGroupIds', as: 'ProjectGroups', collection: 'projectgroups', kind: 'project-groups' },
+  { field: 'TenantIds', as: 'Tenants', collection: 'tenants', kind: 'tenants' },
+] as const;
+
+export const teams: Kind = {
+  name: 'teams',
+  title: 'team',
+  dependsOn: ['environments', 'projects', 'project-groups', 'tenants'],
+  reads: ['teams', 'scopeduserroles', 'userroles', 'environments', 'projects', 'projectgroups', 'tenants'],
+  toDocuments: teamDocuments,
+  toPayload: (doc, ids) => teamPayload(doc, existingTeam(doc, ids)),
+  references: teamReferences,
+};
+
+/** Whether a team belongs to a space; system teams (`SpaceId: null`) are server-wide and not synced. */
+export function isSpaceTeam(team: JsonObject): boolean {
+  return typeof team.SpaceId === 'string' && team.SpaceId !== '';
+}
+
+export function teamDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
+  const resources = (live.teams ?? []).filter(isSpaceTeam);
+  const slugs = uniqueSlugs(resources.map((team) => String(team.Name)));
+  return resources.map((team) => {
+    const name = String(team.Name);
+    const where = `team '${name}'`;
+    const body = without(team, [...SERVER_FIELDS, ...NOT_SYNCED]);
+    body.UserRoles = (live.scopeduserroles ?? [])
+      .filter((role) => role.TeamId === team.Id)
+      .map((role) => userRoleEntry(role, names, where))
+      .sort(compareUserRoles);
+    return { kind: 'teams', name, file: `teams/${slugs.get(name)}.yaml`, body: canonicalize(body) };
+  });
+}
+
+function userRoleEntry(role: JsonObject, names: NameResolver, where: string): JsonObject {
+  const userRole = names.name('userroles', role.UserRoleId, `${where} UserRoleId`);
+  const at = `${where} user role '${userRole}'`;
+  const entry = without(role, [...SERVER_FIELDS, 'TeamId', 'UserRoleId', ...SCOPES.map((scope) => scope.field)]);
+  entry.UserRole = userRole;
+  // An empty scope means "everywhere in the space"; only scopes that narrow are written.
+  for (const scope of SCOPES) {
+    const scoped = names.names(scope.collection, role[scope.field], `${at} ${scope.field}`).sort(compareNames);
+    if (scoped.length > 0) entry[scope.as] = scoped;
+  }
+  return canonicalize(entry);
+}
+
+function compareUserRoles(a: JsonObject, b: JsonObject): number {
+  const byRole = compareNames(String(a.UserRole), String(b.UserRole));
+  if (byRole !== 0) return byRole;
+  const ja = JSON.stringify(a);
+  const jb = JSON.stringify(b);
+  return ja < jb ? -1 : ja > jb ? 1 : 0;
+}
+
+/**
+ * The TeamResource payload (PUT `/teams/{id}` or POST `/teams`). Membership is the
+ * destination's own: an update keeps `existing`'s MemberUserIds and ExternalSecurityGroups, a
+ * new team starts empty. Scoped user roles go through `scopedUserRolePayloads`.
+ */
+export function teamPayload(doc: KindDocument, existing?: JsonObject): JsonObject {
+  return {
+    ...without(doc.body, ['UserRoles']),
+    MemberUserIds: existing?.MemberUserIds ?? [],
+    ExternalSecurityGroups: existing?.ExternalSecurityGroups ?? [],
+  };
+}
+
+/**
+ * The ScopedUserRoleResource payloads of a team document (POST `/{spaceId}/scopeduserroles`),
+ * for the destination team `teamId`. User roles are never synced: each is resolved by name
+ * and must exist in the destination (built-in roles do), else it is a problem.
+ */
+export function scopedUserRolePayloads(doc: KindDocument, ids: IdResolver, teamId: string, spaceId?: string): JsonObject[] {
+  const where = `team '${doc.name}'`;
+  return asArray(doc.body.UserRoles)
+    .filter(isObject)
+    .map((entry) => {
+      const at = `${where} user role '${String(entry.UserRole)}'`;
+      const payload = without(entry, ['UserRole', ...SCOPES.map((scope) => scope.as)]);
+      payload.UserRoleId = ids.id('userroles', entry.UserRole, `${where} UserRoles.UserRole`);
+      payload.TeamId = teamId;
+      for (const scope of SCOPES) payload[scope.field] = ids.ids(scope.collection, entry[scope.as], `${at} ${scope.as}`);
+      if (spaceId !== undefined) payload.SpaceId = spaceId;
+      return payload;
+    });
+}
+
+/**
+ * What to change so a team's existing scoped user roles match the desired payloads: roles that
+ * already exist with the same role and scopes are left alone (so a second apply writes nothing),
+ * the rest are created, and existing ones nothing matched are removed (their ids).
+ */
+export function scopedUserRoleChanges(desired: readonly JsonObject[], existing: readonly JsonObject[]): { create: JsonObject[]; remove: string[] } {
+  const unmatched = [...existing];
+  const create: JsonObject[] = [];
+  for (const payload of desired) {
+    const index = unmatched.findIndex((role) => roleKey(role) === roleKey(payload));
+    if (index === -1) create.push(payload);
+    else unmatched.splice(index, 1);
+  }
+  return { create, remove: unmatched.map((role) => String(role.Id)) };
+}
+
+function roleKey(role: JsonObject): string {
+  const ids = (value: Json | undefined) => asArray(value).map((id) => String(id).toLowerCase()).sort();
+  return JSON.stringify([String(role.UserRoleId).toLowerCase(), String(role.TeamId).toLowerCase(), ...SCOPES.map((scope) => ids(role[scope.field]))]);
+}
+
+/**
+ * The names a team document refers to (for the repository's reference checks). User roles are
+ * never synced: they are reported as names each destination must have.
+ */
+export function teamReferences(doc: KindDocument): DocumentReference[] {
+  const refs: DocumentReference[] = [];
+  asArray(doc.body.UserRoles)
+    .filter(isObject)
+    .forEach((entry, index) => {
+      if (typeof entry.UserRole === 'string') refs.push({ pointer: pointer('UserRoles', index, 'UserRole'), kind: 'user-roles', name: entry.UserRole });
+      for (const scope of SCOPES) {
+        asArray(entry[scope.as]).forEach((name, at) => refs.push({ pointer: pointer('UserRoles', index, scope.as, at), kind: scope.kind, name: String(name) }));
+      }
+    });
+  return refs;
+}
+
+/** The destination's current team of this document, when the resolver's table holds it (space teams only). */
+export function existingTeam(doc: KindDocument, ids: IdResolver): JsonObject | undefined {
+  const id = ids.table.idOf('teams', doc.name);
+  const team = id === undefined ? undefined : ids.table.resource('teams', id);
+  return team && isSpaceTeam(team) ? team : undefined;
+}
+
+/** A JSON pointer to a value of a document body. */
+function pointer(...segments: (string | number)[]): string {
+  return segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
+import { feeds } from '../../src/kinds/feeds/index.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { loadSchemas } from '../../src/validate/schemas.js';
+import { readLive } from '../support/live.js';
+import { simHttp } from '../support/sim-http.js';
+
+const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./feeds/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const recordedBuiltIn = fixture<JsonObject>('feed-builtin-2018.11.2.json');
+const captured: LiveSpace = { feeds: fixture<JsonObject[]>('feeds-all-simulator.json') };
+const hasValue = { HasValue: true };
+/** What a destination's overlay supplies for the feeds' secrets (the snapshot never has them). */
+const overlay: Record<string, JsonObject> = {
+  'Docker Hub': { Password: { NewValue: 'overlay-docker-password' } },
+  'ECR eu-west-1': { SecretKey: { NewValue: 'overlay-ecr-secret-key' } },
+};
+
+const schemas = loadSchemas();
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+describe('feeds kind', () => {
+  it("leaves out a 2018 server's built-in feed, which that server reports as a NuGet feed at octopus://", () => {
+    const live = { feeds: [recordedBuiltIn] };
+    const names = new NameResolver(buildRefTable(live));
+    expect(feeds.toDocuments(live, names)).toEqual([]);
+    expect(names.problems).toEqual([]);
+  });
+
+  it('leaves out the built-in feeds and marks credentials as held, never their values', () => {
+    const names = new NameResolver(buildRefTable(captured));
+    const docs = byFile(feeds.toDocuments(captured, names));
+    expect(names.problems).toEqual([]);
+    expect(docs.map((doc) => [doc.name, doc.file])).toEqual([
+      ['Bitnami Charts', 'feeds/bitnami-charts.yaml'],
+      ['Docker Hub', 'feeds/docker-hub.yaml'],
+      ['ECR eu-west-1', 'feeds/ecr-eu-west-1.yaml'],
+      ['Maven Central', 'feeds/maven-central.yaml'],
+      ['NuGet.org', 'feeds/nuget-org.yaml'],
+    ]);
+    const both = ['Server', 'ExecutionTarget'];
+    expect(docs.map((doc) => doc.body)).toEqual([
+      { Name: 'Bitnami Charts', FeedType: 'Helm', FeedUri: 'https://charts.bitnami.com/bitnami', PackageAcquisitionLocationOptions: both },
+      {
+        Name: 'Docker Hub',
+        ApiVersion: 'v2',
+        DownloadAttempts: 5,
+        DownloadRetryBackoffSeconds: 10,
+        FeedType: 'Docker',
+        FeedUri: 'https://index.docker.io',
+        PackageAcquisitionLocationOptions: both,
+        Password: hasValue,
+        Username: 'octosync',
+      },
+      { Name: 'ECR eu-west-1', AccessKey: 'AKIAIOSFODNN7EXAMPLE', FeedType: 'AwsElasticContainerRegistry', PackageAcquisitionLocationOptions: both, Region: 'eu-west-1', SecretKey: hasValue, UseMachineCredentials: false },
+      { Name: 'Maven Central', DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10, FeedType: 'Maven', FeedUri: 'https://repo.maven.apache.org/maven2/', PackageAcquisitionLocationOptions: ['Server'] },
+      { Name: 'NuGet.org', DownloadAttempts: 3, DownloadRetryBackoffSeconds: 20, EnhancedMode: true, FeedType: 'NuGet', FeedUri: 'https://api.nuget.org/v3/index.json', PackageAcquisitionLocationOptions: both },
+    ]);
+    expect(docs.flatMap((doc) => idsIn(doc.body))).toEqual([]);
+  });
+
+  it('creates the feeds in a fresh server with secrets from an overlay, reads back the same documents, and never the secrets', async () => {
+    sim = await startSimulator();
+    const docs = feeds.toDocuments(captured, new NameResolver(buildRefTable(captured)));
+    expect(await applyDocuments(sim, docs, overlay)).toEqual([]);
+    const readBack = await readDocuments(sim);
+    expect(readBack).toEqual(byFile(docs));
+    const secrets = sim.instance.store.secretValues();
+    expect(secrets).toEqual(expect.arrayContaining(['overlay-docker-password', 'overlay-ecr-secret-key']));
+    const written = JSON.stringify(readBack);
+    expect(secrets.filter((secret) => written.includes(secret))).toEqual([]);
+  });
+
+  it("keeps the destination's credentials when a document only says a value is held", async () => {
+    sim = await startSimulator();
+    const docs = feeds.toDocuments(captured, new NameResolver(buildRefTable(captured)));
+    await applyDocuments(sim, docs, overlay);
+    expect(feeds.toPayload(docs.find((doc) => doc.name === 'Docker Hub')!, new IdResolver(buildRefTable({}))).Password).toEqual(hasValue);
+    expect(await applyDocuments(sim, docs)).toEqual([]);
+    expect(sim.instance.store.secretValues().sort()).toEqual(['overlay-docker-password', 'overlay-ecr-secret-key']);
+    expect(await readDocuments(sim)).toEqual(byFile(docs));
+  });
+
+  it('refers to nothing: a payload is the document', () => {
+    const ids = new IdResolver(buildRefTable({}));
+    for (const doc of feeds.toDocuments(captured, new NameResolver(buildRefTable(captured)))) expect(feeds.toPayload(doc, ids)).toEqual(doc.body);
+    expect(ids.problems).toEqual([]);
+  });
+
+  it('writes the same documents whatever order the server lists feeds in', () => {
+    const shuffled: LiveSpace = { feeds: [...(captured.feeds ?? [])].reverse() };
+    const docs = (live: LiveSpace) => byFile(feeds.toDocuments(live, new NameResolver(buildRefTable(live))));
+    expect(docs(shuffled)).toEqual(docs(captured));
+  });
+
+  it('documents satisfy the schema; built-in feed types and secret values do not', () => {
+    for (const doc of feeds.toDocuments(captured, new NameResolver(buildRefTable(captured)))) expect(schemas.validate('feeds', doc.body)).toEqual([]);
+    expect(invalidAt({ Name: 'Octopus Server (built-in)', FeedType: 'BuiltIn' })).toEqual(['/FeedType']);
+    expect(invalidAt({ Name: 'Docker Hub', FeedType: 'Docker', Password: 'hunter2' })).toEqual(['/Password']);
+    expect(invalidAt({ Name: 'Docker Hub', FeedType: 'Docker', Password: { HasValue: true, NewValue: 'hunter2' } })).toEqual(['/Password/NewValue']);
+    expect(invalidAt({ Name: 'Docker Hub' })).toEqual(['']);
+    expect(invalidAt({ Name: 'Docker Hub', FeedType: 'Docker', PackageAcquisitionLocationOptions: ['Somewhere'] })).toEqual(['/PackageAcquisitionLocationOptions/0']);
+    expect(invalidAt({ Name: 'npm', FeedType: 'Npm', SomethingNewer: true })).toEqual([]);
+  });
+});
+
+/** Creates each document (with what an overlay adds), or updates the feed of the same name. */
+async function applyDocuments(target: Simulator, docs: KindDocument[], secrets: Record<string, JsonObject> = {}) {
+  const ids = new IdResolver(buildRefTable(await readLive(target, feeds.reads)));
+  for (const doc of docs) {
+    const id = ids.table.idOf('feeds', doc.name);
+    const payload = { ...feeds.toPayload(doc, ids), ...secrets[doc.name] };
+    const response = id ? await simHttp(target).put(`/api/Spaces-1/feeds/${id}`, payload) : await simHttp(target).post('/api/Spaces-1/feeds', payload);
+    expect(response.status, response.text).toBe(id ? 200 : 201);
+  }
+  return ids.problems;
+}
+
+async function readDocuments(target: Simulator): Promise<KindDocument[]> {
+  const live = await readLive(target, feeds.reads);
+  const names = new NameResolver(buildRefTable(live));
+  const docs = feeds.toDocuments(live, names);
+  expect(names.problems).toEqual([]);
+  return byFile(docs);
+}
+
+function byFile(docs: KindDocument[]): KindDocument[] {
+  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Environments-1`. */
+function idsIn(value: Json, at = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
+  }
+  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
+}
+
+/** JSON pointers of what the product's schema check (validate) rejects. */
+function invalidAt(body: JsonObject): string[] {
+  return schemas.validate('feeds', body).map((issue) => issue.pointer);
+}

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
+import { machinePolicies } from '../../src/kinds/machine-policies/index.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { loadSchemas } from '../../src/validate/schemas.js';
+import { readLive } from '../support/live.js';
+import { simHttp } from '../support/sim-http.js';
+
+const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./machine-policies/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const recorded = fixture<JsonObject>('machinepolicy-2018.11.2.json');
+const captured: LiveSpace = {
+  machinepolicies: fixture<JsonObject[]>('machinepolicies-all-simulator.json'),
+  accounts: fixture<JsonObject[]>('accounts-all-simulator.json'),
+};
+
+const schemas = loadSchemas();
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+describe('machine-policies kind', () => {
+  it('normalizes a recorded real response, keeping its pre-2019 health check fields as they are', () => {
+    const live = { machinepolicies: [recorded] };
+    const names = new NameResolver(buildRefTable(live));
+    const [doc, ...rest] = machinePolicies.toDocuments(live, names);
+    expect(rest).toEqual([]);
+    expect(names.problems).toEqual([]);
+    expect(doc).toMatchObject({ kind: 'machine-policies', name: 'Default Machine Policy', file: 'machine-policies/default-machine-policy.yaml' });
+    const health = recorded.MachineHealthCheckPolicy as JsonObject;
+    expect(doc?.body).toEqual({
+      Name: 'Default Machine Policy',
+      Description: recorded.Description,
+      IsDefault: true,
+      MachineCleanupPolicy: { DeleteMachinesBehavior: 'DoNotDelete', DeleteMachinesElapsedTimeSpan: '00:00:00' },
+      MachineConnectivityPolicy: { MachineConnectivityBehavior: 'ExpectedToBeOnline' },
+      MachineHealthCheckPolicy: { HealthCheckInterval: '01:00:00', SshEndpointHealthCheckPolicy: health.SshEndpointHealthCheckPolicy, TentacleEndpointHealthCheckPolicy: health.TentacleEndpointHealthCheckPolicy },
+      MachineUpdatePolicy: { CalamariUpdateBehavior: 'UpdateOnDeployment', TentacleUpdateBehavior: 'NeverUpdate' },
+    });
+    expect(idsIn(doc!.body)).toEqual([]);
+  });
+
+  it('writes the Tentacle update account by name', () => {
+    const names = new NameResolver(buildRefTable(captured));
+    const docs = byFile(machinePolicies.toDocuments(captured, names));
+    expect(names.problems).toEqual([]);
+    expect(docs.map((doc) => doc.name)).toEqual(['Default Machine Policy', 'Linux Servers']);
+    expect(docs[1]?.body).toEqual({
+      Name: 'Linux Servers',
+      Description: 'SSH targets: hourly connectivity checks, removed after a day offline.',
+      ConnectionConnectTimeout: '00:00:30',
+      ConnectionRetryCountLimit: 3,
+      ConnectionRetrySleepInterval: '00:00:05',
+      ConnectionRetryTimeLimit: '00:02:00',
+      IsDefault: false,
+      MachineCleanupPolicy: { DeleteMachinesBehavior: 'DeleteUnavailableMachines', DeleteMachinesElapsedTimeSpan: '1.00:00:00' },
+      MachineConnectivityPolicy: { MachineConnectivityBehavior: 'MayBeOfflineAndCanBeSkipped' },
+      MachineHealthCheckPolicy: {
+        BashHealthCheckPolicy: { RunType: 'Inline', ScriptBody: 'df -h /\nfree -m\n' },
+        HealthCheckCronTimezone: 'UTC',
+        HealthCheckInterval: '01:00:00',
+        HealthCheckType: 'OnlyConnectivity',
+        PowerShellHealthCheckPolicy: { RunType: 'Inline', ScriptBody: '' },
+      },
+      MachineUpdatePolicy: { CalamariUpdateBehavior: 'UpdateAlways', TentacleUpdateAccount: 'Tentacle Updater', TentacleUpdateBehavior: 'Update' },
+      PollingRequestMaximumMessageProcessingTimeout: '00:10:00',
+      PollingRequestQueueTimeout: '00:02:00',
+    });
+    expect(docs.flatMap((doc) => idsIn(doc.body))).toEqual([]);
+  });
+
+  it('creates what the documents describe in a fresh server (after the account) and reads back the same documents', async () => {
+    sim = await startSimulator();
+    const docs = machinePolicies.toDocuments(captured, new NameResolver(buildRefTable(captured)));
+    const account = await simHttp(sim).post('/api/Spaces-1/accounts', { Name: 'Tentacle Updater', AccountType: 'UsernamePassword', Username: 'octo-update' });
+    expect(account.status).toBe(201);
+    expect(await applyDocuments(sim, docs)).toEqual([]);
+    expect(await readDocuments(sim)).toEqual(byFile(docs));
+  });
+
+  it('applies the recorded 2018 document to a newer server without losing anything it says', async () => {
+    sim = await startSimulator();
+    const docs = machinePolicies.toDocuments({ machinepolicies: [recorded] }, new NameResolver(buildRefTable({})));
+    expect(await applyDocuments(sim, docs)).toEqual([]);
+    // The newer server adds the fields it has defaults for (connection timeouts, ...).
+    expect(await readDocuments(sim)).toMatchObject(docs);
+  });
+
+  it('names the document and field of an account the destination lacks', () => {
+    const doc = byFile(machinePolicies.toDocuments(captured, new NameResolver(buildRefTable(captured))))[1]!;
+    const ids = new IdResolver(buildRefTable({}));
+    expect(machinePolicies.toPayload(doc, ids).MachineUpdatePolicy).toEqual({ CalamariUpdateBehavior: 'UpdateAlways', TentacleUpdateAccountId: '', TentacleUpdateBehavior: 'Update' });
+    expect(ids.problems).toEqual([
+      { where: "machine policy 'Linux Servers' MachineUpdatePolicy.TentacleUpdateAccount", message: "refers to account 'Tentacle Updater', which does not exist in the destination" },
+    ]);
+  });
+
+  it('names the document and field of an account id the source cannot resolve', () => {
+    const live = { machinepolicies: captured.machinepolicies ?? [], accounts: [] };
+    const names = new NameResolver(buildRefTable(live));
+    machinePolicies.toDocuments(live, names);
+    expect(names.problems).toEqual([
+      { where: "machine policy 'Linux Servers' MachineUpdatePolicy.TentacleUpdateAccountId", message: "refers to accounts 'Accounts-1', which does not exist on the server" },
+    ]);
+  });
+
+  it('sends a null account id when the document names none', () => {
+    const doc = machinePolicies.toDocuments({ machinepolicies: [recorded] }, new NameResolver(buildRefTable({})))[0]!;
+    const ids = new IdResolver(buildRefTable({}));
+    expect(machinePolicies.toPayload(doc, ids).MachineUpdatePolicy).toEqual({ CalamariUpdateBehavior: 'UpdateOnDeployment', TentacleUpdateAccountId: null, TentacleUpdateBehavior: 'NeverUpdate' });
+    expect(ids.problems).toEqual([]);
+  });
+
+  it('writes the same documents whatever order the server lists policies and accounts in', () => {
+    const shuffled: LiveSpace = { machinepolicies: [...(captured.machinepolicies ?? [])].reverse(), accounts: [...(captured.accounts ?? [])].reverse() };
+    const docs = (live: LiveSpace) => byFile(machinePolicies.toDocuments(live, new NameResolver(buildRefTable(live))));
+    expect(docs(shuffled)).toEqual(docs(captured));
+  });
+
+  it('tells validate the account a policy names, an account being something never synced', () => {
+    const docs = byFile(machinePolicies.toDocuments(captured, new NameResolver(buildRefTable(captured))));
+    expect(docs.map((doc) => machinePolicies.references?.(doc))).toEqual([[], [{ pointer: '/MachineUpdatePolicy/TentacleUpdateAccount', kind: 'accounts', name: 'Tentacle Updater' }]]);
+  });
+
+  it('documents satisfy the schema; account ids, unknown behaviours and malformed time spans do not', () => {
+    const docs = [...machinePolicies.toDocuments(captured, new NameResolver(buildRefTable(captured))), ...machinePolicies.toDocuments({ machinepolicies: [recorded] }, new NameResolver(buildRefTable({})))];
+    for (const doc of docs) expect(schemas.validate('machine-policies', doc.body)).toEqual([]);
+    expect(invalidAt({ Name: 'P', MachineUpdatePolicy: { TentacleUpdateAccountId: 'Accounts-1' } })).toEqual(['/MachineUpdatePolicy/TentacleUpdateAccountId']);
+    expect(invalidAt({ Name: 'P', MachineHealthCheckPolicy: { HealthCheckType: 'Sometimes' } })).toEqual(['/MachineHealthCheckPolicy/HealthCheckType']);
+    expect(invalidAt({ Name: 'P', MachineCleanupPolicy: { DeleteMachinesBehavior: 'DoNotDelete', DeleteMachinesElapsedTimeSpan: '1 day' } })).toEqual(['/MachineCleanupPolicy/DeleteMachinesElapsedTimeSpan']);
+    expect(invalidAt({ Name: 'P', ConnectionConnectTimeout: '00:01:00.5000000', MachineUpdatePolicy: { KubernetesAgentUpdateBehavior: 'Update' } })).toEqual([]);
+  });
+});
+
+/** Creates each document, or updates the resource of the same name; returns the payload problems. */
+async function applyDocuments(target: Simulator, docs: KindDocument[]) {
+  const ids = new IdResolver(buildRefTable(await readLive(target, machinePolicies.reads)));
+  for (const doc of docs) {
+    const id = ids.table.idOf('machinepolicies', doc.name);
+    const payload = machinePolicies.toPayload(doc, ids);
+    const response = id ? await simHttp(target).put(`/api/Spaces-1/machinepolicies/${id}`, payload) : await simHttp(target).post('/api/Spaces-1/machinepolicies', payload);
+    expect(response.status, response.text).toBe(id ? 200 : 201);
+  }
+  return ids.problems;
+}
+
+async function readDocuments(target: Simulator): Promise<KindDocument[]> {
+  const live = await readLive(target, machinePolicies.reads);
+  const names = new NameResolver(buildRefTable(live));
+  const docs = machinePolicies.toDocuments(live, names);
+  expect(names.problems).toEqual([]);
+  return byFile(docs);
+}
+
+function byFile(docs: KindDocument[]): KindDocument[] {
+  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Environments-1`. */
+function idsIn(value: Json, at = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
+  }
+  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
+}
+
+/** JSON pointers of what the product's schema check (validate) rejects. */
+function invalidAt(body: JsonObject): string[] {
+  return schemas.validate('machine-policies', body).map((issue) => issue.pointer);
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
+import { libraryVariableSets } from '../../src/kinds/library-variable-sets/index.js';
+import { scriptModules } from '../../src/kinds/script-modules/index.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { readLive } from '../support/live.js';
+import { simHttp } from '../support/sim-http.js';
+
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./script-modules/fixtures/${name}`, import.meta.url), 'utf8')) as JsonObject;
+
+/** Captured from the simulator's sample seed (see fixtures/README.md). */
+const captured: LiveSpace = {
+  libraryvariablesets: [fixture('simulator-script-module-retry-helpers.json'), fixture('libraryvariableset-2018.11.2.json')],
+  variables: [fixture('simulator-variableset-retry-helpers.json')],
+};
+
+const RETRY_BODY = ['retry() {', '  local attempts=$1; shift', '  local n=1', '  until "$@"; do', '    if [ "$n" -ge "$attempts" ]; then return 1; fi', '    n=$((n + 1))', '    sleep $((n * 2))', '  done', '}', ''].join('\n');
+
+const SPACE = '/api/Spaces-1';
+
+let sims: Simulator[] = [];
+afterEach(async () => {
+  await Promise.all(sims.map((sim) => sim.close()));
+  sims = [];
+});
+
+async function simulator(seed: 'sample' | 'empty'): Promise<Simulator> {
+  const sim = await startSimulator({ seed });
+  sims.push(sim);
+  return sim;
+}
+
+function documentsOf(live: LiveSpace): { docs: KindDocument[]; names: NameResolver } {
+  const names = new NameResolver(buildRefTable(live));
+  return { docs: scriptModules.toDocuments(live, names), names };
+}
+
+/** Every string that looks like an Octopus id and every id-holding key. */
+function idsIn(value: Json, path = ''): string[] {
+  if (typeof value === 'string') return /^[A-Za-z]+-\d+$/.test(value) ? [`${path}: ${value}`] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => idsIn(item, `${path}/${i}`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => [...(['Id', 'OwnerId', 'VariableSetId'].includes(key) ? [`${path}/${key}`] : []), ...idsIn(item, `${path}/${key}`)]);
+}
+
+const schemaErrors = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
+  for (const name of ['common', 'script-modules']) {
+    ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as object, `${name}.schema.json`);
+  }
+  const validate = ajv.getSchema('script-modules.schema.json');
+  if (!validate) throw new Error('no script-modules schema');
+  return (body: Json) => (validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`));
+})();
+
+describe('script-modules kind', () => {
+  it('lifts the module\'s two variables into Syntax and ScriptBody, and skips variable sets', () => {
+    const { docs, names } = documentsOf(captured);
+    expect(names.problems).toEqual([]);
+    expect(docs).toEqual([
+      {
+        kind: 'script-modules',
+        name: 'Retry Helpers',
+        file: 'script-modules/retry-helpers.yaml',
+        body: { Name: 'Retry Helpers', Description: 'Bash helpers to retry flaky commands.', ScriptBody: RETRY_BODY, Syntax: 'Bash' },
+      },
+    ]);
+    expect(idsIn(docs[0]!.body)).toEqual([]);
+    expect(schemaErrors(docs[0]!.body)).toEqual([]);
+  });
+
+  it('reads a module without a language variable as PowerShell', () => {
+    const [set] = captured.variables ?? [];
+    const live = { ...captured, variables: [{ ...set, Variables: (set!.Variables as JsonObject[]).filter((v) => !String(v.Name).includes('.Language[')) }] };
+    expect(documentsOf(live).docs[0]!.body).toMatchObject({ Syntax: 'PowerShell', ScriptBody: RETRY_BODY });
+  });
+
+  it('reads the script of a module whose variables still carry an older name', () => {
+    const [set] = captured.variables ?? [];
+    const renamed = (set!.Variables as JsonObject[]).map((v) => ({ ...v, Name: String(v.Name).replace('[Retry Helpers]', '[Retry]') }));
+    expect(documentsOf({ ...captured, variables: [{ ...set, Variables: renamed }] }).docs[0]!.body).toMatchObject({ Syntax: 'Bash', ScriptBody: RETRY_BODY });
+  });
+
+  it('creates the module in a fresh simulator, reads it back equal, and keeps variable ids on update', async () => {
+    const dest = await simulator('empty');
+    const http = simHttp(dest);
+    const [doc] = documentsOf(captured).docs;
+    const created = await http.post(`${SPACE}/libraryvariablesets`, scriptModules.toPayload(doc!, new IdResolver(buildRefTable({}))));
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ Name: 'Retry Helpers', ContentType: 'ScriptModule' });
+
+    const put = async (body: KindDocument['body']) => {
+      const ids = new IdResolver(buildRefTable(await readLive(dest, scriptModules.reads)));
+      const payload = scriptModules.variableSetPayload({ ...doc!, body }, ids);
+      expect(payload).toMatchObject({ Id: created.body.VariableSetId, Version: expect.any(Number) });
+      const response = await http.put(`${SPACE}/variables/${String(payload.Id)}`, payload);
+      expect(response.status, response.text).toBe(200);
+      return response.body as JsonObject;
+    };
+    const first = await put(doc!.body);
+    const live = await readLive(dest, scriptModules.reads);
+    expect(documentsOf(live).docs).toEqual([doc]);
+    // Nor is a script module a library variable set document.
+    expect(libraryVariableSets.toDocuments(live, new NameResolver(buildRefTable(live)))).toEqual([]);
+
+    const second = await put({ ...doc!.body, ScriptBody: `${RETRY_BODY}# changed\n`, Syntax: 'Bash' });
+    const ids = (set: JsonObject) => (set.Variables as JsonObject[]).map((v) => [v.Name, v.Id]);
+    expect(ids(second)).toEqual(ids(first));
+    expect(documentsOf(await readLive(dest, scriptModules.reads)).docs[0]!.body.ScriptBody).toBe(`${RETRY_BODY}# changed\n`);
+  });
+
+  it('snapshots the sample instance\'s script modules', async () => {
+    const sim = await simulator('sample');
+    const live = await readLive(sim, scriptModules.reads);
+    const { docs, names } = documentsOf(live);
+    expect(names.problems).toEqual([]);
+    expect(docs.map((doc) => [doc.file, doc.body.Syntax])).toEqual([
+      ['script-modules/logging-helpers.yaml', 'PowerShell'],
+      ['script-modules/retry-helpers.yaml', 'Bash'],
+    ]);
+    const text = JSON.stringify(docs);
+    expect(sim.instance.store.secretValues().filter((secret) => text.includes(secret))).toEqual([]);
+    for (const doc of docs) {
+      expect(idsIn(doc.body)).toEqual([]);
+      expect(schemaErrors(doc.body)).toEqual([]);
+    }
+  });
+
+  it('the schema requires the script and rejects variables and ids', () => {
+    expect(schemaErrors({ Name: 'M', Syntax: 'Bash' })).not.toEqual([]);
+    expect(schemaErrors({ Name: 'M', Syntax: 'Bash', ScriptBody: '', Variables: [] })).not.toEqual([]);
+    expect(schemaErrors({ Id: 'LibraryVariableSets-1', Name: 'M', Syntax: 'Bash', ScriptBody: '' })).not.toEqual([]);
+  });
+});
