@@ -88,6 +88,50 @@ describe('snapshot', () => {
     expect(await listFiles(dir, 'spaces/default/machine-policies')).toEqual(['spaces/default/machine-policies/default-machine-policy.yaml']);
   });
 
+  it('shows one changed variable and one changed script line as exactly those lines', async () => {
+    await start('sample');
+    await snapshot();
+    const http = simHttp(sim);
+    const project = (await http.get('/api/Spaces-1/projects/all')).body.find((p: { Name: string }) => p.Name === 'Web Shop');
+    const variables = (await http.get(`/api/Spaces-1/variables/${project.VariableSetId}`)).body;
+    const plain = variables.Variables.find((v: { IsSensitive: boolean; Value: string | null; Scope: object }) => !v.IsSensitive && v.Value && !v.Value.includes('\n'));
+    const oldValue = plain.Value as string;
+    plain.Value = `${oldValue}-changed`;
+    expect((await http.put(`/api/Spaces-1/variables/${project.VariableSetId}`, variables)).status).toBe(200);
+    const process = (await http.get(`/api/Spaces-1/deploymentprocesses/${project.DeploymentProcessId}`)).body;
+    const action = process.Steps.flatMap((step: { Actions: { Properties: Record<string, unknown> }[] }) => step.Actions).find(
+      (a: { Properties: Record<string, unknown> }) => typeof a.Properties['Octopus.Action.Script.ScriptBody'] === 'string' && String(a.Properties['Octopus.Action.Script.ScriptBody']).split('\n').length > 2,
+    );
+    const script = String(action.Properties['Octopus.Action.Script.ScriptBody']).split('\n');
+    const oldLine = script[1] as string;
+    script[1] = `${oldLine} # changed`;
+    action.Properties['Octopus.Action.Script.ScriptBody'] = script.join('\n');
+    expect((await http.put(`/api/Spaces-1/deploymentprocesses/${project.DeploymentProcessId}`, process)).status).toBe(200);
+
+    const result = await snapshot();
+    expect(result.changes.changed.sort()).toEqual(['spaces/default/projects/web-shop/deployment-process.yaml', 'spaces/default/projects/web-shop/variables.yaml']);
+    const diff = await git().diff(['HEAD~1', 'HEAD', '--unified=0']);
+    const changed = diff.split('\n').filter((line) => /^[-+](?![-+]{2} )/.test(line));
+    expect(changed).toHaveLength(4);
+    expect(changed.filter((line) => line.startsWith('-')).map((line) => line.slice(1).trim())).toEqual([oldLine.trim(), expect.stringContaining(oldValue)]);
+    expect(changed.filter((line) => line.startsWith('+')).map((line) => line.slice(1).trim())).toEqual([`${oldLine.trim()} # changed`, expect.stringContaining(`${oldValue}-changed`)]);
+  });
+
+  it('never writes a secret: the whole history holds none of the instance’s secret values', async () => {
+    await start('sample');
+    await snapshot();
+    const http = simHttp(sim);
+    const feed = (await http.get('/api/Spaces-1/feeds/all')).body.find((f: { Password?: { HasValue: boolean } }) => f.Password?.HasValue);
+    await http.put(`/api/Spaces-1/feeds/${feed.Id}`, { ...feed, Description: 'rotated', Password: { HasValue: true, NewValue: 'rotated-secret-9917' } });
+    await snapshot();
+    const secrets = sim.instance.store.secretValues();
+    expect(secrets.length).toBeGreaterThan(5);
+    const history = await git().raw(['log', '-p', '--all', '--format=%H %s%n%b']);
+    expect(history.length).toBeGreaterThan(10_000);
+    const leaked = secrets.filter((secret) => secret.length >= 6 && history.includes(secret));
+    expect(leaked).toEqual([]);
+  });
+
   it('keeps an existing octosync.yaml and uses its spaces', async () => {
     await start('sample');
     await snapshot();
