@@ -7,7 +7,9 @@ import type { IdResolver, NameResolver } from '../core/refs.js';
 import { uniqueSlugs } from '../core/slug.js';
 import { SERVER_FIELDS, sensitiveMarker, without } from './fields.js';
 import { KIND_OF_COLLECTION } from './collections.js';
-import type { DocumentReference, Kind } from './types.js';
+import type { DocumentReference, Kind, KindWriter } from './types.js';
+import { liveResource, resolved, withClearedFields } from './writing.js';
+import { spacePath } from '../octopus/index.js';
 
 /** An id reference at the top level of a resource, written by name under another field name. */
 export interface FieldRef {
@@ -57,6 +59,31 @@ export function simpleKind(spec: SimpleKindSpec): Kind {
     toDocuments: (live, names) => documentsOf(spec, live, names),
     toPayload: (doc, ids) => payloadOf(spec, doc, ids),
     references: (doc) => [...topLevelReferences(spec, doc.body), ...(spec.nestedReferences?.(doc.body) ?? [])],
+    writer: collectionWriter(spec),
+  };
+}
+
+/**
+ * One resource per document: POST to create, PUT over the destination's own resource to update
+ * (so fields the document does not manage, such as ids, keep the destination's values), DELETE.
+ */
+function collectionWriter(spec: SimpleKindSpec): KindWriter {
+  const what = (name: string) => `${spec.title} '${name}'`;
+  return {
+    writes: [spec.collection],
+    create: async (doc, ctx) => {
+      const payload = resolved(ctx.ids, what(doc.name), () => payloadOf(spec, doc, ctx.ids));
+      await ctx.api.post(spacePath(ctx.spaceId, spec.collection), payload);
+    },
+    update: async (doc, current, ctx) => {
+      const existing = liveResource(ctx, spec.collection, current.name);
+      const payload = resolved(ctx.ids, what(doc.name), () => payloadOf(spec, withClearedFields(doc, current), ctx.ids));
+      await ctx.api.put(spacePath(ctx.spaceId, spec.collection, String(existing.Id)), { ...existing, ...payload });
+    },
+    remove: async (current, ctx) => {
+      const existing = liveResource(ctx, spec.collection, current.name);
+      await ctx.api.delete(spacePath(ctx.spaceId, spec.collection, String(existing.Id)));
+    },
   };
 }
 

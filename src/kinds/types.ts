@@ -2,6 +2,7 @@
 // into documents and documents into API payloads. Reading and writing is done by others.
 import type { JsonObject, KindDocument, KindName, LiveSpace } from '../core/document.js';
 import type { IdResolver, NameResolver } from '../core/refs.js';
+import type { OctopusApi } from '../octopus/index.js';
 
 /** Kinds octosync never syncs but documents refer to by name: they must exist in each destination. */
 export type ExternalKind = 'accounts' | 'users' | 'user-roles' | 'deployment-targets' | 'workers';
@@ -14,6 +15,32 @@ export interface DocumentReference {
   name: string;
   /** For names unique only within a project (channels, runbooks): the project's name. */
   project?: string;
+}
+
+/** What a writer gets: the destination, its live resources, and a name → id resolver over them. */
+export interface WriteContext {
+  api: OctopusApi;
+  /** The destination space's id. */
+  spaceId: string;
+  /** The destination space's raw resources as last read; re-read after each kind is applied. */
+  live: LiveSpace;
+  /** Names → destination ids over `live`; a writer fails (before writing) when it records problems. */
+  ids: IdResolver;
+}
+
+/**
+ * How a kind's documents are written to a destination. Apply calls it in dependency order with
+ * documents whose secrets are already filled in from the overlay (a SensitiveValue as
+ * `{HasValue: true, NewValue: <value>}`, a sensitive variable with its `Value`); everywhere
+ * else secrets stay markers and the destination keeps what it has.
+ */
+export interface KindWriter {
+  /** API collections this kind's writes change: re-read after the kind is applied. */
+  writes: readonly string[];
+  create(doc: KindDocument, ctx: WriteContext): Promise<void>;
+  /** `current` is the destination's document of the same name, normalized like `doc`. */
+  update(doc: KindDocument, current: KindDocument, ctx: WriteContext): Promise<void>;
+  remove(current: KindDocument, ctx: WriteContext): Promise<void>;
 }
 
 export interface Kind {
@@ -36,4 +63,6 @@ export interface Kind {
   toPayload(doc: KindDocument, ids: IdResolver): JsonObject;
   /** The names a document refers to, for `validate`'s reference checks (pure). */
   references?(doc: KindDocument): DocumentReference[];
+  /** How apply writes its documents (the only part of a kind that does I/O, through `ctx.api`). */
+  writer?: KindWriter;
 }

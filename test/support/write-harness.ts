@@ -1,0 +1,57 @@
+// Writes documents to a simulator through the kinds' writers, in dependency order, creating or
+// updating by name: what apply does, without plans, overlays or status. For kind tests.
+import type { JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
+import { collectionsRead, readLiveSpace } from '../../src/kinds/read-live.js';
+import { kindsInOrder } from '../../src/kinds/registry.js';
+import type { Kind } from '../../src/kinds/types.js';
+import { createOctopusClient } from '../../src/octopus/index.js';
+import type { OctopusClient } from '../../src/octopus/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+
+export interface Harness {
+  client: OctopusClient;
+  /** Reads the destination and normalizes it with every kind (or the given ones). */
+  documents(kinds?: readonly Kind[]): Promise<KindDocument[]>;
+  live(): Promise<LiveSpace>;
+  /** Creates or updates each document (by kind and name) in dependency order. */
+  write(docs: readonly KindDocument[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function harness(sim: Pick<Simulator, 'url' | 'apiKey'>, spaceId = 'Spaces-1'): Harness {
+  const client = createOctopusClient({ server: sim.url, apiKey: sim.apiKey, retry: { baseDelayMs: 1 } });
+  const kinds = kindsInOrder();
+  const live = () => readLiveSpace(client, spaceId, collectionsRead(kinds));
+  const documents = async (only: readonly Kind[] = kinds) => {
+    const state = await live();
+    const names = new NameResolver(buildRefTable(state));
+    return only.flatMap((kind) => kind.toDocuments(state, names));
+  };
+  return {
+    client,
+    live,
+    documents,
+    write: async (docs) => {
+      for (const kind of kinds) {
+        const mine = docs.filter((doc) => doc.kind === kind.name);
+        if (mine.length === 0) continue;
+        if (!kind.writer) throw new Error(`kind ${kind.name} has no writer`);
+        const state = await live();
+        const current = new Map(kind.toDocuments(state, new NameResolver(buildRefTable(state))).map((doc) => [doc.name.toLowerCase(), doc]));
+        for (const doc of mine) {
+          const ctx = { api: client, spaceId, live: state, ids: new IdResolver(buildRefTable(state)) };
+          const existing = current.get(doc.name.toLowerCase());
+          if (existing) await kind.writer.update(doc, existing, ctx);
+          else await kind.writer.create(doc, ctx);
+        }
+      }
+    },
+    close: () => client.close(),
+  };
+}
+
+/** A document with one field replaced, for tests. */
+export function withBody(doc: KindDocument, body: JsonObject): KindDocument {
+  return { ...doc, body };
+}
