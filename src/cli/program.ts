@@ -1,6 +1,8 @@
 // The command tree. Each command's flags live in a file of their own.
 import { Command } from 'commander';
 import type { CliIo } from './io.js';
+import { registerApplyCommand } from './apply.js';
+import { registerPlanCommand } from './plan.js';
 import { registerSimulatorCommand } from './simulator.js';
 import { registerSnapshotCommand } from './snapshot.js';
 import { registerValidateCommand } from './validate.js';
@@ -14,6 +16,8 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
   registerSnapshotCommand(program, io);
   registerValidateCommand(program, io);
+  registerPlanCommand(program, io);
+  registerApplyCommand(program, io);
   registerSimulatorCommand(program, io);
   return program;
 }

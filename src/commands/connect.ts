@@ -14,6 +14,11 @@ export async function connect(server: string, apiKeyEnv: string, env: NodeJS.Pro
   if (!apiKey) {
     throw new OctosyncError('missing-api-key', `the environment variable ${apiKeyEnv} holding the API key for ${server} is not set`, { server, apiKeyEnv });
   }
+  return connectWithKey(server, apiKey);
+}
+
+/** Connects with a key already read (from wherever a destination file says). */
+export async function connectWithKey(server: string, apiKey: string): Promise<Connection> {
   const client = createOctopusClient({ server, apiKey });
   try {
     return { client, server: await checkServer(client) };

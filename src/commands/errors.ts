@@ -7,7 +7,11 @@ export type OctosyncErrorCode =
   | 'missing-api-key'
   | 'config-invalid'
   | 'repo-invalid'
-  | 'validation-failed';
+  | 'validation-failed'
+  | 'plan-stale'
+  | 'plan-invalid'
+  | 'missing-secrets'
+  | 'apply-failed';
 
 export class OctosyncError extends Error {
   constructor(

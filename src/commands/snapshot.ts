@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { KindDocument, KindName } from '../core/document.js';
+import type { KindName } from '../core/document.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
 import type { Problem } from '../core/refs.js';
 import { slugify } from '../core/slug.js';
@@ -11,8 +11,9 @@ import { collectionsRead, readLiveSpace } from '../kinds/read-live.js';
 import { kindsInOrder } from '../kinds/registry.js';
 import type { OctopusApi } from '../octopus/index.js';
 import { resolveSpaceId } from '../octopus/index.js';
-import { formatRepoConfig, isExcluded, parseRepoConfig } from '../repo/config.js';
-import type { Exclusion, RepoConfig } from '../repo/config.js';
+import { isDocumentExcluded } from '../core/exclusions.js';
+import { formatRepoConfig, parseRepoConfig } from '../repo/config.js';
+import type { RepoConfig } from '../repo/config.js';
 import { checkoutBranch, commitPaths, openRepository } from '../repo/git.js';
 import { CONFIG_FILE, SCHEMAS_DIR, SPACES_DIR, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
 import { syncFiles } from '../repo/state-files.js';
@@ -73,7 +74,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     const spaceSlug = slugify(spaceName);
     for (const kind of kinds) {
       for (const doc of kind.toDocuments(live, resolver)) {
-        if (excluded(config.exclude ?? [], spaceName, doc)) continue;
+        if (isDocumentExcluded(config.exclude ?? [], spaceName, doc)) continue;
         const file = documentPath(spaceSlug, doc.file);
         desired.set(file, formatYaml(doc.body, schemaReference(file, doc.kind)));
         names.set(file, `${kind.title} ${doc.name}`);
@@ -99,13 +100,6 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const touched = [...changes.added, ...changes.changed, ...changes.removed];
   const commit = touched.length > 0 ? await commitPaths(repo, touched, message) : undefined;
   return { branch, commit, message: commit ? message : undefined, changes, documents };
-}
-
-function excluded(rules: readonly Exclusion[], space: string, doc: KindDocument): boolean {
-  if (isExcluded(rules, space, doc.kind, doc.name)) return true;
-  // A project's own documents go with it.
-  const projectOwned: KindName[] = ['channels', 'project-variables', 'deployment-processes', 'runbooks'];
-  return projectOwned.includes(doc.kind) && isExcluded(rules, space, 'projects', doc.name.split('/')[0] ?? doc.name);
 }
 
 async function defaultSpaceName(api: OctopusApi): Promise<string> {

@@ -1,0 +1,50 @@
+// Flags of `octosync apply`.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { runApply } from '../commands/apply.js';
+import { OctosyncError } from '../commands/errors.js';
+import type { Plan } from '../core/plan.js';
+import { renderPlanText } from '../core/render-plan.js';
+import type { CliIo } from './io.js';
+
+interface ApplyFlags {
+  repo: string;
+  destination?: string;
+  ref?: string;
+  plan?: string;
+  stateDir?: string;
+}
+
+const VERB = { create: 'created', update: 'updated', delete: 'deleted' } as const;
+
+export function registerApplyCommand(program: Command, io: CliIo): void {
+  program
+    .command('apply')
+    .description('make a destination match the repository (plan, then apply), or apply a saved plan if it is still current')
+    .requiredOption('--repo <path>', 'the state repository')
+    .option('--destination <name>', 'a destination (destinations/<name>.yaml)')
+    .option('--ref <commit>', 'branch, tag or commit to apply (default: the branch the destination follows)')
+    .option('--plan <file>', 'a plan saved by `plan --out`; refused if the commit, overlay or destination moved since')
+    .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
+    .action(async (flags: ApplyFlags) => {
+      const savedPlan = flags.plan ? (JSON.parse(await readFile(flags.plan, 'utf8')) as Plan) : undefined;
+      const destination = flags.destination ?? savedPlan?.destination;
+      if (!destination) throw new OctosyncError('config-invalid', 'apply needs --destination or --plan');
+      const result = await runApply({
+        repo: flags.repo,
+        destination,
+        ref: flags.ref ?? savedPlan?.commit,
+        env: io.env,
+        stateDir: flags.stateDir,
+        savedPlan,
+        progress: (outcome) => {
+          if (outcome.result === 'applied') io.out(`✓ ${VERB[outcome.action]} ${outcome.kind} ${outcome.name}`);
+        },
+      });
+      if (result.result === 'no-changes') io.out(renderPlanText(result.plan).trimEnd());
+      else {
+        const { create, update, delete: remove } = result.plan.summary;
+        io.out(`Applied to ${destination}: ${create} created, ${update} updated, ${remove} deleted.`);
+      }
+    });
+}

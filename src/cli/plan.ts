@@ -1,0 +1,58 @@
+// Flags of `octosync plan`.
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { renderPlanMarkdown, renderPlanText } from '../core/render-plan.js';
+import type { Plan } from '../core/plan.js';
+import { preparePlan } from '../commands/plan.js';
+import type { CliIo } from './io.js';
+
+type Output = 'text' | 'json' | 'markdown';
+
+interface PlanFlags {
+  repo: string;
+  destination: string;
+  ref?: string;
+  output: Output;
+  out?: string;
+  detailedExitcode?: boolean;
+  stateDir?: string;
+}
+
+export function registerPlanCommand(program: Command, io: CliIo): void {
+  program
+    .command('plan')
+    .description('show what apply would change in a destination (exit 0 no changes, 1 error, 2 changes with --detailed-exitcode)')
+    .requiredOption('--repo <path>', 'the state repository')
+    .requiredOption('--destination <name>', 'a destination (destinations/<name>.yaml)')
+    .option('--ref <commit>', 'branch, tag or commit to plan (default: the branch the destination follows)')
+    .option('--output <format>', 'text, json or markdown', parseOutput, 'text')
+    .option('--out <file>', 'also save the plan as JSON, for `apply --plan`')
+    .option('--detailed-exitcode', 'exit 2 when there are changes')
+    .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
+    .action(async (flags: PlanFlags) => {
+      const prepared = await preparePlan({ repo: flags.repo, destination: flags.destination, ref: flags.ref, env: io.env, stateDir: flags.stateDir });
+      await prepared.client.close();
+      const { plan } = prepared;
+      io.out(render(plan, flags.output).trimEnd());
+      if (flags.out) await writeFile(flags.out, `${JSON.stringify(plan, null, 2)}\n`);
+      process.exitCode = planExitCode(plan, flags.detailedExitcode === true);
+    });
+}
+
+export function render(plan: Plan, output: Output): string {
+  if (output === 'json') return JSON.stringify(plan, null, 2);
+  if (output === 'markdown') return renderPlanMarkdown(plan);
+  return renderPlanText(plan);
+}
+
+/** 1 when the plan cannot be applied as it is, 2 for changes (when asked), else 0. */
+export function planExitCode(plan: Plan, detailed: boolean): number {
+  if (plan.problems.length > 0) return 1;
+  return detailed && (plan.changes.length > 0 || plan.missingSecrets.length > 0) ? 2 : 0;
+}
+
+function parseOutput(value: string): Output {
+  if (value === 'text' || value === 'json' || value === 'markdown') return value;
+  throw new InvalidArgumentError('expected text, json or markdown.');
+}

@@ -1,0 +1,215 @@
+// `octosync apply`: plan, then write the changes in dependency order (deletes in reverse),
+// independent documents of a kind concurrently within a limit. Refuses to start when the plan has
+// problems or missing secrets, or when a saved plan no longer matches the commit, the overlay or
+// the live state. A failure midway loses nothing: what was written is live, the status records
+// what happened, and the next run plans the rest.
+import type { Json, KindDocument } from '../core/document.js';
+import type { Plan, PlannedChange } from '../core/plan.js';
+import { documentKey } from '../core/plan.js';
+import { IdResolver, buildRefTable } from '../core/refs.js';
+import { secretSlots, setAtPointer } from '../core/secrets.js';
+import { readLiveSpace } from '../kinds/read-live.js';
+import type { Kind, WriteContext } from '../kinds/types.js';
+import { acquireLock } from '../daemon/lock.js';
+import type { AppliedState, ResourceOutcome } from '../daemon/status-store.js';
+import { readStatus, recordAttempt, writeStatus } from '../daemon/status-store.js';
+import { OctosyncError } from './errors.js';
+import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
+import { preparePlan } from './plan.js';
+import { secretDigest } from './secret-values.js';
+
+/** Documents of one kind written at once. */
+const KIND_CONCURRENCY = 4;
+
+export interface ApplyOptions extends PlanOptions {
+  /** A plan saved by `plan --out`: applied only if it still matches. */
+  savedPlan?: Plan;
+  progress?: (outcome: ResourceOutcome) => void;
+  now?: () => Date;
+}
+
+export interface ApplyResult {
+  plan: Plan;
+  outcomes: ResourceOutcome[];
+  result: 'success' | 'failed' | 'no-changes';
+}
+
+export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
+  const prepared = await preparePlan(options);
+  try {
+    const { plan } = prepared;
+    if (options.savedPlan) refuseStalePlan(options.savedPlan, plan);
+    refuseUnsafePlan(plan);
+    const lock = await acquireLock(prepared.stateDir, prepared.destination.name, options.now);
+    try {
+      return await execute(prepared, options);
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    await prepared.client.close();
+  }
+}
+
+function refuseStalePlan(saved: Plan, now: Plan): void {
+  const moved: string[] = [];
+  if (saved.destination !== now.destination) moved.push(`it is for destination '${saved.destination}', not '${now.destination}'`);
+  if (saved.commit !== now.commit) moved.push(`the commit moved from ${saved.commit.slice(0, 12)} to ${now.commit.slice(0, 12)}`);
+  if (saved.overlayDigest !== now.overlayDigest) moved.push('the destination file (overlays, policies) changed');
+  if (saved.liveDigest !== now.liveDigest) moved.push('the destination changed since the plan was made');
+  if (moved.length > 0) throw new OctosyncError('plan-stale', `the saved plan is stale; plan again:\n${moved.map((m) => `  - ${m}`).join('\n')}`);
+}
+
+function refuseUnsafePlan(plan: Plan): void {
+  if (plan.problems.length > 0) {
+    throw new OctosyncError('plan-invalid', `nothing was applied; the plan has problems:\n${plan.problems.map((p) => `  - ${p.space ? `space '${p.space}': ` : ''}${p.where}: ${p.message}`).join('\n')}`);
+  }
+  if (plan.missingSecrets.length > 0) {
+    throw new OctosyncError(
+      'missing-secrets',
+      `nothing was applied; these secrets have no value in the overlay or the destination (supply them with valueFrom, or set missingSecrets: placeholder):\n${plan.missingSecrets.map((m) => `  - ${m.kind} ${m.name}: ${m.path}`).join('\n')}`,
+    );
+  }
+}
+
+async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<ApplyResult> {
+  const { plan, destination, stateDir } = prepared;
+  const now = options.now ?? (() => new Date());
+  const outcomes: ResourceOutcome[] = [];
+  const record = (outcome: ResourceOutcome) => {
+    outcomes.push(outcome);
+    options.progress?.(outcome);
+  };
+  let failure: unknown;
+  const setSecrets = new Map<string, string>();
+  try {
+    for (const space of prepared.spaces) {
+      const changes = plan.changes.filter((change) => change.space === space.name);
+      await applySpace(prepared, space, changes, record, setSecrets);
+    }
+  } catch (error) {
+    failure = error;
+  }
+
+  const status = await readStatus(stateDir, destination.name);
+  const failed = failure !== undefined || outcomes.some((o) => o.result === 'failed');
+  const result = plan.changes.length === 0 ? 'no-changes' : failed ? 'failed' : 'success';
+  const appliedKeys = outcomes.filter((o) => o.result === 'applied' && o.action !== 'delete').map((o) => documentKey(o.space, o.kind as never, o.name));
+  const deletedKeys = new Set(outcomes.filter((o) => o.result === 'applied' && o.action === 'delete').map((o) => documentKey(o.space, o.kind as never, o.name)));
+  const desiredKeys = prepared.spaces.flatMap((space) => space.desired.map((doc) => documentKey(space.name, doc.kind, doc.name)));
+  // What octosync manages: after a success, the desired state; after a failure, what it managed
+  // before plus what it wrote now (so prune never forgets something it created).
+  const documents = failed ? [...new Set([...(status.lastApplied?.documents ?? []), ...appliedKeys])].filter((key) => !deletedKeys.has(key)) : desiredKeys;
+  const applied: AppliedState = {
+    commit: failed ? (status.lastApplied?.commit ?? '') : plan.commit,
+    overlayDigest: failed ? (status.lastApplied?.overlayDigest ?? '') : plan.overlayDigest,
+    at: now().toISOString(),
+    documents: documents.sort(),
+    secretDigests: { ...(status.lastApplied?.secretDigests ?? {}), ...Object.fromEntries(setSecrets) },
+  };
+  const error = failure === undefined ? outcomes.find((o) => o.error)?.error : errorMessage(failure);
+  await writeStatus(
+    stateDir,
+    recordAttempt(status, { commit: plan.commit, at: now().toISOString(), result, ...(error ? { error } : {}), summary: plan.summary, outcomes }, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : applied),
+  );
+  if (failure !== undefined) throw failure;
+  if (failed) {
+    const failedOutcomes = outcomes.filter((o) => o.result === 'failed');
+    throw new OctosyncError(
+      'apply-failed',
+      `apply to '${destination.name}' failed for ${failedOutcomes.length} of ${plan.changes.length} changes (the rest was ${outcomes.some((o) => o.result === 'applied') ? 'applied' : 'not started'}; run apply again to converge):\n${failedOutcomes.map((o) => `  - ${o.action} ${o.kind} ${o.name}: ${o.error}`).join('\n')}`,
+      { outcomes },
+    );
+  }
+  return { plan, outcomes, result };
+}
+
+/** Creates and updates kind by kind in dependency order, then deletes in reverse order. */
+async function applySpace(
+  prepared: PreparedPlan,
+  space: SpacePlanState,
+  changes: PlannedChange[],
+  record: (outcome: ResourceOutcome) => void,
+  setSecrets: Map<string, string>,
+): Promise<void> {
+  if (changes.length === 0) return;
+  let live = space.live;
+  const desired = new Map(space.desired.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
+  const current = new Map(space.liveDocuments.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
+  const context = (): WriteContext => ({ api: prepared.client, spaceId: space.spaceId, live, ids: new IdResolver(buildRefTable(live)) });
+  const phases: { kinds: Kind[]; actions: PlannedChange['action'][] }[] = [
+    { kinds: prepared.kinds, actions: ['create', 'update'] },
+    { kinds: [...prepared.kinds].reverse(), actions: ['delete'] },
+  ];
+  const done = new Set<PlannedChange>();
+  for (const phase of phases) {
+    for (const kind of phase.kinds) {
+      const mine = changes.filter((change) => change.kind === kind.name && phase.actions.includes(change.action));
+      if (mine.length === 0) continue;
+      const writer = kind.writer;
+      if (!writer) throw new OctosyncError('apply-failed', `octosync cannot write ${kind.title} documents yet`);
+      const ctx = context();
+      const results = await inBatches(mine, KIND_CONCURRENCY, async (change) => {
+        const key = `${change.kind}/${change.name}`.toLowerCase();
+        try {
+          if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
+          else {
+            const doc = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change, setSecrets);
+            const existing = current.get(key);
+            if (existing) await writer.update(doc, existing, ctx);
+            else await writer.create(doc, ctx);
+          }
+          record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'applied' });
+          return true;
+        } catch (error) {
+          record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
+          return false;
+        }
+      });
+      // Later kinds refer to what this one created: read it back before going on.
+      live = { ...live, ...(await readLiveSpace(prepared.client, space.spaceId, writer.writes)) };
+      for (const change of mine) done.add(change);
+      if (results.includes(false)) {
+        // Kinds that depend on a failed write would fail or write half a state: stop here.
+        for (const change of changes.filter((c) => !done.has(c))) {
+          record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: 'not attempted: an earlier change failed' });
+        }
+        return;
+      }
+    }
+  }
+}
+
+/** The document with the overlay's secret values put in, read at the last moment. */
+async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocument, change: PlannedChange, setSecrets: Map<string, string>): Promise<KindDocument> {
+  if (change.secrets.length === 0) return doc;
+  const key = documentKey(space, doc.kind, doc.name);
+  const slots = new Map(secretSlots(doc.body).map((slot) => [slot.path, slot]));
+  let body = doc.body;
+  for (const secret of change.secrets) {
+    const slot = slots.get(secret.path);
+    if (!slot) continue;
+    let value = '';
+    if (secret.action === 'set') {
+      const source = prepared.secretSources.get(key)?.get(secret.path);
+      if (!source) continue;
+      value = await prepared.secrets.read(source, `${key} ${secret.path}`);
+      setSecrets.set(`${key}#${secret.path}`, secretDigest(`${key}#${secret.path}`, value));
+    }
+    const filled: Json = slot.form === 'variable' ? value : { HasValue: true, NewValue: value };
+    body = setAtPointer(body, slot.pointer, filled);
+  }
+  return { ...doc, body };
+}
+
+async function inBatches<T>(items: readonly T[], limit: number, run: (item: T) => Promise<boolean>): Promise<boolean[]> {
+  const results: boolean[] = [];
+  for (let start = 0; start < items.length; start += limit) {
+    results.push(...(await Promise.all(items.slice(start, start + limit).map(run))));
+  }
+  return results;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

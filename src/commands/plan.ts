@@ -1,0 +1,244 @@
+// `octosync plan`: desired = the repository's documents at a commit + the destination's overlay;
+// live = the destination read and normalized by the same kinds; plan = their difference.
+// Read (repository, destination, secrets' digests) → compute (pure) → print or save.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { isDocumentExcluded } from '../core/exclusions.js';
+import type { JsonObject, KindDocument, LiveSpace } from '../core/document.js';
+import { applyOverlay } from '../core/overlay.js';
+import type { Plan, PlanProblem } from '../core/plan.js';
+import { computePlan, documentKey } from '../core/plan.js';
+import { KnownNames, describeMissing } from '../core/references.js';
+import { NameResolver, buildRefTable } from '../core/refs.js';
+import type { SecretSource } from '../core/secrets.js';
+import { slugify } from '../core/slug.js';
+import { collectionsRead, readLiveSpace } from '../kinds/read-live.js';
+import { kindsInOrder } from '../kinds/registry.js';
+import type { Kind } from '../kinds/types.js';
+import type { OctopusClient } from '../octopus/index.js';
+import { resolveSpaceId } from '../octopus/index.js';
+import { parseRepoConfig } from '../repo/config.js';
+import { destinationFile, parseDestination } from '../repo/destination.js';
+import type { Destination } from '../repo/destination.js';
+import { readDocuments } from '../repo/documents.js';
+import { readFilesAt, resolveRef } from '../repo/git.js';
+import { CONFIG_FILE, DESTINATIONS_DIR } from '../repo/layout.js';
+import { listFiles, readFiles } from '../repo/state-files.js';
+import { readStatus } from '../daemon/status-store.js';
+import { validateRepository } from '../validate/repository.js';
+import { loadSchemas } from '../validate/schemas.js';
+import { connectWithKey } from './connect.js';
+import { OctosyncError } from './errors.js';
+import type { SecretReader } from './secret-values.js';
+import { SecretUnavailableError, secretDigest, secretReader } from './secret-values.js';
+import { formatIssue } from './validate.js';
+
+export interface PlanOptions {
+  repo: string;
+  destination: string;
+  /** Branch, tag or commit; default: the branch the destination follows, else HEAD. */
+  ref?: string;
+  env: NodeJS.ProcessEnv;
+  /** Where status lives; default `<repo>/.octosync`. */
+  stateDir?: string;
+}
+
+/** One destination space: what it should be and what it is. */
+export interface SpacePlanState {
+  /** Destination space name. */
+  name: string;
+  spaceId: string;
+  desired: KindDocument[];
+  liveDocuments: KindDocument[];
+  live: LiveSpace;
+}
+
+export interface PreparedPlan {
+  plan: Plan;
+  destination: Destination;
+  spaces: SpacePlanState[];
+  /** Document key → secret path → source. */
+  secretSources: Map<string, Map<string, SecretSource>>;
+  secrets: SecretReader;
+  /** Digests of the secrets as they are now. */
+  secretDigests: Map<string, string>;
+  kinds: Kind[];
+  client: OctopusClient;
+  stateDir: string;
+}
+
+export function defaultStateDir(repo: string): string {
+  return path.join(repo, '.octosync');
+}
+
+/** Reads everything and computes the plan. The caller closes `client`. */
+export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
+  const schemas = loadSchemas();
+  let kinds = kindsInOrder();
+  const stateDir = options.stateDir ?? defaultStateDir(options.repo);
+  const commit = await commitToPlan(options);
+  const files = await readFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`));
+
+  const destinationText = files.get(destinationFile(options.destination));
+  if (destinationText === undefined) {
+    const known = [...files.keys()].filter((f) => f.startsWith(`${DESTINATIONS_DIR}/`)).map((f) => path.basename(f, '.yaml'));
+    throw new OctosyncError('config-invalid', `unknown destination '${options.destination}': there is no ${destinationFile(options.destination)} at ${commit.slice(0, 12)} (known: ${known.join(', ') || 'none'})`);
+  }
+  const report = validateRepository(files, schemas, kinds);
+  if (report.errors.length > 0) {
+    throw new OctosyncError('repo-invalid', `the repository at ${commit.slice(0, 12)} is not valid; nothing was planned:\n${report.errors.map((e) => `  ${formatIssue(e)}`).join('\n')}`);
+  }
+  const destination = parseDestination(options.destination, destinationText, schemas);
+  const config = parseRepoConfig(files.get(CONFIG_FILE) ?? 'source: {server: "http://unknown"}\n', schemas);
+  // Kinds the repository does not snapshot are neither desired nor compared.
+  if (config.kinds) kinds = kinds.filter((kind) => config.kinds?.includes(kind.name));
+  const documents = readDocuments(files, kinds.map((k) => k.name));
+  const secrets = secretReader(options.env, options.repo);
+  const apiKey = await secrets.read(destination.apiKey, `the API key of destination '${destination.name}'`).catch((error: unknown) => {
+    throw new OctosyncError('missing-api-key', (error as Error).message);
+  });
+  const { client } = await connectWithKey(destination.server, apiKey);
+
+  try {
+    const problems: PlanProblem[] = [];
+    const spaces: SpacePlanState[] = [];
+    const secretSources = new Map<string, Map<string, SecretSource>>();
+    if (!config.spaces?.length) throw new OctosyncError('config-invalid', `${CONFIG_FILE} lists no spaces: nothing to plan`);
+    for (const sourceName of config.spaces) {
+      const name = destination.spaces?.[sourceName] ?? sourceName;
+      const spaceId = await resolveSpaceId(client, name).catch((error: unknown) => {
+        throw new OctosyncError('config-invalid', `destination '${destination.name}' has no space '${name}' (${(error as Error).message})`);
+      });
+      const live = await readLiveSpace(client, spaceId, collectionsRead(kinds));
+      const liveNames = new NameResolver(buildRefTable(live));
+      const exclude = destination.exclude ?? [];
+      const liveDocuments = kinds.flatMap((kind) => kind.toDocuments(live, liveNames)).filter((doc) => !isDocumentExcluded(exclude, name, doc));
+      const repoDocuments = (documents.get(slugify(sourceName)) ?? []).filter((doc) => !isDocumentExcluded(exclude, name, doc));
+      const overlaid = applyOverlay(name, repoDocuments, destination.overlays);
+      problems.push(...overlaid.problems);
+      for (const [key, sources] of overlaid.secretSources) secretSources.set(key, sources);
+      const desired = checkReferences(name, overlaid.documents, liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
+      spaces.push({ name, spaceId, desired, liveDocuments, live });
+    }
+
+    const secretDigests = await digestSecrets(secretSources, secrets, problems);
+    const status = await readStatus(stateDir, destination.name);
+    const plan = computePlan({
+      destination: destination.name,
+      commit,
+      overlayDigest: digest(destinationText),
+      liveDigest: digest(JSON.stringify(spaces.map((space) => [space.name, sortDocs(space.liveDocuments)]))),
+      kinds,
+      spaces: spaces.map((space) => ({ space: space.name, desired: space.desired, live: space.liveDocuments })),
+      secretSources,
+      secretDigests,
+      lastApplied: {
+        documents: new Set(status.lastApplied?.documents ?? []),
+        secretDigests: new Map(Object.entries(status.lastApplied?.secretDigests ?? {})),
+      },
+      prune: destination.prune ?? false,
+      missingSecrets: destination.missingSecrets ?? 'error',
+      problems,
+    });
+    return { plan, destination, spaces, secretSources, secrets, secretDigests, kinds, client, stateDir };
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+/** The commit to plan: the given ref, else the branch the destination follows, else HEAD. */
+async function commitToPlan(options: PlanOptions): Promise<string> {
+  if (options.ref) return resolveRef(options.repo, options.ref);
+  const head = await resolveRef(options.repo, 'HEAD').catch(() => {
+    throw new OctosyncError('repo-invalid', `${options.repo} has no commits to plan from`);
+  });
+  const files = await readFilesAt(options.repo, head, (file) => file === destinationFile(options.destination));
+  const text = files.get(destinationFile(options.destination)) ?? (await readWorkingTreeDestination(options));
+  const branch = text ? /^branch:\s*["']?([^"'\s#]+)/m.exec(text)?.[1] : undefined;
+  if (!branch) return head;
+  return resolveRef(options.repo, branch).catch(() => head);
+}
+
+async function readWorkingTreeDestination(options: PlanOptions): Promise<string | undefined> {
+  const file = destinationFile(options.destination);
+  const present = (await listFiles(options.repo, DESTINATIONS_DIR)).includes(file);
+  return present ? (await readFiles(options.repo, [file])).get(file) : undefined;
+}
+
+/**
+ * Every name the desired documents refer to must exist in the destination or be created by this
+ * apply. A scope value that does not ("Environment: Staging" where there is no Staging) follows
+ * the destination's scope policy: `error`, or `drop` the value — and a variable whose scope
+ * loses all values of a field is left out rather than widened.
+ */
+function checkReferences(
+  space: string,
+  desired: KindDocument[],
+  liveDocuments: KindDocument[],
+  live: LiveSpace,
+  kinds: readonly Kind[],
+  policy: 'error' | 'drop',
+  problems: PlanProblem[],
+): KindDocument[] {
+  const known = new KnownNames().addDocuments(desired).addDocuments(liveDocuments);
+  const external: [string, string, string][] = [
+    ['accounts', 'accounts', 'Name'],
+    ['users', 'users', 'Username'],
+    ['user-roles', 'userroles', 'Name'],
+    ['deployment-targets', 'machines', 'Name'],
+  ];
+  for (const [kind, collection, field] of external) for (const resource of live[collection] ?? []) known.add(kind, String(resource[field]));
+
+  return desired.map((doc) => {
+    const kind = kinds.find((k) => k.name === doc.kind);
+    const missing = (kind?.references?.(doc) ?? []).filter((ref) => !known.has(ref));
+    const scoped = missing.filter((ref) => /^\/Variables\/\d+\/Scope\//.test(ref.pointer));
+    for (const ref of missing) {
+      if (policy === 'drop' && scoped.includes(ref)) continue;
+      problems.push({ space, where: `${kind?.title ?? doc.kind} '${doc.name}' ${ref.pointer}`, message: describeMissing(ref, 'in the destination or the repository') });
+    }
+    return policy === 'drop' && scoped.length > 0 ? dropScopeValues(doc, scoped.map((ref) => ref.pointer)) : doc;
+  });
+}
+
+/** Removes scope values at the given pointers; a variable left with an emptied scope field is dropped. */
+function dropScopeValues(doc: KindDocument, pointers: string[]): KindDocument {
+  const body = structuredClone(doc.body);
+  const variables = body.Variables as { Scope?: Record<string, string[]> }[];
+  const emptied = new Set<number>();
+  for (const pointer of [...pointers].sort().reverse()) {
+    const [, , index, , field, position] = pointer.split('/');
+    const scope = variables[Number(index)]?.Scope;
+    const values = scope?.[field as string];
+    if (!scope || !values) continue;
+    values.splice(Number(position), 1);
+    if (values.length === 0) emptied.add(Number(index));
+  }
+  body.Variables = variables.filter((_, index) => !emptied.has(index)) as JsonObject[];
+  return { ...doc, body };
+}
+
+async function digestSecrets(sources: Map<string, Map<string, SecretSource>>, reader: SecretReader, problems: PlanProblem[]): Promise<Map<string, string>> {
+  const digests = new Map<string, string>();
+  for (const [key, paths] of sources) {
+    for (const [secretPath, source] of paths) {
+      const where = `${key}#${secretPath}`;
+      try {
+        digests.set(where, secretDigest(where, await reader.read(source, `${key} ${secretPath}`)));
+      } catch (error) {
+        if (!(error instanceof SecretUnavailableError)) throw error;
+        problems.push({ where: key, message: error.message });
+      }
+    }
+  }
+  return digests;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function sortDocs(docs: readonly KindDocument[]): KindDocument[] {
+  return [...docs].sort((a, b) => documentKey('', a.kind, a.name).localeCompare(documentKey('', b.kind, b.name)));
+}

@@ -1,0 +1,78 @@
+// Status per destination, persisted atomically in the state directory (default `.octosync/`
+// in the repository, git-ignored): what was last applied, the last attempt, a short history.
+// It survives restarts; prune and secret rotation depend on it.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export type ApplyResult = 'success' | 'failed' | 'no-changes';
+
+export interface ResourceOutcome {
+  space: string;
+  kind: string;
+  name: string;
+  action: 'create' | 'update' | 'delete';
+  result: 'applied' | 'failed' | 'skipped';
+  error?: string;
+}
+
+export interface AppliedState {
+  commit: string;
+  overlayDigest: string;
+  at: string;
+  /** Keys of the documents octosync applied (space/kind/name): what prune may ever delete. */
+  documents: string[];
+  /** Digests (never values) of the secrets last set, by document key and secret path. */
+  secretDigests: Record<string, string>;
+}
+
+export interface AttemptState {
+  commit: string;
+  at: string;
+  result: ApplyResult;
+  error?: string;
+  summary?: { create: number; update: number; delete: number };
+  outcomes: ResourceOutcome[];
+}
+
+export interface DestinationStatus {
+  destination: string;
+  lastApplied?: AppliedState;
+  lastAttempt?: AttemptState;
+  /** Drift found by the last check against live, if any. */
+  drift?: { at: string; changes: number };
+  history: { commit: string; at: string; result: ApplyResult; error?: string }[];
+}
+
+const HISTORY_LENGTH = 20;
+
+export function statusFile(stateDir: string, destination: string): string {
+  return path.join(stateDir, 'destinations', destination, 'status.json');
+}
+
+export async function readStatus(stateDir: string, destination: string): Promise<DestinationStatus> {
+  try {
+    return JSON.parse(await readFile(statusFile(stateDir, destination), 'utf8')) as DestinationStatus;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { destination, history: [] };
+    throw new Error(`the status of destination '${destination}' in ${stateDir} is unreadable: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Writes the whole status with write-then-rename, so a crash never leaves half a file. */
+export async function writeStatus(stateDir: string, status: DestinationStatus): Promise<void> {
+  const file = statusFile(stateDir, status.destination);
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(status, null, 2)}\n`);
+  await rename(temporary, file);
+}
+
+/** The status after an attempt: history grows (bounded); lastApplied moves only on success. */
+export function recordAttempt(status: DestinationStatus, attempt: AttemptState, applied?: AppliedState): DestinationStatus {
+  return {
+    ...status,
+    lastAttempt: attempt,
+    lastApplied: applied ?? status.lastApplied,
+    history: [{ commit: attempt.commit, at: attempt.at, result: attempt.result, ...(attempt.error ? { error: attempt.error } : {}) }, ...status.history].slice(0, HISTORY_LENGTH),
+  };
+}
