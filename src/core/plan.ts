@@ -106,7 +106,9 @@ export function computePlan(input: PlanInput): Plan {
       for (const [key, doc] of [...desired].sort(([, a], [, b]) => compareNames(a.name, b.name))) {
         const current = live.get(key);
         const secrets = planSecrets(input, state.space, doc, current, missingSecrets);
-        const fields = diffDocuments(current?.body ?? {}, doc.body);
+        // A secret's marker changing is said by the secret change itself.
+        const secretPaths = new Set(secrets.map((secret) => secret.path));
+        const fields = diffDocuments(current?.body ?? {}, doc.body).filter((field) => !secretPaths.has(field.path));
         if (current && fields.length === 0 && secrets.length === 0) continue;
         changes.push({ action: current ? 'update' : 'create', kind: kind.name, title: kind.title, space: state.space, name: doc.name, file: doc.file, fields, secrets });
       }

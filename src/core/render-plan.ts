@@ -64,7 +64,7 @@ function spaceSuffix(change: PlannedChange): string {
 function changeCount(change: PlannedChange): string {
   if (change.action === 'delete') return 'delete';
   if (change.action === 'create') return 'create';
-  const parts = [`${change.fields.length} field${change.fields.length === 1 ? '' : 's'}`];
+  const parts = change.fields.length > 0 || change.secrets.length === 0 ? [`${change.fields.length} field${change.fields.length === 1 ? '' : 's'}`] : [];
   if (change.secrets.length > 0) parts.push(`${change.secrets.length} secret${change.secrets.length === 1 ? '' : 's'}`);
   return parts.join(', ');
 }

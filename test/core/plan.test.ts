@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import { diffDocuments } from '../../src/core/diff.js';
+import type { JsonObject, KindDocument, KindName } from '../../src/core/document.js';
+import { applyOverlay, mergePatch } from '../../src/core/overlay.js';
+import type { PlanInput } from '../../src/core/plan.js';
+import { computePlan, documentKey } from '../../src/core/plan.js';
+import { renderPlanMarkdown, renderPlanText } from '../../src/core/render-plan.js';
+import { secretSlots } from '../../src/core/secrets.js';
+
+function doc(kind: KindName, name: string, body: JsonObject = {}): KindDocument {
+  return { kind, name, file: `${kind}/${name.toLowerCase()}.yaml`, body: { Name: name, ...body } };
+}
+
+const KINDS = [
+  { name: 'environments', title: 'environment' },
+  { name: 'feeds', title: 'feed' },
+  { name: 'lifecycles', title: 'lifecycle' },
+  { name: 'project-variables', title: 'project variables' },
+] as const;
+
+function input(desired: KindDocument[], live: KindDocument[], extra: Partial<PlanInput> = {}): PlanInput {
+  return {
+    destination: 'production',
+    commit: 'a'.repeat(40),
+    overlayDigest: 'o',
+    liveDigest: 'l',
+    kinds: KINDS,
+    spaces: [{ space: 'Default', desired, live }],
+    secretSources: new Map(),
+    secretDigests: new Map(),
+    lastApplied: { documents: new Set(), secretDigests: new Map() },
+    prune: false,
+    missingSecrets: 'error',
+    problems: [],
+    ...extra,
+  };
+}
+
+describe('diffDocuments', () => {
+  it.each([
+    ['equal documents', { Name: 'a', X: [1] }, { Name: 'a', X: [1] }, []],
+    ['a changed field', { Name: 'a', X: 1 }, { Name: 'a', X: 2 }, [{ path: 'X', before: 1, after: 2 }]],
+    ['an added and a removed field', { Name: 'a', Old: 1 }, { Name: 'a', New: 2 }, [{ path: 'Old', before: 1 }, { path: 'New', after: 2 }]],
+    [
+      'a field inside a named list item',
+      { Steps: [{ Name: 'Deploy', Script: 'a' }, { Name: 'Test', Script: 'b' }] },
+      { Steps: [{ Name: 'Deploy', Script: 'a' }, { Name: 'Test', Script: 'c' }] },
+      [{ path: 'Steps[Test].Script', before: 'b', after: 'c' }],
+    ],
+    ['a reordered list', { Envs: ['a', 'b'] }, { Envs: ['b', 'a'] }, [{ path: 'Envs', before: ['a', 'b'], after: ['b', 'a'] }]],
+  ])('%s', (_name, before, after, expected) => {
+    expect(diffDocuments(before as JsonObject, after as JsonObject)).toEqual(expected);
+  });
+});
+
+describe('computePlan', () => {
+  it('creates what is missing, updates what differs, leaves equal documents alone, in kind order', () => {
+    const plan = computePlan(
+      input(
+        [doc('lifecycles', 'Default'), doc('environments', 'Prod', { SortOrder: 2 }), doc('environments', 'Dev', { SortOrder: 0 })],
+        [doc('environments', 'Dev', { SortOrder: 0 }), doc('environments', 'PROD', { SortOrder: 1 })],
+      ),
+    );
+    expect(plan.changes.map((c) => [c.action, c.kind, c.name])).toEqual([
+      ['update', 'environments', 'Prod'],
+      ['create', 'lifecycles', 'Default'],
+    ]);
+    // Names match ignoring case; the destination's spelling is corrected with the update.
+    expect(plan.changes[0]?.fields).toEqual([
+      { path: 'Name', before: 'PROD', after: 'Prod' },
+      { path: 'SortOrder', before: 1, after: 2 },
+    ]);
+    expect(plan.summary).toEqual({ create: 1, update: 1, delete: 0 });
+  });
+
+  it('deletes only with prune, only what it applied before, in reverse kind order, never for an empty desired space', () => {
+    const live = [doc('environments', 'Old'), doc('lifecycles', 'Old cycle'), doc('environments', 'Hand made')];
+    const lastApplied = { documents: new Set([documentKey('Default', 'environments', 'Old'), documentKey('Default', 'lifecycles', 'Old cycle')]), secretDigests: new Map() };
+    const desired = [doc('environments', 'Keep')];
+    expect(computePlan(input(desired, live, { lastApplied })).summary.delete).toBe(0);
+    const pruned = computePlan(input(desired, live, { lastApplied, prune: true }));
+    expect(pruned.changes.filter((c) => c.action === 'delete').map((c) => c.name)).toEqual(['Old cycle', 'Old']);
+    expect(computePlan(input([], live, { lastApplied, prune: true })).changes).toEqual([]);
+  });
+
+  it('sets a secret when the destination has none or its value changed, keeps it otherwise, and reports missing ones', () => {
+    const feed = doc('feeds', 'NuGet', { Password: { HasValue: true } });
+    const key = documentKey('Default', 'feeds', 'NuGet');
+    const sources = new Map([[key, new Map([['Password', { env: 'NUGET_PW' }]])]]);
+    const digests = new Map([[`${key}#Password`, 'd1']]);
+    const held = doc('feeds', 'NuGet', { Password: { HasValue: true } });
+    const empty = doc('feeds', 'NuGet');
+
+    expect(computePlan(input([feed], [empty], { secretSources: sources, secretDigests: digests })).changes[0]?.secrets).toEqual([{ path: 'Password', action: 'set', from: 'env:NUGET_PW' }]);
+    const unchanged = { documents: new Set<string>(), secretDigests: new Map([[`${key}#Password`, 'd1']]) };
+    expect(computePlan(input([feed], [held], { secretSources: sources, secretDigests: digests, lastApplied: unchanged })).changes).toEqual([]);
+    const rotated = { documents: new Set<string>(), secretDigests: new Map([[`${key}#Password`, 'd0']]) };
+    expect(computePlan(input([feed], [held], { secretSources: sources, secretDigests: digests, lastApplied: rotated })).changes[0]?.secrets).toHaveLength(1);
+    expect(computePlan(input([feed], [held])).changes).toEqual([]);
+    const missing = computePlan(input([feed], [empty]));
+    expect(missing.missingSecrets).toEqual([{ space: 'Default', kind: 'feeds', name: 'NuGet', path: 'Password' }]);
+    expect(computePlan(input([feed], [empty], { missingSecrets: 'placeholder' })).changes[0]?.secrets).toEqual([{ path: 'Password', action: 'placeholder' }]);
+  });
+});
+
+describe('secretSlots', () => {
+  it('finds sensitive values and sensitive variables by readable path', () => {
+    const body = {
+      Password: { HasValue: true },
+      Variables: [
+        { Name: 'Db', IsSensitive: true, Type: 'Sensitive', Scope: { Environment: ['Prod', 'Dev'] } },
+        { Name: 'Plain', Type: 'String', Value: 'x' },
+      ],
+      Steps: [{ Name: 'Deploy', Actions: [{ Name: 'Run', Properties: { Token: { HasValue: false } } }] }],
+    };
+    expect(secretSlots(body).map((s) => [s.path, s.pointer, s.form, s.hasValue])).toEqual([
+      ['Password', '/Password', 'sensitive-value', true],
+      ['Variables[Db{Environment=Dev,Prod}]', '/Variables/0/Value', 'variable', true],
+      ['Steps[Deploy].Actions[Run].Properties.Token', '/Steps/0/Actions/0/Properties/Token', 'sensitive-value', false],
+    ]);
+  });
+});
+
+describe('applyOverlay', () => {
+  const variables = doc('project-variables', 'Web Shop', {
+    Project: 'Web Shop',
+    Variables: [
+      { Name: 'Cdn', Type: 'String', Value: 'source-cdn' },
+      { Name: 'Db', IsSensitive: true, Type: 'Sensitive', Scope: { Environment: ['Production'] } },
+    ],
+  });
+  delete variables.body.Name;
+
+  it('replaces values, takes secrets by reference, edits phases and keeps only listed tenants', () => {
+    const result = applyOverlay('Default', [variables, doc('lifecycles', 'Main', { Phases: [{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 0 }] }), doc('tenants', 'Acme'), doc('tenants', 'Globex')], {
+      variables: {
+        projects: {
+          'Web Shop': [
+            { name: 'Cdn', value: 'prod-cdn' },
+            { name: 'Db', scope: { Environment: ['Production'] }, value: { valueFrom: { env: 'DB' } } },
+          ],
+        },
+      },
+      lifecycles: { Main: { editPhases: { Prod: { MinimumEnvironmentsBeforePromotion: 1 } } } },
+      tenants: { only: ['Acme'] },
+    });
+    expect(result.problems).toEqual([]);
+    const byName = new Map(result.documents.map((d) => [d.name, d]));
+    expect((byName.get('Web Shop')?.body.Variables as JsonObject[])[0]).toEqual({ Name: 'Cdn', Type: 'String', Value: 'prod-cdn' });
+    expect(JSON.stringify(result.documents)).not.toContain('source-cdn');
+    expect(result.secretSources.get(documentKey('Default', 'project-variables', 'Web Shop'))).toEqual(new Map([['Variables[Db{Environment=Production}]', { env: 'DB' }]]));
+    expect(byName.get('Main')?.body.Phases).toEqual([{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 1 }]);
+    expect(byName.has('Globex')).toBe(false);
+  });
+
+  it.each([
+    [{ variables: { projects: { Nope: [{ name: 'x' }] } } }, "overlay variables.projects.Nope: names 'Nope', which is not in the repository"],
+    [{ variables: { projects: { 'Web Shop': [{ name: 'Cdn', scope: { Environment: ['Prod'] }, value: 'x' }] } } }, "'Web Shop' has no variable 'Cdn' {Environment=Prod} in the repository"],
+    [{ variables: { projects: { 'Web Shop': [{ name: 'Db', scope: { Environment: ['Production'] }, value: 'in-git' }] } } }, 'its value must come from valueFrom'],
+    [{ lifecycles: { Main: { editPhases: { Nope: {} } } } }, "names the lifecycle 'Main', which is not in the repository"],
+    [{ tenants: { only: ['Ghost'] } }, "names the tenant 'Ghost'"],
+    [{ secrets: { 'feeds/NuGet': { Password: 'plain' } } }, "names 'feeds/NuGet', which is not in the repository"],
+  ])('reports an override that hits nothing or would put a secret in Git: %j', (overlay, message) => {
+    const { problems } = applyOverlay('Default', [variables], overlay as never);
+    expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toContain(message);
+  });
+
+  it('applies merge patches (RFC 7396)', () => {
+    expect(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: null, e: 4 }, f: [1] })).toEqual({ a: 1, b: { d: 3, e: 4 }, f: [1] });
+  });
+});
+
+describe('renderPlan', () => {
+  const plan = computePlan(
+    input(
+      [
+        doc('environments', 'Staging', { SortOrder: 1 }),
+        doc('lifecycles', 'Main', { Phases: [{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 1 }], Description: 'Script:\nline 1\nline 2' }),
+        doc('feeds', 'NuGet', { Password: { HasValue: true } }),
+      ],
+      [doc('lifecycles', 'Main', { Phases: [{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 0 }] }), doc('feeds', 'NuGet'), doc('environments', 'Old')],
+      {
+        prune: true,
+        lastApplied: { documents: new Set([documentKey('Default', 'environments', 'Old')]), secretDigests: new Map() },
+        secretSources: new Map([[documentKey('Default', 'feeds', 'NuGet'), new Map([['Password', { env: 'NUGET_PW' }]])]]),
+        secretDigests: new Map([[`${documentKey('Default', 'feeds', 'NuGet')}#Password`, 'd']]),
+      },
+    ),
+  );
+
+  it('renders text', () => {
+    expect(renderPlanText(plan)).toMatchInlineSnapshot(`
+      "Plan for destination production at aaaaaaaaaaaa:
+
+      + environment Staging
+      ~ feed NuGet
+          Password: secret set from env:NUGET_PW
+      ~ lifecycle Main
+          Phases[Prod].MinimumEnvironmentsBeforePromotion: 0 → 1
+          Description: added (3 lines)
+      - environment Old
+
+      1 to create, 2 to update, 1 to delete.
+      "
+    `);
+  });
+
+  it('renders Markdown for a pull-request comment', () => {
+    expect(renderPlanMarkdown(plan)).toMatchInlineSnapshot(`
+      "### octosync plan for \`production\`
+
+      Commit \`aaaaaaaaaaaa\`: **1 to create, 2 to update, 1 to delete.**
+
+      | | Kind | Name | Changes |
+      | --- | --- | --- | --- |
+      | \`+\` | environment | Staging | create |
+      | \`~\` | feed | NuGet | 1 secret |
+      | \`~\` | lifecycle | Main | 2 fields |
+      | \`-\` | environment | Old | delete |
+
+      <details><summary>Field changes</summary>
+
+      **~ feed NuGet**
+
+      - \`Password\`: secret set from env:NUGET_PW
+
+      **~ lifecycle Main**
+
+      - \`Phases[Prod].MinimumEnvironmentsBeforePromotion\`: 0 → 1
+      - \`Description\`: added (3 lines)
+
+      </details>
+      "
+    `);
+  });
+});
