@@ -73,8 +73,8 @@ export interface PlanInput {
   commit: string;
   overlayDigest: string;
   liveDigest: string;
-  /** Kinds in apply order. */
-  kinds: readonly { name: KindName; title: string }[];
+  /** Kinds in apply order; `createRequires` names secrets without which a document cannot be created. */
+  kinds: readonly { name: KindName; title: string; createRequires?: readonly string[] }[];
   spaces: readonly SpaceState[];
   /** Where secrets come from: document key (see documentKey) → secret path → source. */
   secretSources: ReadonlyMap<string, ReadonlyMap<string, SecretSource>>;
@@ -96,6 +96,7 @@ export function computePlan(input: PlanInput): Plan {
   const changes: PlannedChange[] = [];
   const missingSecrets: MissingSecret[] = [];
   const deletes: PlannedChange[] = [];
+  const requiredMissing: PlanProblem[] = [];
 
   for (const state of input.spaces) {
     const desiredByKind = groupByKind(state.desired);
@@ -106,6 +107,10 @@ export function computePlan(input: PlanInput): Plan {
       for (const [key, doc] of [...desired].sort(([, a], [, b]) => compareNames(a.name, b.name))) {
         const current = live.get(key);
         const secrets = planSecrets(input, state.space, doc, current, missingSecrets);
+        for (const path of current ? [] : (kind.createRequires ?? [])) {
+          if (secrets.some((secret) => secret.path === path && secret.action === 'set')) continue;
+          requiredMissing.push({ space: state.space, where: `${kind.title} '${doc.name}'`, message: `cannot be created without ${path}: supply it in the destination's overlay (secrets.${kind.name}/${doc.name}.${path}: {valueFrom: ...})` });
+        }
         // A secret's marker changing is said by the secret change itself.
         const secretPaths = new Set(secrets.map((secret) => secret.path));
         const fields = diffDocuments(current?.body ?? {}, doc.body).filter((field) => !secretPaths.has(field.path));
@@ -129,7 +134,7 @@ export function computePlan(input: PlanInput): Plan {
     liveDigest: input.liveDigest,
     changes: ordered,
     missingSecrets,
-    problems: [...input.problems],
+    problems: [...input.problems, ...requiredMissing],
     summary: {
       create: ordered.filter((c) => c.action === 'create').length,
       update: ordered.filter((c) => c.action === 'update').length,

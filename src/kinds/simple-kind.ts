@@ -44,6 +44,8 @@ export interface SimpleKindSpec {
   normalize?: (body: JsonObject, resource: JsonObject, names: NameResolver, where: string) => void;
   /** Kind-specific payload building after the generic one (in place). */
   denormalize?: (payload: JsonObject, body: JsonObject, ids: IdResolver, where: string) => void;
+  /** Secrets without which a document cannot be created (see Kind.createRequires). */
+  createRequires?: string[];
   /** Names referred to outside the top-level `refs` (nested fields). */
   nestedReferences?: (body: JsonObject) => DocumentReference[];
 }
@@ -60,6 +62,7 @@ export function simpleKind(spec: SimpleKindSpec): Kind {
     toPayload: (doc, ids) => payloadOf(spec, doc, ids),
     references: (doc) => [...topLevelReferences(spec, doc.body), ...(spec.nestedReferences?.(doc.body) ?? [])],
     writer: collectionWriter(spec),
+    ...(spec.createRequires ? { createRequires: spec.createRequires } : {}),
   };
 }
 

@@ -63,6 +63,8 @@ export interface Kind {
   toPayload(doc: KindDocument, ids: IdResolver): JsonObject;
   /** The names a document refers to, for `validate`'s reference checks (pure). */
   references?(doc: KindDocument): DocumentReference[];
+  /** Secrets (paths) without which a document cannot be created, e.g. a certificate's data. */
+  createRequires?: readonly string[];
   /** How apply writes its documents (the only part of a kind that does I/O, through `ctx.api`). */
   writer?: KindWriter;
 }

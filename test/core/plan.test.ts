@@ -103,9 +103,24 @@ describe('computePlan', () => {
   });
 });
 
+describe('secrets a document cannot be created without', () => {
+  it('is a problem on create (not on update) unless the overlay supplies it', () => {
+    const kinds = [{ name: 'certificates' as const, title: 'certificate', createRequires: ['CertificateData'] }];
+    const cert = doc('certificates', 'TLS', { CertificateData: { HasValue: true } });
+    const plan = computePlan(input([cert], [], { kinds, missingSecrets: 'placeholder' }));
+    expect(plan.problems).toEqual([
+      { space: 'Default', where: "certificate 'TLS'", message: "cannot be created without CertificateData: supply it in the destination's overlay (secrets.certificates/TLS.CertificateData: {valueFrom: ...})" },
+    ]);
+    expect(computePlan(input([cert], [doc('certificates', 'TLS', { CertificateData: { HasValue: true } })], { kinds })).problems).toEqual([]);
+    const key = documentKey('Default', 'certificates', 'TLS');
+    const supplied = { secretSources: new Map([[key, new Map([['CertificateData', { file: 'tls.b64' }]])]]), secretDigests: new Map([[`${key}#CertificateData`, 'd']]) };
+    expect(computePlan(input([cert], [], { kinds, ...supplied })).problems).toEqual([]);
+  });
+});
+
 describe('secretSlots', () => {
   it('finds sensitive values and sensitive variables by readable path', () => {
-    const body = {
+    const body: JsonObject = {
       Password: { HasValue: true },
       Variables: [
         { Name: 'Db', IsSensitive: true, Type: 'Sensitive', Scope: { Environment: ['Prod', 'Dev'] } },

@@ -21,6 +21,8 @@ export const certificates = simpleKind({
     { field: 'TenantIds', as: 'Tenants', collection: 'tenants', many: true },
   ],
   sensitive: ['CertificateData', 'Password'],
+  // A certificate is its data: the server refuses to create one without it (no placeholder).
+  createRequires: ['CertificateData'],
   include: (resource) => resource.Archived === null || resource.Archived === undefined,
   drop: [
     'Thumbprint', 'SubjectDistinguishedName', 'SubjectCommonName', 'SubjectOrganization', 'IssuerDistinguishedName',
