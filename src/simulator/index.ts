@@ -21,8 +21,10 @@ export interface FaultRule {
   status?: number;
   /** Seconds for a `Retry-After` header (with 429 or 503). */
   retryAfterSeconds?: number;
-  /** Destroy the socket without answering. */
+  /** Destroy the socket without answering (the request is not handled). */
   drop?: boolean;
+  /** Handle the request, then destroy the socket instead of answering: applied, but the client never hears. */
+  dropAfterHandling?: boolean;
   /** Probability 0..1 that a matching request fails (default 1). */
   rate?: number;
   /** How many times the rule may fire at most (unbounded when absent). */

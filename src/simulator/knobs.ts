@@ -5,6 +5,7 @@ export interface FaultDecision {
   status?: number;
   retryAfterSeconds?: number;
   drop?: boolean;
+  dropAfterHandling?: boolean;
 }
 
 export interface RequestCounts {
@@ -43,7 +44,7 @@ export class Knobs {
       if (rule.times !== undefined && entry.fired >= rule.times) continue;
       if (this.random() >= (rule.rate ?? 1)) continue;
       entry.fired += 1;
-      return { status: rule.status ?? 503, retryAfterSeconds: rule.retryAfterSeconds, drop: rule.drop };
+      return { status: rule.status ?? 503, retryAfterSeconds: rule.retryAfterSeconds, drop: rule.drop, dropAfterHandling: rule.dropAfterHandling };
     }
     return undefined;
   }

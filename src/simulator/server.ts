@@ -58,7 +58,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     req.socket.destroy();
     return;
   }
-  if (fault) {
+  if (fault && !fault.dropAfterHandling) {
     const headers: Record<string, string> = {};
     if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
     const message = fault.status === 429 ? 'Too many requests. Please retry later.' : 'The server is temporarily unavailable.';
@@ -77,6 +77,10 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     }
     const spaceId = resolveSpace(instance, match.target.form, match.params);
     const reply = match.target.handler({ method, path, params: match.params, query: url.searchParams, body, spaceId, instance });
+    if (fault?.dropAfterHandling) {
+      req.socket.destroy();
+      return;
+    }
     send(res, reply.status, reply.body);
   } catch (error) {
     if (error instanceof HttpError) send(res, error.status, error.toBody(), error.headers);

@@ -372,6 +372,12 @@ describe('knobs', () => {
     expect((await http.get('/api/Spaces-1/projectgroups')).status).toBe(200);
   });
 
+  it('can apply a write and then drop the connection, as a crash after commit would', async () => {
+    sim.knobs.addFault({ method: 'POST', path: '/environments', dropAfterHandling: true, times: 1 });
+    await expect(http.post('/api/Spaces-1/environments', { Name: 'Applied' })).rejects.toThrow();
+    expect((await http.get('/api/Spaces-1/environments/all')).body.map((e: { Name: string }) => e.Name)).toEqual(['Applied']);
+  });
+
   it('applies a fault rate with the injected randomness', async () => {
     await sim.close();
     const draws = [0.1, 0.9, 0.1, 0.9];
