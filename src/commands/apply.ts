@@ -143,6 +143,7 @@ async function applySpace(
   ];
   const done = new Set<PlannedChange>();
   for (const phase of phases) {
+    if (phase.actions.includes('delete') && !(await finishWrites(prepared, space, changes, desired, () => live, (next) => (live = next), record))) return;
     for (const kind of phase.kinds) {
       const mine = changes.filter((change) => change.kind === kind.name && phase.actions.includes(change.action));
       if (mine.length === 0) continue;
@@ -178,6 +179,37 @@ async function applySpace(
       }
     }
   }
+}
+
+/**
+ * The writers' second pass (see KindWriter.finish), in kind order, for the documents created or
+ * updated. Returns false when one failed: deletes are then not attempted.
+ */
+async function finishWrites(
+  prepared: PreparedPlan,
+  space: SpacePlanState,
+  changes: PlannedChange[],
+  desired: Map<string, KindDocument>,
+  live: () => SpacePlanState['live'],
+  setLive: (next: SpacePlanState['live']) => void,
+  record: (outcome: ResourceOutcome) => void,
+): Promise<boolean> {
+  for (const kind of prepared.kinds) {
+    const finish = kind.writer?.finish;
+    const mine = changes.filter((change) => change.kind === kind.name && change.action !== 'delete');
+    if (!finish || mine.length === 0) continue;
+    for (const change of mine) {
+      const ctx: WriteContext = { api: prepared.client, spaceId: space.spaceId, live: live(), ids: new IdResolver(buildRefTable(live())) };
+      try {
+        await finish(desired.get(`${change.kind}/${change.name}`.toLowerCase()) as KindDocument, ctx);
+      } catch (error) {
+        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
+        return false;
+      }
+    }
+    setLive({ ...live(), ...(await readLiveSpace(prepared.client, space.spaceId, kind.writer?.writes ?? [])) });
+  }
+  return true;
 }
 
 /** The document with the overlay's secret values put in, read at the last moment. */

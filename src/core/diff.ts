@@ -2,6 +2,7 @@
 // OptionalDeploymentTargets` rather than `/Phases/3/OptionalDeploymentTargets`.
 import { jsonEqual } from './canonical.js';
 import type { Json, JsonObject } from './document.js';
+import { scopeText } from './secrets.js';
 
 export interface FieldChange {
   /** Readable path: `Description`, `Steps[Deploy].Actions[Deploy].Properties.Octopus.Action.Script.ScriptBody`. */
@@ -25,10 +26,21 @@ function diffValue(before: Json | undefined, after: Json | undefined, path: stri
     for (const key of unionKeys(before, after)) diffValue(before[key], after[key], join(path, key), changes);
     return;
   }
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const keyed = namedItems(before) && namedItems(after);
-    if (keyed && sameNameOrder(before, after)) {
-      before.forEach((item, index) => diffValue(item, after[index], `${path}[${nameOf(item)}]`, changes));
+  if (Array.isArray(before) && Array.isArray(after) && keyedItems(before) && keyedItems(after)) {
+    const beforeKeys = before.map(keyOf);
+    const afterKeys = after.map(keyOf);
+    const common = afterKeys.filter((key) => beforeKeys.includes(key));
+    // Order carries meaning (steps, phases): a reordering is shown as the whole list.
+    if (common.join('\u0000') === beforeKeys.filter((key) => afterKeys.includes(key)).join('\u0000')) {
+      for (const [index, item] of before.entries()) {
+        const key = beforeKeys[index] as string;
+        const match = afterKeys.indexOf(key);
+        if (match === -1) changes.push({ path: `${path}[${key}]`, before: item });
+        else diffValue(item, after[match], `${path}[${key}]`, changes);
+      }
+      for (const [index, item] of after.entries()) {
+        if (!beforeKeys.includes(afterKeys[index] as string)) changes.push({ path: `${path}[${afterKeys[index]}]`, after: item });
+      }
       return;
     }
   }
@@ -47,16 +59,15 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-/** Lists of objects with unique names (steps, phases, variables by name) are compared item by item. */
-function namedItems(items: Json[]): boolean {
-  const names = items.map(nameOf);
-  return names.every((name) => name !== undefined) && new Set(names).size === names.length;
+/**
+ * Lists of objects with unique keys are compared item by item. An item's key is its Name, with
+ * its Scope for variables (`Db{Environment=Production}`): the same key secret paths use.
+ */
+function keyedItems(items: Json[]): boolean {
+  const keys = items.map(keyOf);
+  return keys.every((key) => key !== undefined) && new Set(keys).size === keys.length;
 }
 
-function sameNameOrder(a: Json[], b: Json[]): boolean {
-  return a.length === b.length && a.every((item, index) => nameOf(item) === nameOf(b[index] as Json));
-}
-
-function nameOf(item: Json): string | undefined {
-  return isObject(item) && typeof item.Name === 'string' ? item.Name : undefined;
+function keyOf(item: Json): string | undefined {
+  return isObject(item) && typeof item.Name === 'string' ? `${item.Name}${scopeText(item.Scope)}` : undefined;
 }

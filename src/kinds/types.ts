@@ -41,6 +41,11 @@ export interface KindWriter {
   /** `current` is the destination's document of the same name, normalized like `doc`. */
   update(doc: KindDocument, current: KindDocument, ctx: WriteContext): Promise<void>;
   remove(current: KindDocument, ctx: WriteContext): Promise<void>;
+  /**
+   * A second pass after every kind was created and updated, for references to documents written
+   * later in the same apply (a project's release-creation channel). Writes only what is wrong.
+   */
+  finish?(doc: KindDocument, ctx: WriteContext): Promise<void>;
 }
 
 export interface Kind {

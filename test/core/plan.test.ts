@@ -48,6 +48,27 @@ describe('diffDocuments', () => {
       [{ path: 'Steps[Test].Script', before: 'b', after: 'c' }],
     ],
     ['a reordered list', { Envs: ['a', 'b'] }, { Envs: ['b', 'a'] }, [{ path: 'Envs', before: ['a', 'b'], after: ['b', 'a'] }]],
+    [
+      'variables keyed by name and scope, one added',
+      { Variables: [{ Name: 'Db', Scope: { Environment: ['Dev'] }, Value: 'a' }, { Name: 'Db', Scope: { Environment: ['Prod'] }, Value: 'b' }] },
+      { Variables: [{ Name: 'Db', Scope: { Environment: ['Dev'] }, Value: 'a' }, { Name: 'Db', Scope: { Environment: ['Prod'] }, Value: 'c' }, { Name: 'New', Value: 'n' }] },
+      [
+        { path: 'Variables[Db{Environment=Prod}].Value', before: 'b', after: 'c' },
+        { path: 'Variables[New]', after: { Name: 'New', Value: 'n' } },
+      ],
+    ],
+    [
+      'a removed step',
+      { Steps: [{ Name: 'A' }, { Name: 'B' }] },
+      { Steps: [{ Name: 'B' }] },
+      [{ path: 'Steps[A]', before: { Name: 'A' } }],
+    ],
+    [
+      'reordered steps, as a whole',
+      { Steps: [{ Name: 'A' }, { Name: 'B' }] },
+      { Steps: [{ Name: 'B' }, { Name: 'A' }] },
+      [{ path: 'Steps', before: [{ Name: 'A' }, { Name: 'B' }], after: [{ Name: 'B' }, { Name: 'A' }] }],
+    ],
   ])('%s', (_name, before, after, expected) => {
     expect(diffDocuments(before as JsonObject, after as JsonObject)).toEqual(expected);
   });

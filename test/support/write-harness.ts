@@ -46,6 +46,14 @@ export function harness(sim: Pick<Simulator, 'url' | 'apiKey'>, spaceId = 'Space
           else await kind.writer.create(doc, ctx);
         }
       }
+      for (const kind of kinds) {
+        const finish = kind.writer?.finish;
+        if (!finish) continue;
+        for (const doc of docs.filter((d) => d.kind === kind.name)) {
+          const state = await live();
+          await finish(doc, { api: client, spaceId, live: state, ids: new IdResolver(buildRefTable(state)) });
+        }
+      }
     },
     close: () => client.close(),
   };

@@ -1,12 +1,15 @@
 // A project's channels: `projects/<project slug>/channels.yaml`, one document per project
 // holding all its channels (a project always has at least its default one). Channel names are
 // unique within their project only, so the document is named after the project.
-import { canonicalize, compareNames } from '../../core/canonical.js';
+import { canonicalize, compareNames, jsonEqual } from '../../core/canonical.js';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
-import type { IdResolver, NameResolver } from '../../core/refs.js';
+import { NameResolver } from '../../core/refs.js';
+import type { IdResolver } from '../../core/refs.js';
+import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import { projectFolders } from '../projects/index.js';
-import type { DocumentReference, Kind } from '../types.js';
+import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
+import { WriteError, resolved } from '../writing.js';
 
 /** Server fields of a channel version rule (a sub-resource with its own GUID). */
 const RULE_SERVER_FIELDS = ['Id', 'Links', 'LastModifiedOn', 'LastModifiedBy'];
@@ -23,6 +26,15 @@ export const channels: Kind = {
     return { ProjectId: projectId, Channels: channelPayloads(doc, ids, projectId) };
   },
   references: channelReferences,
+  writer: {
+    // Channels only: a project's other resources do not change with them.
+    writes: ['channels'],
+    // A channels document is created right after its project, which came with its automatic
+    // default channel: create and update both bring the project's channels to the document.
+    create: (doc, ctx) => writeChannels(doc, ctx),
+    update: (doc, _current, ctx) => writeChannels(doc, ctx),
+    remove: removeChannels,
+  } satisfies KindWriter,
 };
 
 export function channelDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
@@ -95,6 +107,90 @@ export function channelPayloads(doc: KindDocument, ids: IdResolver, projectId = 
         TenantTags: asArray(channel.TenantTags),
       } satisfies JsonObject;
     });
+}
+
+/** A desired channel: its document entry, its payload, and the destination's channel it becomes. */
+interface ChannelWrite {
+  entry: JsonObject;
+  payload: JsonObject;
+  existing?: JsonObject;
+}
+
+/**
+ * Brings a project's channels in the destination to the document, writing only what differs:
+ * the default channel first (saving it moves the flag), then the other new or changed ones,
+ * and only then deletes the channels the document does not list (none of them is the default
+ * any more). Channels are matched by name; the desired default that matches no name takes over
+ * the destination's default when that one matches none either (a renamed default, or the
+ * automatic `Default` channel of a project that was just created), so it is renamed in place
+ * rather than created beside it and deleted.
+ */
+async function writeChannels(doc: KindDocument, ctx: WriteContext): Promise<void> {
+  const what = `channels of project '${projectName(doc)}'`;
+  const { projectId, payloads } = resolved(ctx.ids, what, () => {
+    const projectId = projectIdOf(doc, ctx.ids);
+    return { projectId, payloads: channelPayloads(doc, ctx.ids, projectId) };
+  });
+  const entries = asArray(doc.body.Channels).filter(isObject);
+  const defaults = entries.filter((entry) => entry.IsDefault === true).length;
+  if (defaults !== 1) throw new WriteError(`cannot write ${what}: a project has exactly one default channel, the document marks ${defaults}`);
+  const names = entries.map((entry) => String(entry.Name).toLowerCase());
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) throw new WriteError(`cannot write ${what}: the channel name '${duplicate}' is listed twice`);
+
+  const live = (ctx.live.channels ?? []).filter((channel) => String(channel.ProjectId).toLowerCase() === projectId.toLowerCase());
+  const unmatched = [...live];
+  const take = (found: JsonObject | undefined) => {
+    if (found) unmatched.splice(unmatched.indexOf(found), 1);
+    return found;
+  };
+  // `channelPayloads` lists the default first, so it is also the first to be written.
+  const writes: ChannelWrite[] = payloads.map((payload) => ({
+    payload,
+    entry: entries.find((entry) => entry.Name === payload.Name) ?? {},
+    existing: take(unmatched.find((channel) => sameName(channel.Name, payload.Name))),
+  }));
+  const desiredDefault = writes[0];
+  if (desiredDefault && !desiredDefault.existing) desiredDefault.existing = take(unmatched.find((channel) => channel.IsDefault === true));
+
+  const resolver = new NameResolver(ctx.ids.table);
+  for (const { entry, payload, existing } of writes) {
+    if (!existing) {
+      await ctx.api.post(spacePath(ctx.spaceId, 'channels'), payload);
+      continue;
+    }
+    const current = channelBody(existing, resolver, `${what} channel '${String(existing.Name)}'`);
+    if (!channelChanged(entry, current)) continue;
+    // Fields the destination's channel has and the document does not are cleared.
+    const cleared: JsonObject = {};
+    for (const key of Object.keys(current)) if (!(key in entry) && key !== 'Lifecycle') cleared[key] = null;
+    await ctx.api.put(spacePath(ctx.spaceId, 'channels', String(existing.Id)), { ...existing, ...cleared, ...payload });
+  }
+  for (const channel of unmatched) await ctx.api.delete(spacePath(ctx.spaceId, 'channels', String(channel.Id)));
+}
+
+/**
+ * Whether a channel must be saved. A channel losing the default flag is not saved for that
+ * alone: saving the new default takes the flag from it.
+ */
+function channelChanged(entry: JsonObject, current: JsonObject): boolean {
+  if (entry.IsDefault === true && current.IsDefault !== true) return true;
+  return !jsonEqual(canonicalize(without(entry, ['IsDefault'])), canonicalize(without(current, ['IsDefault'])));
+}
+
+/**
+ * Removing a channels document (prune) deletes the project's channels but its default one,
+ * which a project cannot be without; nothing when the project is gone.
+ */
+async function removeChannels(current: KindDocument, ctx: WriteContext): Promise<void> {
+  const projectId = ctx.ids.table.idOf('projects', projectName(current));
+  if (projectId === undefined) return;
+  const own = (ctx.live.channels ?? []).filter((channel) => String(channel.ProjectId).toLowerCase() === projectId.toLowerCase() && channel.IsDefault !== true);
+  for (const channel of own) await ctx.api.delete(spacePath(ctx.spaceId, 'channels', String(channel.Id)));
+}
+
+function sameName(a: Json | undefined, b: Json | undefined): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 }
 
 /** The destination id of the channel named `name` in the document's project, if it exists. */

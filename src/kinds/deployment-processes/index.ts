@@ -6,8 +6,10 @@ import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
 import { SERVER_FIELDS, without } from '../fields.js';
-import { PROCESS_READS, processPayload, stepReferences, stepsToDocument } from '../shared/process.js';
-import type { DocumentReference, Kind } from '../types.js';
+import { PROCESS_READS, currentProcess, processPayload, stepReferences, stepsToDocument } from '../shared/process.js';
+import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
+import { WriteError, resolved, withClearedFields } from '../writing.js';
+import { spacePath } from '../../octopus/index.js';
 
 const TITLE = 'deployment process';
 
@@ -22,6 +24,7 @@ export const deploymentProcesses: Kind = {
   toDocuments: (live, names) => deploymentProcessDocuments(live, names),
   toPayload: (doc, ids) => deploymentProcessPayload(doc, ids),
   references: (doc) => deploymentProcessReferences(doc),
+  writer: deploymentProcessWriter(),
 };
 
 export function deploymentProcessDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
@@ -56,10 +59,45 @@ export function deploymentProcessPayload(doc: KindDocument, ids: IdResolver, exi
   const where = `${TITLE} '${doc.name}'`;
   const projectId = ids.id('projects', doc.body.Project, `${where}, Project`);
   const rest = without(doc.body, ['Project', 'Steps']);
-  return { ...rest, ...processPayload(doc.body.Steps, ids, { where, projectId }, existing), ProjectId: projectId };
+  // The document's own fields after the existing process's: what the document says wins.
+  return { ...processPayload(doc.body.Steps, ids, { where, projectId }, existing), ...rest, ProjectId: projectId };
 }
 
 export function deploymentProcessReferences(doc: KindDocument): DocumentReference[] {
   const project = String(doc.body.Project);
   return [{ pointer: '/Project', kind: 'projects', name: project }, ...stepReferences(doc.body.Steps, '/Steps', project)];
+}
+
+/**
+ * A process exists with its project (projects are applied first) and is only ever replaced: create
+ * and update are one PUT over the destination's process, built with it so the Version is the
+ * stored one and steps and actions matched by name keep their Ids (and so their secrets). Remove
+ * empties the process of a project that stays; a deleted project took its process with it.
+ */
+function deploymentProcessWriter(): KindWriter {
+  return {
+    writes: ['deploymentprocesses'],
+    create: (doc, ctx) => writeDeploymentProcess(doc, undefined, ctx),
+    update: (doc, current, ctx) => writeDeploymentProcess(doc, current, ctx),
+    remove: async (current, ctx) => {
+      const projectId = ctx.ids.table.idOf('projects', String(current.body.Project));
+      if (projectId === undefined) return;
+      await writeDeploymentProcess({ ...current, body: { Project: current.body.Project ?? current.name, Steps: [] } }, current, ctx);
+    },
+  };
+}
+
+async function writeDeploymentProcess(doc: KindDocument, current: KindDocument | undefined, ctx: WriteContext): Promise<void> {
+  const what = `${TITLE} '${doc.name}'`;
+  const projectId = resolved(ctx.ids, what, () => ctx.ids.id('projects', doc.body.Project, `${what}, Project`));
+  const processId = ctx.ids.table.resource('projects', projectId)?.DeploymentProcessId;
+  if (typeof processId !== 'string' || processId === '') {
+    // Version-controlled projects keep their process in Git, where octosync does not write.
+    throw new WriteError(`cannot write ${what}: the destination's project has no deployment process in its database (is it version-controlled?)`);
+  }
+  const existing = await currentProcess(ctx, 'deploymentprocesses', processId);
+  // Top-level fields the destination has and the document not are cleared, not kept.
+  const body = current ? withClearedFields(doc, current) : doc;
+  const payload = resolved(ctx.ids, what, () => deploymentProcessPayload(body, ctx.ids, existing));
+  await ctx.api.put(spacePath(ctx.spaceId, 'deploymentprocesses', processId), payload);
 }

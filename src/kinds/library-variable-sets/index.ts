@@ -8,6 +8,7 @@ import { uniqueSlugs } from '../../core/slug.js';
 import { SERVER_FIELDS, asArray, isObject, sensitiveMarker, without } from '../fields.js';
 import { existingVariableSet, indexSpace, normalizeVariables, variableReferences, variableSetBody, variablesPayload } from '../shared/variables.js';
 import type { VariableSetOwner } from '../shared/variables.js';
+import { libraryOwnerWriter, sameVariables } from '../shared/variable-set-writer.js';
 
 const TITLE = 'library variable set';
 
@@ -32,6 +33,13 @@ export const libraryVariableSets: VariableSetOwner = {
   toPayload,
   variableSetPayload,
   references: (doc) => variableReferences(doc.body.Variables, '/Variables'),
+  writer: libraryOwnerWriter({
+    title: TITLE,
+    toPayload,
+    variableSetPayload,
+    ownerPart: ({ Variables: _variables, ...owner }) => owner,
+    sameSet: (a, b) => sameVariables(a.Variables, b.Variables),
+  }),
 };
 
 function toDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {

@@ -4,7 +4,10 @@
 import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
-import { isObject } from '../fields.js';
+import { asArray, isObject } from '../fields.js';
+import type { KindWriter, WriteContext } from '../types.js';
+import { WriteError, liveResource, resolved } from '../writing.js';
+import { putVariableSet, sameVariables, variableSetOf } from '../shared/variable-set-writer.js';
 import { existingVariableSet, indexSpace, normalizeVariables, projectProcesses, variableReferences, variableSetBody, variablesPayload } from '../shared/variables.js';
 import type { VariableSetOwner } from '../shared/variables.js';
 
@@ -38,7 +41,47 @@ export const projectVariables: VariableSetOwner = {
     const project = typeof doc.body.Project === 'string' ? doc.body.Project : doc.name;
     return [{ pointer: '/Project', kind: 'projects', name: project }, ...variableReferences(doc.body.Variables, '/Variables', project)];
   },
+  writer: projectVariablesWriter(),
 };
+
+function projectNameOf(doc: KindDocument): string {
+  return typeof doc.body.Project === 'string' ? doc.body.Project : doc.name;
+}
+
+/**
+ * The set exists with its project (the projects kind is applied first), so create and update are
+ * one `PUT /variables/{VariableSetId}` over the destination's current set: unchanged variables
+ * keep their ids, a sensitive one given no value keeps its secret. `create` is the case of a
+ * project created earlier in the same apply. Remove empties the set while the project exists.
+ */
+function projectVariablesWriter(): KindWriter {
+  const write = async (doc: KindDocument, current: KindDocument | undefined, ctx: WriteContext) => {
+    const where = `${TITLE} '${doc.name}'`;
+    const project = liveResource(ctx, 'projects', projectNameOf(doc));
+    if (variablesInGit(project)) {
+      throw new WriteError(`cannot write ${where}: the destination's project keeps its variables in its Git repository`);
+    }
+    if (current && sameVariables(doc.body.Variables, current.body.Variables)) return;
+    const existing = await variableSetOf(ctx, project.VariableSetId, where);
+    // A new project's set is empty: nothing to write for a document without variables.
+    if (!current && asArray(doc.body.Variables).length === 0 && asArray(existing.Variables).length === 0) return;
+    const payload = resolved(ctx.ids, where, () => variableSetPayload(doc, ctx.ids, existing));
+    await putVariableSet(ctx, payload);
+  };
+  return {
+    writes: ['variables'],
+    create: (doc, ctx) => write(doc, undefined, ctx),
+    update: (doc, current, ctx) => write(doc, current, ctx),
+    remove: async (current, ctx) => {
+      const wanted = projectNameOf(current).toLowerCase();
+      const project = (ctx.live.projects ?? []).find((p) => String(p.Name).toLowerCase() === wanted);
+      // Gone with its project, or empty already.
+      if (!project || variablesInGit(project) || asArray(current.body.Variables).length === 0) return;
+      const existing = await variableSetOf(ctx, project.VariableSetId, `${TITLE} '${current.name}'`);
+      await putVariableSet(ctx, variableSetBody([], existing, String(project.Id)));
+    },
+  };
+}
 
 function toDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
   const projects = live.projects ?? [];

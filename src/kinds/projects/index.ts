@@ -5,8 +5,10 @@ import { canonicalize, compareNames } from '../../core/canonical.js';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
+import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
-import type { DocumentReference, Kind } from '../types.js';
+import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
+import { liveResource, resolved, withClearedFields } from '../writing.js';
 import { normalizeTemplates, templatesPayload } from './templates.js';
 
 /**
@@ -65,6 +67,36 @@ export function projectFolders(live: LiveSpace): Map<string, string> {
   return new Map(projects.map((project) => [String(project.Id), slugs.get(String(project.Name)) ?? '']));
 }
 
+/**
+ * The projects kind's writer. A project names its own channel (`ReleaseCreationStrategy.Channel`)
+ * and runbooks (provisioning), which later kinds create; create and update send null for those
+ * that do not exist yet, and `finish`, called once every kind is written, PUTs the project again
+ * only when one of those references is still not what the document says.
+ */
+export type ProjectWriter = Required<Pick<KindWriter, 'finish'>> & KindWriter;
+
+export const projectWriter: ProjectWriter = {
+  // A new project comes with its variable set, deployment process and Default channel; its
+  // tenant variable templates shape every connected tenant's variables.
+  writes: ['projects', 'channels', 'variables', 'deploymentprocesses', 'tenantvariables'],
+  create: async (doc, ctx) => {
+    const payload = resolved(ctx.ids, `project '${doc.name}'`, () => projectPayload(doc, ctx.ids));
+    await ctx.api.post(spacePath(ctx.spaceId, 'projects'), payload);
+  },
+  update: async (doc, current, ctx) => {
+    // PUT over the destination's own project: its ids (VariableSetId, DeploymentProcessId),
+    // ExtensionSettings and PersistenceSettings stay as they are.
+    const existing = liveResource(ctx, 'projects', current.name);
+    const payload = resolved(ctx.ids, `project '${doc.name}'`, () => projectPayload(withClearedFields(doc, current), ctx.ids, existing));
+    await ctx.api.put(spacePath(ctx.spaceId, 'projects', String(existing.Id)), { ...existing, ...payload });
+  },
+  remove: async (current, ctx) => {
+    const existing = liveResource(ctx, 'projects', current.name);
+    await ctx.api.delete(spacePath(ctx.spaceId, 'projects', String(existing.Id)));
+  },
+  finish: writeOwnReferences,
+};
+
 export const projects: Kind = {
   name: 'projects',
   title: 'project',
@@ -74,6 +106,7 @@ export const projects: Kind = {
   toDocuments: projectDocuments,
   toPayload: (doc, ids) => projectPayload(doc, ids, existingProject(doc, ids)),
   references: projectReferences,
+  writer: projectWriter,
 };
 
 export function projectDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
@@ -218,6 +251,38 @@ function ownReferenceId(doc: KindDocument, ids: IdResolver, existing: JsonObject
   if (typeof name !== 'string') return undefined;
   const projectId = typeof existing?.Id === 'string' ? existing.Id : ids.table.idOf('projects', doc.name);
   return projectId === undefined ? undefined : ids.table.idOf(ref.collection, name, projectId);
+}
+
+/**
+ * The second write of a project (`ProjectWriter.finish`): sets the project's references to its
+ * own channel and runbooks, which must exist by now, and PUTs only when one differs from what
+ * the destination has (so it writes nothing on a second apply).
+ */
+async function writeOwnReferences(doc: KindDocument, ctx: WriteContext): Promise<void> {
+  const existing = liveResource(ctx, 'projects', doc.name);
+  const projectId = String(existing.Id);
+  const where = `project '${doc.name}'`;
+  const wanted = resolved(ctx.ids, where, () =>
+    OWN_REFERENCES.flatMap((ref) => {
+      const name = ownReferenceName(doc, ref);
+      const path = ref.parent === null ? ref.as : `${ref.parent}.${ref.as}`;
+      return typeof name === 'string' ? [{ ref, id: ctx.ids.id(ref.collection, name, `${where} ${path}`, projectId) }] : [];
+    }),
+  );
+  const stale = wanted.filter(({ ref, id }) => String(ownReferenceHolder(existing, ref)?.[ref.field] ?? '').toLowerCase() !== id.toLowerCase());
+  if (stale.length === 0) return;
+  const payload: JsonObject = structuredClone(existing);
+  for (const { ref, id } of stale) {
+    if (ref.parent === null) payload[ref.field] = id;
+    else payload[ref.parent] = { ...(ownReferenceHolder(payload, ref) ?? {}), [ref.field]: id };
+  }
+  await ctx.api.put(spacePath(ctx.spaceId, 'projects', projectId), payload);
+}
+
+/** The object of a project resource holding an own reference's id field. */
+function ownReferenceHolder(project: JsonObject, ref: OwnReference): JsonObject | undefined {
+  const holder = ref.parent === null ? project : project[ref.parent];
+  return isObject(holder) ? holder : undefined;
 }
 
 /** The destination's current project of this document, when the resolver's table holds it. */

@@ -2,13 +2,15 @@
 // Runbooks come from the space-wide `runbooks` collection, their processes from the space-wide
 // `runbookProcesses` collection, matched by the runbook's RunbookProcessId. Snapshots (what a
 // published runbook runs) are never synced.
-import { canonicalize, compareNames } from '../../core/canonical.js';
+import { canonicalize, compareNames, jsonEqual } from '../../core/canonical.js';
 import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
-import { PROCESS_READS, processPayload, stepReferences, stepsToDocument } from '../shared/process.js';
-import type { DocumentReference, Kind } from '../types.js';
+import { PROCESS_READS, currentProcess, processPayload, stepReferences, stepsToDocument } from '../shared/process.js';
+import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
+import { WriteError, resolved, withClearedFields } from '../writing.js';
+import { spacePath } from '../../octopus/index.js';
 
 const TITLE = 'runbook';
 
@@ -27,6 +29,7 @@ export const runbooks: Kind = {
   // runbookProcessPayload.
   toPayload: (doc, ids) => ({ ...runbookPayload(doc, ids), Process: runbookProcessPayload(doc, ids) }),
   references: (doc) => runbookReferences(doc),
+  writer: runbookWriter(),
 };
 
 export function runbookDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
@@ -100,7 +103,8 @@ export function runbookProcessPayload(doc: KindDocument, ids: IdResolver, existi
   const where = `${TITLE} '${doc.name}'`;
   const process = isObject(doc.body.Process) ? doc.body.Process : {};
   const projectId = ids.table.idOf('projects', String(doc.body.Project));
-  return { ...without(process, ['Steps']), ...processPayload(process.Steps, ids, { where, projectId }, existing) };
+  // The document's own fields after the existing process's: what the document says wins.
+  return { ...processPayload(process.Steps, ids, { where, projectId }, existing), ...without(process, ['Steps']) };
 }
 
 export function runbookReferences(doc: KindDocument): DocumentReference[] {
@@ -111,4 +115,70 @@ export function runbookReferences(doc: KindDocument): DocumentReference[] {
     ...asArray(doc.body.Environments).map((name, index): DocumentReference => ({ pointer: `/Environments/${index}`, kind: 'environments', name: String(name) })),
     ...stepReferences(process.Steps, '/Process/Steps', project),
   ];
+}
+
+/**
+ * One document, two resources. Create POSTs the runbook (the server creates its empty process
+ * with it) and then PUTs the process. Update PUTs the runbook over the destination's own only
+ * when its settings changed, and the process only when it changed, each built with what the
+ * destination has (Ids, the published snapshot, the process Version and step and action Ids).
+ * Every payload is built, and every name resolved, before the first write.
+ */
+function runbookWriter(): KindWriter {
+  const what = (name: string) => `${TITLE} '${name}'`;
+  return {
+    writes: ['runbooks', 'runbookProcesses'],
+    create: async (doc, ctx) => {
+      const runbook = resolved(ctx.ids, what(doc.name), () => {
+        runbookProcessPayload(doc, ctx.ids); // resolves the process's names too
+        return runbookPayload(doc, ctx.ids);
+      });
+      const created = await ctx.api.post<JsonObject>(spacePath(ctx.spaceId, 'runbooks'), runbook);
+      // A new runbook's process is empty: nothing to write for an empty one.
+      if (jsonEqual(processOf(doc.body), { Steps: [] })) return;
+      const processId = created.RunbookProcessId;
+      if (typeof processId !== 'string' || processId === '') throw new WriteError(`cannot write ${what(doc.name)}: the server created the runbook without a process`);
+      const existing = await currentProcess(ctx, 'runbookProcesses', processId);
+      const process = resolved(ctx.ids, what(doc.name), () => runbookProcessPayload(doc, ctx.ids, existing));
+      await ctx.api.put(spacePath(ctx.spaceId, 'runbookProcesses', processId), process);
+    },
+    update: async (doc, current, ctx) => {
+      const existing = destinationRunbook(ctx, current, what(current.name));
+      const settingsChanged = !jsonEqual(without(doc.body, ['Process']), without(current.body, ['Process']));
+      // A secret supplied as `NewValue` differs from the destination's `{HasValue}`: it is written.
+      const processChanged = !jsonEqual(processOf(doc.body), processOf(current.body));
+      const cleared = withClearedFields(doc, current);
+      const runbook = settingsChanged ? resolved(ctx.ids, what(doc.name), () => runbookPayload(cleared, ctx.ids, existing)) : undefined;
+      const processId = String(existing.RunbookProcessId);
+      let process: JsonObject | undefined;
+      if (processChanged) {
+        const existingProcess = await currentProcess(ctx, 'runbookProcesses', processId);
+        // Process fields the destination has and the document not are cleared, like the runbook's.
+        const clearedProcess = withClearedFields({ ...doc, body: processOf(doc.body) }, { ...current, body: processOf(current.body) }).body;
+        process = resolved(ctx.ids, what(doc.name), () => runbookProcessPayload({ ...doc, body: { ...doc.body, Process: clearedProcess } }, ctx.ids, existingProcess));
+      }
+      if (runbook) await ctx.api.put(spacePath(ctx.spaceId, 'runbooks', String(existing.Id)), { ...existing, ...runbook });
+      if (process) await ctx.api.put(spacePath(ctx.spaceId, 'runbookProcesses', processId), process);
+    },
+    remove: async (current, ctx) => {
+      const projectId = ctx.ids.table.idOf('projects', String(current.body.Project));
+      // Deleting a project deletes its runbooks: nothing is left to remove without it.
+      if (projectId === undefined) return;
+      const existing = destinationRunbook(ctx, current, what(current.name));
+      await ctx.api.delete(spacePath(ctx.spaceId, 'runbooks', String(existing.Id)));
+    },
+  };
+}
+
+/** The destination's runbook behind its document: by name within the project (names are unique only there). */
+function destinationRunbook(ctx: WriteContext, current: KindDocument, what: string): JsonObject {
+  const projectId = ctx.ids.table.idOf('projects', String(current.body.Project));
+  const runbookId = projectId === undefined ? undefined : ctx.ids.table.idOf('runbooks', String(current.body.Name), projectId);
+  const runbook = runbookId === undefined ? undefined : ctx.ids.table.resource('runbooks', runbookId);
+  if (!runbook) throw new WriteError(`cannot write ${what}: the destination has no such runbook`);
+  return runbook;
+}
+
+function processOf(body: JsonObject): JsonObject {
+  return isObject(body.Process) ? body.Process : { Steps: [] };
 }

@@ -9,6 +9,8 @@ import { uniqueSlugs } from '../../core/slug.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import { SCRIPT_MODULE_BODY, SCRIPT_MODULE_LANGUAGE, existingVariableSet, indexSpace, variableSetBody } from '../shared/variables.js';
 import type { VariableSetOwner } from '../shared/variables.js';
+import { libraryOwnerWriter } from '../shared/variable-set-writer.js';
+import { templatesPayload } from '../library-variable-sets/index.js';
 
 const TITLE = 'script module';
 
@@ -27,7 +29,19 @@ export const scriptModules: VariableSetOwner = {
   toDocuments,
   toPayload,
   variableSetPayload,
+  writer: libraryOwnerWriter({
+    title: TITLE,
+    toPayload,
+    variableSetPayload,
+    ownerPart: ({ ScriptBody: _body, Syntax: _syntax, ...owner }) => owner,
+    // The set is exactly the two module variables; a default Syntax reads back as PowerShell.
+    sameSet: (a, b) => textOf(a.ScriptBody) === textOf(b.ScriptBody) && syntaxOf(a) === syntaxOf(b),
+  }),
 };
+
+function syntaxOf(body: JsonObject): string {
+  return textOf(body.Syntax) || DEFAULT_SYNTAX;
+}
 
 function toDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
   const modules = (live.libraryvariablesets ?? []).filter((set) => set.ContentType === 'ScriptModule');
@@ -63,10 +77,20 @@ function textOf(value: Json | undefined): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The library variable set resource; the script itself is the second write, `variableSetPayload`. */
-function toPayload(doc: KindDocument): JsonObject {
+/**
+ * The library variable set resource; the script itself is the second write, `variableSetPayload`.
+ * Templates (none in practice) keep the destination's ids by Name, as library variable sets do.
+ */
+function toPayload(doc: KindDocument, ids: IdResolver): JsonObject {
   const { ScriptBody: _body, Syntax: _syntax, ...rest } = doc.body;
-  return { Templates: [], ...rest, Description: typeof rest.Description === 'string' ? rest.Description : null, ContentType: 'ScriptModule' };
+  const existingId = ids.table.idOf('libraryvariablesets', doc.name);
+  const existing = existingId === undefined ? undefined : ids.table.resource('libraryvariablesets', existingId);
+  return {
+    ...rest,
+    Description: typeof rest.Description === 'string' ? rest.Description : null,
+    ContentType: 'ScriptModule',
+    Templates: templatesPayload(rest.Templates, existing?.Templates),
+  };
 }
 
 /**

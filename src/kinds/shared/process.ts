@@ -11,7 +11,8 @@ import type { Json, JsonObject } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { KIND_OF_COLLECTION } from '../collections.js';
 import { asArray, isObject, without } from '../fields.js';
-import type { DocumentReference } from '../types.js';
+import type { DocumentReference, WriteContext } from '../types.js';
+import { spacePath } from '../../octopus/index.js';
 
 /** An action or step property whose value is an id (or comma-separated ids) of another resource. */
 export interface PropertyRef {
@@ -280,6 +281,21 @@ function refValueToIds(ref: PropertyRef, value: string, ids: IdResolver, where: 
   return splitCsv(value)
     .map((name) => (isExpression(name) ? name : refId(ids, ref.collection, name, where)))
     .join(',');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * The destination's process `id` of `collection` (`deploymentprocesses`, `runbookProcesses`) as
+ * last read, or read now when it is not there: a process created with its owner earlier in the
+ * same apply is only in `ctx.live` if the owner's kind re-read the process collection. Its
+ * `Version` must be the stored one, and its step and action Ids keep the secrets.
+ */
+export async function currentProcess(ctx: WriteContext, collection: string, id: string): Promise<JsonObject> {
+  const wanted = id.toLowerCase();
+  const known = (ctx.live[collection] ?? []).find((process) => String(process.Id).toLowerCase() === wanted);
+  return known ?? (await ctx.api.get<JsonObject>(spacePath(ctx.spaceId, collection, id)));
 }
 
 // ---------------------------------------------------------------------------------------------

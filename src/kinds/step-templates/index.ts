@@ -16,7 +16,9 @@ import {
   propertyReferences,
   sensitivePayload,
 } from '../shared/process.js';
-import type { Kind } from '../types.js';
+import type { Kind, KindWriter } from '../types.js';
+import { liveResource, resolved, withClearedFields } from '../writing.js';
+import { spacePath } from '../../octopus/index.js';
 
 const TITLE = 'step template';
 
@@ -30,6 +32,7 @@ export const stepTemplates: Kind = {
   toDocuments: (live, names) => stepTemplateDocuments(live, names),
   toPayload: (doc, ids) => stepTemplatePayload(doc, ids),
   references: (doc) => [...propertyReferences(doc.body.Properties, '/Properties'), ...packageReferences(doc.body.Packages, '/Packages')],
+  writer: stepTemplateWriter(),
 };
 
 export function stepTemplateDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
@@ -84,4 +87,29 @@ export function stepTemplatePayload(doc: KindDocument, ids: IdResolver, existing
       return result;
     });
   return payload;
+}
+
+/**
+ * POST a new template; PUT over the destination's own one (its Id and Version, and the Ids of
+ * parameters and packages matched by Name, so sensitive parameter defaults keep their secrets);
+ * DELETE. The server counts `Version` itself: the PUT sends back the one it has.
+ */
+function stepTemplateWriter(): KindWriter {
+  const what = (name: string) => `${TITLE} '${name}'`;
+  return {
+    writes: ['actiontemplates'],
+    create: async (doc, ctx) => {
+      const payload = resolved(ctx.ids, what(doc.name), () => stepTemplatePayload(doc, ctx.ids));
+      await ctx.api.post(spacePath(ctx.spaceId, 'actiontemplates'), payload);
+    },
+    update: async (doc, current, ctx) => {
+      const existing = liveResource(ctx, 'actiontemplates', current.name);
+      const payload = resolved(ctx.ids, what(doc.name), () => stepTemplatePayload(withClearedFields(doc, current), ctx.ids, existing));
+      await ctx.api.put(spacePath(ctx.spaceId, 'actiontemplates', String(existing.Id)), { ...existing, ...payload });
+    },
+    remove: async (current, ctx) => {
+      const existing = liveResource(ctx, 'actiontemplates', current.name);
+      await ctx.api.delete(spacePath(ctx.spaceId, 'actiontemplates', String(existing.Id)));
+    },
+  };
 }

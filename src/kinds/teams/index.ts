@@ -1,12 +1,14 @@
 // Teams of a space: `teams/<slug>.yaml`, with the user roles they hold (scoped user roles, by
 // role name) and never their members. On the wire a team and each of its scoped user roles are
 // separate resources (`/teams/{id}`, `/scopeduserroles/{id}`).
-import { canonicalize, compareNames } from '../../core/canonical.js';
+import { canonicalize, compareNames, jsonEqual } from '../../core/canonical.js';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
+import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
-import type { DocumentReference, Kind } from '../types.js';
+import type { DocumentReference, Kind, WriteContext } from '../types.js';
+import { WriteError, resolved, withClearedFields } from '../writing.js';
 
 /**
  * Who is in a team is never synced: members are users (never synced), and external security
@@ -31,6 +33,16 @@ export const teams: Kind = {
   toDocuments: teamDocuments,
   toPayload: (doc, ids) => teamPayload(doc, existingTeam(doc, ids)),
   references: teamReferences,
+  writer: {
+    writes: ['teams', 'scopeduserroles'],
+    create: createTeam,
+    update: updateTeam,
+    // Deleting a team deletes its scoped user roles with it.
+    remove: async (current, ctx) => {
+      const existing = liveTeam(ctx, current.name);
+      await ctx.api.delete(spacePath(ctx.spaceId, 'teams', String(existing.Id)));
+    },
+  },
 };
 
 /** Whether a team belongs to a space; system teams (`SpaceId: null`) are server-wide and not synced. */
@@ -150,6 +162,62 @@ export function existingTeam(doc: KindDocument, ids: IdResolver): JsonObject | u
   const id = ids.table.idOf('teams', doc.name);
   const team = id === undefined ? undefined : ids.table.resource('teams', id);
   return team && isSpaceTeam(team) ? team : undefined;
+}
+
+/** POST the team (without members: they are never synced), then each of its scoped user roles. */
+async function createTeam(doc: KindDocument, ctx: WriteContext): Promise<void> {
+  const { team, roles } = resolved(ctx.ids, `team '${doc.name}'`, () => ({
+    team: teamPayload(doc),
+    // The team id is not known yet: resolve the roles' names first, set it once the team exists.
+    roles: scopedUserRolePayloads(doc, ctx.ids, '', ctx.spaceId),
+  }));
+  const created = await ctx.api.post<JsonObject>(spacePath(ctx.spaceId, 'teams'), team);
+  for (const role of roles) await ctx.api.post(spacePath(ctx.spaceId, 'scopeduserroles'), { ...role, TeamId: String(created.Id) });
+}
+
+/**
+ * PUT the team over the destination's own when its own fields changed (members stay the
+ * destination's), then bring its scoped user roles to the document, writing only what differs:
+ * a role whose scopes changed is updated in place, the rest created or deleted.
+ */
+async function updateTeam(doc: KindDocument, current: KindDocument, ctx: WriteContext): Promise<void> {
+  const existing = liveTeam(ctx, current.name);
+  const teamId = String(existing.Id);
+  const desiredTeam = withClearedFields(teamPart(doc), teamPart(current));
+  const { team, roles } = resolved(ctx.ids, `team '${doc.name}'`, () => ({
+    team: teamPayload(desiredTeam, existing),
+    roles: scopedUserRolePayloads(doc, ctx.ids, teamId, ctx.spaceId),
+  }));
+  if (!jsonEqual(canonicalize(teamPart(doc).body), canonicalize(teamPart(current).body))) {
+    await ctx.api.put(spacePath(ctx.spaceId, 'teams', teamId), { ...existing, ...team });
+  }
+  const existingRoles = (ctx.live.scopeduserroles ?? []).filter((role) => sameId(role.TeamId, teamId));
+  const { create, remove } = scopedUserRoleChanges(roles, existingRoles);
+  const removed = remove.map((id) => existingRoles.find((role) => role.Id === id)).filter((role): role is JsonObject => role !== undefined);
+  for (const payload of create) {
+    // The same user role with other scopes: update that one rather than delete and recreate it.
+    const index = removed.findIndex((role) => sameId(role.UserRoleId, payload.UserRoleId));
+    const [replaced] = index === -1 ? [] : removed.splice(index, 1);
+    if (replaced) await ctx.api.put(spacePath(ctx.spaceId, 'scopeduserroles', String(replaced.Id)), { ...replaced, ...payload });
+    else await ctx.api.post(spacePath(ctx.spaceId, 'scopeduserroles'), payload);
+  }
+  for (const role of removed) await ctx.api.delete(spacePath(ctx.spaceId, 'scopeduserroles', String(role.Id)));
+}
+
+/** The destination's space team of this name (system teams are never written). */
+function liveTeam(ctx: WriteContext, name: string): JsonObject {
+  const found = (ctx.live.teams ?? []).find((team) => isSpaceTeam(team) && String(team.Name).toLowerCase() === name.toLowerCase());
+  if (!found) throw new WriteError(`the destination has no team named '${name}' in this space`);
+  return found;
+}
+
+/** The team resource's part of a document: everything but its user roles. */
+function teamPart(doc: KindDocument): KindDocument {
+  return { ...doc, body: without(doc.body, ['UserRoles']) };
+}
+
+function sameId(a: Json | undefined, b: Json | undefined): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 }
 
 /** A JSON pointer to a value of a document body. */

@@ -2,13 +2,15 @@
 // they give to tenant variable templates, all by name. On the wire these are two resources: the
 // tenant (`/tenants/{id}`) and its variables (`/tenants/{id}/variables`, a TenantVariableResource
 // read space-wide from `/tenantvariables/all`).
-import { canonicalize, compareNames } from '../../core/canonical.js';
+import { canonicalize, compareNames, jsonEqual } from '../../core/canonical.js';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
+import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import { isSecretValue, propertyValue, sameName, templateById, templateByName } from '../projects/templates.js';
-import type { DocumentReference, Kind } from '../types.js';
+import type { DocumentReference, Kind, WriteContext } from '../types.js';
+import { liveResource, resolved, withClearedFields } from '../writing.js';
 
 export const tenants: Kind = {
   name: 'tenants',
@@ -18,6 +20,16 @@ export const tenants: Kind = {
   toDocuments: tenantDocuments,
   toPayload: (doc, ids) => tenantPayload(doc, ids),
   references: tenantReferences,
+  writer: {
+    writes: ['tenants', 'tenantvariables'],
+    create: createTenant,
+    update: updateTenant,
+    // Deleting a tenant deletes its variable values with it.
+    remove: async (current, ctx) => {
+      const existing = liveResource(ctx, 'tenants', current.name);
+      await ctx.api.delete(spacePath(ctx.spaceId, 'tenants', String(existing.Id)));
+    },
+  },
 };
 
 export function tenantDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
@@ -178,6 +190,123 @@ export function tenantVariablesPayload(doc: KindDocument, ids: IdResolver, curre
     }
   }
   return { ...current, ProjectVariables: projectVariables, LibraryVariables: libraryVariables };
+}
+
+/**
+ * POST the tenant, then PUT its variables when the document gives any. Both payloads are
+ * checked first (the variables against what the destination will list once the tenant is
+ * saved), so an unresolved name or a missing secret fails before anything is written.
+ */
+async function createTenant(doc: KindDocument, ctx: WriteContext): Promise<void> {
+  const payload = resolved(ctx.ids, `tenant '${doc.name}'`, () => checkedTenantPayload(doc, doc, ctx, hasVariables(doc)));
+  const tenant = await ctx.api.post<JsonObject>(spacePath(ctx.spaceId, 'tenants'), payload);
+  if (hasVariables(doc)) await writeTenantVariables(doc, ctx, String(tenant.Id));
+}
+
+/**
+ * PUT the tenant over the destination's own when its settings or connections changed, then its
+ * variables when they changed. Values compare as documents hold them (a secret as
+ * `{HasValue: true}`); a secret apply supplies (`NewValue`: the destination has none, or the
+ * overlay's value changed since the last apply) is a change of its own.
+ */
+async function updateTenant(doc: KindDocument, current: KindDocument, ctx: WriteContext): Promise<void> {
+  const existing = liveResource(ctx, 'tenants', current.name);
+  const tenantId = String(existing.Id);
+  const desiredTenant = withClearedFields(tenantPart(doc), tenantPart(current));
+  const tenantChanged = !sameContent(tenantPart(doc).body, tenantPart(current).body);
+  const variablesChanged = !sameContent(doc.body.Variables ?? null, current.body.Variables ?? null) || suppliesSecret(doc.body.Variables ?? null);
+  const payload = resolved(ctx.ids, `tenant '${doc.name}'`, () => checkedTenantPayload(doc, desiredTenant, ctx, variablesChanged, tenantId));
+  if (tenantChanged) await ctx.api.put(spacePath(ctx.spaceId, 'tenants', tenantId), { ...existing, ...payload });
+  if (variablesChanged) await writeTenantVariables(doc, ctx, tenantId);
+}
+
+/**
+ * The tenant payload of `tenant` (the document, or its settings with cleared fields), and, when
+ * `variables`, the check of the document's variables against the destination's variables as
+ * they will be once the tenant is saved.
+ */
+function checkedTenantPayload(doc: KindDocument, tenant: KindDocument, ctx: WriteContext, variables: boolean, tenantId?: string): JsonObject {
+  const before = ctx.ids.problems.length;
+  const payload = tenantPayload(tenant, ctx.ids);
+  if (variables && ctx.ids.problems.length === before) {
+    const connections = isObject(payload.ProjectEnvironments) ? payload.ProjectEnvironments : {};
+    tenantVariablesPayload(doc, ctx.ids, expectedVariables(ctx, connections, tenantId));
+  }
+  return payload;
+}
+
+/** GET the tenant's variables as the destination now lists them, then PUT the document's. */
+async function writeTenantVariables(doc: KindDocument, ctx: WriteContext, tenantId: string): Promise<void> {
+  const path = spacePath(ctx.spaceId, 'tenants', tenantId, 'variables');
+  const current = await ctx.api.get<JsonObject>(path);
+  const payload = resolved(ctx.ids, `tenant '${doc.name}' variables`, () => tenantVariablesPayload(doc, ctx.ids, current));
+  await ctx.api.put(path, payload);
+}
+
+/**
+ * The TenantVariableResource a tenant with these connections will have in the destination: an
+ * entry per connected project (its templates, a value map per connected environment) and per
+ * library variable set with templates that those projects include, with the values (and
+ * secrets) the destination holds now for an existing tenant.
+ */
+function expectedVariables(ctx: WriteContext, connections: JsonObject, tenantId?: string): JsonObject {
+  const stored = tenantId === undefined ? undefined : (ctx.live.tenantvariables ?? []).find((resource) => sameName(resource.TenantId, tenantId));
+  const storedProjects = isObject(stored?.ProjectVariables) ? stored.ProjectVariables : {};
+  const storedSets = isObject(stored?.LibraryVariables) ? stored.LibraryVariables : {};
+  const storedValues = (entries: JsonObject, id: string): JsonObject => {
+    const entry = entries[id];
+    return isObject(entry) && isObject(entry.Variables) ? entry.Variables : {};
+  };
+  const projectVariables: JsonObject = {};
+  const libraryVariables: JsonObject = {};
+  for (const [projectId, environmentIds] of Object.entries(connections)) {
+    const project = ctx.ids.table.resource('projects', projectId);
+    if (!project) continue;
+    const values = storedValues(storedProjects, projectId);
+    projectVariables[projectId] = {
+      ProjectId: projectId,
+      ProjectName: project.Name ?? null,
+      Templates: project.Templates ?? [],
+      Variables: Object.fromEntries(asArray(environmentIds).map((id) => [String(id), values[String(id)] ?? {}])),
+    };
+    for (const setId of asArray(project.IncludedLibraryVariableSetIds).map(String)) {
+      const set = ctx.ids.table.resource('libraryvariablesets', setId);
+      if (!set || asArray(set.Templates).length === 0 || setId in libraryVariables) continue;
+      libraryVariables[setId] = { LibraryVariableSetId: setId, LibraryVariableSetName: set.Name ?? null, Templates: set.Templates ?? [], Variables: storedValues(storedSets, setId) };
+    }
+  }
+  return { ProjectVariables: projectVariables, LibraryVariables: libraryVariables };
+}
+
+function hasVariables(doc: KindDocument): boolean {
+  return isObject(doc.body.Variables) && Object.keys(doc.body.Variables).length > 0;
+}
+
+/** The tenant resource's part of a document: everything but the variable values. */
+function tenantPart(doc: KindDocument): KindDocument {
+  return { ...doc, body: without(doc.body, ['Variables']) };
+}
+
+/** Equal once secrets are reduced to whether there is one (`{HasValue: true}`), as documents read them. */
+function sameContent(a: Json, b: Json): boolean {
+  return jsonEqual(canonicalize(secretMarkers(a)), canonicalize(secretMarkers(b)));
+}
+
+/** Whether a value holds a secret to set (`{NewValue: "..."}`), rather than only a marker. */
+function suppliesSecret(value: Json): boolean {
+  if (Array.isArray(value)) return value.some(suppliesSecret);
+  if (!isObject(value)) return false;
+  const object: JsonObject = value;
+  if (isSecretValue(value)) return typeof value.NewValue === 'string';
+  return Object.values(object).some(suppliesSecret);
+}
+
+function secretMarkers(value: Json): Json {
+  if (Array.isArray(value)) return value.map(secretMarkers);
+  if (!isObject(value)) return value;
+  const object: JsonObject = value;
+  if (isSecretValue(value)) return value.HasValue === true || typeof value.NewValue === 'string' ? { HasValue: true } : null;
+  return Object.fromEntries(Object.entries(object).map(([key, child]) => [key, secretMarkers(child)]));
 }
 
 /** The environment id when the destination's tenant (in the resolver's table) is connected to the project there. */

@@ -1,0 +1,240 @@
+// Plan and apply end to end for every kind: a source and a destination simulator over real
+// HTTP, real Git repositories in temporary folders.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runApply } from '../../src/commands/apply.js';
+import { preparePlan } from '../../src/commands/plan.js';
+import { readStatus } from '../../src/daemon/status-store.js';
+import { listFiles, readFiles } from '../../src/repo/state-files.js';
+import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { simHttp } from '../support/sim-http.js';
+import { stateRepo } from '../support/gitops.js';
+import type { StateRepo } from '../support/gitops.js';
+
+let source: Simulator;
+let destination: Simulator;
+let repo: StateRepo;
+let secretsDir: string;
+let env: Record<string, string>;
+
+const PRODUCTION_OVERLAY = {
+  variables: {
+    projects: {
+      'Web Shop': [
+        { name: 'Cdn.DistributionId', value: 'E2PRODUCTIONCDN1' },
+        { name: 'ConnectionStrings:Shop', scope: { Environment: ['Production'] }, value: { valueFrom: { env: 'PROD_SHOP_DB' } } },
+      ],
+    },
+  },
+  lifecycles: { 'Dev to Production': { editPhases: { Production: { MinimumEnvironmentsBeforePromotion: 1 } } } },
+  secrets: {
+    'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } }, Password: { valueFrom: { env: 'TLS_PASSWORD' } } },
+  },
+};
+
+async function writeDestination(extra: Record<string, unknown> = {}): Promise<void> {
+  await repo.writeDestination('production', {
+    server: destination.url,
+    apiKey: { env: 'DEST_KEY' },
+    branch: 'source',
+    missingSecrets: 'placeholder',
+    overlays: PRODUCTION_OVERLAY,
+    ...extra,
+  });
+}
+
+function apply(extra: Partial<Parameters<typeof runApply>[0]> = {}) {
+  return runApply({ repo: repo.dir, destination: 'production', env, ...extra });
+}
+
+async function plan() {
+  const prepared = await preparePlan({ repo: repo.dir, destination: 'production', env });
+  await prepared.client.close();
+  return prepared.plan;
+}
+
+/** The destination snapshotted into a repository of its own: the files a snapshot writes. */
+async function snapshotOf(sim: Simulator): Promise<Map<string, string>> {
+  const other = await stateRepo();
+  try {
+    await other.snapshot(sim);
+    const files = (await listFiles(other.dir)).filter((file) => file.startsWith('spaces/'));
+    return await readFiles(other.dir, files);
+  } finally {
+    await other.cleanup();
+  }
+}
+
+function writes(sim: Simulator): Record<string, number> {
+  const { byMethod } = sim.knobs.requestCounts();
+  return { POST: byMethod.POST ?? 0, PUT: byMethod.PUT ?? 0, DELETE: byMethod.DELETE ?? 0 };
+}
+
+/**
+ * Accounts are never synced: a destination has its own. Here they are made by hand with the
+ * source's names (and other secrets), as an operator would before the first apply.
+ */
+async function createAccounts(from: Simulator, to: Simulator): Promise<void> {
+  const accounts = (await simHttp(from).get('/api/Spaces-1/accounts/all')).body as Record<string, unknown>[];
+  for (const account of accounts) {
+    const { Id: _id, Links: _links, SpaceId: _space, ...body } = account;
+    for (const [key, value] of Object.entries(body)) {
+      if (value && typeof value === 'object' && 'HasValue' in value) body[key] = { HasValue: true, NewValue: `destination-own-${key}` };
+    }
+    const created = await simHttp(to).post('/api/Spaces-1/accounts', { ...body, EnvironmentIds: [], TenantIds: [], TenantTags: [] });
+    if (created.status !== 201) throw new Error(`could not create account ${String(account.Name)}: ${created.text}`);
+  }
+}
+
+beforeEach(async () => {
+  source = await startSimulator({ seed: 'sample' });
+  destination = await startSimulator({ seed: 'empty' });
+  await createAccounts(source, destination);
+  repo = await stateRepo();
+  secretsDir = await mkdtemp(path.join(tmpdir(), 'octosync-secrets-'));
+  await writeFile(path.join(repo.dir, 'webshop-tls.b64'), Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
+  env = { DEST_KEY: destination.apiKey, PROD_SHOP_DB: 'Server=prod-sql;Password=prod-only-secret', TLS_PASSWORD: 'prod-tls-password' };
+  await repo.snapshot(source);
+  await writeDestination();
+});
+
+afterEach(async () => {
+  await source.close();
+  await destination.close();
+  await repo.cleanup();
+  await rm(secretsDir, { recursive: true, force: true });
+});
+
+describe('apply', () => {
+  it('round-trips: the destination snapshots like the source, except exactly what the overlay changes', async () => {
+    const result = await apply();
+    expect(result.result).toBe('success');
+    const [want, got] = [await snapshotOf(source), await snapshotOf(destination)];
+    expect([...got.keys()]).toEqual([...want.keys()]);
+    const differing = [...want.keys()].filter((file) => want.get(file) !== got.get(file));
+    expect(differing.sort()).toEqual(['spaces/default/lifecycles/dev-to-production.yaml', 'spaces/default/projects/web-shop/variables.yaml']);
+    expect(got.get('spaces/default/projects/web-shop/variables.yaml')).toContain('Value: E2PRODUCTIONCDN1');
+    // The source's values never leak into production.
+    expect(got.get('spaces/default/projects/web-shop/variables.yaml')).not.toContain('E2SAMPLE0CDN42');
+    expect(destination.instance.store.secretValues()).toContain(env.PROD_SHOP_DB);
+    for (const secret of source.instance.store.secretValues()) {
+      if (secret.length > 8 && !secret.startsWith('LS0t')) expect(destination.instance.store.secretValues()).not.toContain(secret);
+    }
+  });
+
+  it('is idempotent: after an apply the plan is empty and a second apply writes nothing', async () => {
+    await apply();
+    expect((await plan()).changes).toEqual([]);
+    destination.knobs.resetCounts();
+    const again = await apply();
+    expect(again.result).toBe('no-changes');
+    expect(writes(destination)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
+  });
+
+  it('turns one changed variable in the repository into one PUT', async () => {
+    await apply();
+    const file = 'spaces/default/projects/web-shop/variables.yaml';
+    const text = (await readFiles(repo.dir, [file])).get(file) as string;
+    await repo.commitFile(file, text.replace('Value: "60"', 'Value: "90"'), 'longer smoke tests');
+    const changed = await plan();
+    expect(changed.changes.map((c) => [c.action, c.kind, c.name, c.fields.map((f) => f.path)])).toEqual([
+      ['update', 'project-variables', 'Web Shop', ['Variables[SmokeTest.TimeoutSeconds{Action=Run smoke tests}].Value']],
+    ]);
+    destination.knobs.resetCounts();
+    await apply();
+    expect(writes(destination)).toEqual({ POST: 0, PUT: 1, DELETE: 0 });
+  });
+
+  it('sets a secret from valueFrom and keeps it on the next apply without one', async () => {
+    await apply();
+    expect(destination.instance.store.secretValues()).toContain(env.PROD_SHOP_DB);
+    const overlay = structuredClone(PRODUCTION_OVERLAY);
+    overlay.variables.projects['Web Shop'] = overlay.variables.projects['Web Shop'].slice(0, 1);
+    await repo.writeDestination('production', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder', overlays: overlay });
+    await apply();
+    expect(destination.instance.store.secretValues()).toContain(env.PROD_SHOP_DB);
+    // Rotating the value is one more apply.
+    env.PROD_SHOP_DB = 'Server=prod-sql;Password=rotated';
+    await writeDestination();
+    const rotated = await plan();
+    expect(rotated.changes.flatMap((c) => c.secrets)).toEqual([{ path: 'Variables[ConnectionStrings:Shop{Environment=Production}]', action: 'set', from: 'env:PROD_SHOP_DB' }]);
+    await apply();
+    expect(destination.instance.store.secretValues()).toContain('Server=prod-sql;Password=rotated');
+  });
+
+  it('records status per destination: last applied commit, result, outcomes, history', async () => {
+    const result = await apply();
+    const status = await readStatus(path.join(repo.dir, '.octosync'), 'production');
+    expect(status.lastApplied?.commit).toBe(result.plan.commit);
+    expect(status.lastAttempt?.result).toBe('success');
+    expect(status.lastAttempt?.outcomes.length).toBe(result.plan.changes.length);
+    expect(status.history).toHaveLength(1);
+    expect(JSON.stringify(status)).not.toContain(env.PROD_SHOP_DB);
+  });
+});
+
+describe('apply under faults', () => {
+  it('converges with 20% of writes failing and connections dropped, duplicating and losing nothing', async () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    await destination.close();
+    destination = await startSimulator({ seed: 'empty', random });
+    await createAccounts(source, destination);
+    env.DEST_KEY = destination.apiKey;
+    await writeDestination();
+    for (const method of ['POST', 'PUT', 'DELETE']) destination.knobs.addFault({ method, status: 503, rate: 0.2 });
+    destination.knobs.addFault({ method: 'PUT', drop: true, rate: 0.05 });
+    destination.knobs.addFault({ method: 'POST', dropAfterHandling: true, rate: 0.05 });
+    let attempts = 0;
+    for (; attempts < 15; attempts += 1) {
+      try {
+        await apply();
+        break;
+      } catch {
+        // A failed attempt leaves what it wrote; the next one plans the rest.
+      }
+    }
+    expect(attempts).toBeLessThan(15);
+    destination.knobs.clearFaults();
+    expect((await plan()).changes).toEqual([]);
+    const [want, got] = [await snapshotOf(source), await snapshotOf(destination)];
+    expect([...got.keys()]).toEqual([...want.keys()]);
+  });
+
+  it('converges after failing midway, with no duplicates', async () => {
+    destination.knobs.addFault({ method: 'POST', path: '/runbooks', status: 500 });
+    await expect(apply()).rejects.toThrow(/apply to 'production' failed/);
+    const status = await readStatus(path.join(repo.dir, '.octosync'), 'production');
+    expect(status.lastAttempt?.result).toBe('failed');
+    expect(status.lastAttempt?.outcomes.some((o) => o.result === 'applied')).toBe(true);
+    destination.knobs.clearFaults();
+    await apply();
+    expect((await plan()).changes).toEqual([]);
+    const http = simHttp(destination);
+    const projects = (await http.get('/api/Spaces-1/projects/all')).body as { Name: string }[];
+    expect(new Set(projects.map((p) => p.Name)).size).toBe(projects.length);
+    const runbooks = (await http.get('/api/Spaces-1/runbooks/all')).body as { Name: string; ProjectId: string }[];
+    expect(new Set(runbooks.map((r) => `${r.ProjectId}/${r.Name}`)).size).toBe(runbooks.length);
+  });
+});
+
+describe('apply refuses bad input before any write', () => {
+  it.each([
+    ['an overlay naming a project that does not exist', { overlays: { variables: { projects: { Ghost: [{ name: 'x', value: 'y' }] } } } }, /names 'Ghost', which is not in the repository/],
+    ['an overlay naming a variable that does not exist', { overlays: { variables: { projects: { 'Web Shop': [{ name: 'Nope', value: 'y' }] } } } }, /'Web Shop' has no variable 'Nope'/],
+    ['an overlay scoping to an environment that does not exist', { overlays: { variables: { projects: { 'Web Shop': [{ name: 'Cdn.DistributionId', scope: { Environment: ['Mars'] }, value: 'y' }] } } } }, /no variable 'Cdn.DistributionId' \{Environment=Mars\}/],
+    ['a missing environment variable for a secret', { overlays: PRODUCTION_OVERLAY, missingSecrets: 'error', _env: { PROD_SHOP_DB: undefined } }, /env:PROD_SHOP_DB .* is not available/],
+    ['an unreachable server', { server: 'http://127.0.0.1:1' }, /could not reach http:\/\/127\.0\.0\.1:1/],
+    ['a wrong API key', { apiKey: { env: 'WRONG_KEY' } }, /401.*API key was rejected/],
+  ])('%s', async (_name, extra, message) => {
+    const { _env, ...destinationFields } = extra as Record<string, unknown> & { _env?: Record<string, undefined> };
+    await writeDestination(destinationFields);
+    destination.knobs.resetCounts();
+    await expect(apply({ env: { ...env, WRONG_KEY: 'API-WRONG', ...(_env ?? {}) } as never })).rejects.toThrow(message);
+    expect(writes(destination)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
+  });
+});
