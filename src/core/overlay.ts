@@ -140,13 +140,31 @@ function overlayTenants(
   for (const [name, connections] of Object.entries(tenants.connections ?? {})) {
     const doc = find('tenants', name);
     if (!doc) problem(`tenants.connections.${name}`, `names the tenant '${name}', which is not in this destination's desired state`);
-    else doc.body.ProjectEnvironments = connections;
+    else {
+      doc.body.ProjectEnvironments = connections;
+      // Values for a project or environment the tenant is no longer connected to go with the connection.
+      const variables = doc.body.Variables;
+      const projects = isObjectValue(variables) ? variables.Projects : undefined;
+      if (isObjectValue(variables) && isObjectValue(projects)) {
+        const kept = Object.entries(projects).flatMap(([project, byEnvironment]) => {
+          const environments = connections[project];
+          if (!environments || !isObjectValue(byEnvironment)) return [];
+          const values = Object.entries(byEnvironment).filter(([environment]) => environments.some((e) => e.toLowerCase() === environment.toLowerCase()));
+          return values.length > 0 ? [[project, Object.fromEntries(values)] as const] : [];
+        });
+        doc.body.Variables = { ...variables, Projects: Object.fromEntries(kept) };
+      }
+    }
   }
   for (const [name, variables] of Object.entries(tenants.variables ?? {})) {
     const doc = find('tenants', name);
     if (!doc) problem(`tenants.variables.${name}`, `names the tenant '${name}', which is not in this destination's desired state`);
     else doc.body.Variables = mergePatch(doc.body.Variables ?? {}, variables);
   }
+}
+
+function isObjectValue(value: Json | undefined): value is JsonObject {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 function findTarget(target: string, find: (kind: KindName, name: string) => KindDocument | undefined): KindDocument | undefined {

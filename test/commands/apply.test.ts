@@ -7,11 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runApply } from '../../src/commands/apply.js';
 import { preparePlan } from '../../src/commands/plan.js';
 import { readStatus } from '../../src/daemon/status-store.js';
-import { listFiles, readFiles } from '../../src/repo/state-files.js';
+import { readFiles } from '../../src/repo/state-files.js';
 import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { simHttp } from '../support/sim-http.js';
+import { createAccounts, snapshotOf, writes } from '../support/destinations.js';
 import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
 
@@ -55,39 +56,6 @@ async function plan() {
   const prepared = await preparePlan({ repo: repo.dir, destination: 'production', env });
   await prepared.client.close();
   return prepared.plan;
-}
-
-/** The destination snapshotted into a repository of its own: the files a snapshot writes. */
-async function snapshotOf(sim: Simulator): Promise<Map<string, string>> {
-  const other = await stateRepo();
-  try {
-    await other.snapshot(sim);
-    const files = (await listFiles(other.dir)).filter((file) => file.startsWith('spaces/'));
-    return await readFiles(other.dir, files);
-  } finally {
-    await other.cleanup();
-  }
-}
-
-function writes(sim: Simulator): Record<string, number> {
-  const { byMethod } = sim.knobs.requestCounts();
-  return { POST: byMethod.POST ?? 0, PUT: byMethod.PUT ?? 0, DELETE: byMethod.DELETE ?? 0 };
-}
-
-/**
- * Accounts are never synced: a destination has its own. Here they are made by hand with the
- * source's names (and other secrets), as an operator would before the first apply.
- */
-async function createAccounts(from: Simulator, to: Simulator): Promise<void> {
-  const accounts = (await simHttp(from).get('/api/Spaces-1/accounts/all')).body as Record<string, unknown>[];
-  for (const account of accounts) {
-    const { Id: _id, Links: _links, SpaceId: _space, ...body } = account;
-    for (const [key, value] of Object.entries(body)) {
-      if (value && typeof value === 'object' && 'HasValue' in value) body[key] = { HasValue: true, NewValue: `destination-own-${key}` };
-    }
-    const created = await simHttp(to).post('/api/Spaces-1/accounts', { ...body, EnvironmentIds: [], TenantIds: [], TenantTags: [] });
-    if (created.status !== 201) throw new Error(`could not create account ${String(account.Name)}: ${created.text}`);
-  }
 }
 
 beforeEach(async () => {
