@@ -62,6 +62,8 @@ export async function readStatus(stateDir: string, destination: string): Promise
 export async function writeStatus(stateDir: string, status: DestinationStatus): Promise<void> {
   const file = statusFile(stateDir, status.destination);
   await mkdir(path.dirname(file), { recursive: true });
+  // The state directory lives in the repository's working tree; it ignores itself in Git.
+  await writeFile(path.join(stateDir, '.gitignore'), '*\n');
   const temporary = `${file}.${process.pid}.tmp`;
   await writeFile(temporary, `${JSON.stringify(status, null, 2)}\n`);
   await rename(temporary, file);

@@ -142,6 +142,8 @@ describe('apply', () => {
     expect(status.lastAttempt?.outcomes.length).toBe(result.plan.changes.length);
     expect(status.history).toHaveLength(1);
     expect(JSON.stringify(status)).not.toContain(env.PROD_SHOP_DB);
+    // The state directory never shows up in the state repository's Git status.
+    expect((await repo.git().status()).not_added.filter((file) => file.startsWith('.octosync'))).toEqual([]);
   });
 });
 
