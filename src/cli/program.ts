@@ -6,6 +6,7 @@ import { registerPlanCommand } from './plan.js';
 import { registerSimulatorCommand } from './simulator.js';
 import { registerSnapshotCommand } from './snapshot.js';
 import { registerValidateCommand } from './validate.js';
+import { registerWatchCommand } from './watch.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('octosync')
@@ -18,6 +19,7 @@ export function buildProgram(io: CliIo): Command {
   registerValidateCommand(program, io);
   registerPlanCommand(program, io);
   registerApplyCommand(program, io);
+  registerWatchCommand(program, io);
   registerSimulatorCommand(program, io);
   return program;
 }

@@ -1,0 +1,57 @@
+// Flags of `octosync watch`.
+import type { Command } from 'commander';
+import { createLogger } from '../daemon/logger.js';
+import { startWatch } from '../daemon/watch.js';
+import type { CliIo } from './io.js';
+import { collect } from './snapshot.js';
+import { parseInteger } from './simulator.js';
+
+interface WatchFlags {
+  repo: string;
+  destination: string[];
+  stateDir?: string;
+  port: number;
+  host: string;
+  pollSeconds: number;
+  driftSeconds: number;
+  snapshotSeconds: number;
+  applyTimeoutSeconds: number;
+  logLevel: string;
+  logFormat: 'json' | 'pretty';
+}
+
+export function registerWatchCommand(program: Command, io: CliIo): void {
+  program
+    .command('watch')
+    .description('run the GitOps loop: snapshot the source, apply each new commit of every destination\'s branch, report drift')
+    .requiredOption('--repo <path-or-url>', 'the state repository: a local path, or a URL cloned under the state directory')
+    .option('--destination <name>', 'a destination to reconcile (repeatable; default: all)', collect, [])
+    .option('--state-dir <path>', 'where status, locks and clones live (default <repo>/.octosync)')
+    .option('--port <n>', 'port of /healthz, /status, /metrics and POST /hooks/git', parseInteger, 8066)
+    .option('--host <address>', 'interface to listen on', '127.0.0.1')
+    .option('--poll-seconds <n>', 'evaluate (and fetch a remote repository) at least this often', parseInteger, 60)
+    .option('--drift-seconds <n>', 'check destinations for drift this often (0: never)', parseInteger, 300)
+    .option('--snapshot-seconds <n>', 'snapshot the source this often (0: never)', parseInteger, 0)
+    .option('--apply-timeout-seconds <n>', 'report an apply failed after this long', parseInteger, 1800)
+    .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .option('--log-format <format>', 'json, or pretty for a terminal', io.isTerminal ? 'pretty' : 'json')
+    .action(async (flags: WatchFlags) => {
+      const logger = createLogger({ level: flags.logLevel, pretty: flags.logFormat === 'pretty' });
+      const watch = await startWatch({
+        repo: flags.repo,
+        destinations: flags.destination,
+        stateDir: flags.stateDir,
+        env: io.env,
+        logger,
+        port: flags.port,
+        host: flags.host,
+        pollIntervalMs: flags.pollSeconds * 1000,
+        driftIntervalMs: flags.driftSeconds * 1000,
+        snapshotIntervalMs: flags.snapshotSeconds * 1000,
+        applyTimeoutMs: flags.applyTimeoutSeconds * 1000,
+      });
+      await io.untilStopped();
+      logger.info('stopping');
+      await watch.stop();
+    });
+}

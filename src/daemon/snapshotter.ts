@@ -1,0 +1,114 @@
+// The source side of the loop: snapshots the source instance on an interval and commits to the
+// source branch. It asks the events log first (one request per space) and skips the snapshot when
+// no document changed since the last one. It works in a Git worktree of its own, so the user's
+// working tree and current branch are never touched.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { connectWithKey } from '../commands/connect.js';
+import { runSnapshot } from '../commands/snapshot.js';
+import { secretReader } from '../commands/secret-values.js';
+import { parseRepoConfig } from '../repo/config.js';
+import type { RepoConfig } from '../repo/config.js';
+import { openRepository } from '../repo/git.js';
+import { CONFIG_FILE } from '../repo/layout.js';
+import { loadSchemas } from '../validate/schemas.js';
+import { resolveSpaceId } from '../octopus/index.js';
+import type { OctopusApi } from '../octopus/index.js';
+import type { Logger } from './logger.js';
+import type { DaemonMetrics } from './metrics.js';
+
+export interface SnapshotterOptions {
+  /** The state repository (its main working tree). */
+  repo: string;
+  stateDir: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  metrics: DaemonMetrics;
+  /** Called after a commit to the source branch (a remote repository pushes here). */
+  afterCommit?: (branch: string) => Promise<void>;
+}
+
+export class Snapshotter {
+  /** Newest event id per space at the last snapshot: nothing newer, nothing to snapshot. */
+  private lastEvents = new Map<string, string>();
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: SnapshotterOptions) {}
+
+  trigger(): Promise<void> {
+    this.running ??= this.tick().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    const { logger, metrics } = this.options;
+    try {
+      const config = await this.config();
+      const apiKey = config.source.apiKey
+        ? await secretReader(this.options.env, this.options.repo).read(config.source.apiKey, 'the source API key')
+        : this.options.env.OCTOPUS_API_KEY;
+      if (!apiKey) throw new Error(`${CONFIG_FILE} gives no source apiKey and OCTOPUS_API_KEY is not set`);
+      const { client } = await connectWithKey(config.source.server, apiKey);
+      try {
+        const events = await newestEvents(client, config.spaces ?? []);
+        if (this.lastEvents.size > 0 && sameEvents(events, this.lastEvents)) {
+          metrics.snapshots.inc({ result: 'unchanged' });
+          return;
+        }
+        const branch = config.source.branch ?? 'source';
+        const worktree = await this.worktree(branch);
+        const result = await runSnapshot({ api: client, server: config.source.server, repo: worktree, branch });
+        this.lastEvents = events;
+        metrics.snapshots.inc({ result: result.commit ? 'committed' : 'unchanged' });
+        if (result.commit) {
+          logger.info({ commit: result.commit.slice(0, 12), branch }, result.message?.split('\n')[0] ?? 'snapshot committed');
+          await this.options.afterCommit?.(branch);
+        }
+      } finally {
+        await client.close();
+      }
+    } catch (error) {
+      metrics.snapshots.inc({ result: 'failed' });
+      logger.error(`snapshot failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async config(): Promise<RepoConfig> {
+    const file = path.join(this.options.repo, CONFIG_FILE);
+    if (!existsSync(file)) throw new Error(`${CONFIG_FILE} is missing: run \`octosync snapshot\` once to create it`);
+    return parseRepoConfig(await readFile(file, 'utf8'), loadSchemas());
+  }
+
+  /** A worktree of the source branch under the state directory, created once. */
+  private async worktree(branch: string): Promise<string> {
+    const dir = path.join(this.options.stateDir, 'worktrees', branch);
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    const repo = await openRepository(this.options.repo);
+    const branches = await repo.branchLocal();
+    await repo.raw(['worktree', 'prune']);
+    if (branches.all.includes(branch)) await repo.raw(['worktree', 'add', dir, branch]);
+    else await repo.raw(['worktree', 'add', '-b', branch, dir]);
+    return dir;
+  }
+}
+
+async function newestEvents(api: OctopusApi, spaces: readonly string[]): Promise<Map<string, string>> {
+  const newest = new Map<string, string>();
+  for (const space of spaces) {
+    const spaceId = await resolveSpaceId(api, space);
+    const page = await api.get<{ Items: { Id: string }[] }>(`/api/${spaceId}/events`, { query: { take: 1, eventGroups: 'Document' } });
+    newest.set(space, page.Items[0]?.Id ?? '');
+  }
+  return newest;
+}
+
+function sameEvents(a: Map<string, string>, b: Map<string, string>): boolean {
+  return a.size === b.size && [...a].every(([space, id]) => b.get(space) === id);
+}

@@ -1,0 +1,215 @@
+// `octosync watch`: one process that snapshots the source and reconciles every destination,
+// following their branches. A local repository is watched with chokidar (a new commit is picked
+// up within a second or two); a remote one is cloned under the state directory and fetched on an
+// interval with jitter and on `POST /hooks/git`. Serves /healthz, /status and /metrics.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { watch as watchFiles } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
+import { simpleGit } from 'simple-git';
+import { defaultStateDir } from '../commands/plan.js';
+import { parseDestination } from '../repo/destination.js';
+import { gitEnvironment } from '../repo/git.js';
+import { DESTINATIONS_DIR } from '../repo/layout.js';
+import { listFiles, readFiles } from '../repo/state-files.js';
+import { loadSchemas } from '../validate/schemas.js';
+import type { Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import type { DaemonMetrics } from './metrics.js';
+import { Reconciler } from './reconciler.js';
+import type { DestinationPolicy } from './reconciler.js';
+import { Snapshotter } from './snapshotter.js';
+import { readStatus } from './status-store.js';
+
+export interface WatchOptions {
+  /** A local repository path, or a URL (https://, ssh://, git@…, file://) cloned under the state directory. */
+  repo: string;
+  /** Destinations to reconcile (default: every destinations/*.yaml). */
+  destinations?: string[];
+  stateDir?: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** Port of the status server (0: any free one). */
+  port?: number;
+  host?: string;
+  /** How often every reconciler evaluates anyway (and a remote repository is fetched). */
+  pollIntervalMs?: number;
+  driftIntervalMs?: number;
+  /** How often the source is snapshotted (0: never; needs octosync.yaml's source and its API key). */
+  snapshotIntervalMs?: number;
+  applyTimeoutMs?: number;
+  retry?: { baseMs: number; maxMs: number };
+}
+
+export interface Watch {
+  url: string;
+  reconcilers: Reconciler[];
+  metrics: DaemonMetrics;
+  /** Fetches (remote) and evaluates every destination now. */
+  sync(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const REMOTE = /^(https?:\/\/|ssh:\/\/|git@|file:\/\/)/;
+
+export async function startWatch(options: WatchOptions): Promise<Watch> {
+  const remote = REMOTE.test(options.repo);
+  const stateDir = options.stateDir ?? (remote ? path.resolve('.octosync') : defaultStateDir(options.repo));
+  const repo = remote ? await cloneOrFetch(options.repo, path.join(stateDir, 'clone')) : options.repo;
+  const { logger } = options;
+  const metrics = createMetrics();
+  const policies = await destinationPolicies(repo, options.destinations);
+  const reconcilers = policies.map(
+    (destination) =>
+      new Reconciler({
+        repo,
+        destination,
+        stateDir,
+        env: options.env,
+        logger,
+        metrics,
+        driftIntervalMs: options.driftIntervalMs ?? 5 * 60_000,
+        applyTimeoutMs: options.applyTimeoutMs ?? 30 * 60_000,
+        retry: options.retry ?? { baseMs: 10_000, maxMs: 10 * 60_000 },
+      }),
+  );
+  const snapshotter = (options.snapshotIntervalMs ?? 0) > 0
+    ? new Snapshotter({ repo, stateDir, env: options.env, logger, metrics, afterCommit: remote ? (branch) => push(repo, branch) : undefined })
+    : undefined;
+
+  const evaluateAll = () => Promise.all(reconcilers.map((r) => r.trigger())).then(() => undefined);
+  const sync = async () => {
+    if (remote) await fetch(repo, logger);
+    await evaluateAll();
+  };
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, run: () => Promise<void>) => {
+    // Jitter keeps many daemons from fetching the same remote in step.
+    const schedule = () => timers.push(setTimeout(() => void run().finally(schedule), ms * (0.8 + 0.4 * Math.random())));
+    schedule();
+  };
+  every(options.pollIntervalMs ?? 60_000, sync);
+  if (snapshotter) {
+    every(options.snapshotIntervalMs as number, () => snapshotter.trigger());
+    void snapshotter.trigger();
+  }
+  const watcher = remote ? undefined : await watchRefs(repo, evaluateAll, logger);
+  const server = await serve(options, { reconcilers, metrics, stateDir, sync });
+  logger.info({ destinations: policies.map((p) => `${p.name} ← ${p.branch}`), status: server.url }, 'watching');
+  void evaluateAll();
+
+  return {
+    url: server.url,
+    reconcilers,
+    metrics,
+    sync,
+    stop: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      await watcher?.close();
+      await new Promise<void>((resolve) => server.server.close(() => resolve()));
+      server.server.closeAllConnections();
+      await Promise.all([...reconcilers.map((r) => r.idle()), snapshotter?.idle()]);
+    },
+  };
+}
+
+/** Each destination's branch and policies, from its file in the repository's current HEAD. */
+async function destinationPolicies(repo: string, only?: string[]): Promise<DestinationPolicy[]> {
+  const schemas = loadSchemas();
+  const files = (await listFiles(repo, DESTINATIONS_DIR)).filter((file) => file.endsWith('.yaml'));
+  const names = files.map((file) => path.basename(file, '.yaml'));
+  for (const name of only ?? []) {
+    if (!names.includes(name)) throw new Error(`unknown destination '${name}' (known: ${names.join(', ') || 'none'})`);
+  }
+  const texts = await readFiles(repo, files);
+  return names
+    .filter((name) => !only?.length || only.includes(name))
+    .map((name) => {
+      const destination = parseDestination(name, texts.get(`${DESTINATIONS_DIR}/${name}.yaml`) as string, schemas);
+      if (!destination.branch) throw new Error(`destination '${name}' follows no branch: set \`branch\` in ${DESTINATIONS_DIR}/${name}.yaml to watch it`);
+      return { name, branch: destination.branch, sync: destination.sync ?? 'auto', drift: destination.drift ?? 'warn' };
+    });
+}
+
+/** Watches the repository's refs: a commit, merge or revert on any branch triggers an evaluation. */
+async function watchRefs(repo: string, onChange: () => Promise<void>, logger: Logger): Promise<FSWatcher> {
+  const gitDir = (await simpleGit(repo).env(gitEnvironment(process.env)).revparse(['--git-common-dir'])).trim();
+  const base = path.resolve(repo, gitDir);
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watchFiles([path.join(base, 'refs', 'heads'), path.join(base, 'packed-refs')], { ignoreInitial: true, depth: 8 });
+  watcher.on('all', () => {
+    clearTimeout(timer);
+    // Debounced: a merge writes several files.
+    timer = setTimeout(() => {
+      logger.debug('branches changed');
+      void onChange();
+    }, 150);
+  });
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  return watcher;
+}
+
+async function cloneOrFetch(url: string, dir: string): Promise<string> {
+  if (existsSync(path.join(dir, '.git'))) {
+    await simpleGit(dir).env(gitEnvironment(process.env)).raw(['fetch', '--prune', '--update-head-ok', 'origin', '+refs/heads/*:refs/heads/*']);
+    return dir;
+  }
+  await mkdir(path.dirname(dir), { recursive: true });
+  await simpleGit().env(gitEnvironment(process.env)).clone(url, dir, ['--no-checkout']);
+  await simpleGit(dir).env(gitEnvironment(process.env)).raw(['fetch', '--update-head-ok', 'origin', '+refs/heads/*:refs/heads/*']);
+  return dir;
+}
+
+async function fetch(repo: string, logger: Logger): Promise<void> {
+  try {
+    await simpleGit(repo).env(gitEnvironment(process.env)).raw(['fetch', '--prune', '--update-head-ok', 'origin', '+refs/heads/*:refs/heads/*']);
+  } catch (error) {
+    logger.warn(`fetch failed: ${(error as Error).message}`);
+  }
+}
+
+async function push(repo: string, branch: string): Promise<void> {
+  await simpleGit(repo).env(gitEnvironment(process.env)).push('origin', branch);
+}
+
+interface ServeContext {
+  reconcilers: Reconciler[];
+  metrics: DaemonMetrics;
+  stateDir: string;
+  sync: () => Promise<void>;
+}
+
+async function serve(options: WatchOptions, context: ServeContext): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const reply = (status: number, body: string, type = 'application/json') => {
+      res.writeHead(status, { 'Content-Type': type });
+      res.end(body);
+    };
+    const route = `${req.method} ${new URL(req.url ?? '/', 'http://daemon').pathname}`;
+    const handle = async () => {
+      if (route === 'GET /healthz') return reply(200, JSON.stringify({ status: 'ok' }));
+      if (route === 'GET /metrics') return reply(200, await context.metrics.registry.metrics(), context.metrics.registry.contentType);
+      if (route === 'GET /status') {
+        const destinations = await Promise.all(
+          context.reconcilers.map(async (r) => ({ ...r.state(), status: await readStatus(context.stateDir, r.name) })),
+        );
+        return reply(200, JSON.stringify({ destinations }, null, 2));
+      }
+      if (route === 'POST /hooks/git') {
+        req.resume();
+        void context.sync();
+        return reply(202, JSON.stringify({ accepted: true }));
+      }
+      return reply(404, JSON.stringify({ error: `no route ${route}` }));
+    };
+    handle().catch((error: unknown) => reply(500, JSON.stringify({ error: (error as Error).message })));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve()));
+  const address = server.address() as AddressInfo;
+  return { url: `http://${options.host ?? '127.0.0.1'}:${address.port}`, server };
+}

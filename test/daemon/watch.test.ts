@@ -1,0 +1,220 @@
+// The GitOps loop end to end: a watch process follows branches of a real Git repository and keeps
+// two simulated destinations in step, with no command run by hand.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/daemon/logger.js';
+import { readStatus } from '../../src/daemon/status-store.js';
+import { startWatch } from '../../src/daemon/watch.js';
+import type { Watch } from '../../src/daemon/watch.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { createAccounts, snapshotOf } from '../support/destinations.js';
+import { stateRepo } from '../support/gitops.js';
+import type { StateRepo } from '../support/gitops.js';
+import { simHttp } from '../support/sim-http.js';
+
+let source: Simulator;
+let staging: Simulator;
+let production: Simulator;
+let repo: StateRepo;
+let watch: Watch | undefined;
+let logs: string[];
+
+const LIFECYCLE = 'spaces/default/lifecycles/dev-to-production.yaml';
+
+function destinationBody(sim: Simulator, branch: string, extra: Record<string, unknown> = {}) {
+  return {
+    server: sim.url,
+    apiKey: { env: `${branch.toUpperCase()}_KEY` },
+    branch,
+    missingSecrets: 'placeholder',
+    overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } } },
+    ...extra,
+  };
+}
+
+async function start(extra: Partial<Parameters<typeof startWatch>[0]> = {}): Promise<Watch> {
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  watch = await startWatch({
+    repo: repo.dir,
+    env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, TLS_DATA: Buffer.from('cert-data').toString('base64') },
+    logger: createLogger({ level: 'debug', destination: sink }),
+    pollIntervalMs: 400,
+    driftIntervalMs: 0,
+    retry: { baseMs: 100, maxMs: 400 },
+    ...extra,
+  });
+  return watch;
+}
+
+/** Waits until a condition holds, checking every 100 ms (bounded: a test that hangs fails). */
+async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}\nlogs:\n${logs.slice(-20).join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function head(branch: string): Promise<string> {
+  return (await repo.git().revparse([branch])).trim();
+}
+
+async function appliedCommit(destination: string): Promise<string | undefined> {
+  return (await readStatus(path.join(repo.dir, '.octosync'), destination)).lastApplied?.commit;
+}
+
+async function untilApplied(destination: string, branch: string): Promise<void> {
+  const want = await head(branch);
+  await eventually(`${destination} has applied ${branch} (${want.slice(0, 8)})`, async () => (await appliedCommit(destination)) === want);
+}
+
+/** Commits a change to one file on a branch, without leaving the current one. */
+async function commitOn(branch: string, file: string, change: (text: string) => string, message: string): Promise<void> {
+  const git = repo.git();
+  await git.checkout(branch);
+  const full = path.join(repo.dir, file);
+  await writeFile(full, change(await readFile(full, 'utf8')));
+  await git.add(file);
+  await git.commit(message);
+  await git.checkout('source');
+}
+
+async function promoteTo(target: string, from: string): Promise<void> {
+  const git = repo.git();
+  await git.checkout(target);
+  await git.merge([from, '--no-edit']);
+  await git.checkout('source');
+}
+
+async function revertOn(branch: string): Promise<void> {
+  const git = repo.git();
+  await git.checkout(branch);
+  await git.raw(['revert', '--no-edit', 'HEAD']);
+  await git.checkout('source');
+}
+
+async function minimumOf(sim: Simulator): Promise<number> {
+  const lifecycle = (await simHttp(sim).get('/api/Spaces-1/lifecycles/all')).body.find((l: { Name: string }) => l.Name === 'Dev to Production');
+  return lifecycle?.Phases.find((p: { Name: string }) => p.Name === 'Production')?.MinimumEnvironmentsBeforePromotion;
+}
+
+beforeEach(async () => {
+  logs = [];
+  source = await startSimulator({ seed: 'sample' });
+  staging = await startSimulator({ seed: 'empty' });
+  production = await startSimulator({ seed: 'empty' });
+  await createAccounts(source, staging);
+  await createAccounts(source, production);
+  repo = await stateRepo();
+  await repo.snapshot(source);
+  await repo.writeDestination('staging', destinationBody(staging, 'staging'));
+  await repo.writeDestination('production', destinationBody(production, 'production', { drift: 'correct' }));
+  await repo.git().branch(['staging']);
+  await repo.git().branch(['production']);
+});
+
+afterEach(async () => {
+  await watch?.stop();
+  watch = undefined;
+  await Promise.all([source.close(), staging.close(), production.close()]);
+  await repo.cleanup();
+});
+
+describe('watch', () => {
+  it('applies commits to staging, promotion to production, and a revert to both, with no command run', async () => {
+    await start();
+    await untilApplied('staging', 'staging');
+    await untilApplied('production', 'production');
+    const before = await snapshotOf(production);
+
+    await commitOn('staging', LIFECYCLE, (text) => text.replace(/(- Name: Production\n(?: {4}.*\n)*? {4}MinimumEnvironmentsBeforePromotion: )0/, '$13'), 'production needs 3 environments first');
+    await untilApplied('staging', 'staging');
+    expect(await minimumOf(staging)).toBe(3);
+    expect(await minimumOf(production)).toBe(0);
+
+    await promoteTo('production', 'staging');
+    await untilApplied('production', 'production');
+    expect(await minimumOf(production)).toBe(3);
+
+    await revertOn('staging');
+    await promoteTo('production', 'staging');
+    await untilApplied('staging', 'staging');
+    await untilApplied('production', 'production');
+    expect(await minimumOf(staging)).toBe(0);
+    expect(await snapshotOf(production)).toEqual(before);
+
+    const status = await (await fetch(`${watch?.url}/status`)).json();
+    expect(status.destinations.map((d: { destination: string; branch: string }) => [d.destination, d.branch])).toEqual([
+      ['production', 'production'],
+      ['staging', 'staging'],
+    ]);
+    const metrics = await (await fetch(`${watch?.url}/metrics`)).text();
+    expect(metrics).toMatch(/octosync_applies_total\{destination="staging",result="success"\} [3-9]/);
+    expect((await fetch(`${watch?.url}/healthz`)).status).toBe(200);
+    expect(logs.join('')).not.toContain(staging.apiKey);
+  });
+
+  it('marks a commit that cannot apply as failed with the reason, and applies the next good one', async () => {
+    await start();
+    await untilApplied('staging', 'staging');
+    const good = await head('staging');
+    await commitOn(
+      'staging',
+      'spaces/default/projects/web-shop/variables.yaml',
+      (text) => text.replace('Variables:\n', 'Variables:\n  - Name: Aws.Extra\n    Type: AmazonWebServicesAccount\n    Value: AWS Nowhere\n'),
+      'use an account staging does not have',
+    );
+    const bad = await head('staging');
+    const failed = await eventually('the bad commit is marked failed', async () => {
+      const status = await readStatus(path.join(repo.dir, '.octosync'), 'staging');
+      return status.lastAttempt?.commit === bad && status.lastAttempt.result === 'failed' ? status : undefined;
+    });
+    expect(failed.lastAttempt?.error).toContain("'AWS Nowhere'");
+    expect(failed.lastApplied?.commit).toBe(good);
+
+    await revertOn('staging');
+    await untilApplied('staging', 'staging');
+    // The bad commit wrote nothing, so its revert has nothing to change: the destination is current again.
+    expect((await readStatus(path.join(repo.dir, '.octosync'), 'staging')).lastAttempt?.result).toBe('no-changes');
+  });
+
+  it('reports a change made by hand as drift (warn) and undoes it (correct)', async () => {
+    await start({ driftIntervalMs: 300 });
+    await untilApplied('staging', 'staging');
+    await untilApplied('production', 'production');
+    for (const sim of [staging, production]) {
+      const env = (await simHttp(sim).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
+      await simHttp(sim).put(`/api/Spaces-1/environments/${env.Id}`, { ...env, Description: 'changed by hand' });
+    }
+    await eventually('staging reports drift', async () => ((await readStatus(path.join(repo.dir, '.octosync'), 'staging')).drift?.changes ?? 0) > 0);
+    await eventually('production is corrected', async () => {
+      const env = (await simHttp(production).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
+      return env.Description !== 'changed by hand';
+    });
+    const devOnStaging = (await simHttp(staging).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
+    expect(devOnStaging.Description).toBe('changed by hand');
+    expect(await (await fetch(`${watch?.url}/metrics`)).text()).toMatch(/octosync_drift_changes\{destination="staging"\} 1/);
+  });
+
+  it('resumes after a restart without applying what was applied', async () => {
+    await start();
+    await untilApplied('staging', 'staging');
+    await untilApplied('production', 'production');
+    await watch?.stop();
+    staging.knobs.resetCounts();
+    await start();
+    await watch?.sync();
+    const { byMethod } = staging.knobs.requestCounts();
+    expect([byMethod.POST, byMethod.PUT, byMethod.DELETE]).toEqual([undefined, undefined, undefined]);
+  });
+});
