@@ -13,9 +13,8 @@ import type { FSWatcher } from 'chokidar';
 import { simpleGit } from 'simple-git';
 import { defaultStateDir } from '../commands/plan.js';
 import { parseDestination } from '../repo/destination.js';
-import { gitEnvironment } from '../repo/git.js';
+import { gitEnvironment, readFilesAt, resolveRef } from '../repo/git.js';
 import { DESTINATIONS_DIR } from '../repo/layout.js';
-import { listFiles, readFiles } from '../repo/state-files.js';
 import { loadSchemas } from '../validate/schemas.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -118,15 +117,14 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   };
 }
 
-/** Each destination's branch and policies, from its file in the repository's current HEAD. */
+/** Each destination's branch and policies, from its file as committed at the repository's HEAD. */
 async function destinationPolicies(repo: string, only?: string[]): Promise<DestinationPolicy[]> {
   const schemas = loadSchemas();
-  const files = (await listFiles(repo, DESTINATIONS_DIR)).filter((file) => file.endsWith('.yaml'));
-  const names = files.map((file) => path.basename(file, '.yaml'));
+  const texts = await readFilesAt(repo, await resolveRef(repo, 'HEAD'), (file) => file.startsWith(`${DESTINATIONS_DIR}/`) && file.endsWith('.yaml'));
+  const names = [...texts.keys()].map((file) => path.basename(file, '.yaml')).sort();
   for (const name of only ?? []) {
     if (!names.includes(name)) throw new Error(`unknown destination '${name}' (known: ${names.join(', ') || 'none'})`);
   }
-  const texts = await readFiles(repo, files);
   return names
     .filter((name) => !only?.length || only.includes(name))
     .map((name) => {

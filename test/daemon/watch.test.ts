@@ -153,7 +153,7 @@ describe('watch', () => {
     expect(await minimumOf(staging)).toBe(0);
     expect(await snapshotOf(production)).toEqual(before);
 
-    const status = await (await fetch(`${watch?.url}/status`)).json();
+    const status = (await (await fetch(`${watch?.url}/status`)).json()) as { destinations: { destination: string; branch: string }[] };
     expect(status.destinations.map((d: { destination: string; branch: string }) => [d.destination, d.branch])).toEqual([
       ['production', 'production'],
       ['staging', 'staging'],
@@ -216,5 +216,27 @@ describe('watch', () => {
     await watch?.sync();
     const { byMethod } = staging.knobs.requestCounts();
     expect([byMethod.POST, byMethod.PUT, byMethod.DELETE]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('follows a remote repository: a push and a webhook reach the destination', async () => {
+    const bare = `${repo.dir}.git`;
+    await repo.git().raw(['clone', '--bare', repo.dir, bare]);
+    const remoteRepo = repo.dir;
+    try {
+      await start({ repo: `file://${bare}`, destinations: ['staging'], stateDir: path.join(remoteRepo, '.octosync-remote'), pollIntervalMs: 60_000 });
+      const statusOf = () => readStatus(path.join(remoteRepo, '.octosync-remote'), 'staging');
+      await eventually('staging is applied from the remote', async () => (await statusOf()).lastApplied?.commit === (await head('staging')));
+      await commitOn('staging', LIFECYCLE, (text) => text.replace(/(- Name: Production\n(?: {4}.*\n)*? {4}MinimumEnvironmentsBeforePromotion: )0/, '$12'), 'two first');
+      await repo.git().push(bare, 'staging');
+      expect((await fetch(`${watch?.url}/hooks/git`, { method: 'POST' })).status).toBe(202);
+      await eventually('the pushed commit is applied', async () => (await statusOf()).lastApplied?.commit === (await head('staging')));
+      expect(await minimumOf(staging)).toBe(2);
+    } finally {
+      await watch?.stop();
+      watch = undefined;
+      await repo.git().raw(['worktree', 'prune']);
+      const { rm } = await import('node:fs/promises');
+      await rm(bare, { recursive: true, force: true });
+    }
   });
 });
