@@ -10,7 +10,7 @@ import { runSnapshot } from '../commands/snapshot.js';
 import { secretReader } from '../commands/secret-values.js';
 import { parseRepoConfig } from '../repo/config.js';
 import type { RepoConfig } from '../repo/config.js';
-import { openRepository } from '../repo/git.js';
+import { currentBranch, openRepository } from '../repo/git.js';
 import { CONFIG_FILE } from '../repo/layout.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { resolveSpaceId } from '../octopus/index.js';
@@ -86,11 +86,16 @@ export class Snapshotter {
     return parseRepoConfig(await readFile(file, 'utf8'), loadSchemas());
   }
 
-  /** A worktree of the source branch under the state directory, created once. */
+  /**
+   * Where to snapshot: the main working tree when it already has the source branch checked out
+   * (Git allows a branch in one working tree only), else a worktree of the branch under the
+   * state directory, created once.
+   */
   private async worktree(branch: string): Promise<string> {
+    const repo = await openRepository(this.options.repo);
+    if ((await currentBranch(repo)) === branch) return this.options.repo;
     const dir = path.join(this.options.stateDir, 'worktrees', branch);
     if (existsSync(path.join(dir, '.git'))) return dir;
-    const repo = await openRepository(this.options.repo);
     const branches = await repo.branchLocal();
     await repo.raw(['worktree', 'prune']);
     if (branches.all.includes(branch)) await repo.raw(['worktree', 'add', dir, branch]);
