@@ -24,7 +24,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
     .requiredOption('--repo <path>', 'the state repository')
     .option('--destination <name>', 'a destination (destinations/<name>.yaml)')
     .option('--ref <commit>', 'branch, tag or commit to apply (default: the branch the destination follows)')
-    .option('--plan <file>', 'a plan saved by `plan --out`; refused if the commit, overlay or destination moved since')
+    .option('--plan <file>', 'a plan saved by `plan --out`; refused if the commit (of the ref it was planned at), overlay or destination moved since')
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .action(async (flags: ApplyFlags) => {
       const savedPlan = flags.plan ? (JSON.parse(await readFile(flags.plan, 'utf8')) as Plan) : undefined;
@@ -33,7 +33,10 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
       const result = await runApply({
         repo: flags.repo,
         destination,
-        ref: flags.ref ?? savedPlan?.commit,
+        // Not the saved plan's commit: planning at it would always match, and a saved plan would
+        // apply an old commit after its branch moved on. The branch is re-resolved and compared.
+        // A saved plan is checked against the same ref now: a branch it followed may have moved.
+        ref: flags.ref ?? savedPlan?.ref,
         env: io.env,
         stateDir: flags.stateDir,
         savedPlan,

@@ -46,10 +46,13 @@ export function render(plan: Plan, output: Output): string {
   return renderPlanText(plan);
 }
 
-/** 1 when the plan cannot be applied as it is, 2 for changes (when asked), else 0. */
+/**
+ * 1 when the plan cannot be applied as it is (problems, or secrets nothing supplies: apply
+ * refuses both), 2 for changes (when asked), else 0.
+ */
 export function planExitCode(plan: Plan, detailed: boolean): number {
-  if (plan.problems.length > 0) return 1;
-  return detailed && (plan.changes.length > 0 || plan.missingSecrets.length > 0) ? 2 : 0;
+  if (plan.problems.length > 0 || plan.missingSecrets.length > 0) return 1;
+  return detailed && plan.changes.length > 0 ? 2 : 0;
 }
 
 function parseOutput(value: string): Output {

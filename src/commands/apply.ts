@@ -82,6 +82,9 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
   };
   let failure: unknown;
   const setSecrets = new Map<string, string>();
+  // Recorded first, so an apply that is killed still shows as the last attempt.
+  const before = await readStatus(stateDir, destination.name);
+  await writeStatus(stateDir, { ...before, lastAttempt: { commit: plan.commit, at: now().toISOString(), result: 'failed', error: 'interrupted: the apply did not finish', summary: plan.summary, outcomes: [] } });
   try {
     for (const space of prepared.spaces) {
       const changes = plan.changes.filter((change) => change.space === space.name);
@@ -91,7 +94,7 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
     failure = error;
   }
 
-  const status = await readStatus(stateDir, destination.name);
+  const status = before;
   const failed = failure !== undefined || outcomes.some((o) => o.result === 'failed');
   const result = plan.changes.length === 0 ? 'no-changes' : failed ? 'failed' : 'success';
   const appliedKeys = outcomes.filter((o) => o.result === 'applied' && o.action !== 'delete').map((o) => documentKey(o.space, o.kind as never, o.name));

@@ -125,6 +125,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     const status = await readStatus(stateDir, destination.name);
     const plan = computePlan({
       destination: destination.name,
+      ref: options.ref,
       commit,
       overlayDigest: digest(destinationText),
       liveDigest: digest(JSON.stringify(spaces.map((space) => [space.name, sortDocs(space.liveDocuments)]))),

@@ -48,6 +48,8 @@ export interface MissingSecret {
 export interface Plan {
   format: 'octosync-plan/1';
   destination: string;
+  /** The ref planned (a branch follows its head when the plan is applied later); absent: the destination's branch. */
+  ref?: string;
   commit: string;
   /** Digest of the destination file (its overlays and policies). */
   overlayDigest: string;
@@ -70,6 +72,7 @@ export interface SpaceState {
 
 export interface PlanInput {
   destination: string;
+  ref?: string;
   commit: string;
   overlayDigest: string;
   liveDigest: string;
@@ -129,6 +132,7 @@ export function computePlan(input: PlanInput): Plan {
   return {
     format: 'octosync-plan/1',
     destination: input.destination,
+    ...(input.ref ? { ref: input.ref } : {}),
     commit: input.commit,
     overlayDigest: input.overlayDigest,
     liveDigest: input.liveDigest,

@@ -1,0 +1,358 @@
+// The built CLI as people and CI run it: `node bin/octosync.js` in a child process, with real exit
+// codes, stdout and stderr, against simulators served by this test process and real Git
+// repositories in temporary folders. The commands' logic is tested in-process elsewhere; this file
+// checks what only the executable shows: flags, environment, output, exit codes, and a process
+// that dies midway.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readStatus } from '../../src/daemon/status-store.js';
+import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { simHttp } from '../support/sim-http.js';
+import { stateRepo } from '../support/gitops.js';
+import type { StateRepo } from '../support/gitops.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = path.join(ROOT, 'bin', 'octosync.js');
+
+interface CliRun {
+  /** The exit code, or null when killed by a signal. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The child's environment: ours, without any Octopus key, plus `extra` (undefined removes). */
+function childEnv(extra: Env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.OCTOPUS_API_KEY;
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+/** Runs `octosync <args>` to completion. Asynchronous: the simulators live in this process. */
+function octosync(args: string[], options: { env?: Env; cwd?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options.env ?? {}), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** POST, PUT and DELETE requests a simulator has answered (counted on arrival). */
+function writes(sim: Simulator): { POST: number; PUT: number; DELETE: number } {
+  const { byMethod } = sim.knobs.requestCounts();
+  return { POST: byMethod.POST ?? 0, PUT: byMethod.PUT ?? 0, DELETE: byMethod.DELETE ?? 0 };
+}
+
+/** Accounts are never synced: a destination has its own, made here with the source's names. */
+async function createAccounts(from: Simulator, to: Simulator): Promise<void> {
+  const accounts = (await simHttp(from).get('/api/Spaces-1/accounts/all')).body as Record<string, unknown>[];
+  for (const account of accounts) {
+    const { Id: _id, Links: _links, SpaceId: _space, ...body } = account;
+    for (const [key, value] of Object.entries(body)) {
+      if (value && typeof value === 'object' && 'HasValue' in value) body[key] = { HasValue: true, NewValue: `destination-own-${key}` };
+    }
+    const created = await simHttp(to).post('/api/Spaces-1/accounts', { ...body, EnvironmentIds: [], TenantIds: [], TenantTags: [] });
+    if (created.status !== 201) throw new Error(`could not create account ${String(account.Name)}: ${created.text}`);
+  }
+}
+
+/** An empty destination with accounts of its own, as an operator prepares one. */
+async function emptyDestination(options: { latencyMs?: number } = {}): Promise<Simulator> {
+  const sim = await startSimulator({ seed: 'empty' });
+  await createAccounts(source, sim);
+  sim.knobs.latencyMs = options.latencyMs ?? 0;
+  sim.knobs.resetCounts();
+  return sim;
+}
+
+let source: Simulator;
+
+beforeAll(async () => {
+  // The CLI under test is the compiled one, exactly what `npm ci` installs.
+  await new Promise<void>((resolve, reject) => {
+    execFile('npm', ['run', 'build'], { cwd: ROOT, timeout: 170_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`npm run build failed:\n${stdout}\n${stderr}`));
+      else resolve();
+    });
+  });
+  source = await startSimulator({ seed: 'sample' });
+}, 180_000);
+
+afterAll(async () => {
+  await source?.close();
+});
+
+describe('octosync snapshot', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'octosync-cli-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('commits a snapshot, then says there is nothing new', async () => {
+    const repo = path.join(dir, 'state');
+    const args = ['snapshot', '--source', source.url, '--repo', repo];
+    const first = await octosync(args, { env: { OCTOPUS_API_KEY: source.apiKey } });
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(/^Committed [0-9a-f]{12} to source: snapshot: \d+ added, 0 changed, 0 removed\n$/);
+    expect(existsSync(path.join(repo, 'spaces', 'default', 'environments', 'production.yaml'))).toBe(true);
+
+    const second = await octosync(args, { env: { OCTOPUS_API_KEY: source.apiKey } });
+    expect(second).toMatchObject({ code: 0, stderr: '' });
+    expect(second.stdout).toMatch(/^No changes: \d+ documents already match /);
+  });
+
+  it('exits 1 on a rejected API key, naming the server and the 401 but never the key', async () => {
+    const key = 'API-WRONGWRONGWRONGWRONGWRONG1';
+    const run = await octosync(['snapshot', '--source', source.url, '--repo', path.join(dir, 'state')], { env: { OCTOPUS_API_KEY: key } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(source.url);
+    expect(run.stderr).toContain('401');
+    expect(run.stdout + run.stderr).not.toContain(key);
+  });
+
+  it('exits 1 naming the environment variable that holds no key', async () => {
+    const run = await octosync(['snapshot', '--source', source.url, '--repo', path.join(dir, 'state'), '--api-key-env', 'SOURCE_OCTOPUS_KEY'], { env: { OCTOPUS_API_KEY: source.apiKey } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('SOURCE_OCTOPUS_KEY');
+    expect(run.stderr).toContain('is not set');
+    const missingDefault = await octosync(['snapshot', '--source', source.url, '--repo', path.join(dir, 'state')]);
+    expect(missingDefault.code).toBe(1);
+    expect(missingDefault.stderr).toContain('OCTOPUS_API_KEY');
+  });
+});
+
+describe('octosync validate', () => {
+  let repo: StateRepo;
+  beforeEach(async () => {
+    repo = await stateRepo();
+    await repo.snapshot(source);
+  });
+  afterEach(async () => {
+    await repo.cleanup();
+  });
+
+  it('exits 0 on a valid repository and 1 with file:line: on a malformed file', async () => {
+    const good = await octosync(['validate', '--repo', repo.dir]);
+    expect(good).toMatchObject({ code: 0, stderr: '' });
+    expect(good.stdout).toMatch(/^ok: \d+ documents valid$/m);
+
+    const broken = 'spaces/default/environments/broken.yaml';
+    await writeFile(path.join(repo.dir, broken), 'Name: Broken\nDescription: [not closed\nSortOrder: 9\n');
+    const bad = await octosync(['validate', '--repo', repo.dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`^${broken.replace(/\./g, '\\.')}:\\d+: `, 'm'));
+    expect(bad.stdout).not.toContain('ok:');
+  });
+});
+
+describe('octosync plan and apply', () => {
+  let destination: Simulator;
+  let repo: StateRepo;
+  let work: string;
+  let env: Env;
+
+  /** destinations/production.yaml, committed on the branch it follows. */
+  async function writeDestination(extra: Record<string, unknown> = {}): Promise<void> {
+    const body: Record<string, unknown> = {
+      server: destination.url,
+      apiKey: { env: 'DEST_KEY' },
+      branch: 'source',
+      missingSecrets: 'placeholder',
+      overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } }, Password: { valueFrom: { env: 'TLS_PASSWORD' } } } } },
+      ...extra,
+    };
+    await repo.writeDestination('production', Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)));
+  }
+
+  const plan = (...args: string[]) => octosync(['plan', '--repo', repo.dir, '--destination', 'production', ...args], { env, cwd: work });
+  const apply = (...args: string[]) => octosync(['apply', '--repo', repo.dir, ...args], { env, cwd: work });
+
+  beforeEach(async () => {
+    destination = await emptyDestination();
+    repo = await stateRepo();
+    work = await mkdtemp(path.join(tmpdir(), 'octosync-cli-work-'));
+    await writeFile(path.join(repo.dir, 'webshop-tls.b64'), Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
+    await repo.snapshot(source);
+    await writeDestination();
+    env = { DEST_KEY: destination.apiKey, TLS_PASSWORD: 'prod-tls-password' };
+  });
+
+  afterEach(async () => {
+    await destination.close();
+    await repo.cleanup();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('plans with exit codes 2 / 0, prints JSON and Markdown, saves a plan that apply applies, then plans nothing', async () => {
+    const detailed = await plan('--detailed-exitcode');
+    expect(detailed.code).toBe(2);
+    expect(detailed.stdout).toMatch(/^Plan for destination production at [0-9a-f]{12}:/);
+    expect(detailed.stdout).toContain('+ environment Production');
+    expect(detailed.stdout).toMatch(/^\d+ to create, 0 to update, 0 to delete\.$/m);
+    expect(detailed.stdout).not.toContain('prod-tls-password');
+
+    const plain = await plan();
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toBe(detailed.stdout);
+
+    const json = await plan('--output', 'json');
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { format: string; destination: string; changes: unknown[]; summary: { create: number } };
+    expect(parsed).toMatchObject({ format: 'octosync-plan/1', destination: 'production' });
+    expect(parsed.summary.create).toBeGreaterThan(20);
+    expect(parsed.changes).toHaveLength(parsed.summary.create);
+
+    const markdown = await plan('--output', 'markdown');
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout.startsWith('### octosync plan')).toBe(true);
+    expect(markdown.stdout).toContain('| `+` | environment | Production |');
+
+    const saved = await plan('--out', 'plan.json');
+    expect(saved.code).toBe(0);
+    const file = JSON.parse(await readFile(path.join(work, 'plan.json'), 'utf8')) as typeof parsed;
+    expect(file).toEqual(parsed);
+
+    destination.knobs.resetCounts();
+    const applied = await apply('--plan', 'plan.json');
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('✓ created environments Production');
+    expect(applied.stdout).toMatch(new RegExp(`^Applied to production: ${parsed.summary.create} created, 0 updated, 0 deleted\\.$`, 'm'));
+    // Every create is at least one write (a project's process and variables are PUTs).
+    const { POST, PUT } = writes(destination);
+    expect(POST + PUT).toBeGreaterThanOrEqual(parsed.summary.create);
+
+    const after = await plan('--detailed-exitcode');
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain('No changes');
+    expect((await plan()).code).toBe(0);
+  });
+
+  it('exits 1 when the plan has problems, with or without --detailed-exitcode', async () => {
+    await writeDestination({ overlays: { variables: { projects: { Ghost: [{ name: 'x', value: 'y' }] } } } });
+    for (const args of [[], ['--detailed-exitcode']]) {
+      const run = await plan(...args);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/^! .*'Ghost'/m);
+    }
+    destination.knobs.resetCounts();
+    const applied = await apply('--destination', 'production');
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('nothing was applied');
+    expect(writes(destination)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
+  });
+
+  it('refuses a saved plan made before a new commit on the branch the destination follows', async () => {
+    expect((await plan('--out', 'plan.json')).code).toBe(0);
+    const file = 'spaces/default/environments/production.yaml';
+    const text = await readFile(path.join(repo.dir, file), 'utf8');
+    await repo.commitFile(file, text.replace('UseGuidedFailure: true', 'UseGuidedFailure: false'), 'production without guided failure');
+
+    destination.knobs.resetCounts();
+    const run = await apply('--plan', 'plan.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the saved plan is stale');
+    expect(run.stderr).toContain('the commit moved');
+    expect(writes(destination)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
+  });
+
+  it('refuses a saved plan made before a change by hand on the destination', async () => {
+    expect((await plan('--out', 'plan.json')).code).toBe(0);
+    const made = await simHttp(destination).post('/api/Spaces-1/environments', { Name: 'Made By Hand' });
+    expect(made.status).toBe(201);
+
+    destination.knobs.resetCounts();
+    const run = await apply('--plan', 'plan.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the saved plan is stale');
+    expect(run.stderr).toContain('the destination changed');
+    expect(writes(destination)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
+  });
+
+  it('lists secrets nothing supplies (missingSecrets: error) and refuses to apply anything', async () => {
+    await writeDestination({ missingSecrets: undefined });
+    const planned = await plan();
+    expect(planned.code).toBe(1);
+    expect(planned.stdout).toMatch(/^! .*has no value in the overlay or the destination/m);
+
+    destination.knobs.resetCounts();
+    const applied = await apply('--destination', 'production');
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('nothing was applied');
+    expect(applied.stderr).toContain('have no value');
+    expect(writes(destination)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
+  });
+
+  it('recovers from an apply killed midway: takes over its lock, converges, duplicates nothing', async () => {
+    await destination.close();
+    destination = await emptyDestination({ latencyMs: 20 });
+    env.DEST_KEY = destination.apiKey;
+    await writeDestination();
+
+    const child = spawn(process.execPath, [BIN, 'apply', '--repo', repo.dir, '--destination', 'production'], { cwd: work, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    const deadline = Date.now() + 20_000;
+    while (writes(destination).POST < 5 && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(child.exitCode, `apply ended before it was killed:\n${output}`).toBeNull();
+    expect(writes(destination).POST).toBeGreaterThanOrEqual(5);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    // The killed process could not release its lock.
+    expect(existsSync(path.join(repo.dir, '.octosync', 'destinations', 'production', 'apply.lock'))).toBe(true);
+    // The killed run is the last attempt in the status, marked as interrupted.
+    expect((await readStatus(path.join(repo.dir, '.octosync'), 'production')).lastAttempt?.error).toBe('interrupted: the apply did not finish');
+
+    destination.knobs.latencyMs = 0;
+    const again = await apply('--destination', 'production');
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^Applied to production: \d+ created/m);
+    expect(existsSync(path.join(repo.dir, '.octosync', 'destinations', 'production', 'apply.lock'))).toBe(false);
+
+    const after = await plan('--detailed-exitcode');
+    expect(after.stdout).toContain('No changes');
+    expect(after.code).toBe(0);
+    await expectNoDuplicates(destination);
+  });
+});
+
+/** Names are unique per collection (per project for channels and runbooks), variables per name and scope. */
+async function expectNoDuplicates(sim: Simulator): Promise<void> {
+  const http = simHttp(sim);
+  const list = async (collection: string) => (await http.get(`/api/Spaces-1/${collection}/all`)).body as Record<string, unknown>[];
+  const duplicates = (keys: string[]) => keys.filter((key, index) => keys.indexOf(key) !== index);
+  for (const collection of ['projects', 'environments', 'lifecycles', 'feeds', 'projectgroups', 'libraryvariablesets', 'tenants', 'certificates', 'tagsets']) {
+    expect(duplicates((await list(collection)).map((r) => String(r.Name))), collection).toEqual([]);
+  }
+  for (const collection of ['channels', 'runbooks']) {
+    const resources = await list(collection);
+    expect(resources.length, collection).toBeGreaterThan(0);
+    expect(duplicates(resources.map((r) => `${String(r.ProjectId)}/${String(r.Name)}`)), collection).toEqual([]);
+  }
+  const sets = await list('variables');
+  expect(sets.length).toBeGreaterThan(0);
+  for (const set of sets) {
+    const variables = set.Variables as { Name: string; Scope?: unknown }[];
+    expect(duplicates(variables.map((v) => `${v.Name} ${JSON.stringify(v.Scope ?? {})}`)), String(set.Id)).toEqual([]);
+  }
+}
