@@ -2,9 +2,12 @@
 import { Command } from 'commander';
 import type { CliIo } from './io.js';
 import { registerApplyCommand } from './apply.js';
+import { registerDemoCommand } from './demo.js';
 import { registerPlanCommand } from './plan.js';
+import { registerRevertCommand } from './revert.js';
 import { registerSimulatorCommand } from './simulator.js';
 import { registerSnapshotCommand } from './snapshot.js';
+import { registerStatusCommand } from './status.js';
 import { registerValidateCommand } from './validate.js';
 import { registerWatchCommand } from './watch.js';
 
@@ -19,7 +22,10 @@ export function buildProgram(io: CliIo): Command {
   registerValidateCommand(program, io);
   registerPlanCommand(program, io);
   registerApplyCommand(program, io);
+  registerStatusCommand(program, io);
+  registerRevertCommand(program, io);
   registerWatchCommand(program, io);
   registerSimulatorCommand(program, io);
+  registerDemoCommand(program, io);
   return program;
 }
