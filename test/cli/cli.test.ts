@@ -336,6 +336,60 @@ describe('octosync plan and apply', () => {
   });
 });
 
+describe('watch', () => {
+  it('recovers when the daemon is killed midway through an apply and started again', async () => {
+    const repo = await stateRepo();
+    const destination = await emptyDestination({ latencyMs: 20 });
+    const work = await mkdtemp(path.join(tmpdir(), 'octosync-watch-'));
+    try {
+      await repo.snapshot(source);
+      await writeFile(path.join(repo.dir, 'webshop-tls.b64'), Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
+      await repo.writeDestination('production', {
+        server: destination.url,
+        apiKey: { env: 'DEST_KEY' },
+        branch: 'source',
+        missingSecrets: 'placeholder',
+        overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } } } } },
+      });
+      const env = { DEST_KEY: destination.apiKey };
+      const args = [BIN, 'watch', '--repo', repo.dir, '--port', '0', '--poll-seconds', '1', '--drift-seconds', '0', '--log-format', 'json'];
+      const spawnWatch = () => spawn(process.execPath, args, { cwd: work, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+
+      const first = spawnWatch();
+      const exited = new Promise((resolve) => first.once('exit', (code, signal) => resolve(signal ?? code)));
+      const deadline = Date.now() + 20_000;
+      while (writes(destination).POST < 5 && first.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(writes(destination).POST).toBeGreaterThanOrEqual(5);
+      first.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+
+      destination.knobs.latencyMs = 0;
+      const second = spawnWatch();
+      let logs = '';
+      second.stdout.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+      try {
+        const head = (await repo.git().revparse(['source'])).trim();
+        const until = Date.now() + 30_000;
+        while ((await readStatus(path.join(repo.dir, '.octosync'), 'production')).lastApplied?.commit !== head) {
+          if (Date.now() > until) throw new Error(`the restarted daemon did not converge:\n${logs}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        second.kill('SIGTERM');
+        await new Promise((resolve) => second.once('exit', resolve));
+      }
+      expect(logs).not.toContain(destination.apiKey);
+      const after = await octosync(['plan', '--repo', repo.dir, '--destination', 'production', '--detailed-exitcode'], { env, cwd: work });
+      expect(after.code).toBe(0);
+      await expectNoDuplicates(destination);
+    } finally {
+      await destination.close();
+      await repo.cleanup();
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});
+
 /** Names are unique per collection (per project for channels and runbooks), variables per name and scope. */
 async function expectNoDuplicates(sim: Simulator): Promise<void> {
   const http = simHttp(sim);
