@@ -17,9 +17,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
-import { GitError, gitEnvironment } from './git.js';
+import { GitError } from './git.js';
+import { gitAt, gitOutput, isAncestor, isGitRepository, resolveCommit } from './history.js';
 
 export type RevertRefusal =
   | 'not-a-repository'
@@ -103,7 +103,7 @@ export async function revertOnBranch(request: RevertRequest): Promise<RevertResu
   }
   const mainline = await checkMainline(repo, target, request.mainline);
   const result = await revertWhereCheckedOut(request, repo, { target, head, mainline });
-  const upstream = (await output(repo, ['rev-parse', '--abbrev-ref', `${branch}@{upstream}`]))?.trim();
+  const upstream = (await gitOutput(repo, ['rev-parse', '--abbrev-ref', `${branch}@{upstream}`]))?.trim();
   return upstream ? { ...result, upstream } : result;
 }
 
@@ -183,7 +183,7 @@ async function revertIn(work: SimpleGit, request: RevertRequest, resolved: Resol
   try {
     await work.raw(['revert', '--no-commit', ...(mainline ? ['--mainline', String(mainline)] : []), target]);
   } catch (error) {
-    const conflicts = (await output(work, ['diff', '--name-only', '--diff-filter=U']))?.trim().split('\n').filter(Boolean) ?? [];
+    const conflicts = (await gitOutput(work, ['diff', '--name-only', '--diff-filter=U']))?.trim().split('\n').filter(Boolean) ?? [];
     if (conflicts.length > 0) {
       throw new RevertRefusedError(
         'conflict',
@@ -264,73 +264,6 @@ async function listWorktrees(repo: SimpleGit): Promise<WorktreeEntry[]> {
 
 async function localBranches(repo: SimpleGit): Promise<string[]> {
   return (await repo.raw(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'])).split('\n').filter(Boolean).sort();
-}
-
-// ---------------------------------------------------------------------------------------------
-// History questions (read only), also used by `status`.
-
-/** Whether `dir` exists and is inside a Git repository. */
-export async function isGitRepository(dir: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  return existsSync(dir) && (await output(gitAt(dir, env), ['rev-parse', '--git-dir'])) !== undefined;
-}
-
-/** The full sha `ref` names as a commit, or undefined. */
-export async function resolveCommit(repo: SimpleGit, ref: string): Promise<string | undefined> {
-  const sha = (await output(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]))?.trim();
-  return sha ? sha : undefined;
-}
-
-/** Whether `ancestor` is `descendant` or one of its ancestors. */
-export async function isAncestor(repo: SimpleGit, ancestor: string, descendant: string): Promise<boolean> {
-  // `merge-base --is-ancestor` answers by exit code alone, which simple-git does not report.
-  const base = (await output(repo, ['merge-base', ancestor, descendant]))?.trim();
-  return base === ancestor;
-}
-
-export interface CommitDistance {
-  /** Commits reachable from `to` and not from `from`. */
-  ahead: number;
-  /** Commits reachable from `from` and not from `to`. */
-  behind: number;
-}
-
-/** How `to` relates to `from`, or undefined when either is not a commit of the repository. */
-export async function commitDistance(dir: string, from: string, to: string, env: NodeJS.ProcessEnv): Promise<CommitDistance | undefined> {
-  const repo = gitAt(dir, env);
-  const [a, b] = [await resolveCommit(repo, from), await resolveCommit(repo, to)];
-  if (!a || !b) return undefined;
-  const counts = (await output(repo, ['rev-list', '--left-right', '--count', `${a}...${b}`]))?.trim().split(/\s+/).map(Number);
-  if (counts?.length !== 2 || counts.some((n) => !Number.isInteger(n))) return undefined;
-  return { behind: counts[0] as number, ahead: counts[1] as number };
-}
-
-export interface CommitInfo {
-  commit: string;
-  subject: string;
-  /** Committer date, ISO 8601. */
-  at: string;
-}
-
-/** The commit a ref (branch, tag, sha) names, with its subject and date; undefined if none. */
-export async function readCommitInfo(dir: string, ref: string, env: NodeJS.ProcessEnv): Promise<CommitInfo | undefined> {
-  const repo = gitAt(dir, env);
-  const commit = await resolveCommit(repo, ref);
-  if (!commit) return undefined;
-  const [at = '', ...subject] = (await repo.raw(['log', '-1', '--format=%cI%n%s', commit])).trimEnd().split('\n');
-  return { commit, subject: subject.join('\n'), at };
-}
-
-function gitAt(dir: string, env: NodeJS.ProcessEnv): SimpleGit {
-  return simpleGit({ baseDir: dir }).env(gitEnvironment(env));
-}
-
-/** Output of a git command, or undefined when it fails (a missing ref, not a repository). */
-async function output(repo: SimpleGit, args: string[]): Promise<string | undefined> {
-  try {
-    return await repo.raw(args);
-  } catch {
-    return undefined;
-  }
 }
 
 function short(sha: string): string {
