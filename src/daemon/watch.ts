@@ -152,27 +152,38 @@ async function watchRefs(repo: string, onChange: () => Promise<void>, logger: Lo
   return watcher;
 }
 
+/**
+ * Git for a remote repository. Over HTTPS, a token in OCTOSYNC_GIT_TOKEN is sent as an
+ * Authorization header (never part of a URL, so never in a log or `.git/config`); over SSH the
+ * system git uses its usual keys and agent.
+ */
+function remoteGit(dir?: string) {
+  const token = process.env.OCTOSYNC_GIT_TOKEN;
+  const config = token ? [`http.extraHeader=Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`] : [];
+  return simpleGit({ ...(dir ? { baseDir: dir } : {}), config }).env(gitEnvironment(process.env));
+}
+
+const FETCH_ALL = ['fetch', '--prune', '--update-head-ok', 'origin', '+refs/heads/*:refs/heads/*'];
+
 async function cloneOrFetch(url: string, dir: string): Promise<string> {
-  if (existsSync(path.join(dir, '.git'))) {
-    await simpleGit(dir).env(gitEnvironment(process.env)).raw(['fetch', '--prune', '--update-head-ok', 'origin', '+refs/heads/*:refs/heads/*']);
-    return dir;
+  if (!existsSync(path.join(dir, '.git'))) {
+    await mkdir(path.dirname(dir), { recursive: true });
+    await remoteGit().clone(url, dir, ['--no-checkout']);
   }
-  await mkdir(path.dirname(dir), { recursive: true });
-  await simpleGit().env(gitEnvironment(process.env)).clone(url, dir, ['--no-checkout']);
-  await simpleGit(dir).env(gitEnvironment(process.env)).raw(['fetch', '--update-head-ok', 'origin', '+refs/heads/*:refs/heads/*']);
+  await remoteGit(dir).raw(FETCH_ALL);
   return dir;
 }
 
 async function fetch(repo: string, logger: Logger): Promise<void> {
   try {
-    await simpleGit(repo).env(gitEnvironment(process.env)).raw(['fetch', '--prune', '--update-head-ok', 'origin', '+refs/heads/*:refs/heads/*']);
+    await remoteGit(repo).raw(FETCH_ALL);
   } catch (error) {
     logger.warn(`fetch failed: ${(error as Error).message}`);
   }
 }
 
 async function push(repo: string, branch: string): Promise<void> {
-  await simpleGit(repo).env(gitEnvironment(process.env)).push('origin', branch);
+  await remoteGit(repo).push('origin', branch);
 }
 
 interface ServeContext {
