@@ -24,6 +24,7 @@ import { readDocuments } from '../repo/documents.js';
 import { readFilesAt, resolveRef } from '../repo/git.js';
 import { CONFIG_FILE, DESTINATIONS_DIR } from '../repo/layout.js';
 import { listFiles, readFiles } from '../repo/state-files.js';
+import { parseYaml } from '../repo/yaml.js';
 import { readStatus } from '../daemon/status-store.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas } from '../validate/schemas.js';
@@ -156,7 +157,9 @@ async function commitToPlan(options: PlanOptions): Promise<string> {
   });
   const files = await readFilesAt(options.repo, head, (file) => file === destinationFile(options.destination));
   const text = files.get(destinationFile(options.destination)) ?? (await readWorkingTreeDestination(options));
-  const branch = text ? /^branch:\s*["']?([^"'\s#]+)/m.exec(text)?.[1] : undefined;
+  // Only the branch is needed here; the file is validated with the rest at the planned commit.
+  const value = text ? parseYaml(text, destinationFile(options.destination)).value : undefined;
+  const branch = value && typeof value === 'object' && !Array.isArray(value) && typeof value.branch === 'string' ? value.branch : undefined;
   if (!branch) return head;
   return resolveRef(options.repo, branch).catch(() => head);
 }
