@@ -97,8 +97,8 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
   const status = before;
   const failed = failure !== undefined || outcomes.some((o) => o.result === 'failed');
   const result = plan.changes.length === 0 ? 'no-changes' : failed ? 'failed' : 'success';
-  const appliedKeys = outcomes.filter((o) => o.result === 'applied' && o.action !== 'delete').map((o) => documentKey(o.space, o.kind as never, o.name));
-  const deletedKeys = new Set(outcomes.filter((o) => o.result === 'applied' && o.action === 'delete').map((o) => documentKey(o.space, o.kind as never, o.name)));
+  const appliedKeys = outcomes.filter((o) => o.result === 'applied' && o.action !== 'delete').map((o) => documentKey(o.space, o.kind, o.name));
+  const deletedKeys = new Set(outcomes.filter((o) => o.result === 'applied' && o.action === 'delete').map((o) => documentKey(o.space, o.kind, o.name)));
   const desiredKeys = prepared.spaces.flatMap((space) => space.desired.map((doc) => documentKey(space.name, doc.kind, doc.name)));
   // What octosync manages: after a success, the desired state; after a failure, what it managed
   // before plus what it wrote now (so prune never forgets something it created).

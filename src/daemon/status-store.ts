@@ -3,12 +3,13 @@
 // It survives restarts; prune and secret rotation depend on it.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { KindName } from '../core/document.js';
 
 export type ApplyResult = 'success' | 'failed' | 'no-changes';
 
 export interface ResourceOutcome {
   space: string;
-  kind: string;
+  kind: KindName;
   name: string;
   action: 'create' | 'update' | 'delete';
   result: 'applied' | 'failed' | 'skipped';
