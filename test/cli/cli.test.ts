@@ -14,6 +14,7 @@ import { readStatus } from '../../src/daemon/status-store.js';
 import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
+import { createAccounts, writes } from '../support/destinations.js';
 import { simHttp } from '../support/sim-http.js';
 import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
@@ -49,25 +50,6 @@ function octosync(args: string[], options: { env?: Env; cwd?: string } = {}): Pr
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-/** POST, PUT and DELETE requests a simulator has answered (counted on arrival). */
-function writes(sim: Simulator): { POST: number; PUT: number; DELETE: number } {
-  const { byMethod } = sim.knobs.requestCounts();
-  return { POST: byMethod.POST ?? 0, PUT: byMethod.PUT ?? 0, DELETE: byMethod.DELETE ?? 0 };
-}
-
-/** Accounts are never synced: a destination has its own, made here with the source's names. */
-async function createAccounts(from: Simulator, to: Simulator): Promise<void> {
-  const accounts = (await simHttp(from).get('/api/Spaces-1/accounts/all')).body as Record<string, unknown>[];
-  for (const account of accounts) {
-    const { Id: _id, Links: _links, SpaceId: _space, ...body } = account;
-    for (const [key, value] of Object.entries(body)) {
-      if (value && typeof value === 'object' && 'HasValue' in value) body[key] = { HasValue: true, NewValue: `destination-own-${key}` };
-    }
-    const created = await simHttp(to).post('/api/Spaces-1/accounts', { ...body, EnvironmentIds: [], TenantIds: [], TenantTags: [] });
-    if (created.status !== 201) throw new Error(`could not create account ${String(account.Name)}: ${created.text}`);
-  }
 }
 
 /** An empty destination with accounts of its own, as an operator prepares one. */

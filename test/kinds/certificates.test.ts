@@ -1,22 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { describe, expect, it } from 'vitest';
+import type { Json, JsonObject, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { certificates } from '../../src/kinds/certificates/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { loadSchemas } from '../../src/validate/schemas.js';
+import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = (file: string): string => readFileSync(new URL(`./certificates/fixtures/${file}`, import.meta.url), 'utf8');
+const fixtures = new URL('./certificates/fixtures/', import.meta.url);
+const fixture = fixturesIn(fixtures);
 const captured: LiveSpace = {
-  certificates: JSON.parse(fixture('certificates-all-simulator.json')) as JsonObject[],
-  environments: JSON.parse(fixture('environments-all-simulator.json')) as JsonObject[],
-  tenants: JSON.parse(fixture('tenants-all-simulator.json')) as JsonObject[],
+  certificates: fixture<JsonObject[]>('certificates-all-simulator.json'),
+  environments: fixture<JsonObject[]>('environments-all-simulator.json'),
+  tenants: fixture<JsonObject[]>('tenants-all-simulator.json'),
 };
 /** A self-signed public test certificate, base64 as Octopus takes CertificateData. */
-const certificateData = Buffer.from(fixture('test-certificate.pem')).toString('base64');
+const certificateData = Buffer.from(readFileSync(new URL('test-certificate.pem', fixtures), 'utf8')).toString('base64');
 /** What a destination's overlay supplies: the snapshot never has certificate data or passwords. */
 const overlay: Record<string, JsonObject> = {
   'Acme TLS': { CertificateData: { NewValue: certificateData }, Password: { NewValue: 'overlay-certificate-password' } },
@@ -24,13 +24,9 @@ const overlay: Record<string, JsonObject> = {
 };
 const hasValue = { HasValue: true };
 
-const schemas = loadSchemas();
-
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const schemas = productSchemas();
+const simulator = simulatorsClosedAfterEach();
+const { document, applyDocuments, readDocuments, invalidAt } = kindChecks(certificates, 'certificates');
 
 describe('certificates kind', () => {
   it('writes metadata only: names for ids, secrets as held, nothing the server computes from the data', () => {
@@ -72,7 +68,7 @@ describe('certificates kind', () => {
   });
 
   it('creates the certificates in a fresh server with data from an overlay, reads back the same documents, and never the secrets', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     await createReferencedResources(sim);
     const docs = certificates.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     expect(await applyDocuments(sim, docs, overlay)).toEqual([]);
@@ -86,7 +82,7 @@ describe('certificates kind', () => {
   });
 
   it("keeps the destination's certificate data when a document only says it is held", async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     await createReferencedResources(sim);
     const docs = certificates.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     await applyDocuments(sim, docs, overlay);
@@ -151,52 +147,10 @@ describe('certificates kind', () => {
   });
 });
 
-function document(body: JsonObject): KindDocument {
-  return { kind: 'certificates', name: String(body.Name), file: 'certificates/x.yaml', body };
-}
-
 /** What the captured certificates refer to: two environments, a tag set, a tenant. */
 async function createReferencedResources(target: Simulator): Promise<void> {
   const http = simHttp(target);
   for (const Name of ['Production', 'Development']) expect((await http.post('/api/Spaces-1/environments', { Name })).status).toBe(201);
   expect((await http.post('/api/Spaces-1/tagsets', { Name: 'Region', Tags: [{ Name: 'EU' }, { Name: 'US' }] })).status).toBe(201);
   expect((await http.post('/api/Spaces-1/tenants', { Name: 'Acme Corp', TenantTags: ['Region/EU'] })).status).toBe(201);
-}
-
-/** Creates each document (with what an overlay adds), or updates the certificate of the same name. */
-async function applyDocuments(target: Simulator, docs: KindDocument[], secrets: Record<string, JsonObject> = {}) {
-  const ids = new IdResolver(buildRefTable(await readLive(target, certificates.reads)));
-  for (const doc of docs) {
-    const id = ids.table.idOf('certificates', doc.name);
-    const payload = { ...certificates.toPayload(doc, ids), ...secrets[doc.name] };
-    const response = id ? await simHttp(target).put(`/api/Spaces-1/certificates/${id}`, payload) : await simHttp(target).post('/api/Spaces-1/certificates', payload);
-    expect(response.status, response.text).toBe(id ? 200 : 201);
-  }
-  return ids.problems;
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, certificates.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = certificates.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return byFile(docs);
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Environments-1`. */
-function idsIn(value: Json, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
-}
-
-/** JSON pointers of what the product's schema check (validate) rejects. */
-function invalidAt(body: JsonObject): string[] {
-  return schemas.validate('certificates', body).map((issue) => issue.pointer);
 }

@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { channelPayloads, channels, existingChannelId } from '../../src/kinds/channels/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
+import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./channels/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = fixturesIn(new URL('./channels/fixtures/', import.meta.url));
 const recordedChannel = fixture<JsonObject>('channel-2018.11.2.json');
 const testProj2 = fixture<JsonObject>('project-testproj2-2018.11.2.json');
 const recorded: LiveSpace = { channels: [recordedChannel], projects: [testProj2], lifecycles: [] };
@@ -20,11 +19,8 @@ const captured: LiveSpace = {
 };
 const tagSets = fixture<JsonObject[]>('tagsets-all-simulator.json');
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const simulator = simulatorsClosedAfterEach();
+const { readDocuments } = kindChecks(channels, 'channels');
 
 describe('channels kind', () => {
   it('normalizes a recorded real response into one document for its project, without ids', () => {
@@ -79,7 +75,7 @@ describe('channels kind', () => {
   });
 
   it('creates the channels in a fresh server after their projects, lifecycles and tags, and reads back the same documents', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     await createDependencies(sim);
     const docs = channels.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     expect(await applyDocuments(sim, docs)).toEqual([]);
@@ -90,7 +86,7 @@ describe('channels kind', () => {
   });
 
   it('moves the default to a new channel and removes the old one', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     await createDependencies(sim);
     const doc: KindDocument = {
       kind: 'channels',
@@ -171,7 +167,7 @@ describe('channels kind', () => {
   });
 
   it('writes the channels of every project of the sample instance, with no secret and no id', async () => {
-    sim = await startSimulator({ seed: 'sample' });
+    const sim = await simulator('sample');
     const live = await readLive(sim, channels.reads);
     const names = new NameResolver(buildRefTable(live));
     const docs = channels.toDocuments(live, names);
@@ -219,25 +215,4 @@ async function applyDocuments(target: Simulator, docs: KindDocument[]) {
     }
   }
   return ids.problems;
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, channels.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = channels.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return byFile(docs);
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Channels-1`. */
-function idsIn(value: Json, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
 }

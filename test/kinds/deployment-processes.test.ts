@@ -1,90 +1,37 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
-import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
+import { describe, expect, it } from 'vitest';
+import type { Json, JsonObject, KindDocument } from '../../src/core/document.js';
+import { IdResolver, buildRefTable } from '../../src/core/refs.js';
 import { deploymentProcessPayload, deploymentProcesses } from '../../src/kinds/deployment-processes/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { formatYaml, parseYaml } from '../../src/repo/yaml.js';
+import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach, yamlOf } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
+import { createProcessDecoys, deploymentProcessOf, postCreated, simHttp } from '../support/sim-http.js';
 import type { SimHttp } from '../support/sim-http.js';
 
-const fixture = (file: string) => JSON.parse(readFileSync(new URL(`./deployment-processes/fixtures/${file}`, import.meta.url), 'utf8')) as JsonObject;
+const fixture = fixturesIn(new URL('./deployment-processes/fixtures/', import.meta.url));
 const process22 = fixture('deploymentprocess-Projects-22-2018.11.2.json');
 const process41 = fixture('deploymentprocess-Projects-41-2018.11.2.json');
 const project22 = fixture('project-TestProj2-2018.11.2.json');
 const project41 = fixture('project-SalesTaxEngine-2018.11.2.json');
 const feedBuiltIn = fixture('feed-builtin-2018.11.2.json');
 
-/** This kind's schema with the shared files it refers to (and nothing else, so other kinds' schemas can't break it). */
-function schemaFor(name: string): (value: Json) => unknown[] {
-  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-  for (const file of ['common', 'process', name]) {
-    ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${file}.schema.json`, import.meta.url), 'utf8')) as object, `${file}.schema.json`);
-  }
-  const validate = ajv.getSchema(`${name}.schema.json`)!;
-  return (value) => (validate(value) ? [] : (validate.errors ?? []));
-}
-const schema = schemaFor('deployment-processes');
+const schema = isolatedSchemaErrors('deployment-processes', ['common', 'process']);
 
-let sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  sims = [];
-});
+const simulator = simulatorsClosedAfterEach();
 
-async function simulator(seed: 'empty' | 'sample' = 'empty'): Promise<Simulator> {
-  const sim = await startSimulator({ seed });
-  sims.push(sim);
-  return sim;
-}
-
-/** Paths of values that look like instance ids: `Projects-1`, `feeds-builtin`, GUID-valued `...Id` keys. */
-function idsIn(value: Json | undefined, path = ''): string[] {
-  if (typeof value === 'string') return /^(Projects|Environments|Channels|Feeds|WorkerPools|ActionTemplates|Accounts|Teams|Runbooks)-\d+$/.test(value) || /^(feeds|teams)-[a-z-]+$/.test(value) ? [path] : [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${path}/${index}`));
-  if (value === null || value === undefined || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) => {
-    const here = `${path}/${key}`;
-    const guidId = /Id$/.test(key) && typeof item === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(item);
-    return [...(key === 'Id' || guidId ? [here] : []), ...idsIn(item, here)];
-  });
-}
-
-function documentsOf(live: LiveSpace): { docs: KindDocument[]; names: NameResolver } {
-  const names = new NameResolver(buildRefTable(live));
-  return { docs: deploymentProcesses.toDocuments(live, names), names };
-}
-
-const yamlOf = (docs: KindDocument[]) => docs.map((doc) => `# ${doc.file}\n${formatYaml(doc.body)}`).join('\n');
-
-/** The destination's current process of a project, as the API returns it. */
-async function processOf(http: SimHttp, projectName: string): Promise<JsonObject> {
-  const projects = (await http.get('/api/Spaces-1/projects/all')).body as JsonObject[];
-  const project = projects.find((p) => p.Name === projectName);
-  if (!project) throw new Error(`no project ${projectName}`);
-  return (await http.get(`/api/Spaces-1/deploymentprocesses/${String(project.DeploymentProcessId)}`)).body as JsonObject;
-}
+const { documentsOf, readDocuments } = kindChecks(deploymentProcesses, 'deploymentprocesses', { readOrder: 'as-listed' });
 
 /** Builds a payload against the destination's live state and its existing process, and PUTs it. */
 async function applyDocument(sim: Simulator, doc: KindDocument, withExisting = true): Promise<{ status: number; body: JsonObject; problems: unknown[] }> {
   const http = simHttp(sim);
   const ids = new IdResolver(buildRefTable(await readLive(sim, deploymentProcesses.reads)));
-  const existing = await processOf(http, String(doc.body.Project));
+  const existing = await deploymentProcessOf(http, String(doc.body.Project));
   const payload = withExisting
     ? deploymentProcessPayload(doc, ids, existing)
     : { ...deploymentProcesses.toPayload(doc, ids), Id: existing.Id ?? null, Version: existing.Version ?? null };
   const response = await http.put(`/api/Spaces-1/deploymentprocesses/${String(existing.Id)}`, payload);
   return { status: response.status, body: response.body as JsonObject, problems: ids.problems };
-}
-
-async function readDocuments(sim: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(sim, deploymentProcesses.reads);
-  const { docs, names } = documentsOf(live);
-  expect(names.problems).toEqual([]);
-  return docs;
 }
 
 interface SpaceIds {
@@ -104,20 +51,9 @@ interface SpaceIds {
  * same names get other ids than in a space built without them.
  */
 async function buildSpace(http: SimHttp, decoys: boolean): Promise<SpaceIds> {
-  const post = async (path: string, body: unknown): Promise<JsonObject> => {
-    const response = await http.post(`/api/Spaces-1/${path}`, body);
-    if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${response.text}`);
-    return response.body as JsonObject;
-  };
+  const post = (path: string, body: unknown): Promise<JsonObject> => postCreated(http, `/api/Spaces-1/${path}`, body);
   const id = (resource: JsonObject) => String(resource.Id);
-  if (decoys) {
-    await post('environments', { Name: 'Decoy' });
-    await post('feeds', { Name: 'Decoy Feed', FeedType: 'NuGet', FeedUri: 'https://decoy.example.com' });
-    await post('workerpools', { Name: 'Decoy Pool', WorkerPoolType: 'StaticWorkerPool' });
-    await post('teams', { Name: 'Decoy Team' });
-    await post('actiontemplates', { Name: 'Decoy Template', ActionType: 'Octopus.Script', Properties: {} });
-    await post('projects', { Name: 'Decoy Project', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
-  }
+  if (decoys) await createProcessDecoys(http);
   const env: Record<string, string> = {};
   for (const name of ['Dev', 'Test', 'Production']) env[name] = id(await post('environments', { Name: name }));
   const feed = {
@@ -225,7 +161,7 @@ function richSteps(ids: SpaceIds): JsonObject[] {
 }
 
 async function putSteps(http: SimHttp, projectName: string, steps: JsonObject[]): Promise<void> {
-  const process = await processOf(http, projectName);
+  const process = await deploymentProcessOf(http, projectName);
   const response = await http.put(`/api/Spaces-1/deploymentprocesses/${String(process.Id)}`, { ...process, Steps: steps });
   if (response.status !== 200) throw new Error(`PUT process: ${response.status} ${response.text}`);
 }
@@ -323,7 +259,7 @@ describe('deployment-processes kind', () => {
       },
     ]);
     for (const doc of docs) {
-      expect(idsIn(doc.body)).toEqual([]);
+      expect(idsIn(doc.body, { rules: 'processes' })).toEqual([]);
       expect(schema(doc.body)).toEqual([]);
     }
   });
@@ -388,7 +324,7 @@ describe('deployment-processes kind', () => {
     await putSteps(simHttp(source), 'Web Shop', richSteps(sourceIds));
     const [doc] = (await readDocuments(source)).filter((d) => d.name === 'Web Shop');
     expect(doc).toBeDefined();
-    expect(idsIn(doc!.body)).toEqual([]);
+    expect(idsIn(doc!.body, { rules: 'processes' })).toEqual([]);
     expect(schema(doc!.body)).toEqual([]);
     expect(JSON.stringify(doc)).not.toContain('source-token-secret');
     const text = formatYaml(doc!.body);
@@ -439,7 +375,7 @@ describe('deployment-processes kind', () => {
     const result = await applyDocument(destination, withSecret);
     expect(result.problems).toEqual([]);
     expect(result.status, JSON.stringify(result.body)).toBe(200);
-    const stored = await processOf(simHttp(destination), 'Web Shop');
+    const stored = await deploymentProcessOf(simHttp(destination), 'Web Shop');
     const storedActions = (stored.Steps as JsonObject[]).flatMap((step) => step.Actions as JsonObject[]);
     expect(storedActions.find((action) => action.Name === 'Run migrations')).toMatchObject({ WorkerPoolId: destinationIds.pool, Container: { FeedId: destinationIds.feed.docker } });
     expect((await readDocuments(destination)).find((d) => d.name === 'Web Shop')).toEqual(doc);
@@ -489,7 +425,7 @@ describe('deployment-processes kind', () => {
 
     const result = await applyDocument(destination, doc!);
     expect(result.status, JSON.stringify(result.body)).toBe(200);
-    const notify = ((await processOf(http, 'Web Shop')).Steps as JsonObject[]).flatMap((step) => step.Actions as JsonObject[]).find((a) => a.Name === 'Notify')!;
+    const notify = ((await deploymentProcessOf(http, 'Web Shop')).Steps as JsonObject[]).flatMap((step) => step.Actions as JsonObject[]).find((a) => a.Name === 'Notify')!;
     expect(notify.Properties).toMatchObject({ 'Octopus.Action.Template.Id': destinationIds.template, 'Octopus.Action.Template.Version': '3' });
     const readBack = (await readDocuments(destination)).find((d) => d.name === 'Web Shop')!;
     const notifyDoc = (readBack.body.Steps as JsonObject[]).flatMap((step) => step.Actions as JsonObject[]).find((a) => a.Name === 'Notify')!;
@@ -543,7 +479,7 @@ describe('deployment-processes kind', () => {
         .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())),
     );
     for (const doc of docs) {
-      expect(idsIn(doc.body), doc.file).toEqual([]);
+      expect(idsIn(doc.body, { rules: 'processes' }), doc.file).toEqual([]);
       expect(schema(doc.body), doc.file).toEqual([]);
     }
     const text = yamlOf(docs);

@@ -1,21 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { environments } from '../../src/kinds/environments/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
+import { byFile, fixturesIn, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
-const recorded = JSON.parse(readFileSync(new URL('./environments/fixtures/environment-2018.11.2.json', import.meta.url), 'utf8')) as JsonObject;
-
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const fixture = fixturesIn(new URL('./environments/fixtures/', import.meta.url));
+const recorded = fixture('environment-2018.11.2.json');
+const simulator = simulatorsClosedAfterEach();
 
 describe('environments kind', () => {
   it('normalizes a recorded real response into a document without ids or server fields', () => {
@@ -33,7 +27,7 @@ describe('environments kind', () => {
   });
 
   it('turns the document into a payload the simulator accepts and reads it back equal', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const [doc] = environments.toDocuments({ environments: [recorded] }, new NameResolver(buildRefTable({})));
     const ids = new IdResolver(buildRefTable(await readLive(sim, environments.reads)));
     const created = await simHttp(sim).post('/api/Spaces-1/environments', environments.toPayload(doc!, ids));
@@ -57,8 +51,7 @@ describe('environments kind', () => {
     const live = { environments: [recorded, { ...recorded, Id: 'Environments-2', Name: 'Production', SortOrder: 2 }, { ...recorded, Id: 'Environments-3', Name: 'Staging', SortOrder: 0 }] };
     const docs = (environmentsListed: JsonObject[]) => {
       const shuffled = { environments: environmentsListed };
-      const byFile = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-      return environments.toDocuments(shuffled, new NameResolver(buildRefTable(shuffled))).sort(byFile);
+      return byFile(environments.toDocuments(shuffled, new NameResolver(buildRefTable(shuffled))));
     };
     expect(docs([...live.environments].reverse())).toEqual(docs(live.environments));
   });

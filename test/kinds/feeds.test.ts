@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { describe, expect, it } from 'vitest';
+import type { JsonObject, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { feeds } from '../../src/kinds/feeds/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { loadSchemas } from '../../src/validate/schemas.js';
-import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
+import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./feeds/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = fixturesIn(new URL('./feeds/fixtures/', import.meta.url));
 const recordedBuiltIn = fixture<JsonObject>('feed-builtin-2018.11.2.json');
 const captured: LiveSpace = { feeds: fixture<JsonObject[]>('feeds-all-simulator.json') };
 const hasValue = { HasValue: true };
@@ -19,13 +14,9 @@ const overlay: Record<string, JsonObject> = {
   'ECR eu-west-1': { SecretKey: { NewValue: 'overlay-ecr-secret-key' } },
 };
 
-const schemas = loadSchemas();
-
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const schemas = productSchemas();
+const simulator = simulatorsClosedAfterEach();
+const { applyDocuments, readDocuments, invalidAt } = kindChecks(feeds, 'feeds');
 
 describe('feeds kind', () => {
   it("leaves out a 2018 server's built-in feed, which that server reports as a NuGet feed at octopus://", () => {
@@ -68,7 +59,7 @@ describe('feeds kind', () => {
   });
 
   it('creates the feeds in a fresh server with secrets from an overlay, reads back the same documents, and never the secrets', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = feeds.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     expect(await applyDocuments(sim, docs, overlay)).toEqual([]);
     const readBack = await readDocuments(sim);
@@ -80,7 +71,7 @@ describe('feeds kind', () => {
   });
 
   it("keeps the destination's credentials when a document only says a value is held", async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = feeds.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     await applyDocuments(sim, docs, overlay);
     expect(feeds.toPayload(docs.find((doc) => doc.name === 'Docker Hub')!, new IdResolver(buildRefTable({}))).Password).toEqual(hasValue);
@@ -111,41 +102,3 @@ describe('feeds kind', () => {
     expect(invalidAt({ Name: 'npm', FeedType: 'Npm', SomethingNewer: true })).toEqual([]);
   });
 });
-
-/** Creates each document (with what an overlay adds), or updates the feed of the same name. */
-async function applyDocuments(target: Simulator, docs: KindDocument[], secrets: Record<string, JsonObject> = {}) {
-  const ids = new IdResolver(buildRefTable(await readLive(target, feeds.reads)));
-  for (const doc of docs) {
-    const id = ids.table.idOf('feeds', doc.name);
-    const payload = { ...feeds.toPayload(doc, ids), ...secrets[doc.name] };
-    const response = id ? await simHttp(target).put(`/api/Spaces-1/feeds/${id}`, payload) : await simHttp(target).post('/api/Spaces-1/feeds', payload);
-    expect(response.status, response.text).toBe(id ? 200 : 201);
-  }
-  return ids.problems;
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, feeds.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = feeds.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return byFile(docs);
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Environments-1`. */
-function idsIn(value: Json, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
-}
-
-/** JSON pointers of what the product's schema check (validate) rejects. */
-function invalidAt(body: JsonObject): string[] {
-  return schemas.validate('feeds', body).map((issue) => issue.pointer);
-}

@@ -1,17 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { libraryVariableSets } from '../../src/kinds/library-variable-sets/index.js';
 import { scriptModules } from '../../src/kinds/script-modules/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
+import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, namesIn, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
+import { postCreated, simHttp } from '../support/sim-http.js';
 import type { SimHttp } from '../support/sim-http.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./library-variable-sets/fixtures/${name}`, import.meta.url), 'utf8')) as JsonObject;
+const fixture = fixturesIn(new URL('./library-variable-sets/fixtures/', import.meta.url));
 
 /** Recorded responses of a 2018.11.2 server (see fixtures/README.md). */
 const recorded: LiveSpace = {
@@ -21,46 +19,11 @@ const recorded: LiveSpace = {
 
 const SPACE = '/api/Spaces-1';
 
-let sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  sims = [];
-});
-
-async function simulator(seed: 'sample' | 'empty'): Promise<Simulator> {
-  const sim = await startSimulator({ seed });
-  sims.push(sim);
-  return sim;
-}
-
-function documentsOf(live: LiveSpace): { docs: KindDocument[]; names: NameResolver } {
-  const names = new NameResolver(buildRefTable(live));
-  return { docs: libraryVariableSets.toDocuments(live, names), names };
-}
-
-/** Every string that looks like an Octopus id and is no resource's name, and every id-holding key. */
-function idsIn(value: Json, live: LiveSpace, path = ''): string[] {
-  const names = new Set(Object.values(live).flatMap((resources) => resources.map((resource) => resource.Name)));
-  const walk = (item: Json, at: string): string[] => {
-    if (typeof item === 'string') return /^[A-Za-z]+-\d+$/.test(item) && !names.has(item) ? [`${at}: ${item}`] : [];
-    if (Array.isArray(item)) return item.flatMap((child, i) => walk(child, `${at}/${i}`));
-    if (item === null || typeof item !== 'object') return [];
-    return Object.entries(item).flatMap(([key, child]) => [...(['Id', 'OwnerId', 'VariableSetId'].includes(key) ? [`${at}/${key}`] : []), ...walk(child, `${at}/${key}`)]);
-  };
-  return walk(value, path);
-}
+const simulator = simulatorsClosedAfterEach();
+const schemaErrors = isolatedSchemaErrors('library-variable-sets', ['common', 'variables']);
+const { documentsOf } = kindChecks(libraryVariableSets, 'libraryvariablesets');
 
 const variablesOf = (doc: KindDocument | undefined) => (doc?.body.Variables ?? []) as JsonObject[];
-
-const schemaErrors = (() => {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
-  for (const name of ['common', 'variables', 'library-variable-sets']) {
-    ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as object, `${name}.schema.json`);
-  }
-  const validate = ajv.getSchema('library-variable-sets.schema.json');
-  if (!validate) throw new Error('no library-variable-sets schema');
-  return (body: Json) => (validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`));
-})();
 
 describe('library-variable-sets kind', () => {
   it('normalizes a recorded library variable set and its variable set into one document', () => {
@@ -85,7 +48,7 @@ describe('library-variable-sets kind', () => {
         },
       },
     ]);
-    expect(idsIn(docs[0]!.body, recorded)).toEqual([]);
+    expect(idsIn(docs[0]!.body, { names: namesIn(recorded) })).toEqual([]);
     expect(schemaErrors(docs[0]!.body)).toEqual([]);
   });
 
@@ -183,7 +146,7 @@ describe('library-variable-sets kind', () => {
     const text = JSON.stringify(docs);
     expect(sim.instance.store.secretValues().filter((secret) => text.includes(secret))).toEqual([]);
     for (const doc of docs) {
-      expect(idsIn(doc.body, live)).toEqual([]);
+      expect(idsIn(doc.body, { names: namesIn(live) })).toEqual([]);
       expect(schemaErrors(doc.body)).toEqual([]);
       expect(variablesOf(doc).filter((v) => v.IsSensitive === true && 'Value' in v)).toEqual([]);
     }
@@ -276,10 +239,7 @@ async function cloneReferences(source: Simulator, dest: Simulator): Promise<void
   const src = simHttp(source);
   const dst = simHttp(dest);
   const all = async (http: SimHttp, path: string) => (await http.get(`${SPACE}/${path}`)).body as JsonObject[];
-  const post = async (path: string, body: Record<string, unknown>) => {
-    const response = await dst.post(`${SPACE}/${path}`, body);
-    if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${response.text}`);
-  };
+  const post = (path: string, body: Record<string, unknown>) => postCreated(dst, `${SPACE}/${path}`, body);
   for (const env of [...(await all(src, 'environments/all'))].reverse()) await post('environments', { Name: env.Name });
   for (const account of await all(src, 'accounts/all')) await post('accounts', { Name: account.Name, AccountType: account.AccountType });
   const pools = new Set((await all(dst, 'workerpools/all')).map((pool) => pool.Name));

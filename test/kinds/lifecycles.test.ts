@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { describe, expect, it } from 'vitest';
+import type { Json, JsonObject, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { lifecycles } from '../../src/kinds/lifecycles/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { loadSchemas } from '../../src/validate/schemas.js';
+import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./lifecycles/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = fixturesIn(new URL('./lifecycles/fixtures/', import.meta.url));
 const recorded = fixture<JsonObject>('lifecycle-2018.11.2.json');
 const captured: LiveSpace = {
   lifecycles: fixture<JsonObject[]>('lifecycles-all-simulator.json'),
@@ -17,13 +15,9 @@ const captured: LiveSpace = {
 };
 const keepForever = { Unit: 'Days', QuantityToKeep: 0, ShouldKeepForever: true };
 
-const schemas = loadSchemas();
-
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const schemas = productSchemas();
+const simulator = simulatorsClosedAfterEach();
+const { document, applyDocuments, readDocuments, invalidAt } = kindChecks(lifecycles, 'lifecycles');
 
 describe('lifecycles kind', () => {
   it('normalizes a recorded real response into a document without ids or server fields', () => {
@@ -80,7 +74,7 @@ describe('lifecycles kind', () => {
   });
 
   it('creates what the documents describe in a fresh server and reads back the same documents', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = lifecycles.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     for (const Name of ['Production', 'Staging', 'Test', 'Development']) expect((await simHttp(sim).post('/api/Spaces-1/environments', { Name })).status).toBe(201);
     expect(await applyDocuments(sim, docs)).toEqual([]);
@@ -88,14 +82,14 @@ describe('lifecycles kind', () => {
   });
 
   it('updates the default lifecycle from the recorded document', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = lifecycles.toDocuments({ lifecycles: [recorded] }, new NameResolver(buildRefTable({})));
     expect(await applyDocuments(sim, docs)).toEqual([]);
     expect(await readDocuments(sim)).toEqual(docs);
   });
 
   it("keeps the destination's phase ids when it updates a lifecycle", async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = lifecycles.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     for (const Name of ['Production', 'Staging', 'Test', 'Development']) await simHttp(sim).post('/api/Spaces-1/environments', { Name });
     await applyDocuments(sim, docs);
@@ -155,45 +149,3 @@ describe('lifecycles kind', () => {
     expect(invalidAt({ Name: 'Hotfix', Phases: [{ Name: 'Production', IsPriorityPhase: true }], SomethingNewer: 1 })).toEqual([]);
   });
 });
-
-function document(body: JsonObject): KindDocument {
-  return { kind: 'lifecycles', name: String(body.Name), file: 'lifecycles/x.yaml', body };
-}
-
-/** Creates each document, or updates the resource of the same name; returns the payload problems. */
-async function applyDocuments(target: Simulator, docs: KindDocument[]) {
-  const ids = new IdResolver(buildRefTable(await readLive(target, lifecycles.reads)));
-  for (const doc of docs) {
-    const id = ids.table.idOf('lifecycles', doc.name);
-    const payload = lifecycles.toPayload(doc, ids);
-    const response = id ? await simHttp(target).put(`/api/Spaces-1/lifecycles/${id}`, payload) : await simHttp(target).post('/api/Spaces-1/lifecycles', payload);
-    expect(response.status, response.text).toBe(id ? 200 : 201);
-  }
-  return ids.problems;
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, lifecycles.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = lifecycles.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return byFile(docs);
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Environments-1`. */
-function idsIn(value: Json, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
-}
-
-/** JSON pointers of what the product's schema check (validate) rejects. */
-function invalidAt(body: JsonObject): string[] {
-  return schemas.validate('lifecycles', body).map((issue) => issue.pointer);
-}

@@ -1,28 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { describe, expect, it } from 'vitest';
+import type { JsonObject, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { machinePolicies } from '../../src/kinds/machine-policies/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { loadSchemas } from '../../src/validate/schemas.js';
-import { readLive } from '../support/live.js';
+import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./machine-policies/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = fixturesIn(new URL('./machine-policies/fixtures/', import.meta.url));
 const recorded = fixture<JsonObject>('machinepolicy-2018.11.2.json');
 const captured: LiveSpace = {
   machinepolicies: fixture<JsonObject[]>('machinepolicies-all-simulator.json'),
   accounts: fixture<JsonObject[]>('accounts-all-simulator.json'),
 };
 
-const schemas = loadSchemas();
-
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const schemas = productSchemas();
+const simulator = simulatorsClosedAfterEach();
+const { applyDocuments, readDocuments, invalidAt } = kindChecks(machinePolicies, 'machinepolicies');
 
 describe('machine-policies kind', () => {
   it('normalizes a recorded real response, keeping its pre-2019 health check fields as they are', () => {
@@ -75,7 +67,7 @@ describe('machine-policies kind', () => {
   });
 
   it('creates what the documents describe in a fresh server (after the account) and reads back the same documents', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = machinePolicies.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     const account = await simHttp(sim).post('/api/Spaces-1/accounts', { Name: 'Tentacle Updater', AccountType: 'UsernamePassword', Username: 'octo-update' });
     expect(account.status).toBe(201);
@@ -84,7 +76,7 @@ describe('machine-policies kind', () => {
   });
 
   it('applies the recorded 2018 document to a newer server without losing anything it says', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = machinePolicies.toDocuments({ machinepolicies: [recorded] }, new NameResolver(buildRefTable({})));
     expect(await applyDocuments(sim, docs)).toEqual([]);
     // The newer server adds the fields it has defaults for (connection timeouts, ...).
@@ -136,41 +128,3 @@ describe('machine-policies kind', () => {
     expect(invalidAt({ Name: 'P', ConnectionConnectTimeout: '00:01:00.5000000', MachineUpdatePolicy: { KubernetesAgentUpdateBehavior: 'Update' } })).toEqual([]);
   });
 });
-
-/** Creates each document, or updates the resource of the same name; returns the payload problems. */
-async function applyDocuments(target: Simulator, docs: KindDocument[]) {
-  const ids = new IdResolver(buildRefTable(await readLive(target, machinePolicies.reads)));
-  for (const doc of docs) {
-    const id = ids.table.idOf('machinepolicies', doc.name);
-    const payload = machinePolicies.toPayload(doc, ids);
-    const response = id ? await simHttp(target).put(`/api/Spaces-1/machinepolicies/${id}`, payload) : await simHttp(target).post('/api/Spaces-1/machinepolicies', payload);
-    expect(response.status, response.text).toBe(id ? 200 : 201);
-  }
-  return ids.problems;
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, machinePolicies.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = machinePolicies.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return byFile(docs);
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Environments-1`. */
-function idsIn(value: Json, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
-}
-
-/** JSON pointers of what the product's schema check (validate) rejects. */
-function invalidAt(body: JsonObject): string[] {
-  return schemas.validate('machine-policies', body).map((issue) => issue.pointer);
-}

@@ -2,20 +2,21 @@
 // documents into an empty one over real HTTP: a re-read gives the same documents, secrets the
 // engine supplies land in the destination and survive later writes, a small change is one PUT,
 // and a name that does not resolve fails before anything is written.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonObject, KindDocument } from '../../src/core/document.js';
 import { IdResolver, buildRefTable } from '../../src/core/refs.js';
 import { secretSlots, setAtPointer } from '../../src/core/secrets.js';
 import { deploymentProcessPayload } from '../../src/kinds/deployment-processes/index.js';
 import { kindNamed } from '../../src/kinds/registry.js';
 import { runbookProcessPayload } from '../../src/kinds/runbooks/index.js';
-import type { Kind, KindWriter, WriteContext } from '../../src/kinds/types.js';
+import type { Kind, KindWriter } from '../../src/kinds/types.js';
 import { WriteError } from '../../src/kinds/writing.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { simHttp } from '../support/sim-http.js';
+import { documentNamed } from '../support/kind-checks.js';
+import { writesByRoute } from '../support/destinations.js';
+import { createProcessDecoys, deploymentProcessOf, postCreated, simHttp } from '../support/sim-http.js';
 import type { SimHttp } from '../support/sim-http.js';
-import { harness } from '../support/write-harness.js';
+import { sampleAndEmptyPerTest, writeContext } from '../support/write-harness.js';
 import type { Harness } from '../support/write-harness.js';
 
 const kind = (name: string) => kindNamed(name) as Kind;
@@ -32,12 +33,7 @@ const writerOf = (k: Kind): KindWriter => {
   return k.writer;
 };
 
-const sims: Simulator[] = [];
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-  await Promise.all(sims.splice(0).map((sim) => sim.close()));
-});
+const sampleAndEmpty = sampleAndEmptyPerTest();
 
 interface Setup {
   source: Simulator;
@@ -59,26 +55,10 @@ interface Setup {
  * written elsewhere).
  */
 async function setUp(): Promise<Setup> {
-  const source = await startSimulator({ seed: 'sample' });
-  const destination = await startSimulator({ seed: 'empty' });
-  sims.push(source, destination);
-  const from = harness(source);
-  const to = harness(destination);
-  harnesses.push(from, to);
+  const { source, destination, from, to } = await sampleAndEmpty();
   const http = simHttp(destination);
-  const post = async (path: string, body: JsonObject): Promise<JsonObject> => {
-    const response = await http.post(`/api/Spaces-1/${path}`, body);
-    if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${response.text}`);
-    return response.body as JsonObject;
-  };
-
-  await post('environments', { Name: 'Decoy' });
-  await post('feeds', { Name: 'Decoy Feed', FeedType: 'NuGet', FeedUri: 'https://decoy.example.com' });
-  await post('workerpools', { Name: 'Decoy Pool', WorkerPoolType: 'StaticWorkerPool' });
-  await post('teams', { Name: 'Decoy Team' });
-  await post('actiontemplates', { Name: 'Decoy Template', ActionType: 'Octopus.Script', Properties: {} });
-  await post('projects', { Name: 'Decoy Project', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
-
+  const post = (path: string, body: JsonObject): Promise<JsonObject> => postCreated(http, `/api/Spaces-1/${path}`, body);
+  await createProcessDecoys(http);
   await to.write(await from.documents(PREREQUISITES));
   const sourceLive = await from.live();
   const sourceRefs = buildRefTable(sourceLive);
@@ -151,20 +131,9 @@ function sorted(docs: KindDocument[]): KindDocument[] {
   return [...docs].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
-function find(docs: KindDocument[], kindName: string, name: string): KindDocument {
-  const doc = docs.find((d) => d.kind === kindName && d.name === name);
-  if (!doc) throw new Error(`no ${kindName} document ${name}`);
-  return doc;
-}
-
-async function contextOf(setup: Setup): Promise<WriteContext> {
-  const live = await setup.to.live();
-  return { api: setup.to.client, spaceId: 'Spaces-1', live, ids: new IdResolver(buildRefTable(live)) };
-}
-
 /** Writes through a kind's writer as apply does: update when the destination has the document, else create. */
 async function writeOne(setup: Setup, k: Kind, doc: KindDocument): Promise<void> {
-  const ctx = await contextOf(setup);
+  const ctx = await writeContext(setup.to);
   const current = (await setup.to.documents([k])).find((d) => key(d) === key(doc));
   if (current) await writerOf(k).update(doc, current, ctx);
   else await writerOf(k).create(doc, ctx);
@@ -188,22 +157,11 @@ function withScriptLine(steps: unknown, actionName: string, from: string, to: st
   return copy;
 }
 
-async function rawProcess(http: SimHttp, projectName: string): Promise<JsonObject> {
-  const projects = (await http.get('/api/Spaces-1/projects/all')).body as JsonObject[];
-  const project = projects.find((p) => p.Name === projectName)!;
-  return (await http.get(`/api/Spaces-1/deploymentprocesses/${String(project.DeploymentProcessId)}`)).body as JsonObject;
-}
-
 function identities(process: JsonObject): string[] {
   return (process.Steps as JsonObject[]).flatMap((step) => [
     `${String(step.Name)}=${String(step.Id)}`,
     ...(step.Actions as JsonObject[]).map((action) => `${String(action.Name)}=${String(action.Id)}`),
   ]);
-}
-
-function writes(sim: Simulator): Record<string, number> {
-  const counts = sim.knobs.requestCounts();
-  return Object.fromEntries(Object.entries(counts.byRoute).filter(([route]) => !route.startsWith('GET ')));
 }
 
 describe('process payloads built over the destination\'s process', () => {
@@ -252,19 +210,19 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
   it('writes the same documents again without secrets: step and action ids and secrets stay, one PUT per resource', async () => {
     const setup = await setUp();
     await setup.to.write(setup.withSecrets);
-    const before = await rawProcess(setup.http, PROJECT);
+    const before = await deploymentProcessOf(setup.http, PROJECT);
 
     setup.destination.knobs.resetCounts();
     await setup.to.write(setup.wanted);
 
-    const after = await rawProcess(setup.http, PROJECT);
+    const after = await deploymentProcessOf(setup.http, PROJECT);
     expect(identities(after)).toEqual(identities(before));
     expect(after.Version).toBe(Number(before.Version) + 1);
     expect(setup.destination.instance.store.secretValues().sort()).toEqual([...setup.secrets].sort());
     expect(await copied(setup)).toEqual(sorted(setup.wanted));
     // Unchanged runbooks are not written at all; the template and the process are (the harness
     // does not diff, and neither writer compares).
-    expect(writes(setup.destination)).toEqual({
+    expect(writesByRoute(setup.destination)).toEqual({
       'PUT /api/:spaceId/actiontemplates/:id': 1,
       'PUT /api/:spaceId/deploymentprocesses/:id': 1,
     });
@@ -275,35 +233,35 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
     await setup.to.write(setup.withSecrets);
     const current = await setup.to.documents(MINE);
 
-    const process = find(setup.wanted, 'deployment-processes', PROJECT);
+    const process = documentNamed(setup.wanted, 'deployment-processes', PROJECT);
     const changed = { ...process, body: { ...process.body, Steps: withScriptLine(process.body.Steps, 'Run smoke tests', 'Smoke tests passed', 'Smoke tests PASSED') } };
     setup.destination.knobs.resetCounts();
-    await writerOf(DEPLOYMENT_PROCESSES).update(changed, find(current, 'deployment-processes', PROJECT), await contextOf(setup));
-    expect(writes(setup.destination)).toEqual({ 'PUT /api/:spaceId/deploymentprocesses/:id': 1 });
-    expect(find(await setup.to.documents([DEPLOYMENT_PROCESSES]), 'deployment-processes', PROJECT)).toEqual(changed);
+    await writerOf(DEPLOYMENT_PROCESSES).update(changed, documentNamed(current, 'deployment-processes', PROJECT), await writeContext(setup.to));
+    expect(writesByRoute(setup.destination)).toEqual({ 'PUT /api/:spaceId/deploymentprocesses/:id': 1 });
+    expect(documentNamed(await setup.to.documents([DEPLOYMENT_PROCESSES]), 'deployment-processes', PROJECT)).toEqual(changed);
     expect(setup.destination.instance.store.secretValues().sort()).toEqual([...setup.secrets].sort());
 
-    const runbook = find(setup.wanted, 'runbooks', `${PROJECT}/Restart web servers`);
+    const runbook = documentNamed(setup.wanted, 'runbooks', `${PROJECT}/Restart web servers`);
     const runbookProcess = runbook.body.Process as JsonObject;
     const newScript = {
       ...runbook,
       body: { ...runbook.body, Process: { ...runbookProcess, Steps: withScriptLine(runbookProcess.Steps, 'Recycle application pool', 'Write-Step', 'Write-Highlight') } },
     };
     setup.destination.knobs.resetCounts();
-    await writerOf(RUNBOOKS).update(newScript, find(current, 'runbooks', runbook.name), await contextOf(setup));
-    expect(writes(setup.destination)).toEqual({ 'PUT /api/:spaceId/runbookProcesses/:id': 1 });
-    expect(find(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name)).toEqual(newScript);
+    await writerOf(RUNBOOKS).update(newScript, documentNamed(current, 'runbooks', runbook.name), await writeContext(setup.to));
+    expect(writesByRoute(setup.destination)).toEqual({ 'PUT /api/:spaceId/runbookProcesses/:id': 1 });
+    expect(documentNamed(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name)).toEqual(newScript);
 
     const newSettings = { ...newScript, body: { ...newScript.body, Description: 'Recycles every application pool.', Environments: ['Production'] } };
     setup.destination.knobs.resetCounts();
-    await writerOf(RUNBOOKS).update(newSettings, find(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name), await contextOf(setup));
-    expect(writes(setup.destination)).toEqual({ 'PUT /api/:spaceId/runbooks/:id': 1 });
-    expect(find(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name)).toEqual(newSettings);
+    await writerOf(RUNBOOKS).update(newSettings, documentNamed(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name), await writeContext(setup.to));
+    expect(writesByRoute(setup.destination)).toEqual({ 'PUT /api/:spaceId/runbooks/:id': 1 });
+    expect(documentNamed(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name)).toEqual(newSettings);
 
     // A field the document no longer has is cleared, not kept.
     const { Description: _dropped, ...withoutDescription } = newSettings.body;
-    await writerOf(RUNBOOKS).update({ ...newSettings, body: withoutDescription }, find(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name), await contextOf(setup));
-    expect(find(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name).body).toEqual(withoutDescription);
+    await writerOf(RUNBOOKS).update({ ...newSettings, body: withoutDescription }, documentNamed(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name), await writeContext(setup.to));
+    expect(documentNamed(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name).body).toEqual(withoutDescription);
   });
 
   it("gives an action using a step template the destination template's id and Version", async () => {
@@ -319,38 +277,38 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
     const template = ((await setup.http.get('/api/Spaces-1/actiontemplates/all')).body as JsonObject[]).find((t) => t.Name === 'Notify Slack')!;
     expect(template.Version).toBe(2);
     expect(template.Id).not.toBe(sourceTemplate.Id);
-    const action = actionsOf((await rawProcess(setup.http, PROJECT)).Steps).get('Notify Slack')!;
+    const action = actionsOf((await deploymentProcessOf(setup.http, PROJECT)).Steps).get('Notify Slack')!;
     expect(action.Properties).toMatchObject({ 'Octopus.Action.Template.Id': template.Id, 'Octopus.Action.Template.Version': '2' });
-    expect(find(await setup.to.documents([DEPLOYMENT_PROCESSES]), 'deployment-processes', PROJECT)).toEqual(find(setup.wanted, 'deployment-processes', PROJECT));
+    expect(documentNamed(await setup.to.documents([DEPLOYMENT_PROCESSES]), 'deployment-processes', PROJECT)).toEqual(documentNamed(setup.wanted, 'deployment-processes', PROJECT));
   });
 
   it('fails with a WriteError naming every unresolved feed and worker pool before anything is written', async () => {
     const setup = await setUp();
     await setup.to.write(setup.withSecrets);
     const current = await setup.to.documents(MINE);
-    const ctx = await contextOf(setup);
+    const ctx = await writeContext(setup.to);
 
-    const process = find(setup.wanted, 'deployment-processes', PROJECT);
+    const process = documentNamed(setup.wanted, 'deployment-processes', PROJECT);
     const broken = structuredClone(process);
     const migrations = actionsOf(broken.body.Steps).get('Run database migrations')!;
     migrations.WorkerPool = 'No Such Pool';
     (migrations.Packages as JsonObject[])[0]!.Feed = 'No Such Feed';
 
-    const runbook = find(setup.wanted, 'runbooks', `${PROJECT}/Purge CDN cache`);
+    const runbook = documentNamed(setup.wanted, 'runbooks', `${PROJECT}/Purge CDN cache`);
     const brokenRunbook = structuredClone(runbook);
     brokenRunbook.name = `${PROJECT}/Broken`;
     brokenRunbook.body.Name = 'Broken';
     actionsOf((brokenRunbook.body.Process as JsonObject).Steps).get('Invalidate CloudFront')!.WorkerPool = 'No Such Pool';
 
-    const template = find(setup.wanted, 'step-templates', 'Notify Slack');
+    const template = documentNamed(setup.wanted, 'step-templates', 'Notify Slack');
     const brokenTemplate = { ...template, name: 'Broken', body: { ...template.body, Name: 'Broken', Packages: [{ Name: 'tool', PackageId: 'Tool', Feed: 'No Such Feed', AcquisitionLocation: 'Server', Properties: {} }] } };
 
     setup.destination.knobs.resetCounts();
-    const failure = writerOf(DEPLOYMENT_PROCESSES).update(broken, find(current, 'deployment-processes', PROJECT), ctx);
+    const failure = writerOf(DEPLOYMENT_PROCESSES).update(broken, documentNamed(current, 'deployment-processes', PROJECT), ctx);
     await expect(failure).rejects.toThrow(WriteError);
     await expect(failure).rejects.toThrow(/worker pool 'No Such Pool'[\s\S]*feed 'No Such Feed'|feed 'No Such Feed'[\s\S]*worker pool 'No Such Pool'/);
     await expect(writerOf(RUNBOOKS).create(brokenRunbook, ctx)).rejects.toThrow(/cannot write runbook 'Web Shop\/Broken'[\s\S]*No Such Pool/);
-    await expect(writerOf(RUNBOOKS).update(brokenRunbook, find(current, 'runbooks', runbook.name), ctx)).rejects.toThrow(/No Such Pool/);
+    await expect(writerOf(RUNBOOKS).update(brokenRunbook, documentNamed(current, 'runbooks', runbook.name), ctx)).rejects.toThrow(/No Such Pool/);
     await expect(writerOf(STEP_TEMPLATES).create(brokenTemplate, ctx)).rejects.toThrow(/cannot write step template 'Broken'[\s\S]*No Such Feed/);
     const counts = setup.destination.knobs.requestCounts();
     expect(counts.byMethod.PUT).toBeUndefined();
@@ -364,21 +322,21 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
     const setup = await setUp();
     await setup.to.write(setup.withSecrets.filter((doc) => doc.kind === 'step-templates'));
     const project = (await setup.http.post('/api/Spaces-1/projects', { Name: 'Fresh', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' })).body as JsonObject;
-    const webShop = find(setup.withSecrets, 'deployment-processes', PROJECT);
+    const webShop = documentNamed(setup.withSecrets, 'deployment-processes', PROJECT);
     const steps = (webShop.body.Steps as JsonObject[]).filter((step) => COPIED_STEPS.includes(String(step.Name)));
     const doc: KindDocument = { kind: 'deployment-processes', name: 'Fresh', file: 'projects/fresh/deployment-process.yaml', body: { Project: 'Fresh', Steps: steps } };
 
-    const ctx = await contextOf(setup);
+    const ctx = await writeContext(setup.to);
     // As if the projects writer had re-read only `projects`: the new process is not in `live`.
     const live = { ...ctx.live, deploymentprocesses: (ctx.live.deploymentprocesses ?? []).filter((p) => p.Id !== project.DeploymentProcessId) };
     setup.destination.knobs.resetCounts();
     await writerOf(DEPLOYMENT_PROCESSES).create(doc, { ...ctx, live });
-    expect(writes(setup.destination)).toEqual({ 'PUT /api/:spaceId/deploymentprocesses/:id': 1 });
+    expect(writesByRoute(setup.destination)).toEqual({ 'PUT /api/:spaceId/deploymentprocesses/:id': 1 });
 
     // Read back with markers where the secrets were supplied.
-    const wantedSteps = (find(setup.wanted, 'deployment-processes', PROJECT).body.Steps as JsonObject[]).filter((step) => COPIED_STEPS.includes(String(step.Name)));
+    const wantedSteps = (documentNamed(setup.wanted, 'deployment-processes', PROJECT).body.Steps as JsonObject[]).filter((step) => COPIED_STEPS.includes(String(step.Name)));
     const expected = { ...doc, body: { Project: 'Fresh', Steps: wantedSteps } };
-    expect(find(await setup.to.documents([DEPLOYMENT_PROCESSES]), 'deployment-processes', 'Fresh')).toEqual(expected);
+    expect(documentNamed(await setup.to.documents([DEPLOYMENT_PROCESSES]), 'deployment-processes', 'Fresh')).toEqual(expected);
     expect(setup.destination.instance.store.secretValues()).toContain(`secret deployment-processes/${PROJECT} Steps[Notify Slack].Actions[Notify Slack].Properties.Slack.WebhookUrl`);
   });
 
@@ -388,10 +346,10 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
     let current = await setup.to.documents(MINE);
 
     setup.destination.knobs.resetCounts();
-    await writerOf(RUNBOOKS).remove(find(current, 'runbooks', `${PROJECT}/Purge CDN cache`), await contextOf(setup));
-    await writerOf(DEPLOYMENT_PROCESSES).remove(find(current, 'deployment-processes', PROJECT), await contextOf(setup));
-    await writerOf(STEP_TEMPLATES).remove(find(current, 'step-templates', 'Notify Slack'), await contextOf(setup));
-    expect(writes(setup.destination)).toEqual({
+    await writerOf(RUNBOOKS).remove(documentNamed(current, 'runbooks', `${PROJECT}/Purge CDN cache`), await writeContext(setup.to));
+    await writerOf(DEPLOYMENT_PROCESSES).remove(documentNamed(current, 'deployment-processes', PROJECT), await writeContext(setup.to));
+    await writerOf(STEP_TEMPLATES).remove(documentNamed(current, 'step-templates', 'Notify Slack'), await writeContext(setup.to));
+    expect(writesByRoute(setup.destination)).toEqual({
       'DELETE /api/:spaceId/runbooks/:id': 1,
       'PUT /api/:spaceId/deploymentprocesses/:id': 1,
       'DELETE /api/:spaceId/actiontemplates/:id': 1,
@@ -399,25 +357,25 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
 
     current = await setup.to.documents(MINE);
     expect(current.filter((doc) => doc.kind === 'runbooks').map((doc) => doc.name)).toEqual([`${PROJECT}/Restart web servers`]);
-    expect(find(current, 'deployment-processes', PROJECT).body).toEqual({ Project: PROJECT, Steps: [] });
+    expect(documentNamed(current, 'deployment-processes', PROJECT).body).toEqual({ Project: PROJECT, Steps: [] });
     expect(current.filter((doc) => doc.kind === 'step-templates').map((doc) => doc.name)).toEqual(['Decoy Template']);
     // Only the runbook that stays still holds a secret.
     expect(setup.destination.instance.store.secretValues()).toEqual(setup.secrets.filter((secret) => secret.includes('Restart web servers')));
 
     // Once its project is gone, a process has nothing left to remove.
-    const gone = find(current, 'deployment-processes', PROJECT);
+    const gone = documentNamed(current, 'deployment-processes', PROJECT);
     const projectId = buildRefTable(await setup.to.live()).idOf('projects', PROJECT)!;
     await setup.http.del(`/api/Spaces-1/projects/${projectId}`);
     setup.destination.knobs.resetCounts();
-    await writerOf(DEPLOYMENT_PROCESSES).remove(gone, await contextOf(setup));
-    await writerOf(RUNBOOKS).remove(find(current, 'runbooks', `${PROJECT}/Restart web servers`), await contextOf(setup));
-    expect(writes(setup.destination)).toEqual({});
+    await writerOf(DEPLOYMENT_PROCESSES).remove(gone, await writeContext(setup.to));
+    await writerOf(RUNBOOKS).remove(documentNamed(current, 'runbooks', `${PROJECT}/Restart web servers`), await writeContext(setup.to));
+    expect(writesByRoute(setup.destination)).toEqual({});
   });
 
   it('writes in the destination exactly the runbook the source has, whatever is there under that name', async () => {
     const setup = await setUp();
-    await writeOne(setup, STEP_TEMPLATES, find(setup.withSecrets, 'step-templates', 'Notify Slack'));
-    await writeOne(setup, DEPLOYMENT_PROCESSES, find(setup.withSecrets, 'deployment-processes', PROJECT));
+    await writeOne(setup, STEP_TEMPLATES, documentNamed(setup.withSecrets, 'step-templates', 'Notify Slack'));
+    await writeOne(setup, DEPLOYMENT_PROCESSES, documentNamed(setup.withSecrets, 'deployment-processes', PROJECT));
     // A runbook of that name already exists with other settings and steps.
     const project = buildRefTable(await setup.to.live()).idOf('projects', PROJECT)!;
     const existing = (await setup.http.post('/api/Spaces-1/runbooks', { Name: 'Restart web servers', ProjectId: project, Description: 'Old.', EnvironmentScope: 'All' })).body as JsonObject;
@@ -427,9 +385,9 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
       Steps: [{ Name: 'Old step', Actions: [{ Name: 'Old step', ActionType: 'Octopus.Script', Properties: { 'Octopus.Action.Script.ScriptBody': 'echo old' } }] }],
     });
 
-    const runbook = find(setup.withSecrets, 'runbooks', `${PROJECT}/Restart web servers`);
+    const runbook = documentNamed(setup.withSecrets, 'runbooks', `${PROJECT}/Restart web servers`);
     await writeOne(setup, RUNBOOKS, runbook);
-    expect(find(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name)).toEqual(find(setup.wanted, 'runbooks', runbook.name));
+    expect(documentNamed(await setup.to.documents([RUNBOOKS]), 'runbooks', runbook.name)).toEqual(documentNamed(setup.wanted, 'runbooks', runbook.name));
     const after = (await setup.http.get(`/api/Spaces-1/runbooks/${String(existing.Id)}`)).body as JsonObject;
     expect(after.RunbookProcessId).toBe(existing.RunbookProcessId);
   });

@@ -1,28 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { describe, expect, it } from 'vitest';
+import type { Json, JsonObject, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { projectGroups } from '../../src/kinds/project-groups/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { loadSchemas } from '../../src/validate/schemas.js';
-import { readLive } from '../support/live.js';
+import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./project-groups/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = fixturesIn(new URL('./project-groups/fixtures/', import.meta.url));
 const recorded = fixture<JsonObject>('projectgroup-2018.11.2.json');
 const captured: LiveSpace = {
   projectgroups: fixture<JsonObject[]>('projectgroups-all-simulator.json'),
   environments: fixture<JsonObject[]>('environments-all-simulator.json'),
 };
 
-const schemas = loadSchemas();
-
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const schemas = productSchemas();
+const simulator = simulatorsClosedAfterEach();
+const { document, applyDocuments, readDocuments, invalidAt } = kindChecks(projectGroups, 'projectgroups');
 
 describe('project-groups kind', () => {
   it('normalizes a recorded real response: no ids, no retention policy', () => {
@@ -47,7 +40,7 @@ describe('project-groups kind', () => {
   });
 
   it('creates what the documents describe in a fresh server and reads back the same documents', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = projectGroups.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     await createEnvironments(sim, ['Production', 'Development']);
     expect(await applyDocuments(sim, docs)).toEqual([]);
@@ -55,7 +48,7 @@ describe('project-groups kind', () => {
   });
 
   it('updates the default project group from the recorded document', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = projectGroups.toDocuments({ projectgroups: [recorded] }, new NameResolver(buildRefTable({})));
     expect(await applyDocuments(sim, docs)).toEqual([]);
     expect(await readDocuments(sim)).toEqual(docs);
@@ -102,48 +95,6 @@ describe('project-groups kind', () => {
   });
 });
 
-function document(body: JsonObject): KindDocument {
-  return { kind: 'project-groups', name: String(body.Name), file: 'project-groups/x.yaml', body };
-}
-
 async function createEnvironments(target: Simulator, names: string[]): Promise<void> {
   for (const Name of names) expect((await simHttp(target).post('/api/Spaces-1/environments', { Name })).status).toBe(201);
-}
-
-/** Creates each document, or updates the resource of the same name; returns the payload problems. */
-async function applyDocuments(target: Simulator, docs: KindDocument[]) {
-  const ids = new IdResolver(buildRefTable(await readLive(target, projectGroups.reads)));
-  for (const doc of docs) {
-    const id = ids.table.idOf('projectgroups', doc.name);
-    const payload = projectGroups.toPayload(doc, ids);
-    const response = id ? await simHttp(target).put(`/api/Spaces-1/projectgroups/${id}`, payload) : await simHttp(target).post('/api/Spaces-1/projectgroups', payload);
-    expect(response.status, response.text).toBe(id ? 200 : 201);
-  }
-  return ids.problems;
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, projectGroups.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = projectGroups.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return byFile(docs);
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Environments-1`. */
-function idsIn(value: Json, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
-}
-
-/** JSON pointers of what the product's schema check (validate) rejects. */
-function invalidAt(body: JsonObject): string[] {
-  return schemas.validate('project-groups', body).map((issue) => issue.pointer);
 }

@@ -1,18 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
-import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
+import { IdResolver, buildRefTable } from '../../src/core/refs.js';
 import { uniqueSlugs } from '../../src/core/slug.js';
 import { projectVariables } from '../../src/kinds/project-variables/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
+import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, namesIn, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
+import { createProject, postCreated, simHttp } from '../support/sim-http.js';
 import type { SimHttp } from '../support/sim-http.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./project-variables/fixtures/${name}`, import.meta.url), 'utf8')) as JsonObject;
+const fixture = fixturesIn(new URL('./project-variables/fixtures/', import.meta.url));
 
 /** Recorded responses of one 2018.11.2 server (see fixtures/README.md). */
 const recorded: LiveSpace = {
@@ -26,55 +24,13 @@ const recorded: LiveSpace = {
 
 const SPACE = '/api/Spaces-1';
 
-let sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  sims = [];
-});
-
-async function simulator(seed: 'sample' | 'empty'): Promise<Simulator> {
-  const sim = await startSimulator({ seed });
-  sims.push(sim);
-  return sim;
-}
-
-function documentsOf(live: LiveSpace): { docs: KindDocument[]; names: NameResolver } {
-  const names = new NameResolver(buildRefTable(live));
-  return { docs: projectVariables.toDocuments(live, names), names };
-}
-
-/**
- * Every string that looks like an Octopus id (`Environments-24`) and every id-holding key. A
- * string that is the name of a resource in `live` is a name, not an id (the recorded environment
- * is called `Test-1`).
- */
-function idsIn(value: Json, live: LiveSpace, path = ''): string[] {
-  if (typeof value === 'string') return /^[A-Za-z]+-\d+$/.test(value) && !namesIn(live).has(value) ? [`${path}: ${value}`] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => idsIn(item, live, `${path}/${i}`));
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) => [
-    ...(['Id', 'OwnerId', 'VariableSetId', 'ProjectId'].includes(key) ? [`${path}/${key}`] : []),
-    ...idsIn(item, live, `${path}/${key}`),
-  ]);
-}
-
-function namesIn(live: LiveSpace): Set<string> {
-  return new Set(Object.values(live).flatMap((resources) => resources.map((resource) => resource.Name).filter((name): name is string => typeof name === 'string')));
-}
+const simulator = simulatorsClosedAfterEach();
+const schemaErrors = isolatedSchemaErrors('project-variables', ['common', 'variables']);
+const { documentsOf } = kindChecks(projectVariables, 'variables');
 
 function variablesOf(doc: KindDocument | undefined): JsonObject[] {
   return (doc?.body.Variables ?? []) as JsonObject[];
 }
-
-const schemaErrors = (() => {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
-  for (const name of ['common', 'variables', 'project-variables']) {
-    ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as object, `${name}.schema.json`);
-  }
-  const validate = ajv.getSchema('project-variables.schema.json');
-  if (!validate) throw new Error('no project-variables schema');
-  return (body: Json) => (validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`));
-})();
 
 describe('project-variables kind', () => {
   it('normalizes recorded variable sets into documents with names, without ids or secrets', () => {
@@ -112,7 +68,7 @@ describe('project-variables kind', () => {
       },
     ]);
     for (const doc of docs) {
-      expect(idsIn(doc.body, recorded)).toEqual([]);
+      expect(idsIn(doc.body, { names: namesIn(recorded) })).toEqual([]);
       expect(schemaErrors(doc.body)).toEqual([]);
       expect(variablesOf(doc).filter((v) => v.IsSensitive === true && 'Value' in v)).toEqual([]);
     }
@@ -172,7 +128,7 @@ describe('project-variables kind', () => {
       { Name: 'Step', Scope: { Action: ['Hello world again'] }, Type: 'String', Value: 'x' },
       { Name: 'Tenant', Scope: { Role: ['TestRole', 'web'], Tenant: ['Tenant-1'], TenantTag: ['Hosting/Cloud', 'Region/EU'] }, Type: 'String', Value: 'x' },
     ]);
-    expect(idsIn(doc!.body, live)).toEqual([]);
+    expect(idsIn(doc!.body, { names: namesIn(live) })).toEqual([]);
     expect(schemaErrors(doc!.body)).toEqual([]);
   });
 
@@ -282,7 +238,7 @@ describe('project-variables kind', () => {
     expect(secrets.length).toBeGreaterThan(0);
     expect(secrets.filter((secret) => text.includes(secret))).toEqual([]);
     for (const doc of docs) {
-      expect(idsIn(doc.body, live)).toEqual([]);
+      expect(idsIn(doc.body, { names: namesIn(live) })).toEqual([]);
       expect(schemaErrors(doc.body)).toEqual([]);
       expect(variablesOf(doc).filter((v) => v.IsSensitive === true && 'Value' in v)).toEqual([]);
     }
@@ -461,14 +417,6 @@ function shuffleScope(variable: JsonObject): JsonObject {
   return { ...variable, Scope: Object.fromEntries(Object.entries(scope).reverse().map(([field, values]) => [field, shuffle(values as Json[])])) };
 }
 
-async function createProject(http: SimHttp, name: string): Promise<JsonObject> {
-  const group = ((await http.get(`${SPACE}/projectgroups/all`)).body as JsonObject[])[0]!;
-  const lifecycle = ((await http.get(`${SPACE}/lifecycles/all`)).body as JsonObject[])[0]!;
-  const created = await http.post(`${SPACE}/projects`, { Name: name, ProjectGroupId: group.Id, LifecycleId: lifecycle.Id });
-  if (created.status !== 201) throw new Error(`project ${name}: ${created.status} ${created.text}`);
-  return created.body as JsonObject;
-}
-
 /**
  * Makes `dest` hold, by name, what the source's project variables refer to: environments (in
  * another order, so ids differ), worker pools, tag sets, tenants, certificates, accounts,
@@ -479,11 +427,7 @@ async function cloneByName(source: Simulator, dest: Simulator): Promise<void> {
   const src = simHttp(source);
   const dst = simHttp(dest);
   const all = async (http: SimHttp, path: string) => (await http.get(`${SPACE}/${path}`)).body as JsonObject[];
-  const post = async (path: string, body: Record<string, unknown>): Promise<JsonObject> => {
-    const response = await dst.post(`${SPACE}/${path}`, body);
-    if (response.status !== 201) throw new Error(`POST ${path} ${JSON.stringify(body)}: ${response.status} ${response.text}`);
-    return response.body as JsonObject;
-  };
+  const post = (path: string, body: Record<string, unknown>): Promise<JsonObject> => postCreated(dst, `${SPACE}/${path}`, body);
   const map = new Map<string, string>();
   const mapped = (ids: Json | undefined) => ((ids ?? []) as string[]).map((id) => map.get(id)).filter((id): id is string => id !== undefined);
 
@@ -509,13 +453,13 @@ async function cloneByName(source: Simulator, dest: Simulator): Promise<void> {
   const channels = await all(src, 'channels/all');
   const runbooks = await all(src, 'runbooks/all');
   for (const project of await all(src, 'projects/all')) {
-    const created = await createProject(dst, String(project.Name));
+    const copied = await createProject(dst, String(project.Name));
     for (const channel of channels.filter((c) => c.ProjectId === project.Id && c.IsDefault !== true)) {
-      await post('channels', { Name: channel.Name, ProjectId: created.Id });
+      await post('channels', { Name: channel.Name, ProjectId: copied.Id });
     }
-    await copySteps(src, dst, `deploymentprocesses/${String(project.DeploymentProcessId)}`, `deploymentprocesses/${String(created.DeploymentProcessId)}`);
+    await copySteps(src, dst, `deploymentprocesses/${String(project.DeploymentProcessId)}`, `deploymentprocesses/${String(copied.DeploymentProcessId)}`);
     for (const runbook of runbooks.filter((r) => r.ProjectId === project.Id)) {
-      const copy = await post('runbooks', { Name: runbook.Name, ProjectId: created.Id });
+      const copy = await post('runbooks', { Name: runbook.Name, ProjectId: copied.Id });
       await copySteps(src, dst, `runbookProcesses/${String(runbook.RunbookProcessId)}`, `runbookProcesses/${String(copy.RunbookProcessId)}`);
     }
   }

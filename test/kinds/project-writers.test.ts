@@ -1,18 +1,18 @@
 // The writers of projects, channels, tenants and teams copy the sample instance into an empty one
 // over real HTTP: a re-read gives the same documents, a second write touches no sub-item, and
 // changes to channels, tenant variables and team roles write only what changed.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonObject, KindDocument } from '../../src/core/document.js';
-import { IdResolver, buildRefTable } from '../../src/core/refs.js';
 import { secretSlots, setAtPointer } from '../../src/core/secrets.js';
 import { projectWriter } from '../../src/kinds/projects/index.js';
 import { kindNamed } from '../../src/kinds/registry.js';
-import type { Kind, WriteContext } from '../../src/kinds/types.js';
+import type { Kind } from '../../src/kinds/types.js';
 import { WriteError } from '../../src/kinds/writing.js';
 import { spacePath } from '../../src/octopus/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { harness } from '../support/write-harness.js';
+import { writesByRoute } from '../support/destinations.js';
+import { byKindAndFile, documentNamed } from '../support/kind-checks.js';
+import { sampleAndEmptyPerTest, writeContext } from '../support/write-harness.js';
 import type { Harness } from '../support/write-harness.js';
 
 const SPACE = 'Spaces-1';
@@ -22,20 +22,7 @@ const MINE = ['projects', 'channels', 'tenants', 'teams'].map(kind);
 /** What they refer to. */
 const SUPPORT = ['environments', 'tag-sets', 'lifecycles', 'project-groups', 'script-modules', 'library-variable-sets'].map(kind);
 
-const sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.splice(0).map((sim) => sim.close()));
-});
-
-function byFile(docs: readonly KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => a.kind.localeCompare(b.kind) || a.file.localeCompare(b.file));
-}
-
-function find(docs: readonly KindDocument[], kindName: string, name: string): KindDocument {
-  const found = docs.find((doc) => doc.kind === kindName && doc.name === name);
-  if (!found) throw new Error(`no ${kindName} document '${name}'`);
-  return found;
-}
+const sampleAndEmpty = sampleAndEmptyPerTest();
 
 function replace(docs: readonly KindDocument[], changed: KindDocument): KindDocument[] {
   return docs.map((doc) => (doc.kind === changed.kind && doc.name === changed.name ? changed : doc));
@@ -54,18 +41,8 @@ function withSecrets(doc: KindDocument): KindDocument {
   return { ...doc, body };
 }
 
-async function context(to: Harness): Promise<WriteContext> {
-  const live = await to.live();
-  return { api: to.client, spaceId: SPACE, live, ids: new IdResolver(buildRefTable(live)) };
-}
-
-/** Non-GET requests by route, since the last reset. */
-function writesOf(sim: Simulator): Record<string, number> {
-  return Object.fromEntries(Object.entries(sim.knobs.requestCounts().byRoute).filter(([route]) => !route.startsWith('GET ')));
-}
-
 function writesTo(sim: Simulator, collection: string): Record<string, number> {
-  return Object.fromEntries(Object.entries(writesOf(sim)).filter(([route]) => route.split('/').includes(collection)));
+  return Object.fromEntries(Object.entries(writesByRoute(sim)).filter(([route]) => route.split('/').includes(collection)));
 }
 
 interface Copied {
@@ -78,32 +55,24 @@ interface Copied {
 
 /** The sample copied into an empty destination (Web Shop releasing from its Hotfix channel). */
 async function copySample(): Promise<Copied> {
-  const source = await startSimulator({ seed: 'sample' });
-  const destination = await startSimulator({ seed: 'empty' });
-  sims.push(source, destination);
-  const from = harness(source);
-  const to = harness(destination);
-  try {
-    // Library variable sets only for their tenant templates: their variables name accounts and
-    // worker pools, which are beside the point here.
-    const support = (await from.documents(SUPPORT)).map((doc) => (doc.kind === 'library-variable-sets' ? { ...doc, body: { ...doc.body, Variables: [] } } : doc));
-    const sampled = await from.documents(MINE);
-    const webShop = find(sampled, 'projects', 'Web Shop');
-    const wanted = replace(sampled, { ...webShop, body: { ...webShop.body, ReleaseCreationStrategy: { Channel: 'Hotfix' } } });
-    await to.write([...support, ...wanted].map(withSecrets));
-    // What apply does once every kind is written: the references to a project's own channels.
-    for (const doc of wanted.filter((d) => d.kind === 'projects')) await projectWriter.finish(doc, await context(to));
-    return { source, destination, to, wanted };
-  } finally {
-    await from.close();
-  }
+  const { source, destination, from, to } = await sampleAndEmpty();
+  // Library variable sets only for their tenant templates: their variables name accounts and
+  // worker pools, which are beside the point here.
+  const support = (await from.documents(SUPPORT)).map((doc) => (doc.kind === 'library-variable-sets' ? { ...doc, body: { ...doc.body, Variables: [] } } : doc));
+  const sampled = await from.documents(MINE);
+  const webShop = documentNamed(sampled, 'projects', 'Web Shop');
+  const wanted = replace(sampled, { ...webShop, body: { ...webShop.body, ReleaseCreationStrategy: { Channel: 'Hotfix' } } });
+  await to.write([...support, ...wanted].map(withSecrets));
+  // What apply does once every kind is written: the references to a project's own channels.
+  for (const doc of wanted.filter((d) => d.kind === 'projects')) await projectWriter.finish(doc, await writeContext(to));
+  return { source, destination, to, wanted };
 }
 
 describe('project, channel, tenant and team writers', () => {
   it('copy the sample into an empty destination; a second write changes no sub-item', async () => {
     const { destination, to, wanted } = await copySample();
     try {
-      expect(byFile(await to.documents(MINE))).toEqual(byFile(wanted));
+      expect(byKindAndFile(await to.documents(MINE))).toEqual(byKindAndFile(wanted));
       // The tenants' secrets came from the "overlay".
       const secrets = destination.instance.store.secretValues();
       const expected = wanted.filter((doc) => doc.kind === 'tenants').flatMap((doc) => secretSlots(doc.body).map((slot) => secretOf(doc, slot.pointer)));
@@ -114,11 +83,11 @@ describe('project, channel, tenant and team writers', () => {
       // changed: a second write of the same documents has markers only.
       destination.knobs.resetCounts();
       await to.write(wanted);
-      for (const doc of wanted.filter((d) => d.kind === 'projects')) await projectWriter.finish(doc, await context(to));
+      for (const doc of wanted.filter((d) => d.kind === 'projects')) await projectWriter.finish(doc, await writeContext(to));
       // The harness updates every document (it does not diff): projects are PUT, nothing else is.
       const projectCount = wanted.filter((doc) => doc.kind === 'projects').length;
-      expect(writesOf(destination)).toEqual({ 'PUT /api/:spaceId/projects/:id': projectCount });
-      expect(byFile(await to.documents(MINE))).toEqual(byFile(wanted));
+      expect(writesByRoute(destination)).toEqual({ 'PUT /api/:spaceId/projects/:id': projectCount });
+      expect(byKindAndFile(await to.documents(MINE))).toEqual(byKindAndFile(wanted));
       expect(destination.instance.store.secretValues().sort()).toEqual([...secrets].sort());
     } finally {
       await to.close();
@@ -132,14 +101,14 @@ describe('project, channel, tenant and team writers', () => {
       const hotfix = (await to.live()).channels?.find((c) => c.ProjectId === project?.Id && c.Name === 'Hotfix');
       expect(project?.ReleaseCreationStrategy).toMatchObject({ ChannelId: hotfix?.Id });
       destination.knobs.resetCounts();
-      await projectWriter.finish(find(wanted, 'projects', 'Web Shop'), await context(to));
-      expect(writesOf(destination)).toEqual({});
+      await projectWriter.finish(documentNamed(wanted, 'projects', 'Web Shop'), await writeContext(to));
+      expect(writesByRoute(destination)).toEqual({});
 
       // A channel that does not exist even at the end is an error, and nothing is written.
-      const broken = find(wanted, 'projects', 'Payments API');
+      const broken = documentNamed(wanted, 'projects', 'Payments API');
       const doc = { ...broken, body: { ...broken.body, ReleaseCreationStrategy: { Channel: 'Nightly' } } };
-      await expect(projectWriter.finish(doc, await context(to))).rejects.toThrow(/channel 'Nightly'/);
-      expect(writesOf(destination)).toEqual({});
+      await expect(projectWriter.finish(doc, await writeContext(to))).rejects.toThrow(/channel 'Nightly'/);
+      expect(writesByRoute(destination)).toEqual({});
     } finally {
       await to.close();
     }
@@ -148,7 +117,7 @@ describe('project, channel, tenant and team writers', () => {
   it('renames and removes channels, moves the default and renames it, writing only those channels', async () => {
     const { destination, to, wanted } = await copySample();
     try {
-      const channels = (name: string) => find(wanted, 'channels', name);
+      const channels = (name: string) => documentNamed(wanted, 'channels', name);
       const edit = (name: string, change: (list: JsonObject[]) => JsonObject[]): KindDocument => {
         const doc = channels(name);
         return { ...doc, body: { ...doc.body, Channels: change(doc.body.Channels as JsonObject[]) } };
@@ -168,7 +137,7 @@ describe('project, channel, tenant and team writers', () => {
       destination.knobs.resetCounts();
       await to.write([webShop, payments, portal]);
       const live = await to.live();
-      expect(writesOf(destination)).toEqual({
+      expect(writesByRoute(destination)).toEqual({
         // Beta is new; Hotfix (Web Shop) takes the default flag; Stable is the renamed default;
         // Early Access takes the default flag.
         'POST /api/:spaceId/channels': 1,
@@ -177,14 +146,14 @@ describe('project, channel, tenant and team writers', () => {
         'DELETE /api/:spaceId/channels/:id': 3,
       });
       const after = await to.documents([kind('channels')]);
-      for (const doc of [webShop, payments, portal]) expect(find(after, 'channels', doc.name)).toEqual(doc);
+      for (const doc of [webShop, payments, portal]) expect(documentNamed(after, 'channels', doc.name)).toEqual(doc);
       for (const project of live.projects ?? []) {
         expect((live.channels ?? []).filter((c) => c.ProjectId === project.Id && c.IsDefault === true)).toHaveLength(1);
       }
 
       destination.knobs.resetCounts();
       await to.write([webShop, payments, portal]);
-      expect(writesOf(destination)).toEqual({});
+      expect(writesByRoute(destination)).toEqual({});
     } finally {
       await to.close();
     }
@@ -193,10 +162,10 @@ describe('project, channel, tenant and team writers', () => {
   it('creates the channels of a new project over its automatic default channel', async () => {
     const { destination, to, wanted } = await copySample();
     try {
-      const webShop = find(wanted, 'projects', 'Web Shop');
+      const webShop = documentNamed(wanted, 'projects', 'Web Shop');
       const project: KindDocument = { ...webShop, name: 'Web Shop 2', body: { ...webShop.body, Name: 'Web Shop 2', ReleaseCreationStrategy: { Channel: 'Stable' } } };
       const channelsDoc: KindDocument = {
-        ...find(wanted, 'channels', 'Web Shop'),
+        ...documentNamed(wanted, 'channels', 'Web Shop'),
         name: 'Web Shop 2',
         body: {
           Project: 'Web Shop 2',
@@ -207,10 +176,10 @@ describe('project, channel, tenant and team writers', () => {
         },
       };
       destination.knobs.resetCounts();
-      await projectWriter.create(project, await context(to));
-      await kind('channels').writer?.create(channelsDoc, await context(to));
-      await projectWriter.finish(project, await context(to));
-      expect(writesOf(destination)).toEqual({
+      await projectWriter.create(project, await writeContext(to));
+      await kind('channels').writer?.create(channelsDoc, await writeContext(to));
+      await projectWriter.finish(project, await writeContext(to));
+      expect(writesByRoute(destination)).toEqual({
         'POST /api/:spaceId/projects': 1,
         // The automatic Default channel renamed Stable, and Hotfix.
         'PUT /api/:spaceId/channels/:id': 1,
@@ -219,8 +188,8 @@ describe('project, channel, tenant and team writers', () => {
         'PUT /api/:spaceId/projects/:id': 1,
       });
       const after = await to.documents([kind('projects'), kind('channels')]);
-      expect(find(after, 'channels', 'Web Shop 2').body).toEqual(channelsDoc.body);
-      expect(find(after, 'projects', 'Web Shop 2').body).toEqual(project.body);
+      expect(documentNamed(after, 'channels', 'Web Shop 2').body).toEqual(channelsDoc.body);
+      expect(documentNamed(after, 'projects', 'Web Shop 2').body).toEqual(project.body);
     } finally {
       await to.close();
     }
@@ -230,7 +199,7 @@ describe('project, channel, tenant and team writers', () => {
     const { destination, to, wanted } = await copySample();
     try {
       const secrets = destination.instance.store.secretValues().sort();
-      const acme = find(wanted, 'tenants', 'Acme Corp');
+      const acme = documentNamed(wanted, 'tenants', 'Acme Corp');
       const variables = structuredClone(acme.body.Variables) as { Projects: Record<string, Record<string, Record<string, unknown>>> };
       const production = variables.Projects['Customer Portal']?.Production as JsonObject;
       production['Portal.MaxUsers'] = '75';
@@ -238,8 +207,8 @@ describe('project, channel, tenant and team writers', () => {
 
       destination.knobs.resetCounts();
       await to.write([changed]); // secrets as markers: the destination keeps its values
-      expect(writesOf(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id/variables': 1 });
-      expect(find(await to.documents([kind('tenants')]), 'tenants', 'Acme Corp')).toEqual(changed);
+      expect(writesByRoute(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id/variables': 1 });
+      expect(documentNamed(await to.documents([kind('tenants')]), 'tenants', 'Acme Corp')).toEqual(changed);
       expect(destination.instance.store.secretValues().sort()).toEqual(secrets);
 
       // A secret whose overlay value changed: apply supplies it, and the variables are written.
@@ -248,17 +217,17 @@ describe('project, channel, tenant and team writers', () => {
       const rotated = { ...changed, body: setAtPointer(changed.body, slot?.pointer ?? '', { HasValue: true, NewValue: 'rotated-license' }) };
       destination.knobs.resetCounts();
       await to.write([rotated]);
-      expect(writesOf(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id/variables': 1 });
+      expect(writesByRoute(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id/variables': 1 });
       expect(destination.instance.store.secretValues()).toContain('rotated-license');
       expect(destination.instance.store.secretValues()).not.toContain(secretOf(acme, slot?.pointer ?? ''));
-      expect(find(await to.documents([kind('tenants')]), 'tenants', 'Acme Corp')).toEqual(changed);
+      expect(documentNamed(await to.documents([kind('tenants')]), 'tenants', 'Acme Corp')).toEqual(changed);
 
       // The tenant's own fields alone: no variables write.
       const described: KindDocument = { ...changed, body: { ...changed.body, Description: 'Our first and best customer.' } };
       destination.knobs.resetCounts();
       await to.write([described]);
-      expect(writesOf(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id': 1 });
-      expect(find(await to.documents([kind('tenants')]), 'tenants', 'Acme Corp')).toEqual(described);
+      expect(writesByRoute(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id': 1 });
+      expect(documentNamed(await to.documents([kind('tenants')]), 'tenants', 'Acme Corp')).toEqual(described);
     } finally {
       await to.close();
     }
@@ -272,13 +241,13 @@ describe('project, channel, tenant and team writers', () => {
       const adminId = String((await to.client.get<JsonObject>('/api/users/me')).Id);
       await to.client.put(spacePath(SPACE, 'teams', String(developers.Id)), { ...developers, MemberUserIds: [adminId] });
 
-      const doc = find(wanted, 'teams', 'Developers');
+      const doc = documentNamed(wanted, 'teams', 'Developers');
       const roles = (doc.body.UserRoles as JsonObject[]).map((role) => (role.UserRole === 'Project deployer' ? { ...role, Environments: ['Dev'] } : role));
       const changed: KindDocument = { ...doc, body: { ...doc.body, Description: 'Developers of every application.', UserRoles: roles } };
       destination.knobs.resetCounts();
       await to.write([changed]);
-      expect(writesOf(destination)).toEqual({ 'PUT /api/:spaceId/teams/:id': 1, 'PUT /api/:spaceId/scopeduserroles/:id': 1 });
-      expect(find(await to.documents([kind('teams')]), 'teams', 'Developers')).toEqual(changed);
+      expect(writesByRoute(destination)).toEqual({ 'PUT /api/:spaceId/teams/:id': 1, 'PUT /api/:spaceId/scopeduserroles/:id': 1 });
+      expect(documentNamed(await to.documents([kind('teams')]), 'teams', 'Developers')).toEqual(changed);
       const team = await to.client.get<JsonObject>(spacePath(SPACE, 'teams', String(developers.Id)));
       expect(team.MemberUserIds).toEqual([adminId]);
 
@@ -286,9 +255,9 @@ describe('project, channel, tenant and team writers', () => {
       const swapped: KindDocument = { ...changed, body: { ...changed.body, UserRoles: [...roles.filter((role) => role.UserRole !== 'Runbook consumer'), { UserRole: 'Tenant viewer' }] } };
       destination.knobs.resetCounts();
       await to.write([swapped]);
-      expect(writesOf(destination)).toEqual({ 'POST /api/:spaceId/scopeduserroles': 1, 'DELETE /api/:spaceId/scopeduserroles/:id': 1 });
+      expect(writesByRoute(destination)).toEqual({ 'POST /api/:spaceId/scopeduserroles': 1, 'DELETE /api/:spaceId/scopeduserroles/:id': 1 });
       const roleOrder = (d: KindDocument) => (d.body.UserRoles as JsonObject[]).map((role) => String(role.UserRole)).sort();
-      const reread = find(await to.documents([kind('teams')]), 'teams', 'Developers');
+      const reread = documentNamed(await to.documents([kind('teams')]), 'teams', 'Developers');
       expect(roleOrder(reread)).toEqual(roleOrder(swapped));
     } finally {
       await to.close();
@@ -298,10 +267,10 @@ describe('project, channel, tenant and team writers', () => {
   it('fails on unresolved names before writing anything', async () => {
     const { destination, to, wanted } = await copySample();
     try {
-      const project = find(wanted, 'projects', 'Web Shop');
-      const channelsDoc = find(wanted, 'channels', 'Web Shop');
-      const tenant = find(wanted, 'tenants', 'Acme Corp');
-      const team = find(wanted, 'teams', 'Developers');
+      const project = documentNamed(wanted, 'projects', 'Web Shop');
+      const channelsDoc = documentNamed(wanted, 'channels', 'Web Shop');
+      const tenant = documentNamed(wanted, 'tenants', 'Acme Corp');
+      const team = documentNamed(wanted, 'teams', 'Developers');
       const variables = structuredClone(tenant.body.Variables) as { LibraryVariableSets: Record<string, Record<string, unknown>> };
       variables.LibraryVariableSets['Common Settings'] = { ...variables.LibraryVariableSets['Common Settings'], 'Customer.Nickname': 'ACME' };
       const broken: [string, KindDocument, RegExp][] = [
@@ -323,7 +292,7 @@ describe('project, channel, tenant and team writers', () => {
         const failure = to.write([doc]);
         await expect(failure, what).rejects.toBeInstanceOf(WriteError);
         await expect(failure, what).rejects.toThrow(message);
-        expect(writesOf(destination), what).toEqual({});
+        expect(writesByRoute(destination), what).toEqual({});
       }
       expect(writesTo(destination, 'tenants')).toEqual({});
     } finally {
@@ -334,18 +303,18 @@ describe('project, channel, tenant and team writers', () => {
   it('removes projects, their channels, tenants and teams', async () => {
     const { to, wanted } = await copySample();
     try {
-      const remove = async (doc: KindDocument) => kind(doc.kind).writer?.remove(doc, await context(to));
-      await remove(find(wanted, 'teams', 'Customer Success'));
-      await remove(find(wanted, 'tenants', 'Initech'));
-      await remove(find(wanted, 'channels', 'Web Shop'));
-      await remove(find(wanted, 'projects', 'Payments API'));
+      const remove = async (doc: KindDocument) => kind(doc.kind).writer?.remove(doc, await writeContext(to));
+      await remove(documentNamed(wanted, 'teams', 'Customer Success'));
+      await remove(documentNamed(wanted, 'tenants', 'Initech'));
+      await remove(documentNamed(wanted, 'channels', 'Web Shop'));
+      await remove(documentNamed(wanted, 'projects', 'Payments API'));
       // The channels of a project that is gone: nothing to do.
-      await remove(find(wanted, 'channels', 'Payments API'));
+      await remove(documentNamed(wanted, 'channels', 'Payments API'));
       const after = await to.documents(MINE);
       expect(after.find((doc) => doc.kind === 'teams' && doc.name === 'Customer Success')).toBeUndefined();
       expect(after.find((doc) => doc.kind === 'tenants' && doc.name === 'Initech')).toBeUndefined();
       expect(after.filter((doc) => doc.name === 'Payments API')).toEqual([]);
-      const webShop = find(after, 'channels', 'Web Shop');
+      const webShop = documentNamed(after, 'channels', 'Web Shop');
       expect((webShop.body.Channels as JsonObject[]).map((c) => c.Name)).toEqual(['Default']);
     } finally {
       await to.close();

@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { describe, expect, it } from 'vitest';
+import type { JsonObject, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { deferredProjectReferences, projectFolders, projectPayload, projects } from '../../src/kinds/projects/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
+import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./projects/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = fixturesIn(new URL('./projects/fixtures/', import.meta.url));
 const testProj1 = fixture<JsonObject>('project-2018.11.2.json');
 const testProj2 = fixture<JsonObject>('project-testproj2-2018.11.2.json');
 const financePortal = fixture<JsonObject>('project-financeportal-2018.11.2.json');
@@ -40,11 +38,8 @@ const recordedDefaults = {
   VersioningStrategy: { Template: versionTemplate },
 };
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const simulator = simulatorsClosedAfterEach();
+const { document, applyDocuments, readDocuments } = kindChecks(projects, 'projects', { documentFile: 'projects/x/project.yaml' });
 
 describe('projects kind', () => {
   it('normalizes recorded real responses into documents without ids, owned documents or server fields', () => {
@@ -98,7 +93,7 @@ describe('projects kind', () => {
   });
 
   it('creates the recorded projects in a fresh server and reads back the same documents', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = projects.toDocuments(recorded, new NameResolver(buildRefTable(recorded)));
     expect((await simHttp(sim).post('/api/Spaces-1/libraryvariablesets', { Name: 'ConnStr' })).status).toBe(201);
     expect(await applyDocuments(sim, docs)).toEqual([]);
@@ -106,7 +101,7 @@ describe('projects kind', () => {
   });
 
   it('creates the captured projects after what they refer to, and updating them again changes nothing', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = projects.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     const http = simHttp(sim);
     for (const group of captured.projectgroups ?? []) if (group.Name !== 'Default Project Group') expect((await http.post('/api/Spaces-1/projectgroups', { Name: group.Name })).status).toBe(201);
@@ -127,7 +122,7 @@ describe('projects kind', () => {
   });
 
   it("resolves the release creation channel within the project, deferring it until the project's channels exist", async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const http = simHttp(sim);
     const doc = document({
       Name: 'Web Shop',
@@ -272,7 +267,7 @@ describe('projects kind', () => {
   });
 
   it('writes every project of the sample instance by name, with no secret and no id', async () => {
-    sim = await startSimulator({ seed: 'sample' });
+    const sim = await simulator('sample');
     const live = await readLive(sim, projects.reads);
     const names = new NameResolver(buildRefTable(live));
     const docs = projects.toDocuments(live, names);
@@ -286,40 +281,3 @@ describe('projects kind', () => {
     for (const doc of docs) expect(schemas.validate('projects', doc.body)).toEqual([]);
   });
 });
-
-function document(body: JsonObject): KindDocument {
-  return { kind: 'projects', name: String(body.Name), file: 'projects/x/project.yaml', body };
-}
-
-/** Creates each document, or updates the project of the same name; returns the payload problems. */
-async function applyDocuments(target: Simulator, docs: KindDocument[]) {
-  const ids = new IdResolver(buildRefTable(await readLive(target, projects.reads)));
-  for (const doc of docs) {
-    const id = ids.table.idOf('projects', doc.name);
-    const payload = projects.toPayload(doc, ids);
-    const response = id ? await simHttp(target).put(`/api/Spaces-1/projects/${id}`, payload) : await simHttp(target).post('/api/Spaces-1/projects', payload);
-    expect(response.status, response.text).toBe(id ? 200 : 201);
-  }
-  return ids.problems;
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, projects.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = projects.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return byFile(docs);
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Projects-1`. */
-function idsIn(value: Json, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
-}

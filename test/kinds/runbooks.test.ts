@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
-import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
+import { describe, expect, it } from 'vitest';
+import type { JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { IdResolver, buildRefTable } from '../../src/core/refs.js';
 import { runbookPayload, runbookProcessPayload, runbooks } from '../../src/kinds/runbooks/index.js';
 import { formatYaml, parseYaml } from '../../src/repo/yaml.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
+import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach, yamlOf } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
-import type { SimHttp } from '../support/sim-http.js';
+import { postCreated, simHttp } from '../support/sim-http.js';
 
-const fixture = (file: string) => JSON.parse(readFileSync(new URL(`./runbooks/fixtures/${file}`, import.meta.url), 'utf8')) as JsonObject;
+const fixture = fixturesIn(new URL('./runbooks/fixtures/', import.meta.url));
 const recordedProcess = fixture('deploymentprocess-Projects-22-2018.11.2.json');
 const captured = fixture('simulator-live-web-shop-runbooks.json') as unknown as LiveSpace;
 
@@ -51,52 +48,11 @@ const environments: JsonObject[] = [
   { Id: 'Environments-2', Name: 'Production' },
 ];
 
-function schemaFor(name: string): (value: Json) => unknown[] {
-  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-  for (const file of ['common', 'process', name]) {
-    ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${file}.schema.json`, import.meta.url), 'utf8')) as object, `${file}.schema.json`);
-  }
-  const validate = ajv.getSchema(`${name}.schema.json`)!;
-  return (value) => (validate(value) ? [] : (validate.errors ?? []));
-}
-const schema = schemaFor('runbooks');
+const schema = isolatedSchemaErrors('runbooks', ['common', 'process']);
 
-/** Paths of values that look like instance ids, and of `Id` keys or GUID-valued `...Id` keys. */
-function idsIn(value: Json | undefined, path = ''): string[] {
-  if (typeof value === 'string') return /^(Projects|Environments|Channels|Feeds|WorkerPools|ActionTemplates|Accounts|Teams|Runbooks|RunbookSnapshots)-\d+$/.test(value) || /^(feeds|teams)-[a-z-]+$/.test(value) || /^RunbookProcess-/.test(value) ? [path] : [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${path}/${index}`));
-  if (value === null || value === undefined || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) => {
-    const here = `${path}/${key}`;
-    const guidId = /Id$/.test(key) && typeof item === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(item);
-    return [...(key === 'Id' || guidId ? [here] : []), ...idsIn(item, here)];
-  });
-}
+const simulator = simulatorsClosedAfterEach();
 
-let sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  sims = [];
-});
-
-async function simulator(seed: 'empty' | 'sample' = 'empty'): Promise<Simulator> {
-  const sim = await startSimulator({ seed });
-  sims.push(sim);
-  return sim;
-}
-
-function documentsOf(live: LiveSpace): { docs: KindDocument[]; names: NameResolver } {
-  const names = new NameResolver(buildRefTable(live));
-  return { docs: runbooks.toDocuments(live, names), names };
-}
-
-const yamlOf = (docs: KindDocument[]) => docs.map((doc) => `# ${doc.file}\n${formatYaml(doc.body)}`).join('\n');
-
-async function post(http: SimHttp, path: string, body: unknown): Promise<JsonObject> {
-  const response = await http.post(`/api/Spaces-1/${path}`, body);
-  if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${response.text}`);
-  return response.body as JsonObject;
-}
+const { documentsOf, readDocuments } = kindChecks(runbooks, 'runbooks', { readOrder: 'as-listed' });
 
 /** Creates or updates the runbook, then PUTs its process, as apply does. */
 async function applyDocument(sim: Simulator, doc: KindDocument, withExisting = true): Promise<unknown[]> {
@@ -115,12 +71,6 @@ async function applyDocument(sim: Simulator, doc: KindDocument, withExisting = t
   const response = await http.put(`/api/Spaces-1/runbookProcesses/${processId}`, body);
   if (response.status !== 200) throw new Error(`runbook process: ${response.status} ${response.text}`);
   return ids.problems;
-}
-
-async function readDocuments(sim: Simulator): Promise<KindDocument[]> {
-  const { docs, names } = documentsOf(await readLive(sim, runbooks.reads));
-  expect(names.problems).toEqual([]);
-  return docs;
 }
 
 describe('runbooks kind', () => {
@@ -171,7 +121,7 @@ describe('runbooks kind', () => {
         },
       },
     ]);
-    expect(idsIn(docs[0]!.body)).toEqual([]);
+    expect(idsIn(docs[0]!.body, { rules: 'processes' })).toEqual([]);
     expect(schema(docs[0]!.body)).toEqual([]);
   });
 
@@ -185,7 +135,7 @@ describe('runbooks kind', () => {
       ['Web Shop/Restart web servers', 'projects/web-shop/runbooks/restart-web-servers.yaml'],
     ]);
     for (const doc of docs) {
-      expect(idsIn(doc.body), doc.file).toEqual([]);
+      expect(idsIn(doc.body, { rules: 'processes' }), doc.file).toEqual([]);
       expect(schema(doc.body), doc.file).toEqual([]);
       expect(doc.body).not.toHaveProperty('PublishedRunbookSnapshotId');
       expect(doc.body).not.toHaveProperty('RunbookProcessId');
@@ -206,9 +156,9 @@ describe('runbooks kind', () => {
     const { docs } = documentsOf({ projects: [recordedProject], runbooks: [runbook], runbookProcesses: [asRunbookProcess(recordedProcess)], environments });
     const sim = await simulator();
     const http = simHttp(sim);
-    await post(http, 'environments', { Name: 'Decoy' });
-    for (const environment of environments) await post(http, 'environments', { Name: environment.Name });
-    await post(http, 'projects', { Name: 'TestProj2', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+    await postCreated(http, '/api/Spaces-1/environments', { Name: 'Decoy' });
+    for (const environment of environments) await postCreated(http, '/api/Spaces-1/environments', { Name: environment.Name });
+    await postCreated(http, '/api/Spaces-1/projects', { Name: 'TestProj2', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
     expect(await applyDocument(sim, docs[0]!)).toEqual([]);
     // A 2018 server's actions have no `Condition`; a newer one answers its default, `Success`.
     const expected = structuredClone(docs[0]!);
@@ -226,7 +176,7 @@ describe('runbooks kind', () => {
     const sourceDocs = await readDocuments(source);
     expect(sourceDocs.length).toBeGreaterThan(0);
     for (const doc of sourceDocs) {
-      expect(idsIn(doc.body), doc.file).toEqual([]);
+      expect(idsIn(doc.body, { rules: 'processes' }), doc.file).toEqual([]);
       expect(schema(doc.body), doc.file).toEqual([]);
     }
     const purge = sourceDocs.find((doc) => doc.name === 'Web Shop/Purge CDN cache')!;
@@ -251,10 +201,10 @@ describe('runbooks kind', () => {
   it('keeps a sensitive runbook step property only when the process PUT is built with the existing process', async () => {
     const sim = await simulator();
     const http = simHttp(sim);
-    await post(http, 'environments', { Name: 'Production' });
-    const project = await post(http, 'projects', { Name: 'Ops', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
-    const created = await post(http, 'runbooks', { Name: 'Rotate', ProjectId: project.Id });
-    const process = (await http.get(`/api/Spaces-1/runbookProcesses/${String(created.RunbookProcessId)}`)).body as JsonObject;
+    await postCreated(http, '/api/Spaces-1/environments', { Name: 'Production' });
+    const project = await postCreated(http, '/api/Spaces-1/projects', { Name: 'Ops', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+    const rotate = await postCreated(http, '/api/Spaces-1/runbooks', { Name: 'Rotate', ProjectId: project.Id });
+    const process = (await http.get(`/api/Spaces-1/runbookProcesses/${String(rotate.RunbookProcessId)}`)).body as JsonObject;
     const steps = [
       {
         Name: 'Rotate',

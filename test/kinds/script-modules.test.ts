@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { describe, expect, it } from 'vitest';
+import type { JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { libraryVariableSets } from '../../src/kinds/library-variable-sets/index.js';
 import { scriptModules } from '../../src/kinds/script-modules/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./script-modules/fixtures/${name}`, import.meta.url), 'utf8')) as JsonObject;
+const fixture = fixturesIn(new URL('./script-modules/fixtures/', import.meta.url));
 
 /** Captured from the simulator's sample seed (see fixtures/README.md). */
 const captured: LiveSpace = {
@@ -22,40 +19,9 @@ const RETRY_BODY = ['retry() {', '  local attempts=$1; shift', '  local n=1', ' 
 
 const SPACE = '/api/Spaces-1';
 
-let sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  sims = [];
-});
-
-async function simulator(seed: 'sample' | 'empty'): Promise<Simulator> {
-  const sim = await startSimulator({ seed });
-  sims.push(sim);
-  return sim;
-}
-
-function documentsOf(live: LiveSpace): { docs: KindDocument[]; names: NameResolver } {
-  const names = new NameResolver(buildRefTable(live));
-  return { docs: scriptModules.toDocuments(live, names), names };
-}
-
-/** Every string that looks like an Octopus id and every id-holding key. */
-function idsIn(value: Json, path = ''): string[] {
-  if (typeof value === 'string') return /^[A-Za-z]+-\d+$/.test(value) ? [`${path}: ${value}`] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => idsIn(item, `${path}/${i}`));
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) => [...(['Id', 'OwnerId', 'VariableSetId'].includes(key) ? [`${path}/${key}`] : []), ...idsIn(item, `${path}/${key}`)]);
-}
-
-const schemaErrors = (() => {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
-  for (const name of ['common', 'script-modules']) {
-    ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as object, `${name}.schema.json`);
-  }
-  const validate = ajv.getSchema('script-modules.schema.json');
-  if (!validate) throw new Error('no script-modules schema');
-  return (body: Json) => (validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`));
-})();
+const simulator = simulatorsClosedAfterEach();
+const schemaErrors = isolatedSchemaErrors('script-modules', ['common']);
+const { documentsOf } = kindChecks(scriptModules, 'libraryvariablesets');
 
 describe('script-modules kind', () => {
   it('lifts the module\'s two variables into Syntax and ScriptBody, and skips variable sets', () => {

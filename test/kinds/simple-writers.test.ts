@@ -1,58 +1,40 @@
 // The simple kinds' writers copy a sample instance's documents into an empty one: a second read
 // gives the same documents, and writing them again changes nothing.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { KindDocument } from '../../src/core/document.js';
+import { describe, expect, it } from 'vitest';
 import { kindNamed } from '../../src/kinds/registry.js';
 import type { Kind } from '../../src/kinds/types.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { harness } from '../support/write-harness.js';
+import { byKindAndFile, simulatorsClosedAfterEach } from '../support/kind-checks.js';
+import { harness, sampleAndEmptyPerTest } from '../support/write-harness.js';
 
 const SIMPLE = ['environments', 'worker-pools', 'machine-policies', 'tag-sets', 'feeds', 'lifecycles', 'project-groups'].map((name) => kindNamed(name) as Kind);
 
-const sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.splice(0).map((sim) => sim.close()));
-});
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => a.kind.localeCompare(b.kind) || a.file.localeCompare(b.file));
-}
+const sampleAndEmpty = sampleAndEmptyPerTest();
+const simulator = simulatorsClosedAfterEach();
 
 describe('simple kind writers', () => {
   it('create in an empty destination what the sample has, then update it back after a change, idempotently', async () => {
-    const source = await startSimulator({ seed: 'sample' });
-    const destination = await startSimulator({ seed: 'empty' });
-    sims.push(source, destination);
-    const from = harness(source);
-    const to = harness(destination);
-    try {
-      const wanted = await from.documents(SIMPLE);
-      // Secrets come from an overlay at apply time: here, a value for every feed password.
-      const withSecrets = wanted.map((doc) => (doc.kind === 'feeds' && doc.body.Password ? { ...doc, body: { ...doc.body, Password: { HasValue: true, NewValue: `pw-${doc.name}` } } } : doc));
-      await to.write(withSecrets);
-      expect(destination.instance.store.secretValues().sort()).toEqual(['pw-Company Helm Charts', 'pw-Docker Hub', 'pw-Internal NuGet']);
-      expect(byFile(await to.documents(SIMPLE))).toEqual(byFile(wanted));
+    const { destination, from, to } = await sampleAndEmpty();
+    const wanted = await from.documents(SIMPLE);
+    // Secrets come from an overlay at apply time: here, a value for every feed password.
+    const withSecrets = wanted.map((doc) => (doc.kind === 'feeds' && doc.body.Password ? { ...doc, body: { ...doc.body, Password: { HasValue: true, NewValue: `pw-${doc.name}` } } } : doc));
+    await to.write(withSecrets);
+    expect(destination.instance.store.secretValues().sort()).toEqual(['pw-Company Helm Charts', 'pw-Docker Hub', 'pw-Internal NuGet']);
+    expect(byKindAndFile(await to.documents(SIMPLE))).toEqual(byKindAndFile(wanted));
 
-      destination.knobs.resetCounts();
-      await to.write(wanted);
-      // Rewriting unchanged documents still PUTs (the harness does not diff); the data stays the same.
-      expect(byFile(await to.documents(SIMPLE))).toEqual(byFile(wanted));
+    destination.knobs.resetCounts();
+    await to.write(wanted);
+    // Rewriting unchanged documents still PUTs (the harness does not diff); the data stays the same.
+    expect(byKindAndFile(await to.documents(SIMPLE))).toEqual(byKindAndFile(wanted));
 
-      const changed = wanted.map((doc) => (doc.kind === 'environments' && doc.name === 'Staging' ? { ...doc, body: { ...doc.body, Description: undefined as never, UseGuidedFailure: true } } : doc));
-      const cleaned = changed.map((doc) => ({ ...doc, body: JSON.parse(JSON.stringify(doc.body)) }));
-      await to.write(cleaned);
-      const staging = (await to.documents(SIMPLE)).find((doc) => doc.kind === 'environments' && doc.name === 'Staging');
-      expect(staging?.body).toEqual({ Name: 'Staging', SortOrder: expect.any(Number), UseGuidedFailure: true, AllowDynamicInfrastructure: false });
-    } finally {
-      await from.close();
-      await to.close();
-    }
+    const changed = wanted.map((doc) => (doc.kind === 'environments' && doc.name === 'Staging' ? { ...doc, body: { ...doc.body, Description: undefined as never, UseGuidedFailure: true } } : doc));
+    const cleaned = changed.map((doc) => ({ ...doc, body: JSON.parse(JSON.stringify(doc.body)) }));
+    await to.write(cleaned);
+    const staging = (await to.documents(SIMPLE)).find((doc) => doc.kind === 'environments' && doc.name === 'Staging');
+    expect(staging?.body).toEqual({ Name: 'Staging', SortOrder: expect.any(Number), UseGuidedFailure: true, AllowDynamicInfrastructure: false });
   });
 
   it('deletes', async () => {
-    const destination = await startSimulator({ seed: 'sample' });
-    sims.push(destination);
+    const destination = await simulator('sample');
     const to = harness(destination);
     try {
       const kind = kindNamed('project-groups') as Kind;

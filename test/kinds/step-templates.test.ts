@@ -1,29 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
-import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
+import { describe, expect, it } from 'vitest';
+import type { JsonObject, KindDocument } from '../../src/core/document.js';
+import { IdResolver, buildRefTable } from '../../src/core/refs.js';
 import { stepTemplatePayload, stepTemplates } from '../../src/kinds/step-templates/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
 import { formatYaml, parseYaml } from '../../src/repo/yaml.js';
+import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach, yamlOf } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = (file: string) => JSON.parse(readFileSync(new URL(`./step-templates/fixtures/${file}`, import.meta.url), 'utf8')) as JsonObject;
+const fixture = fixturesIn(new URL('./step-templates/fixtures/', import.meta.url));
 const exported = fixture('actiontemplate-export-wait-until-time.json');
 const notifySlack = fixture('simulator-actiontemplate-notify-slack.json');
 
-/** This kind's schema with the shared files it refers to (and nothing else, so other kinds' schemas can't break it). */
-function schemaFor(name: string): (value: Json) => unknown[] {
-  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-  for (const file of ['common', 'process', name]) {
-    ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${file}.schema.json`, import.meta.url), 'utf8')) as object, `${file}.schema.json`);
-  }
-  const validate = ajv.getSchema(`${name}.schema.json`)!;
-  return (value) => (validate(value) ? [] : (validate.errors ?? []));
-}
-const schema = schemaFor('step-templates');
+const schema = isolatedSchemaErrors('step-templates', ['common', 'process']);
 
 /**
  * The Library export as `GET /api/actiontemplates/{id}` answers it (each change explained in
@@ -45,32 +33,9 @@ function asApiResponse(template: JsonObject): JsonObject {
   };
 }
 
-let sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  sims = [];
-});
+const simulator = simulatorsClosedAfterEach();
 
-async function simulator(seed: 'empty' | 'sample' = 'empty'): Promise<Simulator> {
-  const sim = await startSimulator({ seed });
-  sims.push(sim);
-  return sim;
-}
-
-function documentsOf(live: LiveSpace): { docs: KindDocument[]; names: NameResolver } {
-  const names = new NameResolver(buildRefTable(live));
-  return { docs: stepTemplates.toDocuments(live, names), names };
-}
-
-/** Paths of values that look like instance ids, and of `Id` keys. */
-function idsIn(value: Json | undefined, path = ''): string[] {
-  if (typeof value === 'string') return /^(Projects|Environments|Channels|Feeds|WorkerPools|ActionTemplates|Accounts|Teams)-\d+$/.test(value) || /^(feeds|teams)-[a-z-]+$/.test(value) ? [path] : [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${path}/${index}`));
-  if (value === null || value === undefined || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) => [...(key === 'Id' ? [`${path}/${key}`] : []), ...idsIn(item, `${path}/${key}`)]);
-}
-
-const yamlOf = (docs: KindDocument[]) => docs.map((doc) => `# ${doc.file}\n${formatYaml(doc.body)}`).join('\n');
+const { documentsOf } = kindChecks(stepTemplates, 'actiontemplates');
 
 describe('step-templates kind', () => {
   it('normalizes a real template (a Library export in API shape) without ids or its Version', () => {
@@ -104,7 +69,7 @@ describe('step-templates kind', () => {
         },
       },
     ]);
-    expect(idsIn(docs[0]!.body)).toEqual([]);
+    expect(idsIn(docs[0]!.body, { rules: 'processes' })).toEqual([]);
     expect(schema(docs[0]!.body)).toEqual([]);
     // The multi-line script stays one string: the YAML writer makes it a block literal.
     const text = formatYaml(docs[0]!.body);
@@ -121,7 +86,7 @@ describe('step-templates kind', () => {
     expect(body.CommunityActionTemplateId).toBe('CommunityActionTemplates-1493');
     expect(body).not.toHaveProperty('Version');
     expect((body.Parameters as JsonObject[]).map((p) => p.Name)).toEqual(['Slack.WebhookUrl', 'Slack.Channel', 'Slack.Message']);
-    expect(idsIn(body)).toEqual([]);
+    expect(idsIn(body, { rules: 'processes' })).toEqual([]);
     expect(schema(body)).toEqual([]);
   });
 
@@ -143,8 +108,7 @@ describe('step-templates kind', () => {
     expect((doc!.body.Packages as JsonObject[])[0]).toEqual({ Name: 'tools', AcquisitionLocation: 'Server', Feed: 'Internal NuGet', PackageId: 'Wait.Tools', Properties: { Extract: 'True' } });
     expect(JSON.stringify(doc)).not.toContain('template-secret');
 
-    const destination = await startSimulator();
-    sims.push(destination);
+    const destination = await simulator();
     const http = simHttp(destination);
     await http.post('/api/Spaces-1/feeds', { Name: 'Decoy', FeedType: 'NuGet', FeedUri: 'https://decoy.example.com' });
     const destinationFeed = (await http.post('/api/Spaces-1/feeds', { Name: 'Internal NuGet', FeedType: 'NuGet', FeedUri: 'https://nuget.example.com' })).body as JsonObject;
@@ -195,7 +159,7 @@ describe('step-templates kind', () => {
     expect(docs.map((doc) => doc.name).sort()).toEqual((live.actiontemplates ?? []).map((t) => String(t.Name)).sort());
     expect(docs.length).toBeGreaterThan(0);
     for (const doc of docs) {
-      expect(idsIn(doc.body), doc.file).toEqual([]);
+      expect(idsIn(doc.body, { rules: 'processes' }), doc.file).toEqual([]);
       expect(schema(doc.body), doc.file).toEqual([]);
     }
     const text = yamlOf(docs);

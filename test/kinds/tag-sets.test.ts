@@ -1,24 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { describe, expect, it } from 'vitest';
+import type { Json, JsonObject, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { tagSets } from '../../src/kinds/tag-sets/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { loadSchemas } from '../../src/validate/schemas.js';
+import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
 
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./tag-sets/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = fixturesIn(new URL('./tag-sets/fixtures/', import.meta.url));
 const captured: LiveSpace = { tagsets: fixture<JsonObject[]>('tagsets-all-simulator.json') };
 
-const schemas = loadSchemas();
-
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const schemas = productSchemas();
+const simulator = simulatorsClosedAfterEach();
+const { document, applyDocuments, readDocuments, invalidAt } = kindChecks(tagSets, 'tagsets');
 
 describe('tag-sets kind', () => {
   it('writes tags in their order without ids, sort orders or canonical names', () => {
@@ -59,14 +51,14 @@ describe('tag-sets kind', () => {
   });
 
   it('creates what the documents describe in a fresh server and reads back the same documents', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = tagSets.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     expect(await applyDocuments(sim, docs)).toEqual([]);
     expect(await readDocuments(sim)).toEqual(byFile(docs));
   });
 
   it("keeps the destination's tag ids when it updates a tag set, and gives new tags new ones", async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     const docs = tagSets.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     await applyDocuments(sim, docs);
     const tagIds = async () => ((await readLive(sim!, ['tagsets'])).tagsets ?? []).flatMap((set) => (set.Tags as JsonObject[]).map((tag) => `${String(tag.CanonicalTagName)}=${String(tag.Id)}`));
@@ -105,45 +97,3 @@ describe('tag-sets kind', () => {
     expect(invalidAt({ Name: 'Tier', Type: 'SingleSelect', Scopes: ['Tenant'], Tags: [] })).toEqual([]);
   });
 });
-
-function document(body: JsonObject): KindDocument {
-  return { kind: 'tag-sets', name: String(body.Name), file: 'tag-sets/x.yaml', body };
-}
-
-/** Creates each document, or updates the resource of the same name; returns the payload problems. */
-async function applyDocuments(target: Simulator, docs: KindDocument[]) {
-  const ids = new IdResolver(buildRefTable(await readLive(target, tagSets.reads)));
-  for (const doc of docs) {
-    const id = ids.table.idOf('tagsets', doc.name);
-    const payload = tagSets.toPayload(doc, ids);
-    const response = id ? await simHttp(target).put(`/api/Spaces-1/tagsets/${id}`, payload) : await simHttp(target).post('/api/Spaces-1/tagsets', payload);
-    expect(response.status, response.text).toBe(id ? 200 : 201);
-  }
-  return ids.problems;
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, tagSets.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = tagSets.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return byFile(docs);
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Environments-1`. */
-function idsIn(value: Json, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
-}
-
-/** JSON pointers of what the product's schema check (validate) rejects. */
-function invalidAt(body: JsonObject): string[] {
-  return schemas.validate('tag-sets', body).map((issue) => issue.pointer);
-}

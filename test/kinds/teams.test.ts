@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { existingTeam, scopedUserRoleChanges, scopedUserRolePayloads, teamPayload, teams } from '../../src/kinds/teams/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
+import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./teams/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = fixturesIn(new URL('./teams/fixtures/', import.meta.url));
 const captured: LiveSpace = {
   teams: fixture<JsonObject[]>('teams-all-simulator.json'),
   scopeduserroles: fixture<JsonObject[]>('scopeduserroles-all-simulator.json'),
@@ -20,11 +19,8 @@ const captured: LiveSpace = {
   tenants: fixture<JsonObject[]>('tenants-all-simulator.json'),
 };
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const simulator = simulatorsClosedAfterEach();
+const { document, readDocuments } = kindChecks(teams, 'teams', { readOrder: 'as-listed' });
 
 describe('teams kind', () => {
   it("writes the space's teams with their user roles by name, never their members, and skips system teams", () => {
@@ -70,7 +66,7 @@ describe('teams kind', () => {
   });
 
   it('creates teams and their scoped roles in a fresh server, and a second apply changes nothing', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     await createDependencies(sim);
     const docs = teams.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     expect(await applyDocuments(sim, docs)).toEqual({ problems: [], created: 8, removed: 0 });
@@ -80,7 +76,7 @@ describe('teams kind', () => {
   });
 
   it("keeps the destination's members and removes roles the document no longer lists", async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     await createDependencies(sim);
     const docs = teams.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     await applyDocuments(sim, docs);
@@ -179,7 +175,7 @@ describe('teams kind', () => {
   });
 
   it('writes every team of the sample space, with no member, no secret and no id', async () => {
-    sim = await startSimulator({ seed: 'sample' });
+    const sim = await simulator('sample');
     const live = await readLive(sim, teams.reads);
     const names = new NameResolver(buildRefTable(live));
     const docs = teams.toDocuments(live, names);
@@ -192,10 +188,6 @@ describe('teams kind', () => {
     for (const value of sim.instance.store.secretValues()) expect(text).not.toContain(value);
   });
 });
-
-function document(body: JsonObject): KindDocument {
-  return { kind: 'teams', name: String(body.Name), file: 'teams/x.yaml', body };
-}
 
 /** Environments, project groups, projects and tenants the captured teams' roles are scoped to. */
 async function createDependencies(target: Simulator): Promise<void> {
@@ -228,25 +220,4 @@ async function applyDocuments(target: Simulator, docs: KindDocument[]) {
     removed += changes.remove.length;
   }
   return { problems: ids.problems, created, removed };
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, teams.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = teams.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return docs;
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Teams-1`. */
-function idsIn(value: Json, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(/(^|[a-z])Ids?$/.test(key) ? [`${at}/${key}`] : []), ...idsIn(item, `${at}/${key}`)]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) ? [`${at}: ${value}`] : [];
 }

@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { tenantVariablesPayload, tenants } from '../../src/kinds/tenants/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
+import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
 
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./tenants/fixtures/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = fixturesIn(new URL('./tenants/fixtures/', import.meta.url));
 const recordedTenant = fixture<JsonObject>('tenant-2018.11.2.json');
 const recorded: LiveSpace = {
   tenants: [recordedTenant],
@@ -28,11 +27,8 @@ const tagSets = fixture<JsonObject[]>('tagsets-all-simulator.json');
 const RECORDED_NAMES = ['Tenant-1', 'Test-1'];
 const secret = { HasValue: true };
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const simulator = simulatorsClosedAfterEach();
+const { readDocuments } = kindChecks(tenants, 'tenants');
 
 describe('tenants kind', () => {
   it('normalizes a recorded real response into a document with its connections by name', () => {
@@ -42,7 +38,7 @@ describe('tenants kind', () => {
       { kind: 'tenants', name: 'Tenant-1', file: 'tenants/tenant-1.yaml', body: { Name: 'Tenant-1', ProjectEnvironments: { TestProj2: ['Test-1'] }, TenantTags: [] } },
     ]);
     expect(names.problems).toEqual([]);
-    expect(docs.flatMap((doc) => idsIn(doc.body, RECORDED_NAMES))).toEqual([]);
+    expect(docs.flatMap((doc) => idsIn(doc.body, { names: RECORDED_NAMES }))).toEqual([]);
   });
 
   it('writes tenant variable values by project, environment, set and template name, and secrets only as markers', () => {
@@ -89,7 +85,7 @@ describe('tenants kind', () => {
   });
 
   it('creates tenants and their variables in a fresh server, asks for the secrets it cannot keep, and reads back the same documents', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     await createDependencies(sim);
     const docs = tenants.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     const http = simHttp(sim);
@@ -127,7 +123,7 @@ describe('tenants kind', () => {
   });
 
   it('removes values the document no longer gives, so the template default applies', async () => {
-    sim = await startSimulator();
+    const sim = await simulator();
     await createDependencies(sim);
     const [globex] = tenants.toDocuments(captured, new NameResolver(buildRefTable(captured))).filter((doc) => doc.name === 'Globex');
     let ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
@@ -245,7 +241,7 @@ describe('tenants kind', () => {
   });
 
   it('writes every tenant of the sample instance, with no secret and no id', async () => {
-    sim = await startSimulator({ seed: 'sample' });
+    const sim = await simulator('sample');
     const live = await readLive(sim, tenants.reads);
     const names = new NameResolver(buildRefTable(live));
     const docs = tenants.toDocuments(live, names);
@@ -305,28 +301,4 @@ function withSecrets(doc: KindDocument, value: string): KindDocument {
     return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, fill(item)]));
   };
   return { ...doc, body: fill(doc.body) as JsonObject };
-}
-
-async function readDocuments(target: Simulator): Promise<KindDocument[]> {
-  const live = await readLive(target, tenants.reads);
-  const names = new NameResolver(buildRefTable(live));
-  const docs = tenants.toDocuments(live, names);
-  expect(names.problems).toEqual([]);
-  return byFile(docs);
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Where a document still holds an id: an `…Id`/`…Ids` key, or a string like `Tenants-1` that is not a known name. */
-function idsIn(value: Json, names: readonly string[] = [], at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => idsIn(item, names, `${at}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [
-      ...(/(^|[a-z])Ids?$/.test(key) || (/^[A-Za-z]+-\d+$/.test(key) && !names.includes(key)) ? [`${at}/${key}`] : []),
-      ...idsIn(item, names, `${at}/${key}`),
-    ]);
-  }
-  return typeof value === 'string' && /^[A-Za-z]+-\d+$/.test(value) && !names.includes(value) ? [`${at}: ${value}`] : [];
 }

@@ -3,17 +3,16 @@
 // destination and read back equal; a change writes only what changed (one changed variable is one
 // PUT); a sensitive variable given no value keeps the destination's secret; an unresolved name
 // fails before anything is written.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonObject, KindDocument } from '../../src/core/document.js';
-import { IdResolver, buildRefTable } from '../../src/core/refs.js';
 import { kindNamed } from '../../src/kinds/registry.js';
-import type { Kind, WriteContext } from '../../src/kinds/types.js';
+import type { Kind } from '../../src/kinds/types.js';
 import { WriteError } from '../../src/kinds/writing.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { simHttp } from '../support/sim-http.js';
-import { harness } from '../support/write-harness.js';
-import type { Harness } from '../support/write-harness.js';
+import { byKindAndFile, documentNamed } from '../support/kind-checks.js';
+import { createProject, postCreated, simHttp } from '../support/sim-http.js';
+import { sampleAndEmptyPerTest, writeContext } from '../support/write-harness.js';
+import type { SampleCopy } from '../support/write-harness.js';
 
 const kind = (name: string) => kindNamed(name) as Kind;
 const LIBRARY = kind('library-variable-sets');
@@ -24,53 +23,20 @@ const PREREQUISITES = [kind('environments'), kind('worker-pools')];
 
 const SPACE = '/api/Spaces-1';
 
-const sims: Simulator[] = [];
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-  await Promise.all(sims.splice(0).map((sim) => sim.close()));
-});
-
-interface Setup {
-  source: Simulator;
-  destination: Simulator;
-  from: Harness;
-  to: Harness;
-}
+const sampleAndEmpty = sampleAndEmptyPerTest();
 
 /** The sample as source, an empty destination holding the environments, worker pools and accounts the sample's variables name. */
-async function setup(): Promise<Setup> {
-  const source = await startSimulator({ seed: 'sample' });
-  const destination = await startSimulator({ seed: 'empty' });
-  sims.push(source, destination);
-  const from = harness(source);
-  const to = harness(destination);
-  harnesses.push(from, to);
+async function setup(): Promise<SampleCopy> {
+  const { source, destination, from, to } = await sampleAndEmpty();
   await to.write(await from.documents(PREREQUISITES));
   const http = simHttp(destination);
   for (const account of [
     { Name: 'Deploy Service Account', AccountType: 'UsernamePassword', Username: 'svc-deploy' },
     { Name: 'AWS Production', AccountType: 'AmazonWebServicesAccount', AccessKey: 'AKIADESTINATION' },
   ]) {
-    const created = await http.post(`${SPACE}/accounts`, account);
-    expect(created.status, created.text).toBe(201);
+    await postCreated(http, `${SPACE}/accounts`, account);
   }
   return { source, destination, from, to };
-}
-
-/** Creates a project over plain HTTP (the projects kind is another writer's business), in the default group and lifecycle. */
-async function createProject(sim: Simulator, name: string): Promise<JsonObject> {
-  const http = simHttp(sim);
-  const [group] = (await http.get(`${SPACE}/projectgroups/all`)).body as JsonObject[];
-  const [lifecycle] = (await http.get(`${SPACE}/lifecycles/all`)).body as JsonObject[];
-  const created = await http.post(`${SPACE}/projects`, { Name: name, ProjectGroupId: group!.Id, LifecycleId: lifecycle!.Id });
-  expect(created.status, created.text).toBe(201);
-  return created.body as JsonObject;
-}
-
-async function context(to: Harness): Promise<WriteContext> {
-  const live = await to.live();
-  return { api: to.client, spaceId: 'Spaces-1', live, ids: new IdResolver(buildRefTable(live)) };
 }
 
 const variablesOf = (doc: KindDocument): JsonObject[] => doc.body.Variables as JsonObject[];
@@ -84,16 +50,6 @@ function withSecrets(doc: KindDocument, prefix: string): KindDocument {
 
 function secretsOf(docs: KindDocument[], prefix: string): string[] {
   return docs.flatMap((doc) => (Array.isArray(doc.body.Variables) ? variablesOf(doc) : []).filter((v) => v.IsSensitive === true).map((v) => `${prefix}-${String(v.Name)}-${JSON.stringify(v.Scope ?? {})}`));
-}
-
-function byFile(docs: KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => a.kind.localeCompare(b.kind) || a.file.localeCompare(b.file));
-}
-
-function named(docs: KindDocument[], kindName: string, name: string): KindDocument {
-  const doc = docs.find((d) => d.kind === kindName && d.name === name);
-  if (!doc) throw new Error(`no ${kindName} document '${name}'`);
-  return doc;
 }
 
 function replaceVariables(doc: KindDocument, change: (variables: JsonObject[]) => JsonObject[]): KindDocument {
@@ -131,7 +87,7 @@ describe('library variable set and script module writers', () => {
     ]);
 
     await to.write(wanted.map((doc) => withSecrets(doc, 'dest')));
-    expect(byFile(await to.documents([MODULES, LIBRARY]))).toEqual(byFile(wanted));
+    expect(byKindAndFile(await to.documents([MODULES, LIBRARY]))).toEqual(byKindAndFile(wanted));
     expect(destination.instance.store.secretValues().sort()).toEqual(secretsOf(wanted, 'dest').sort());
     expect(secretsOf(wanted, 'dest')).toHaveLength(3);
 
@@ -152,7 +108,7 @@ describe('library variable set and script module writers', () => {
     const smtpSecret = secretOf(destination, before, 'Smtp.Password');
     expect(smtpSecret).toBe('dest-Smtp.Password-{}');
 
-    const common = named(wanted, 'library-variable-sets', 'Common Settings');
+    const common = documentNamed(wanted, 'library-variable-sets', 'Common Settings');
     const changed = replaceVariables(common, (vs) => vs.map((v) => (v.Name === 'Smtp.Port' ? { ...v, Value: '2525' } : v)));
     destination.knobs.resetCounts();
     await to.write([changed]);
@@ -160,7 +116,7 @@ describe('library variable set and script module writers', () => {
     expect(counts.byMethod.PUT).toBe(1);
     expect(counts.byRoute['PUT /api/:spaceId/variables/:id']).toBe(1);
     expect(counts.byMethod.POST).toBeUndefined();
-    expect(named(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(changed);
+    expect(documentNamed(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(changed);
     const after = await rawSet(destination, 'libraryvariablesets', 'Common Settings');
     expect(secretOf(destination, after, 'Smtp.Password')).toBe(smtpSecret);
     expect(idsByIdentity(after)).toEqual(idsByIdentity(before));
@@ -173,7 +129,7 @@ describe('library variable set and script module writers', () => {
     destination.knobs.resetCounts();
     await to.write([removed]);
     expect(destination.knobs.requestCounts().byMethod.PUT).toBe(1);
-    expect(named(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(removed);
+    expect(documentNamed(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(removed);
     const pruned = await rawSet(destination, 'libraryvariablesets', 'Common Settings');
     const production = (await to.live()).environments!.find((e) => e.Name === 'Production')!.Id;
     const remaining = new Map([...idsByIdentity(after)].filter(([key]) => key !== `LogLevel ${JSON.stringify({ Environment: [production] })}`));
@@ -193,8 +149,8 @@ describe('library variable set and script module writers', () => {
     const { destination, from, to } = await setup();
     const wanted = await from.documents([MODULES, LIBRARY]);
     await to.write(wanted.map((doc) => withSecrets(doc, 'dest')));
-    const retry = named(wanted, 'script-modules', 'Retry Helpers');
-    const notifications = named(wanted, 'library-variable-sets', 'Notification Settings');
+    const retry = documentNamed(wanted, 'script-modules', 'Retry Helpers');
+    const notifications = documentNamed(wanted, 'library-variable-sets', 'Notification Settings');
     const moduleIds = idsByIdentity(await rawSet(destination, 'libraryvariablesets', 'Retry Helpers'));
 
     const cases: { doc: KindDocument; routes: Record<string, number> }[] = [
@@ -215,7 +171,7 @@ describe('library variable set and script module writers', () => {
       // Writes, and reads of one variable set (the harness's own reads are space-wide).
       const writes = Object.fromEntries(Object.entries(destination.knobs.requestCounts().byRoute).filter(([route]) => !route.startsWith('GET ') || route === 'GET /api/:spaceId/variables/:id'));
       expect(writes, doc.name).toEqual(routes);
-      expect(named(await to.documents([MODULES, LIBRARY]), doc.kind, doc.name)).toEqual(doc);
+      expect(documentNamed(await to.documents([MODULES, LIBRARY]), doc.kind, doc.name)).toEqual(doc);
     }
     // The module's two variables kept their ids through every change.
     expect(idsByIdentity(await rawSet(destination, 'libraryvariablesets', 'Retry Helpers'))).toEqual(moduleIds);
@@ -224,7 +180,7 @@ describe('library variable set and script module writers', () => {
 
   it('set a sensitive template default once, keep it (and the template ids) through later updates', async () => {
     const { destination, from, to } = await setup();
-    const common = named(await from.documents([LIBRARY]), 'library-variable-sets', 'Common Settings');
+    const common = documentNamed(await from.documents([LIBRARY]), 'library-variable-sets', 'Common Settings');
     const pin = (DefaultValue: JsonObject) => ({
       ...common,
       body: { ...common.body, Templates: (common.body.Templates as JsonObject[]).map((t) => (t.Name === 'Customer.SupportPin' ? { ...t, DefaultValue } : t)) },
@@ -232,7 +188,7 @@ describe('library variable set and script module writers', () => {
     await to.write([withSecrets(pin({ HasValue: true, NewValue: 'pin-1234' }), 'dest')]);
     expect(destination.instance.store.secretValues()).toContain('pin-1234');
     const marked = pin({ HasValue: true });
-    expect(named(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(marked);
+    expect(documentNamed(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(marked);
     const templateIds = async () => ((await to.live()).libraryvariablesets!.find((s) => s.Name === 'Common Settings')!.Templates as JsonObject[]).map((t) => t.Id);
     const ids = await templateIds();
 
@@ -240,7 +196,7 @@ describe('library variable set and script module writers', () => {
     const described = { ...marked, body: { ...marked.body, Description: 'Changed.' } };
     await to.write([described]);
     expect(destination.knobs.requestCounts().byMethod.PUT).toBe(1);
-    expect(named(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(described);
+    expect(documentNamed(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(described);
     expect(destination.instance.store.secretValues()).toContain('pin-1234');
     expect(await templateIds()).toEqual(ids);
   });
@@ -250,9 +206,9 @@ describe('library variable set and script module writers', () => {
     const wanted = await from.documents([MODULES, LIBRARY]);
     await to.write(wanted.map((doc) => withSecrets(doc, 'dest')));
     const current = await to.documents([MODULES, LIBRARY]);
-    const ctx = await context(to);
-    await LIBRARY.writer!.remove(named(current, 'library-variable-sets', 'Notification Settings'), ctx);
-    await MODULES.writer!.remove(named(current, 'script-modules', 'Logging Helpers'), ctx);
+    const ctx = await writeContext(to);
+    await LIBRARY.writer!.remove(documentNamed(current, 'library-variable-sets', 'Notification Settings'), ctx);
+    await MODULES.writer!.remove(documentNamed(current, 'script-modules', 'Logging Helpers'), ctx);
     expect((await to.documents([MODULES, LIBRARY])).map((d) => d.name).sort()).toEqual(['Common Settings', 'Retry Helpers']);
     const sets = (await simHttp(destination).get(`${SPACE}/variables/all`)).body as JsonObject[];
     expect(sets.map((s) => s.OwnerId).sort()).toEqual((await to.live()).libraryvariablesets!.map((s) => s.Id).sort());
@@ -263,35 +219,35 @@ describe('library variable set and script module writers', () => {
   it('fail before writing anything when a name does not resolve in the destination', async () => {
     const { destination, from, to } = await setup();
     const wanted = await from.documents([MODULES, LIBRARY]);
-    const common = named(wanted, 'library-variable-sets', 'Common Settings');
+    const common = documentNamed(wanted, 'library-variable-sets', 'Common Settings');
     const nowhere = replaceVariables(common, (vs) => [...vs, { Name: 'Lost', Scope: { Environment: ['Nowhere'] }, Type: 'String', Value: 'x' }]);
 
     destination.knobs.resetCounts();
     // Create: nothing is POSTed.
-    await expect(LIBRARY.writer!.create(nowhere, await context(to))).rejects.toThrow(WriteError);
-    await expect(LIBRARY.writer!.create(nowhere, await context(to))).rejects.toThrow(/Lost.*Nowhere|Nowhere/s);
+    await expect(LIBRARY.writer!.create(nowhere, await writeContext(to))).rejects.toThrow(WriteError);
+    await expect(LIBRARY.writer!.create(nowhere, await writeContext(to))).rejects.toThrow(/Lost.*Nowhere|Nowhere/s);
     let counts = destination.knobs.requestCounts();
     expect(counts.byMethod.POST).toBeUndefined();
     expect(counts.byMethod.PUT).toBeUndefined();
 
     // Update: nothing is PUT, not even the owner whose own part changed.
     await to.write([common]);
-    const current = named(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings');
+    const current = documentNamed(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings');
     destination.knobs.resetCounts();
     const both = { ...nowhere, body: { ...nowhere.body, Description: 'Changed too.' } };
-    await expect(LIBRARY.writer!.update(both, current, await context(to))).rejects.toThrow(WriteError);
+    await expect(LIBRARY.writer!.update(both, current, await writeContext(to))).rejects.toThrow(WriteError);
     counts = destination.knobs.requestCounts();
     expect(counts.byMethod.POST).toBeUndefined();
     expect(counts.byMethod.PUT).toBeUndefined();
-    expect(named(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(current);
+    expect(documentNamed(await to.documents([LIBRARY]), 'library-variable-sets', 'Common Settings')).toEqual(current);
   });
 });
 
 describe('project variables writer', () => {
-  async function projectSetup(): Promise<Setup & { wanted: KindDocument }> {
+  async function projectSetup(): Promise<SampleCopy & { wanted: KindDocument }> {
     const s = await setup();
-    await createProject(s.destination, 'Inventory Service');
-    const wanted = named(await s.from.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service');
+    await createProject(simHttp(s.destination), 'Inventory Service');
+    const wanted = documentNamed(await s.from.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service');
     return { ...s, wanted };
   }
 
@@ -301,7 +257,7 @@ describe('project variables writer', () => {
     destination.knobs.resetCounts();
     await to.write([withSecrets(wanted, 'dest')]);
     expect(destination.knobs.requestCounts().byMethod.PUT).toBe(1);
-    expect(named(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service')).toEqual(wanted);
+    expect(documentNamed(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service')).toEqual(wanted);
     expect(destination.instance.store.secretValues()).toEqual(['dest-Inventory.DbPassword-{}']);
 
     destination.knobs.resetCounts();
@@ -311,25 +267,25 @@ describe('project variables writer', () => {
 
   it('create the variables of a project created in the same apply', async () => {
     const { destination, from, to } = await setup();
-    const wanted = named(await from.documents([PROJECT_VARIABLES]), 'project-variables', 'Legacy Reports');
-    await createProject(destination, 'Legacy Reports');
+    const wanted = documentNamed(await from.documents([PROJECT_VARIABLES]), 'project-variables', 'Legacy Reports');
+    await createProject(simHttp(destination), 'Legacy Reports');
     destination.knobs.resetCounts();
-    await PROJECT_VARIABLES.writer!.create(wanted, await context(to));
+    await PROJECT_VARIABLES.writer!.create(wanted, await writeContext(to));
     expect(destination.knobs.requestCounts().byMethod).toMatchObject({ PUT: 1 });
-    expect(named(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Legacy Reports')).toEqual(wanted);
+    expect(documentNamed(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Legacy Reports')).toEqual(wanted);
 
     // A project's set that ctx.live does not hold (its kind did not re-read `variables`) is read.
-    await createProject(destination, 'Fresh');
-    const ctx = await context(to);
+    await createProject(simHttp(destination), 'Fresh');
+    const ctx = await writeContext(to);
     const stale = { ...ctx, live: { ...ctx.live, variables: [] } };
     const fresh = { ...wanted, name: 'Fresh', file: 'projects/fresh/variables.yaml', body: { ...wanted.body, Project: 'Fresh' } };
     await PROJECT_VARIABLES.writer!.create(fresh, stale);
-    expect(named(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Fresh')).toEqual(fresh);
+    expect(documentNamed(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Fresh')).toEqual(fresh);
 
     // Nothing to write for a new project without variables.
-    await createProject(destination, 'Empty');
+    await createProject(simHttp(destination), 'Empty');
     destination.knobs.resetCounts();
-    await PROJECT_VARIABLES.writer!.create({ ...fresh, name: 'Empty', body: { Project: 'Empty', Variables: [] } }, await context(to));
+    await PROJECT_VARIABLES.writer!.create({ ...fresh, name: 'Empty', body: { Project: 'Empty', Variables: [] } }, await writeContext(to));
     expect(destination.knobs.requestCounts().byMethod.PUT).toBeUndefined();
   });
 
@@ -345,7 +301,7 @@ describe('project variables writer', () => {
     const counts = destination.knobs.requestCounts();
     expect(counts.byMethod.PUT).toBe(1);
     expect(counts.byMethod.POST).toBeUndefined();
-    expect(named(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service')).toEqual(changed);
+    expect(documentNamed(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service')).toEqual(changed);
     const after = await rawSet(destination, 'projects', 'Inventory Service');
     expect(idsByIdentity(after)).toEqual(idsByIdentity(before));
     expect(secretOf(destination, after, 'Inventory.DbPassword')).toBe('dest-Inventory.DbPassword-{}');
@@ -355,7 +311,7 @@ describe('project variables writer', () => {
     destination.knobs.resetCounts();
     await to.write([removed]);
     expect(destination.knobs.requestCounts().byMethod.PUT).toBe(1);
-    expect(named(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service')).toEqual(removed);
+    expect(documentNamed(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service')).toEqual(removed);
     const pruned = await rawSet(destination, 'projects', 'Inventory Service');
     const remaining = new Map([...idsByIdentity(after)].filter(([key]) => !key.startsWith('Inventory.BaseUrl ')));
     expect(idsByIdentity(pruned)).toEqual(remaining);
@@ -365,14 +321,14 @@ describe('project variables writer', () => {
   it('remove empties the set while the project exists, and does nothing once it is gone', async () => {
     const { destination, to, wanted } = await projectSetup();
     await to.write([withSecrets(wanted, 'dest')]);
-    const current = named(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service');
+    const current = documentNamed(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service');
     destination.knobs.resetCounts();
-    await PROJECT_VARIABLES.writer!.remove(current, await context(to));
+    await PROJECT_VARIABLES.writer!.remove(current, await writeContext(to));
     expect(destination.knobs.requestCounts().byMethod.PUT).toBe(1);
-    expect(named(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service').body.Variables).toEqual([]);
+    expect(documentNamed(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service').body.Variables).toEqual([]);
     expect(destination.instance.store.secretValues()).toEqual([]);
 
-    const ctx = await context(to);
+    const ctx = await writeContext(to);
     destination.knobs.resetCounts();
     await PROJECT_VARIABLES.writer!.remove(current, { ...ctx, live: { ...ctx.live, projects: [] } });
     expect(destination.knobs.requestCounts().total).toBe(0);
@@ -381,11 +337,11 @@ describe('project variables writer', () => {
   it('fail before writing anything when a scope or the project does not resolve', async () => {
     const { destination, to, wanted } = await projectSetup();
     await to.write([wanted]);
-    const current = named(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service');
+    const current = documentNamed(await to.documents([PROJECT_VARIABLES]), 'project-variables', 'Inventory Service');
     const nowhere = replaceVariables(wanted, (vs) => [...vs, { Name: 'Lost', Scope: { Environment: ['Nowhere'] }, Type: 'String', Value: 'x' }]);
     destination.knobs.resetCounts();
-    await expect(PROJECT_VARIABLES.writer!.update(nowhere, current, await context(to))).rejects.toThrow(WriteError);
-    await expect(PROJECT_VARIABLES.writer!.create({ ...wanted, name: 'Missing', body: { ...wanted.body, Project: 'Missing' } }, await context(to))).rejects.toThrow(WriteError);
+    await expect(PROJECT_VARIABLES.writer!.update(nowhere, current, await writeContext(to))).rejects.toThrow(WriteError);
+    await expect(PROJECT_VARIABLES.writer!.create({ ...wanted, name: 'Missing', body: { ...wanted.body, Project: 'Missing' } }, await writeContext(to))).rejects.toThrow(WriteError);
     const counts = destination.knobs.requestCounts();
     expect(counts.byMethod.PUT).toBeUndefined();
     expect(counts.byMethod.POST).toBeUndefined();

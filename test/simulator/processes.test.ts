@@ -1,31 +1,13 @@
 // Deployment and runbook processes over real HTTP, and through @octopusdeploy/api-client.
 import { Client, DeploymentProcessRepository, RunbookProcessRepository } from '@octopusdeploy/api-client';
 import type { Project, Runbook } from '@octopusdeploy/api-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/simulator/http-error.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { simHttp } from '../support/sim-http.js';
-import type { SimHttp } from '../support/sim-http.js';
+import { emptySimulatorForFile } from '../support/sim-http.js';
 
-let sim: Simulator;
-let http: SimHttp;
+const server = emptySimulatorForFile();
+const { http, created } = server;
 let counter = 0;
-
-beforeAll(async () => {
-  sim = await startSimulator({ seed: 'empty' });
-  http = simHttp(sim);
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-async function created(path: string, body: unknown) {
-  const response = await http.post(path, body);
-  expect(response.status, response.text).toBe(201);
-  return response.body;
-}
 
 async function newProject() {
   return created('/api/Spaces-1/projects', { Name: `Project ${++counter}`, ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
@@ -236,7 +218,7 @@ describe('sensitive properties', () => {
     const again = await http.put(path, read.body);
     expect(again.status).toBe(200);
     expect(again.body.Steps[0].Actions[0].Properties['Api.Key']).toEqual({ HasValue: true, NewValue: null, Hint: null });
-    expect(sim.instance.store.secretValues()).toContain(secret);
+    expect(server.sim.instance.store.secretValues()).toContain(secret);
   });
 
   it('are lost when the action comes back without its Id, and cleared by HasValue false', async () => {
@@ -245,13 +227,13 @@ describe('sensitive properties', () => {
     delete read.Steps[0].Actions[0].Id;
     const withoutId = await http.put(first.path, read);
     expect(withoutId.body.Steps[0].Actions[0].Properties['Api.Key']).toEqual({ HasValue: false, NewValue: null, Hint: null });
-    expect(sim.instance.store.secretValues()).not.toContain(first.secret);
+    expect(server.sim.instance.store.secretValues()).not.toContain(first.secret);
 
     const second = await withSecret();
     const current = (await http.get(second.path)).body;
     current.Steps[0].Actions[0].Properties['Api.Key'] = { HasValue: false };
     expect((await http.put(second.path, current)).body.Steps[0].Actions[0].Properties['Api.Key'].HasValue).toBe(false);
-    expect(sim.instance.store.secretValues()).not.toContain(second.secret);
+    expect(server.sim.instance.store.secretValues()).not.toContain(second.secret);
   });
 
   it('are replaced by a new NewValue and dropped with their step', async () => {
@@ -259,10 +241,10 @@ describe('sensitive properties', () => {
     const read = (await http.get(path)).body;
     read.Steps[0].Actions[0].Properties['Api.Key'] = { HasValue: true, NewValue: `${secret}-new` };
     await http.put(path, read);
-    expect(sim.instance.store.secretValues()).toContain(`${secret}-new`);
-    expect(sim.instance.store.secretValues()).not.toContain(secret);
+    expect(server.sim.instance.store.secretValues()).toContain(`${secret}-new`);
+    expect(server.sim.instance.store.secretValues()).not.toContain(secret);
     await putSteps(path, []);
-    expect(sim.instance.store.secretValues()).not.toContain(`${secret}-new`);
+    expect(server.sim.instance.store.secretValues()).not.toContain(`${secret}-new`);
   });
 });
 
@@ -284,7 +266,7 @@ describe('runbook processes', () => {
   });
 
   it('work with api-client DeploymentProcessRepository and RunbookProcessRepository', async () => {
-    const client = await Client.create({ instanceURL: sim.url, apiKey: sim.apiKey, userAgentApp: 'processes-test' });
+    const client = await Client.create({ instanceURL: server.sim.url, apiKey: server.sim.apiKey, userAgentApp: 'processes-test' });
     const project = (await newProject()) as Project;
     const runbook = (await created(`/api/Spaces-1/projects/${project.Id}/runbooks`, { Name: 'Via client' })) as Runbook;
 
@@ -317,7 +299,7 @@ describe('instance.update from code', () => {
     });
     const put = await http.put(`/api/Spaces-1/deploymentprocesses/${viaHttp.DeploymentProcessId}`, body('http-token'));
     expect(put.status, put.text).toBe(200);
-    sim.instance.update('deploymentprocesses', 'Spaces-1', viaCode.DeploymentProcessId, body('code-token'));
+    server.sim.instance.update('deploymentprocesses', 'Spaces-1', viaCode.DeploymentProcessId, body('code-token'));
 
     const a = (await http.get(`/api/Spaces-1/deploymentprocesses/${viaHttp.DeploymentProcessId}`)).body;
     const b = (await http.get(`/api/Spaces-1/deploymentprocesses/${viaCode.DeploymentProcessId}`)).body;
@@ -325,12 +307,12 @@ describe('instance.update from code', () => {
       steps.map((step) => ({ ...step, Id: step.Id === 'step-2' ? step.Id : 'generated', Actions: step.Actions.map((x) => ({ ...x, Id: x.Id === 'action-1' ? x.Id : 'generated' })) }));
     expect(withoutGeneratedIds(b.Steps)).toEqual(withoutGeneratedIds(a.Steps));
     expect([a.Version, b.Version, a.ProjectId, b.ProjectId]).toEqual([1, 1, viaHttp.Id, viaCode.Id]);
-    expect(sim.instance.store.secretValues()).toEqual(expect.arrayContaining(['http-token', 'code-token']));
+    expect(server.sim.instance.store.secretValues()).toEqual(expect.arrayContaining(['http-token', 'code-token']));
 
     // A stale Version and a duplicate step name are refused from code too.
-    expect(() => sim.instance.update('deploymentprocesses', 'Spaces-1', viaCode.DeploymentProcessId, body('x'))).toThrow(HttpError);
+    expect(() => server.sim.instance.update('deploymentprocesses', 'Spaces-1', viaCode.DeploymentProcessId, body('x'))).toThrow(HttpError);
     const duplicate = { Version: 1, Steps: [script('Twice'), script('twice')] };
-    expect(() => sim.instance.update('deploymentprocesses', 'Spaces-1', viaCode.DeploymentProcessId, duplicate)).toThrow(HttpError);
-    expect(sim.instance.get('deploymentprocesses', 'Spaces-1', viaCode.DeploymentProcessId).Version).toBe(1);
+    expect(() => server.sim.instance.update('deploymentprocesses', 'Spaces-1', viaCode.DeploymentProcessId, duplicate)).toThrow(HttpError);
+    expect(server.sim.instance.get('deploymentprocesses', 'Spaces-1', viaCode.DeploymentProcessId).Version).toBe(1);
   });
 });

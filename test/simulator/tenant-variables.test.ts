@@ -1,30 +1,12 @@
 // Tenant variable values (legacy TenantVariableResource) over real HTTP and through api-client.
 import { Client, TenantRepository } from '@octopusdeploy/api-client';
 import type { Tenant } from '@octopusdeploy/api-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { simHttp } from '../support/sim-http.js';
-import type { SimHttp } from '../support/sim-http.js';
+import { describe, expect, it } from 'vitest';
+import { emptySimulatorForFile } from '../support/sim-http.js';
 
-let sim: Simulator;
-let http: SimHttp;
+const server = emptySimulatorForFile();
+const { http, created } = server;
 let counter = 0;
-
-beforeAll(async () => {
-  sim = await startSimulator({ seed: 'empty' });
-  http = simHttp(sim);
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-async function created(path: string, body: unknown) {
-  const response = await http.post(path, body);
-  expect(response.status, response.text).toBe(201);
-  return response.body;
-}
 
 const textTemplate = (name: string) => ({ Name: name, Label: name, HelpText: null, DefaultValue: null, DisplaySettings: { 'Octopus.ControlType': 'SingleLineText' } });
 const sensitiveTemplate = (name: string) => ({ Name: name, Label: name, HelpText: null, DefaultValue: null, DisplaySettings: { 'Octopus.ControlType': 'Sensitive' } });
@@ -99,13 +81,13 @@ describe('writing', () => {
       [f.apiKey]: { HasValue: true, NewValue: null, Hint: null },
     });
     expect(saved.body.LibraryVariables[f.library.Id].Variables).toEqual({ [f.email]: 'ops@example.com' });
-    expect(sim.instance.store.secretValues()).toContain(`tenant-s3cret-${counter}`);
+    expect(server.sim.instance.store.secretValues()).toContain(`tenant-s3cret-${counter}`);
 
     // Sending back what was read keeps the secret; the read never shows it.
     const read = await http.get(f.path);
     expect(read.text).not.toContain(`tenant-s3cret-${counter}`);
     expect((await http.put(f.path, read.body)).status).toBe(200);
-    expect(sim.instance.store.secretValues()).toContain(`tenant-s3cret-${counter}`);
+    expect(server.sim.instance.store.secretValues()).toContain(`tenant-s3cret-${counter}`);
     const { LastModifiedOn: _before, ...readValues } = read.body;
     const { LastModifiedOn: _after, ...againValues } = (await http.get(f.path)).body;
     expect(againValues).toEqual(readValues);
@@ -115,7 +97,7 @@ describe('writing', () => {
     cleared.ProjectVariables[f.project.Id].Variables[f.dev.Id] = { [f.url]: null, [f.apiKey]: { HasValue: false } };
     const after = await http.put(f.path, cleared);
     expect(after.body.ProjectVariables[f.project.Id].Variables[f.dev.Id]).toEqual({});
-    expect(sim.instance.store.secretValues()).not.toContain(`tenant-s3cret-${counter}`);
+    expect(server.sim.instance.store.secretValues()).not.toContain(`tenant-s3cret-${counter}`);
   });
 
   it('refuses values for unconnected projects or environments, unknown templates and misplaced secrets', async () => {
@@ -147,7 +129,7 @@ describe('writing', () => {
 
   it('works with api-client TenantRepository getVariables and setVariables', async () => {
     const f = await fixture();
-    const client = await Client.create({ instanceURL: sim.url, apiKey: sim.apiKey, userAgentApp: 'tenant-variables-test' });
+    const client = await Client.create({ instanceURL: server.sim.url, apiKey: server.sim.apiKey, userAgentApp: 'tenant-variables-test' });
     const repository = new TenantRepository(client, 'Default');
     const variables = await repository.getVariables(f.tenant as Tenant);
     const projectVariables = variables.ProjectVariables[f.project.Id];
@@ -182,8 +164,8 @@ describe('/tenantvariables/all', () => {
     body.ProjectVariables[f.project.Id].Variables[f.dev.Id] = { [f.apiKey]: `all-secret-${counter}` };
     expect((await http.put(f.path, body)).status).toBe(200);
     expect((await http.get('/api/Spaces-1/tenantvariables/all')).text).not.toContain(`all-secret-${counter}`);
-    expect(sim.instance.store.secretValues()).toContain(`all-secret-${counter}`);
+    expect(server.sim.instance.store.secretValues()).toContain(`all-secret-${counter}`);
     expect((await http.del(`/api/Spaces-1/tenants/${f.tenant.Id}`)).status).toBe(200);
-    expect(sim.instance.store.secretValues()).not.toContain(`all-secret-${counter}`);
+    expect(server.sim.instance.store.secretValues()).not.toContain(`all-secret-${counter}`);
   });
 });

@@ -1,29 +1,11 @@
 // Variable sets over real HTTP: owned documents, Version, sensitive values, scopes, routes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/simulator/http-error.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { simHttp } from '../support/sim-http.js';
-import type { SimHttp } from '../support/sim-http.js';
+import { emptySimulatorForFile } from '../support/sim-http.js';
 
-let sim: Simulator;
-let http: SimHttp;
+const server = emptySimulatorForFile();
+const { http, created } = server;
 let counter = 0;
-
-beforeAll(async () => {
-  sim = await startSimulator({ seed: 'empty' });
-  http = simHttp(sim);
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-async function created(path: string, body: unknown) {
-  const response = await http.post(path, body);
-  expect(response.status, response.text).toBe(201);
-  return response.body;
-}
 
 async function newProject(name = `Project ${++counter}`) {
   return created('/api/Spaces-1/projects', { Name: name, ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
@@ -89,10 +71,10 @@ describe('owned variable sets', () => {
   it('is deleted with its project', async () => {
     const project = await newProject();
     await putVariables(project.VariableSetId, [variable('Secret', { Type: 'Sensitive', Value: 'gone-with-the-project' })]);
-    expect(sim.instance.store.secretValues()).toContain('gone-with-the-project');
+    expect(server.sim.instance.store.secretValues()).toContain('gone-with-the-project');
     expect((await http.del(`/api/Spaces-1/projects/${project.Id}`)).status).toBe(200);
     expect((await http.get(`/api/Spaces-1/variables/${project.VariableSetId}`)).status).toBe(404);
-    expect(sim.instance.store.secretValues()).not.toContain('gone-with-the-project');
+    expect(server.sim.instance.store.secretValues()).not.toContain('gone-with-the-project');
   });
 });
 
@@ -204,7 +186,7 @@ describe('sensitive variables', () => {
     return { setId, saved, secret, read };
   }
 
-  const secrets = () => sim.instance.store.secretValues();
+  const secrets = () => server.sim.instance.store.secretValues();
 
   it('are never returned: Value is null in every read', async () => {
     const { setId, saved, secret } = await secretSet();
@@ -214,7 +196,7 @@ describe('sensitive variables', () => {
       expect((await http.get(path)).text).not.toContain(secret);
     }
     expect(secrets()).toContain(secret);
-    expect(JSON.stringify(sim.instance.get('variables', 'Spaces-1', setId))).not.toContain(secret);
+    expect(JSON.stringify(server.sim.instance.get('variables', 'Spaces-1', setId))).not.toContain(secret);
   });
 
   it('keep their secret when the Id comes back with Value null or ""', async () => {
@@ -374,22 +356,22 @@ describe('instance.update from code', () => {
     });
     const put = await http.put(`/api/Spaces-1/variables/${viaHttp.VariableSetId}`, body('a'));
     expect(put.status, put.text).toBe(200);
-    sim.instance.update('variables', 'Spaces-1', viaCode.VariableSetId, body('b'));
+    server.sim.instance.update('variables', 'Spaces-1', viaCode.VariableSetId, body('b'));
 
     const strip = (set: { Variables: Record<string, unknown>[] }) => set.Variables.map(({ Id: _id, ...rest }) => rest);
     const a = (await http.get(`/api/Spaces-1/variables/${viaHttp.VariableSetId}`)).body;
     const b = (await http.get(`/api/Spaces-1/variables/${viaCode.VariableSetId}`)).body;
     expect(strip(b)).toEqual(strip(a));
     expect([a.Version, b.Version, a.OwnerId, b.OwnerId]).toEqual([1, 1, viaHttp.Id, viaCode.Id]);
-    expect(sim.instance.store.secretValues()).toEqual(expect.arrayContaining(['code-or-http-a', 'code-or-http-b']));
+    expect(server.sim.instance.store.secretValues()).toEqual(expect.arrayContaining(['code-or-http-a', 'code-or-http-b']));
 
     // The same refusals: a stale Version, a bad scope.
-    expect(() => sim.instance.update('variables', 'Spaces-1', viaCode.VariableSetId, body('b'))).toThrow(HttpError);
+    expect(() => server.sim.instance.update('variables', 'Spaces-1', viaCode.VariableSetId, body('b'))).toThrow(HttpError);
     expect((await http.put(`/api/Spaces-1/variables/${viaHttp.VariableSetId}`, body('a'))).status).toBe(400);
     const badScope = { Version: 1, Variables: [variable('X', { Scope: { Environment: ['Environments-999'] } })] };
     const refusal = (() => {
       try {
-        sim.instance.update('variables', 'Spaces-1', viaCode.VariableSetId, badScope);
+        server.sim.instance.update('variables', 'Spaces-1', viaCode.VariableSetId, badScope);
       } catch (error) {
         return error;
       }

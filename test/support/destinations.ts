@@ -4,6 +4,7 @@ import type { Simulator } from '../../src/simulator/index.js';
 import { stateRepo } from './gitops.js';
 import { simHttp } from './sim-http.js';
 
+/** The spaces/ files a snapshot of the simulator commits, by path: two servers hold the same when these are equal. */
 export async function snapshotOf(sim: Simulator): Promise<Map<string, string>> {
   const other = await stateRepo();
   try {
@@ -15,9 +16,15 @@ export async function snapshotOf(sim: Simulator): Promise<Map<string, string>> {
   }
 }
 
-export function writes(sim: Simulator): Record<string, number> {
+/** POST, PUT and DELETE requests a simulator has answered since its counts were last reset. */
+export function writes(sim: Simulator): { POST: number; PUT: number; DELETE: number } {
   const { byMethod } = sim.knobs.requestCounts();
   return { POST: byMethod.POST ?? 0, PUT: byMethod.PUT ?? 0, DELETE: byMethod.DELETE ?? 0 };
+}
+
+/** Requests other than GET a simulator has answered since its counts were last reset, by route (`PUT /api/:spaceId/teams/:id`). */
+export function writesByRoute(sim: Simulator): Record<string, number> {
+  return Object.fromEntries(Object.entries(sim.knobs.requestCounts().byRoute).filter(([route]) => !route.startsWith('GET ')));
 }
 
 /**

@@ -1,4 +1,8 @@
-// Raw HTTP against a simulator, for tests that check the wire itself.
+// Raw HTTP against a simulator, for tests that check the wire itself, and a few checked
+// shortcuts for the resources tests set a simulator up with.
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { JsonObject } from '../../src/core/document.js';
+import { DEFAULT_API_KEY, startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 
 export interface RawResponse {
@@ -37,5 +41,79 @@ export function simHttp(sim: Pick<Simulator, 'url' | 'apiKey'>, apiKey: string |
     post: (path, body) => send('POST', path, body),
     put: (path, body) => send('PUT', path, body),
     del: (path) => send('DELETE', path),
+  };
+}
+
+/** POSTs a new resource and returns it as the server stored it; anything but 201 fails the test with the server's answer. */
+export async function postCreated(http: SimHttp, path: string, body: unknown): Promise<RawResponse['body']> {
+  const response = await http.post(path, body);
+  expect(response.status, `POST ${path}: ${response.text}`).toBe(201);
+  return response.body;
+}
+
+/** Creates a project over plain HTTP in the space's first project group and lifecycle, for tests whose kind is not projects. */
+export async function createProject(http: SimHttp, name: string): Promise<JsonObject> {
+  const [group] = (await http.get('/api/Spaces-1/projectgroups/all')).body as JsonObject[];
+  const [lifecycle] = (await http.get('/api/Spaces-1/lifecycles/all')).body as JsonObject[];
+  return (await postCreated(http, '/api/Spaces-1/projects', { Name: name, ProjectGroupId: group!.Id, LifecycleId: lifecycle!.Id })) as JsonObject;
+}
+
+/** A project's deployment process as the API returns it (with ids), by the project's name. */
+export async function deploymentProcessOf(http: SimHttp, projectName: string): Promise<JsonObject> {
+  const projects = (await http.get('/api/Spaces-1/projects/all')).body as JsonObject[];
+  const project = projects.find((p) => p.Name === projectName);
+  if (!project) throw new Error(`no project ${projectName}`);
+  return (await http.get(`/api/Spaces-1/deploymentprocesses/${String(project.DeploymentProcessId)}`)).body as JsonObject;
+}
+
+/**
+ * One unrelated resource of every kind a process refers to, created before the real ones so the
+ * same names get other ids than in a space built without them: a copied process must map ids by
+ * name, not keep them.
+ */
+export async function createProcessDecoys(http: SimHttp): Promise<void> {
+  const post = (path: string, body: unknown) => postCreated(http, `/api/Spaces-1/${path}`, body);
+  await post('environments', { Name: 'Decoy' });
+  await post('feeds', { Name: 'Decoy Feed', FeedType: 'NuGet', FeedUri: 'https://decoy.example.com' });
+  await post('workerpools', { Name: 'Decoy Pool', WorkerPoolType: 'StaticWorkerPool' });
+  await post('teams', { Name: 'Decoy Team' });
+  await post('actiontemplates', { Name: 'Decoy Template', ActionType: 'Octopus.Script', Properties: {} });
+  await post('projects', { Name: 'Decoy Project', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+}
+
+export interface FileSimulator {
+  /** The running simulator (from before the file's first test until after its last). */
+  readonly sim: Simulator;
+  /** Raw HTTP to it. */
+  http: SimHttp;
+  /** POSTs a new resource to it and returns it; anything but 201 fails the test. */
+  created(path: string, body: unknown): Promise<RawResponse['body']>;
+}
+
+/**
+ * One empty simulator shared by every test of a file, for the simulator's own tests: each test
+ * makes its own uniquely named resources, so they need no server of their own. Call once at the
+ * top of the file.
+ */
+export function emptySimulatorForFile(): FileSimulator {
+  let started: Simulator | undefined;
+  const current = (): Simulator => {
+    if (!started) throw new Error('the simulator runs only while the file\'s tests do');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startSimulator({ seed: 'empty' });
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  // simHttp reads the address on each request: the simulator starts after the file is collected.
+  const http = simHttp({ get url() { return current().url; }, apiKey: DEFAULT_API_KEY });
+  return {
+    get sim() {
+      return current();
+    },
+    http,
+    created: (path, body) => postCreated(http, path, body),
   };
 }

@@ -1,12 +1,14 @@
 // Writes documents to a simulator through the kinds' writers, in dependency order, creating or
 // updating by name: what apply does, without plans, overlays or status. For kind tests.
+import { afterEach } from 'vitest';
 import type { JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { collectionsRead, readLiveSpace } from '../../src/kinds/read-live.js';
 import { kindsInOrder } from '../../src/kinds/registry.js';
-import type { Kind } from '../../src/kinds/types.js';
+import type { Kind, WriteContext } from '../../src/kinds/types.js';
 import { createOctopusClient } from '../../src/octopus/index.js';
 import type { OctopusClient } from '../../src/octopus/index.js';
+import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 
 export interface Harness {
@@ -62,4 +64,43 @@ export function harness(sim: Pick<Simulator, 'url' | 'apiKey'>, spaceId = 'Space
 /** A document with one field replaced, for tests. */
 export function withBody(doc: KindDocument, body: JsonObject): KindDocument {
   return { ...doc, body };
+}
+
+/** What a writer is handed when apply writes to the harness's destination now: its live state and ids over it. */
+export async function writeContext(to: Harness): Promise<WriteContext> {
+  const live = await to.live();
+  return { api: to.client, spaceId: 'Spaces-1', live, ids: new IdResolver(buildRefTable(live)) };
+}
+
+export interface SampleCopy {
+  /** Seeded with the sample. */
+  source: Simulator;
+  /** Seeded empty. */
+  destination: Simulator;
+  from: Harness;
+  to: Harness;
+}
+
+/**
+ * The setting of the writer tests: a sample source and an empty destination, each with a
+ * harness. Everything started is closed after each test however it ends (harnesses first, then
+ * the simulators they talk to). Call once at the top of a test file.
+ */
+export function sampleAndEmptyPerTest(): () => Promise<SampleCopy> {
+  const sims: Simulator[] = [];
+  const harnesses: Harness[] = [];
+  afterEach(async () => {
+    await Promise.all(harnesses.splice(0).map((h) => h.close()));
+    await Promise.all(sims.splice(0).map((sim) => sim.close()));
+  });
+  return async () => {
+    const source = await startSimulator({ seed: 'sample' });
+    sims.push(source);
+    const destination = await startSimulator({ seed: 'empty' });
+    sims.push(destination);
+    const from = harness(source);
+    const to = harness(destination);
+    harnesses.push(from, to);
+    return { source, destination, from, to };
+  };
 }
