@@ -52,10 +52,19 @@ export class Reconciler {
   private head: string | undefined;
   private pending: string | undefined;
 
-  constructor(private readonly options: ReconcilerOptions) {}
+  private readonly options: ReconcilerOptions;
+
+  constructor(options: ReconcilerOptions) {
+    this.options = { ...options };
+  }
 
   get name(): string {
     return this.options.destination.name;
+  }
+
+  /** Takes a changed destination file (branch, sync, drift) into account from the next evaluation. */
+  setPolicy(destination: DestinationPolicy): void {
+    this.options.destination = destination;
   }
 
   state(): ReconcilerState {

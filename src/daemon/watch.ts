@@ -46,7 +46,8 @@ export interface WatchOptions {
 
 export interface Watch {
   url: string;
-  reconcilers: Reconciler[];
+  /** The destinations reconciled now. */
+  reconcilers(): Reconciler[];
   metrics: DaemonMetrics;
   /** Fetches (remote) and evaluates every destination now. */
   sync(): Promise<void>;
@@ -61,26 +62,53 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   const repo = remote ? await cloneOrFetch(options.repo, path.join(stateDir, 'clone')) : options.repo;
   const { logger } = options;
   const metrics = createMetrics();
+  const reconcilers = new Map<string, Reconciler>();
+  const newReconciler = (destination: DestinationPolicy) =>
+    new Reconciler({
+      repo,
+      destination,
+      stateDir,
+      env: options.env,
+      logger,
+      metrics,
+      driftIntervalMs: options.driftIntervalMs ?? 5 * 60_000,
+      applyTimeoutMs: options.applyTimeoutMs ?? 30 * 60_000,
+      retry: options.retry ?? { baseMs: 10_000, maxMs: 10 * 60_000 },
+    });
   const policies = await destinationPolicies(repo, options.destinations);
-  const reconcilers = policies.map(
-    (destination) =>
-      new Reconciler({
-        repo,
-        destination,
-        stateDir,
-        env: options.env,
-        logger,
-        metrics,
-        driftIntervalMs: options.driftIntervalMs ?? 5 * 60_000,
-        applyTimeoutMs: options.applyTimeoutMs ?? 30 * 60_000,
-        retry: options.retry ?? { baseMs: 10_000, maxMs: 10 * 60_000 },
-      }),
-  );
+  for (const policy of policies) reconcilers.set(policy.name, newReconciler(policy));
+  // Destination files are read again before each evaluation: a destination added, removed or
+  // following another branch takes effect with the commit that says so, without a restart.
+  const refreshDestinations = async () => {
+    let current: DestinationPolicy[];
+    try {
+      current = await destinationPolicies(repo, options.destinations);
+    } catch (error) {
+      logger.error(`destination files unreadable, keeping the ones in use: ${(error as Error).message}`);
+      return;
+    }
+    for (const policy of current) {
+      const existing = reconcilers.get(policy.name);
+      if (existing) existing.setPolicy(policy);
+      else {
+        reconcilers.set(policy.name, newReconciler(policy));
+        logger.info({ destination: policy.name, branch: policy.branch }, 'destination added');
+      }
+    }
+    for (const name of [...reconcilers.keys()]) {
+      if (current.some((policy) => policy.name === name)) continue;
+      reconcilers.delete(name);
+      logger.info({ destination: name }, 'destination removed: no longer reconciled');
+    }
+  };
   const snapshotter = (options.snapshotIntervalMs ?? 0) > 0
     ? new Snapshotter({ repo, stateDir, env: options.env, logger, metrics, afterCommit: remote ? (branch) => push(repo, branch) : undefined })
     : undefined;
 
-  const evaluateAll = () => Promise.all(reconcilers.map((r) => r.trigger())).then(() => undefined);
+  const evaluateAll = async () => {
+    await refreshDestinations();
+    await Promise.all([...reconcilers.values()].map((r) => r.trigger()));
+  };
   const sync = async () => {
     if (remote) await fetch(repo, logger);
     await evaluateAll();
@@ -98,13 +126,13 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     void snapshotter.trigger();
   }
   const watcher = remote ? undefined : await watchRefs(repo, evaluateAll, logger);
-  const server = await serve(options, { reconcilers, metrics, stateDir, sync });
+  const server = await serve(options, { reconcilers: () => [...reconcilers.values()], metrics, stateDir, sync });
   logger.info({ destinations: policies.map((p) => `${p.name} ← ${p.branch}`), status: server.url }, 'watching');
   void evaluateAll();
 
   return {
     url: server.url,
-    reconcilers,
+    reconcilers: () => [...reconcilers.values()],
     metrics,
     sync,
     stop: async () => {
@@ -112,7 +140,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       await watcher?.close();
       await new Promise<void>((resolve) => server.server.close(() => resolve()));
       server.server.closeAllConnections();
-      await Promise.all([...reconcilers.map((r) => r.idle()), snapshotter?.idle()]);
+      await Promise.all([...[...reconcilers.values()].map((r) => r.idle()), snapshotter?.idle()]);
     },
   };
 }
@@ -187,7 +215,7 @@ async function push(repo: string, branch: string): Promise<void> {
 }
 
 interface ServeContext {
-  reconcilers: Reconciler[];
+  reconcilers: () => Reconciler[];
   metrics: DaemonMetrics;
   stateDir: string;
   sync: () => Promise<void>;
@@ -205,7 +233,7 @@ async function serve(options: WatchOptions, context: ServeContext): Promise<{ ur
       if (route === 'GET /metrics') return reply(200, await context.metrics.registry.metrics(), context.metrics.registry.contentType);
       if (route === 'GET /status') {
         const destinations = await Promise.all(
-          context.reconcilers.map(async (r) => ({ ...r.state(), status: await readStatus(context.stateDir, r.name) })),
+          context.reconcilers().map(async (r) => ({ ...r.state(), status: await readStatus(context.stateDir, r.name) })),
         );
         return reply(200, JSON.stringify({ destinations }, null, 2));
       }

@@ -253,4 +253,20 @@ describe('watch', () => {
     const onStaging = (await simHttp(staging).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
     expect(onStaging.Description).toBe('changed at the source');
   });
+
+  it('picks up a destination added while it runs, without a restart', async () => {
+    const late = await startSimulator({ seed: 'empty' });
+    try {
+      await createAccounts(source, late);
+      await start({ env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, LATE_KEY: late.apiKey, TLS_DATA: 'eA==' } });
+      await untilApplied('staging', 'staging');
+      expect(watch?.reconcilers().map((r) => r.name)).toEqual(['production', 'staging']);
+      // A destination is planned with its file as of the commit applied: it follows the branch its file is on.
+      await repo.writeDestination('late', { ...destinationBody(late, 'source'), apiKey: { env: 'LATE_KEY' } });
+      await eventually('the destination committed while watching is applied', async () => (await appliedCommit('late')) === (await head('source')));
+      expect(watch?.reconcilers().map((r) => r.name)).toEqual(['production', 'staging', 'late']);
+    } finally {
+      await late.close();
+    }
+  });
 });
