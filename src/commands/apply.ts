@@ -9,6 +9,8 @@ import { documentKey } from '../core/plan.js';
 import { IdResolver, buildRefTable } from '../core/refs.js';
 import { secretSlots, setAtPointer } from '../core/secrets.js';
 import { readLiveSpace } from '../kinds/read-live.js';
+import { withSignal } from '../octopus/index.js';
+import type { OctopusApi } from '../octopus/index.js';
 import type { Kind, WriteContext } from '../kinds/types.js';
 import { acquireLock } from '../daemon/lock.js';
 import type { AppliedState, ResourceOutcome } from '../daemon/status-store.js';
@@ -24,6 +26,8 @@ const KIND_CONCURRENCY = 4;
 export interface ApplyOptions extends PlanOptions {
   /** A plan saved by `plan --out`: applied only if it still matches. */
   savedPlan?: Plan;
+  /** Cancels the apply: no further write starts, and requests in flight are aborted. */
+  signal?: AbortSignal;
   progress?: (outcome: ResourceOutcome) => void;
   now?: () => Date;
 }
@@ -88,10 +92,17 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
   try {
     for (const space of prepared.spaces) {
       const changes = plan.changes.filter((change) => change.space === space.name);
-      await applySpace(prepared, space, changes, record, setSecrets);
+      await applySpace(prepared, space, changes, record, setSecrets, options.signal);
     }
   } catch (error) {
-    failure = error;
+    // A cancelled apply fails with why it was cancelled, not with the request it interrupted.
+    const reason: unknown = options.signal?.aborted ? options.signal.reason : undefined;
+    failure = reason instanceof Error ? reason : error;
+  }
+  if (failure === undefined && options.signal?.aborted) {
+    // Cancelled inside a write (recorded as that write's failure): still say why.
+    const reason: unknown = options.signal.reason;
+    failure = reason instanceof Error ? reason : new Error('the apply was cancelled');
   }
 
   const status = before;
@@ -134,19 +145,21 @@ async function applySpace(
   changes: PlannedChange[],
   record: (outcome: ResourceOutcome) => void,
   setSecrets: Map<string, string>,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   if (changes.length === 0) return;
   let live = space.live;
   const desired = new Map(space.desired.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
   const current = new Map(space.liveDocuments.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
-  const context = (): WriteContext => ({ api: prepared.client, spaceId: space.spaceId, live, ids: new IdResolver(buildRefTable(live)) });
+  const api = signal ? withSignal(prepared.client, signal) : prepared.client;
+  const context = (): WriteContext => ({ api, spaceId: space.spaceId, live, ids: new IdResolver(buildRefTable(live)) });
   const phases: { kinds: Kind[]; actions: PlannedChange['action'][] }[] = [
     { kinds: prepared.kinds, actions: ['create', 'update'] },
     { kinds: [...prepared.kinds].reverse(), actions: ['delete'] },
   ];
   const done = new Set<PlannedChange>();
   for (const phase of phases) {
-    if (phase.actions.includes('delete') && !(await finishWrites(prepared, space, changes, desired, () => live, (next) => (live = next), record))) return;
+    if (phase.actions.includes('delete') && !(await finishWrites(prepared, api, space, changes, desired, () => live, (next) => (live = next), record))) return;
     for (const kind of phase.kinds) {
       const mine = changes.filter((change) => change.kind === kind.name && phase.actions.includes(change.action));
       if (mine.length === 0) continue;
@@ -156,6 +169,7 @@ async function applySpace(
       const results = await inBatches(mine, KIND_CONCURRENCY, async (change) => {
         const key = `${change.kind}/${change.name}`.toLowerCase();
         try {
+          signal?.throwIfAborted();
           if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
           else {
             const doc = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change, setSecrets);
@@ -171,7 +185,7 @@ async function applySpace(
         }
       });
       // Later kinds refer to what this one created: read it back before going on.
-      live = { ...live, ...(await readLiveSpace(prepared.client, space.spaceId, writer.writes)) };
+      live = { ...live, ...(await readLiveSpace(api, space.spaceId, writer.writes)) };
       for (const change of mine) done.add(change);
       if (results.includes(false)) {
         // Kinds that depend on a failed write would fail or write half a state: stop here.
@@ -190,6 +204,7 @@ async function applySpace(
  */
 async function finishWrites(
   prepared: PreparedPlan,
+  api: OctopusApi,
   space: SpacePlanState,
   changes: PlannedChange[],
   desired: Map<string, KindDocument>,
@@ -202,7 +217,7 @@ async function finishWrites(
     const mine = changes.filter((change) => change.kind === kind.name && change.action !== 'delete');
     if (!finish || mine.length === 0) continue;
     for (const change of mine) {
-      const ctx: WriteContext = { api: prepared.client, spaceId: space.spaceId, live: live(), ids: new IdResolver(buildRefTable(live())) };
+      const ctx: WriteContext = { api, spaceId: space.spaceId, live: live(), ids: new IdResolver(buildRefTable(live())) };
       try {
         await finish(desired.get(`${change.kind}/${change.name}`.toLowerCase()) as KindDocument, ctx);
       } catch (error) {
@@ -210,7 +225,7 @@ async function finishWrites(
         return false;
       }
     }
-    setLive({ ...live(), ...(await readLiveSpace(prepared.client, space.spaceId, kind.writer?.writes ?? [])) });
+    setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, kind.writer?.writes ?? [])) });
   }
   return true;
 }

@@ -27,7 +27,7 @@ export interface ReconcilerOptions {
   metrics: DaemonMetrics;
   /** How often to plan against live for drift (0: never). */
   driftIntervalMs: number;
-  /** An apply taking longer is reported failed (it is not cancelled: the lock stays until it ends). */
+  /** An apply taking longer is cancelled and reported failed; the next evaluation plans what is left. */
   applyTimeoutMs: number;
   retry: { baseMs: number; maxMs: number };
   now?: () => number;
@@ -143,12 +143,14 @@ export class Reconciler {
     const log = logger.child({ destination: destination.name, commit: commit.slice(0, 12) });
     log.info({ reason }, 'applying');
     const started = this.now();
+    // An apply that takes too long is cancelled: no further write starts, requests in flight abort.
+    const cancel = new AbortController();
+    const timer = setTimeout(
+      () => cancel.abort(new Error(`the apply of ${commit.slice(0, 12)} took longer than ${Math.round(this.options.applyTimeoutMs / 1000)} s and was cancelled`)),
+      this.options.applyTimeoutMs,
+    );
     try {
-      const result = await withTimeout(
-        runApply({ repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir }),
-        this.options.applyTimeoutMs,
-        `the apply of ${commit.slice(0, 12)} took longer than ${Math.round(this.options.applyTimeoutMs / 1000)} s`,
-      );
+      const result = await runApply({ repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir, signal: cancel.signal });
       metrics.applies.inc({ destination: destination.name, result: result.result });
       metrics.applyDuration.observe({ destination: destination.name }, (this.now() - started) / 1000);
       metrics.lastApplied.set({ destination: destination.name }, Math.floor(this.now() / 1000));
@@ -169,6 +171,8 @@ export class Reconciler {
       log.error({ attempts, retryInMs: Math.round(delay) }, `apply failed: ${message}`);
       await this.recordFailure(commit, message);
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -196,19 +200,5 @@ export class Reconciler {
     const status = await readStatus(this.options.stateDir, destination.name);
     await writeStatus(this.options.stateDir, { ...status, drift: { at: new Date(this.now()).toISOString(), changes } });
     if (changes > 0 && destination.drift === 'correct') await this.apply(commit, 'drift correction');
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  // The apply goes on after a timeout (it holds the lock until it ends); its outcome is in the status.
-  work.catch(() => undefined);
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -16,3 +16,4 @@ export { resolveSpaceId } from './spaces.js';
 export type { SpaceSummary } from './spaces.js';
 export type { RequestStats } from './stats.js';
 export { compareVersions, isSupportedVersion, MINIMUM_SERVER_VERSION, parseVersion } from './version.js';
+export { withSignal } from './with-signal.js';

@@ -175,6 +175,24 @@ describe('apply under faults', () => {
     expect([...got.keys()]).toEqual([...want.keys()]);
   });
 
+  it('stops when cancelled: no write starts after the signal, the status says why, a rerun converges', async () => {
+    destination.knobs.latencyMs = 15;
+    const cancel = new AbortController();
+    const applying = apply({ signal: cancel.signal });
+    while (writes(destination).POST < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    cancel.abort(new Error('cancelled by the test'));
+    await expect(applying).rejects.toThrow(/cancelled by the test/);
+    const afterCancel = writes(destination);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(writes(destination)).toEqual(afterCancel);
+    const status = await readStatus(path.join(repo.dir, '.octosync'), 'production');
+    expect(status.lastAttempt?.result).toBe('failed');
+    expect(status.lastAttempt?.error).toContain('cancelled by the test');
+    destination.knobs.latencyMs = 0;
+    await apply();
+    expect((await plan()).changes).toEqual([]);
+  });
+
   it('converges after failing midway, with no duplicates', async () => {
     destination.knobs.addFault({ method: 'POST', path: '/runbooks', status: 500 });
     await expect(apply()).rejects.toThrow(/apply to 'production' failed/);
