@@ -172,10 +172,12 @@ async function applySpace(
           signal?.throwIfAborted();
           if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
           else {
-            const doc = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change, setSecrets);
+            const { doc, digests } = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change);
             const existing = current.get(key);
             if (existing) await writer.update(doc, existing, ctx);
             else await writer.create(doc, ctx);
+            // Only a written secret counts as set: a failed write must be tried again next time.
+            for (const [where, digest] of digests) setSecrets.set(where, digest);
           }
           record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'applied' });
           return true;
@@ -231,8 +233,9 @@ async function finishWrites(
 }
 
 /** The document with the overlay's secret values put in, read at the last moment. */
-async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocument, change: PlannedChange, setSecrets: Map<string, string>): Promise<KindDocument> {
-  if (change.secrets.length === 0) return doc;
+async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocument, change: PlannedChange): Promise<{ doc: KindDocument; digests: Map<string, string> }> {
+  const digests = new Map<string, string>();
+  if (change.secrets.length === 0) return { doc, digests };
   const key = documentKey(space, doc.kind, doc.name);
   const slots = new Map(secretSlots(doc.body).map((slot) => [slot.path, slot]));
   let body = doc.body;
@@ -244,12 +247,12 @@ async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocum
       const source = prepared.secretSources.get(key)?.get(secret.path);
       if (!source) continue;
       value = await prepared.secrets.read(source, `${key} ${secret.path}`);
-      setSecrets.set(`${key}#${secret.path}`, secretDigest(`${key}#${secret.path}`, value));
+      digests.set(`${key}#${secret.path}`, secretDigest(`${key}#${secret.path}`, value));
     }
     const filled: Json = slot.form === 'variable' ? value : { HasValue: true, NewValue: value };
     body = setAtPointer(body, slot.pointer, filled);
   }
-  return { ...doc, body };
+  return { doc: { ...doc, body }, digests };
 }
 
 async function inBatches<T>(items: readonly T[], limit: number, run: (item: T) => Promise<boolean>): Promise<boolean[]> {

@@ -161,7 +161,11 @@ async function commitToPlan(options: PlanOptions): Promise<string> {
   const value = text ? parseYaml(text, destinationFile(options.destination)).value : undefined;
   const branch = value && typeof value === 'object' && !Array.isArray(value) && typeof value.branch === 'string' ? value.branch : undefined;
   if (!branch) return head;
-  return resolveRef(options.repo, branch).catch(() => head);
+  // A destination that follows a branch is planned from that branch or not at all: falling back
+  // to whatever is checked out would apply unreviewed commits.
+  return resolveRef(options.repo, branch).catch(() => {
+    throw new OctosyncError('config-invalid', `destination '${options.destination}' follows the branch '${branch}', which ${options.repo} does not have (fetch it, or plan another ref with --ref)`);
+  });
 }
 
 async function readWorkingTreeDestination(options: PlanOptions): Promise<string | undefined> {

@@ -77,9 +77,10 @@ export async function headCommit(repo: SimpleGit): Promise<string | undefined> {
 /** Stages `paths` (additions, changes and removals) and commits; no commit when nothing changed. */
 export async function commitPaths(repo: SimpleGit, paths: readonly string[], message: string): Promise<string | undefined> {
   await repo.raw(['add', '--all', '--', ...paths]);
-  const staged = (await repo.raw(['diff', '--cached', '--name-only'])).trim();
+  const staged = (await repo.raw(['diff', '--cached', '--name-only', '--', ...paths])).trim();
   if (staged === '') return undefined;
-  await repo.commit(message);
+  // Only these paths: whatever else someone staged in the same working tree stays out of it.
+  await repo.raw(['commit', '--only', '--message', message, '--', ...paths]);
   return headCommit(repo);
 }
 

@@ -134,6 +134,22 @@ describe('apply', () => {
     expect(destination.instance.store.secretValues()).toContain('Server=prod-sql;Password=rotated');
   });
 
+  it('sets a rotated secret again when the write that carried it failed', async () => {
+    await apply();
+    env.PROD_SHOP_DB = 'Server=prod-sql;Password=rotated-but-failed';
+    // Another change in the same apply succeeds (a lifecycle is written before variables).
+    const overlay = structuredClone(PRODUCTION_OVERLAY);
+    overlay.lifecycles['Dev to Production'].editPhases.Production.MinimumEnvironmentsBeforePromotion = 2;
+    await writeDestination({ overlays: overlay });
+    destination.knobs.addFault({ method: 'PUT', path: '/variables/', status: 400, times: 1 });
+    await expect(apply()).rejects.toThrow(/failed/);
+    destination.knobs.clearFaults();
+    const retry = await plan();
+    expect(retry.changes.flatMap((c) => c.secrets)).toEqual([{ path: 'Variables[ConnectionStrings:Shop{Environment=Production}]', action: 'set', from: 'env:PROD_SHOP_DB' }]);
+    await apply();
+    expect(destination.instance.store.secretValues()).toContain('Server=prod-sql;Password=rotated-but-failed');
+  });
+
   it('records status per destination: last applied commit, result, outcomes, history', async () => {
     const result = await apply();
     const status = await readStatus(path.join(repo.dir, '.octosync'), 'production');
@@ -217,6 +233,7 @@ describe('apply refuses bad input before any write', () => {
     ['an overlay scoping to an environment that does not exist', { overlays: { variables: { projects: { 'Web Shop': [{ name: 'Cdn.DistributionId', scope: { Environment: ['Mars'] }, value: 'y' }] } } } }, /no variable 'Cdn.DistributionId' \{Environment=Mars\}/],
     ['a missing environment variable for a secret', { overlays: PRODUCTION_OVERLAY, missingSecrets: 'error', _env: { PROD_SHOP_DB: undefined } }, /env:PROD_SHOP_DB .* is not available/],
     ['an unreachable server', { server: 'http://127.0.0.1:1' }, /could not reach http:\/\/127\.0\.0\.1:1/],
+    ['a followed branch that does not exist', { branch: 'productoin' }, /follows the branch 'productoin', which .* does not have/],
     ['a wrong API key', { apiKey: { env: 'WRONG_KEY' } }, /401.*API key was rejected/],
   ])('%s', async (_name, extra, message) => {
     const { _env, ...destinationFields } = extra as Record<string, unknown> & { _env?: Record<string, undefined> };

@@ -132,6 +132,19 @@ describe('snapshot', () => {
     expect(leaked).toEqual([]);
   });
 
+  it('commits only its own files, never what someone else staged in the working tree', async () => {
+    await start('sample');
+    await snapshot();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, 'NOTES.md'), 'work in progress\n');
+    await git().add('NOTES.md');
+    const dev = (await simHttp(sim).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
+    await simHttp(sim).put(`/api/Spaces-1/environments/${dev.Id}`, { ...dev, Description: 'changed' });
+    const result = await snapshot();
+    expect((await git().show(['--name-only', '--format=', String(result.commit)])).trim().split('\n')).toEqual(['spaces/default/environments/dev.yaml']);
+    expect((await git().status()).staged).toEqual(['NOTES.md']);
+  });
+
   it('keeps an existing octosync.yaml and uses its spaces', async () => {
     await start('sample');
     await snapshot();
