@@ -14,7 +14,7 @@ import type { OctopusApi } from '../octopus/index.js';
 import type { Kind, WriteContext } from '../kinds/types.js';
 import { acquireLock } from '../daemon/lock.js';
 import type { AppliedState, ResourceOutcome } from '../daemon/status-store.js';
-import { readStatus, recordAttempt, writeStatus } from '../daemon/status-store.js';
+import { recordAttempt, updateStatus } from '../daemon/status-store.js';
 import { OctosyncError } from './errors.js';
 import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
 import { preparePlan } from './plan.js';
@@ -87,8 +87,10 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
   let failure: unknown;
   const setSecrets = new Map<string, string>();
   // Recorded first, so an apply that is killed still shows as the last attempt.
-  const before = await readStatus(stateDir, destination.name);
-  await writeStatus(stateDir, { ...before, lastAttempt: { commit: plan.commit, at: now().toISOString(), result: 'failed', error: 'interrupted: the apply did not finish', summary: plan.summary, outcomes: [] } });
+  const before = await updateStatus(stateDir, destination.name, (status) => ({
+    ...status,
+    lastAttempt: { commit: plan.commit, at: now().toISOString(), result: 'failed', error: 'interrupted: the apply did not finish', summary: plan.summary, outcomes: [] },
+  }));
   try {
     for (const space of prepared.spaces) {
       const changes = plan.changes.filter((change) => change.space === space.name);
@@ -122,9 +124,8 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
     secretDigests: { ...(status.lastApplied?.secretDigests ?? {}), ...Object.fromEntries(setSecrets) },
   };
   const error = failure === undefined ? outcomes.find((o) => o.error)?.error : errorMessage(failure);
-  await writeStatus(
-    stateDir,
-    recordAttempt(status, { commit: plan.commit, at: now().toISOString(), result, ...(error ? { error } : {}), summary: plan.summary, outcomes }, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : applied),
+  await updateStatus(stateDir, destination.name, (current) =>
+    recordAttempt(current, { commit: plan.commit, at: now().toISOString(), result, ...(error ? { error } : {}), summary: plan.summary, outcomes }, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : applied),
   );
   if (failure !== undefined) throw failure;
   if (failed) {
@@ -247,7 +248,7 @@ async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocum
       const source = prepared.secretSources.get(key)?.get(secret.path);
       if (!source) continue;
       value = await prepared.secrets.read(source, `${key} ${secret.path}`);
-      digests.set(`${key}#${secret.path}`, secretDigest(`${key}#${secret.path}`, value));
+      digests.set(`${key}#${secret.path}`, secretDigest(prepared.digestKey, `${key}#${secret.path}`, value));
     }
     const filled: Json = slot.form === 'variable' ? value : { HasValue: true, NewValue: value };
     body = setAtPointer(body, slot.pointer, filled);

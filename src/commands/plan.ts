@@ -31,7 +31,7 @@ import { loadSchemas } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
 import { OctosyncError } from './errors.js';
 import type { SecretReader } from './secret-values.js';
-import { SecretUnavailableError, secretDigest, secretReader } from './secret-values.js';
+import { SecretUnavailableError, digestKey, secretDigest, secretReader } from './secret-values.js';
 import { formatIssue } from './validate.js';
 
 export interface PlanOptions {
@@ -63,6 +63,8 @@ export interface PreparedPlan {
   secrets: SecretReader;
   /** Digests of the secrets as they are now. */
   secretDigests: Map<string, string>;
+  /** The state directory's key for secret digests. */
+  digestKey: Buffer;
   kinds: Kind[];
   client: OctopusClient;
   stateDir: string;
@@ -122,7 +124,8 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       spaces.push({ name, spaceId, desired, liveDocuments, live });
     }
 
-    const secretDigests = await digestSecrets(secretSources, secrets, problems);
+    const key = await digestKey(stateDir);
+    const secretDigests = await digestSecrets(secretSources, secrets, key, problems);
     const status = await readStatus(stateDir, destination.name);
     const plan = computePlan({
       destination: destination.name,
@@ -142,7 +145,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       missingSecrets: destination.missingSecrets ?? 'error',
       problems,
     });
-    return { plan, destination, spaces, secretSources, secrets, secretDigests, kinds, client, stateDir };
+    return { plan, destination, spaces, secretSources, secrets, secretDigests, digestKey: key, kinds, client, stateDir };
   } catch (error) {
     await client.close();
     throw error;
@@ -227,16 +230,16 @@ function dropScopeValues(doc: KindDocument, pointers: string[]): KindDocument {
   return { ...doc, body };
 }
 
-async function digestSecrets(sources: Map<string, Map<string, SecretSource>>, reader: SecretReader, problems: PlanProblem[]): Promise<Map<string, string>> {
+async function digestSecrets(sources: Map<string, Map<string, SecretSource>>, reader: SecretReader, key: Buffer, problems: PlanProblem[]): Promise<Map<string, string>> {
   const digests = new Map<string, string>();
-  for (const [key, paths] of sources) {
+  for (const [docKey, paths] of sources) {
     for (const [secretPath, source] of paths) {
-      const where = `${key}#${secretPath}`;
+      const where = `${docKey}#${secretPath}`;
       try {
-        digests.set(where, secretDigest(where, await reader.read(source, `${key} ${secretPath}`)));
+        digests.set(where, secretDigest(key, where, await reader.read(source, `${docKey} ${secretPath}`)));
       } catch (error) {
         if (!(error instanceof SecretUnavailableError)) throw error;
-        problems.push({ where: key, message: error.message });
+        problems.push({ where: docKey, message: error.message });
       }
     }
   }

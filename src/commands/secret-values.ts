@@ -1,7 +1,7 @@
 // Reading secrets from where overlays say they are: environment variables and files. The only
 // place octosync touches a secret's value; it is never logged, printed or returned in an error.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SecretSource } from '../core/secrets.js';
 import { describeSource } from '../core/plan.js';
@@ -38,7 +38,27 @@ export function secretReader(env: NodeJS.ProcessEnv, baseDir: string): SecretRea
   };
 }
 
-/** A digest that says whether a secret changed, without keeping it (salted with where it is used). */
-export function secretDigest(where: string, value: string): string {
-  return createHash('sha256').update(where).update('\u0000').update(value).digest('hex');
+/**
+ * A digest that says whether a secret changed, without keeping it: an HMAC keyed by a random key
+ * of the state directory, so digests in a status file cannot be guessed offline.
+ */
+export function secretDigest(key: Buffer, where: string, value: string): string {
+  return createHmac('sha256', key).update(where).update('\u0000').update(value).digest('hex');
+}
+
+/** The state directory's digest key, created (readable by its owner only) on first use. */
+export async function digestKey(stateDir: string): Promise<Buffer> {
+  const file = path.join(stateDir, 'digest.key');
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(stateDir, { recursive: true });
+  try {
+    await writeFile(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another process made it first
+  }
+  return readFile(file);
 }

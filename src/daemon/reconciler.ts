@@ -8,7 +8,7 @@ import { preparePlan } from '../commands/plan.js';
 import { LockedError } from './lock.js';
 import type { Logger } from './logger.js';
 import type { DaemonMetrics } from './metrics.js';
-import { readStatus, recordAttempt, writeStatus } from './status-store.js';
+import { readStatus, recordAttempt, updateStatus } from './status-store.js';
 import { resolveRef } from '../repo/git.js';
 
 export interface DestinationPolicy {
@@ -89,7 +89,12 @@ export class Reconciler {
       try {
         do {
           this.again = false;
-          await this.evaluate();
+          try {
+            await this.evaluate();
+          } catch (error) {
+            // One destination's trouble (an unreadable status, a full disk) must not stop the others.
+            this.options.logger.error({ destination: this.name }, `evaluation failed: ${(error as Error).message}`);
+          }
         } while (this.again);
       } finally {
         this.running = undefined;
@@ -178,9 +183,11 @@ export class Reconciler {
 
   /** Failures before anything was written (an invalid plan, an unreachable server) are recorded too. */
   private async recordFailure(commit: string, error: string): Promise<void> {
-    const status = await readStatus(this.options.stateDir, this.name);
-    if (status.lastAttempt?.commit === commit && status.lastAttempt.result === 'failed' && status.lastAttempt.at >= new Date(this.now() - 1000).toISOString()) return;
-    await writeStatus(this.options.stateDir, recordAttempt(status, { commit, at: new Date(this.now()).toISOString(), result: 'failed', error, outcomes: [] }));
+    await updateStatus(this.options.stateDir, this.name, (status) => {
+      // An apply that got as far as writing recorded its own failure (with outcomes) already.
+      if (status.lastAttempt?.commit === commit && status.lastAttempt.result === 'failed' && status.lastAttempt.error !== 'interrupted: the apply did not finish' && status.lastAttempt.at >= new Date(this.now() - 1000).toISOString()) return status;
+      return recordAttempt(status, { commit, at: new Date(this.now()).toISOString(), result: 'failed', error, outcomes: [] });
+    });
   }
 
   private async checkDrift(commit: string): Promise<void> {
@@ -197,8 +204,7 @@ export class Reconciler {
       return;
     }
     metrics.drift.set({ destination: destination.name }, changes);
-    const status = await readStatus(this.options.stateDir, destination.name);
-    await writeStatus(this.options.stateDir, { ...status, drift: { at: new Date(this.now()).toISOString(), changes } });
+    await updateStatus(this.options.stateDir, destination.name, (status) => ({ ...status, drift: { at: new Date(this.now()).toISOString(), changes } }));
     if (changes > 0 && destination.drift === 'correct') await this.apply(commit, 'drift correction');
   }
 }

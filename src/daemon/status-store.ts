@@ -2,6 +2,7 @@
 // in the repository, git-ignored): what was last applied, the last attempt, a short history.
 // It survives restarts; prune and secret rotation depend on it.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { KindName } from '../core/document.js';
 
@@ -65,9 +66,32 @@ export async function writeStatus(stateDir: string, status: DestinationStatus): 
   await mkdir(path.dirname(file), { recursive: true });
   // The state directory lives in the repository's working tree; it ignores itself in Git.
   await writeFile(path.join(stateDir, '.gitignore'), '*\n');
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(temporary, `${JSON.stringify(status, null, 2)}\n`);
   await rename(temporary, file);
+}
+
+/** Per status file, the update in progress: updates of one destination run one after another. */
+const pending = new Map<string, Promise<unknown>>();
+
+/**
+ * Reads, changes and writes a destination's status, one update at a time within this process
+ * (an apply and the daemon's bookkeeping can both want to write it).
+ */
+export async function updateStatus(stateDir: string, destination: string, change: (status: DestinationStatus) => DestinationStatus): Promise<DestinationStatus> {
+  const file = statusFile(stateDir, destination);
+  const previous = pending.get(file) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(async () => {
+    const updated = change(await readStatus(stateDir, destination));
+    await writeStatus(stateDir, updated);
+    return updated;
+  });
+  pending.set(file, next);
+  try {
+    return await next;
+  } finally {
+    if (pending.get(file) === next) pending.delete(file);
+  }
 }
 
 /** The status after an attempt: history grows (bounded); lastApplied moves only on success. */

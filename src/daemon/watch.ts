@@ -23,6 +23,7 @@ import { Reconciler } from './reconciler.js';
 import type { DestinationPolicy } from './reconciler.js';
 import { Snapshotter } from './snapshotter.js';
 import { readStatus } from './status-store.js';
+import type { DestinationStatus } from './status-store.js';
 
 export interface WatchOptions {
   /** A local repository path, or a URL (https://, ssh://, git@…, file://) cloned under the state directory. */
@@ -114,21 +115,31 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     await evaluateAll();
   };
 
-  const timers: NodeJS.Timeout[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+  // Background work logs its failures: nothing it does may end the daemon.
+  const background = (work: Promise<unknown>) => work.catch((error: unknown) => logger.error(`background work failed: ${(error as Error).message}`));
   const every = (ms: number, run: () => Promise<void>) => {
     // Jitter keeps many daemons from fetching the same remote in step.
-    const schedule = () => timers.push(setTimeout(() => void run().finally(schedule), ms * (0.8 + 0.4 * Math.random())));
+    const schedule = () => {
+      if (stopped) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        void background(run()).finally(schedule);
+      }, ms * (0.8 + 0.4 * Math.random()));
+      timers.add(timer);
+    };
     schedule();
   };
   every(options.pollIntervalMs ?? 60_000, sync);
   if (snapshotter) {
     every(options.snapshotIntervalMs as number, () => snapshotter.trigger());
-    void snapshotter.trigger();
+    void background(snapshotter.trigger());
   }
-  const watcher = remote ? undefined : await watchRefs(repo, evaluateAll, logger);
+  const watcher = remote ? undefined : await watchRefs(repo, () => background(evaluateAll()), logger);
   const server = await serve(options, { reconcilers: () => [...reconcilers.values()], metrics, stateDir, sync });
   logger.info({ destinations: policies.map((p) => `${p.name} ← ${p.branch}`), status: server.url }, 'watching');
-  void evaluateAll();
+  void background(evaluateAll());
 
   return {
     url: server.url,
@@ -136,6 +147,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     metrics,
     sync,
     stop: async () => {
+      stopped = true;
       for (const timer of timers) clearTimeout(timer);
       await watcher?.close();
       await new Promise<void>((resolve) => server.server.close(() => resolve()));
@@ -163,7 +175,7 @@ async function destinationPolicies(repo: string, only?: string[]): Promise<Desti
 }
 
 /** Watches the repository's refs: a commit, merge or revert on any branch triggers an evaluation. */
-async function watchRefs(repo: string, onChange: () => Promise<void>, logger: Logger): Promise<FSWatcher> {
+async function watchRefs(repo: string, onChange: () => Promise<unknown>, logger: Logger): Promise<Pick<FSWatcher, 'close'>> {
   const gitDir = (await simpleGit(repo).env(gitEnvironment(process.env)).revparse(['--git-common-dir'])).trim();
   const base = path.resolve(repo, gitDir);
   let timer: NodeJS.Timeout | undefined;
@@ -177,7 +189,12 @@ async function watchRefs(repo: string, onChange: () => Promise<void>, logger: Lo
     }, 150);
   });
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  return watcher;
+  return {
+    close: async () => {
+      clearTimeout(timer);
+      await watcher.close();
+    },
+  };
 }
 
 /**
@@ -233,13 +250,13 @@ async function serve(options: WatchOptions, context: ServeContext): Promise<{ ur
       if (route === 'GET /metrics') return reply(200, await context.metrics.registry.metrics(), context.metrics.registry.contentType);
       if (route === 'GET /status') {
         const destinations = await Promise.all(
-          context.reconcilers().map(async (r) => ({ ...r.state(), status: await readStatus(context.stateDir, r.name) })),
+          context.reconcilers().map(async (r) => ({ ...r.state(), status: withoutDigests(await readStatus(context.stateDir, r.name)) })),
         );
         return reply(200, JSON.stringify({ destinations }, null, 2));
       }
       if (route === 'POST /hooks/git') {
         req.resume();
-        void context.sync();
+        void context.sync().catch(() => undefined);
         return reply(202, JSON.stringify({ accepted: true }));
       }
       return reply(404, JSON.stringify({ error: `no route ${route}` }));
@@ -249,4 +266,11 @@ async function serve(options: WatchOptions, context: ServeContext): Promise<{ ur
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve()));
   const address = server.address() as AddressInfo;
   return { url: `http://${options.host ?? '127.0.0.1'}:${address.port}`, server };
+}
+
+/** Status as /status shows it: secret digests stay in the state directory. */
+function withoutDigests(status: DestinationStatus): DestinationStatus {
+  if (!status.lastApplied) return status;
+  const { secretDigests: _digests, ...applied } = status.lastApplied;
+  return { ...status, lastApplied: applied as DestinationStatus['lastApplied'] };
 }

@@ -269,4 +269,25 @@ describe('watch', () => {
       await late.close();
     }
   });
+
+  it('keeps running, and reconciling the others, when one destination\'s status is unreadable', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const file = path.join(repo.dir, '.octosync', 'destinations', 'production', 'status.json');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, '{ broken');
+    await start();
+    await untilApplied('staging', 'staging');
+    await eventually('the broken status is logged', async () => logs.join('').includes('evaluation failed'));
+    expect((await fetch(`${watch?.url}/healthz`)).status).toBe(200);
+  });
+
+  it('never shows secret digests on /status', async () => {
+    await start({ env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, TLS_DATA: Buffer.from('cert-data').toString('base64') } });
+    await untilApplied('staging', 'staging');
+    const status = await readStatus(path.join(repo.dir, '.octosync'), 'staging');
+    expect(Object.keys(status.lastApplied?.secretDigests ?? {}).length).toBeGreaterThan(0);
+    const served = await (await fetch(`${watch?.url}/status`)).text();
+    expect(served).not.toContain('secretDigests');
+    for (const digest of Object.values(status.lastApplied?.secretDigests ?? {})) expect(served).not.toContain(digest);
+  });
 });
