@@ -17,7 +17,7 @@ import type { AppliedState, ResourceOutcome } from '../daemon/status-store.js';
 import { recordAttempt, updateStatus } from '../daemon/status-store.js';
 import { OctosyncError } from './errors.js';
 import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
-import { preparePlan } from './plan.js';
+import { defaultStateDir, preparePlan } from './plan.js';
 import { secretDigest } from './secret-values.js';
 
 /** Documents of one kind written at once. */
@@ -39,19 +39,21 @@ export interface ApplyResult {
 }
 
 export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
-  const prepared = await preparePlan(options);
+  // The lock comes first: a plan made while another apply runs would be made against a
+  // destination that is still changing.
+  const lock = await acquireLock(options.stateDir ?? defaultStateDir(options.repo), options.destination, options.now);
   try {
-    const { plan } = prepared;
-    if (options.savedPlan) refuseStalePlan(options.savedPlan, plan);
-    refuseUnsafePlan(plan);
-    const lock = await acquireLock(prepared.stateDir, prepared.destination.name, options.now);
+    const prepared = await preparePlan(options);
     try {
+      const { plan } = prepared;
+      if (options.savedPlan) refuseStalePlan(options.savedPlan, plan);
+      refuseUnsafePlan(plan);
       return await execute(prepared, options);
     } finally {
-      await lock.release();
+      await prepared.client.close();
     }
   } finally {
-    await prepared.client.close();
+    await lock.release();
   }
 }
 

@@ -14,11 +14,11 @@ import { resolveSpaceId } from '../octopus/index.js';
 import { isDocumentExcluded } from '../core/exclusions.js';
 import { formatRepoConfig, parseRepoConfig } from '../repo/config.js';
 import type { RepoConfig } from '../repo/config.js';
-import { checkoutBranch, commitPaths, openRepository } from '../repo/git.js';
+import { checkoutBranch, commitPaths, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
 import { CONFIG_FILE, SCHEMAS_DIR, SPACES_DIR, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
 import { syncFiles } from '../repo/state-files.js';
 import type { FileChanges } from '../repo/state-files.js';
-import { formatYaml } from '../repo/yaml.js';
+import { formatYaml, parseYaml } from '../repo/yaml.js';
 import { loadSchemas, schemaFiles } from '../validate/schemas.js';
 import { OctosyncError } from './errors.js';
 
@@ -51,7 +51,7 @@ export interface SnapshotResult {
 
 export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotResult> {
   const schemas = loadSchemas();
-  const configText = await readOptional(path.join(options.repo, CONFIG_FILE));
+  const configText = await configOf(options.repo, options.branch);
   const config: RepoConfig = configText
     ? parseRepoConfig(configText, schemas)
     : { source: { server: options.server, ...(options.apiKeyEnv ? { apiKey: { env: options.apiKeyEnv } } : {}) } };
@@ -125,7 +125,24 @@ function allKinds(): KindName[] {
   return kindsInOrder().map((kind) => kind.name);
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
-  return existsSync(file) ? readFile(file, 'utf8') : undefined;
+/**
+ * octosync.yaml as the branch snapshots go to has it (a snapshot run from another checkout must
+ * not use that checkout's spaces or exclusions); the working tree's when the branch has none yet.
+ */
+async function configOf(repo: string, branch: string | undefined): Promise<string | undefined> {
+  const file = path.join(repo, CONFIG_FILE);
+  const working = existsSync(file) ? await readFile(file, 'utf8') : undefined;
+  const target = branch ?? branchOf(working) ?? 'source';
+  const commit = existsSync(path.join(repo, '.git')) ? await resolveRef(repo, target).catch(() => undefined) : undefined;
+  if (!commit) return working;
+  return (await readFilesAt(repo, commit, (f) => f === CONFIG_FILE)).get(CONFIG_FILE) ?? working;
 }
 
+/** `source.branch` of a config text, if it has one (read leniently: it is validated later). */
+function branchOf(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const value = parseYaml(text, CONFIG_FILE).value;
+  const source = value !== null && typeof value === 'object' && !Array.isArray(value) ? value.source : undefined;
+  const found = source !== null && typeof source === 'object' && !Array.isArray(source) ? source?.branch : undefined;
+  return typeof found === 'string' ? found : undefined;
+}

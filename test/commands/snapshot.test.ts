@@ -145,6 +145,21 @@ describe('snapshot', () => {
     expect((await git().status()).staged).toEqual(['NOTES.md']);
   });
 
+  it('takes its config from the branch it commits to, not from the current checkout', async () => {
+    await start('sample');
+    await snapshot();
+    const { writeFile } = await import('node:fs/promises');
+    await git().checkoutLocalBranch('feature');
+    await writeFile(path.join(dir, 'octosync.yaml'), 'source:\n  server: http://elsewhere\nspaces:\n  - Default\nexclude:\n  - kind: environments\n');
+    await git().add('octosync.yaml');
+    await git().commit('an experiment on a branch of its own');
+    const result = await snapshot();
+    expect(result.branch).toBe('source');
+    // The feature branch's exclusion of environments does not apply to the source branch.
+    expect(result.changes.removed).toEqual([]);
+    expect(await listFiles(dir, 'spaces/default/environments')).toHaveLength(4);
+  });
+
   it('keeps an existing octosync.yaml and uses its spaces', async () => {
     await start('sample');
     await snapshot();
