@@ -11,6 +11,7 @@ import { computePlan, documentKey } from '../core/plan.js';
 import { KnownNames, describeMissing } from '../core/references.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
 import type { SecretSource } from '../core/secrets.js';
+import { scopeText } from '../core/secrets.js';
 import { slugify } from '../core/slug.js';
 import { collectionsRead, readLiveSpace } from '../kinds/read-live.js';
 import { kindsInOrder } from '../kinds/registry.js';
@@ -120,7 +121,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       const overlaid = applyOverlay(name, repoDocuments, destination.overlays);
       problems.push(...overlaid.problems);
       for (const [key, sources] of overlaid.secretSources) secretSources.set(key, sources);
-      const desired = checkReferences(name, overlaid.documents, liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
+      const desired = checkReferences(name, secretSources, overlaid.documents, liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
       spaces.push({ name, spaceId, desired, liveDocuments, live });
     }
 
@@ -185,6 +186,7 @@ async function readWorkingTreeDestination(options: PlanOptions): Promise<string 
  */
 function checkReferences(
   space: string,
+  secretSources: Map<string, Map<string, SecretSource>>,
   desired: KindDocument[],
   liveDocuments: KindDocument[],
   live: LiveSpace,
@@ -209,8 +211,38 @@ function checkReferences(
       if (policy === 'drop' && scoped.includes(ref)) continue;
       problems.push({ space, where: `${kind?.title ?? doc.kind} '${doc.name}' ${ref.pointer}`, message: describeMissing(ref, 'in the destination or the repository') });
     }
-    return policy === 'drop' && scoped.length > 0 ? dropScopeValues(doc, scoped.map((ref) => ref.pointer)) : doc;
+    if (policy !== 'drop' || scoped.length === 0) return doc;
+    const dropped = dropScopeValues(doc, scoped.map((ref) => ref.pointer));
+    rekeySecrets(secretSources.get(documentKey(space, doc.kind, doc.name)), doc, dropped);
+    return dropped;
   });
+}
+
+/**
+ * A sensitive variable's secret path names its scope; when values were dropped from the scope,
+ * the overlay's source follows the variable to its new path.
+ */
+function rekeySecrets(sources: Map<string, SecretSource> | undefined, before: KindDocument, after: KindDocument): void {
+  if (!sources) return;
+  const pathOf = (variable: JsonObject) => `Variables[${String(variable.Name)}${scopeText(variable.Scope)}]`;
+  const beforeVariables = (before.body.Variables ?? []) as JsonObject[];
+  const afterVariables = (after.body.Variables ?? []) as JsonObject[];
+  // Variables keep their order; dropped ones are found by name among those after them.
+  let next = 0;
+  for (const variable of beforeVariables) {
+    const match = afterVariables.findIndex((candidate, index) => index >= next && candidate.Name === variable.Name);
+    const source = sources.get(pathOf(variable));
+    if (match === -1) {
+      if (source) sources.delete(pathOf(variable));
+      continue;
+    }
+    next = match + 1;
+    const moved = pathOf(afterVariables[match] as JsonObject);
+    if (source && moved !== pathOf(variable)) {
+      sources.delete(pathOf(variable));
+      sources.set(moved, source);
+    }
+  }
 }
 
 /** Removes scope values at the given pointers; a variable left with an emptied scope field is dropped. */
@@ -218,7 +250,9 @@ function dropScopeValues(doc: KindDocument, pointers: string[]): KindDocument {
   const body = structuredClone(doc.body);
   const variables = body.Variables as { Scope?: Record<string, string[]> }[];
   const emptied = new Set<number>();
-  for (const pointer of [...pointers].sort().reverse()) {
+  // Last value first, so the positions of the ones still to remove do not move (numerically: /10 after /2).
+  const position = (pointer: string) => pointer.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? part.padStart(8, '0') : part)).join('/');
+  for (const pointer of [...pointers].sort((a, b) => position(a).localeCompare(position(b))).reverse()) {
     const [, , index, , field, position] = pointer.split('/');
     const scope = variables[Number(index)]?.Scope;
     const values = scope?.[field as string];

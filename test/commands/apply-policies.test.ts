@@ -111,6 +111,7 @@ describe('scope safety', () => {
     set.Variables.push(
       { Name: 'Canary.Only', Value: 'c', Type: 'String', Scope: { Environment: [canary.Id] } },
       { Name: 'Canary.AndProd', Value: 'cp', Type: 'String', Scope: { Environment: [canary.Id, production.Id] } },
+      { Name: 'Canary.Secret', Value: 'source-secret', Type: 'Sensitive', IsSensitive: true, Scope: { Environment: [canary.Id, production.Id] } },
     );
     expect((await http.put(`/api/Spaces-1/variables/${project.VariableSetId}`, set)).status).toBe(200);
     await repo.snapshot(source);
@@ -119,18 +120,28 @@ describe('scope safety', () => {
   it('refuses by default, naming the variable and the scope value', async () => {
     await destinationFile({ exclude: [{ kind: 'environments', name: 'Canary' }], overlays: { secrets: CERTIFICATE } });
     const problems = (await plan()).problems.map((p) => p.message);
-    expect(problems.filter((m) => m.includes("'Canary'"))).toHaveLength(2);
+    expect(problems.filter((m) => m.includes("'Canary'"))).toHaveLength(3);
     await expect(apply()).rejects.toThrow(/nothing was applied/);
   });
 
   it('drops the missing value with scopePolicy: drop, and never widens a variable to unscoped', async () => {
-    await destinationFile({ exclude: [{ kind: 'environments', name: 'Canary' }], scopePolicy: 'drop', overlays: { secrets: CERTIFICATE } });
+    env.CANARY_SECRET = 'destination-secret';
+    await destinationFile({
+      exclude: [{ kind: 'environments', name: 'Canary' }],
+      scopePolicy: 'drop',
+      overlays: {
+        secrets: CERTIFICATE,
+        // Named with the repository's scope; it follows the variable when Canary is dropped.
+        variables: { projects: { 'Web Shop': [{ name: 'Canary.Secret', scope: { Environment: ['Canary', 'Production'] }, value: { valueFrom: { env: 'CANARY_SECRET' } } }] } },
+      },
+    });
     await apply();
     const project = (await simHttp(destination).get('/api/Spaces-1/projects/all')).body.find((p: { Name: string }) => p.Name === 'Web Shop');
     const variables = (await simHttp(destination).get(`/api/Spaces-1/variables/${project.VariableSetId}`)).body.Variables as { Name: string; Scope: Record<string, string[]> }[];
     expect(variables.some((v) => v.Name === 'Canary.Only')).toBe(false);
     const both = variables.find((v) => v.Name === 'Canary.AndProd');
     expect(both?.Scope.Environment).toHaveLength(1);
+    expect(destination.instance.store.secretValues()).toContain('destination-secret');
     expect((await plan()).changes).toEqual([]);
   });
 });
