@@ -98,10 +98,11 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   if (config.kinds) kinds = kinds.filter((kind) => config.kinds?.includes(kind.name));
   const documents = readDocuments(files, kinds.map((k) => k.name));
   const secrets = secretReader(options.env, options.repo);
-  const apiKey = await secrets.read(destination.apiKey, `the API key of destination '${destination.name}'`).catch((error: unknown) => {
+  const connection = await connectionOf(options, destination, schemas);
+  const apiKey = await secrets.read(connection.apiKey, `the API key of destination '${destination.name}'`).catch((error: unknown) => {
     throw new OctosyncError('missing-api-key', (error as Error).message);
   });
-  const { client } = await connectWithKey(destination.server, apiKey);
+  const { client } = await connectWithKey(connection.server, apiKey);
 
   try {
     const problems: PlanProblem[] = [];
@@ -151,6 +152,19 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     await client.close();
     throw error;
   }
+}
+
+/**
+ * Where to connect, and with which key. Planning another ref than the followed branch (a pull
+ * request's head in CI) takes the server and key from the followed branch: a change under
+ * review must not be able to send a destination's key somewhere else.
+ */
+async function connectionOf(options: PlanOptions, destination: Destination, schemas: ReturnType<typeof loadSchemas>): Promise<Pick<Destination, 'server' | 'apiKey'>> {
+  if (!options.ref || !destination.branch) return destination;
+  const followed = await resolveRef(options.repo, destination.branch).catch(() => undefined);
+  if (!followed) return destination;
+  const text = (await readFilesAt(options.repo, followed, (file) => file === destinationFile(destination.name))).get(destinationFile(destination.name));
+  return text === undefined ? destination : parseDestination(destination.name, text, schemas);
 }
 
 /** The commit to plan: the given ref, else the branch the destination follows, else HEAD. */

@@ -145,3 +145,23 @@ describe('scope safety', () => {
     expect((await plan()).changes).toEqual([]);
   });
 });
+
+describe('connection settings under review', () => {
+  it('plans a pull request with the server and key of the branch the destination follows, not the ones the change proposes', async () => {
+    await repo.snapshot(source);
+    await destinationFile({ overlays: { secrets: CERTIFICATE } });
+    await repo.git().checkoutLocalBranch('proposal');
+    const elsewhere = await startSimulator({ seed: 'empty' });
+    try {
+      await repo.writeDestination('production', { server: elsewhere.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder', overlays: { secrets: CERTIFICATE } });
+      elsewhere.knobs.resetCounts();
+      destination.knobs.resetCounts();
+      const prepared = await preparePlan({ repo: repo.dir, destination: 'production', ref: 'proposal', env });
+      await prepared.client.close();
+      expect(elsewhere.knobs.requestCounts().total).toBe(0);
+      expect(destination.knobs.requestCounts().total).toBeGreaterThan(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+});
