@@ -3,14 +3,13 @@
 // no document changed since the last one. It works in a Git worktree of its own, so the user's
 // working tree and current branch are never touched.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { connectWithKey } from '../commands/connect.js';
 import { runSnapshot } from '../commands/snapshot.js';
 import { secretReader } from '../commands/secret-values.js';
 import { parseRepoConfig } from '../repo/config.js';
 import type { RepoConfig } from '../repo/config.js';
-import { currentBranch, openRepository } from '../repo/git.js';
+import { currentBranch, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
 import { CONFIG_FILE } from '../repo/layout.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { resolveSpaceId } from '../octopus/index.js';
@@ -27,6 +26,12 @@ export interface SnapshotterOptions {
   metrics: DaemonMetrics;
   /** Called after a commit to the source branch (a remote repository pushes here). */
   afterCommit?: (branch: string) => Promise<void>;
+  /**
+   * Always snapshot in a worktree of its own, reset to the branch before each snapshot (a clone
+   * of a remote repository, whose branches a fetch moves). Otherwise the main working tree is
+   * used when it has the branch checked out.
+   */
+  ownWorktree?: boolean;
 }
 
 export class Snapshotter {
@@ -65,12 +70,13 @@ export class Snapshotter {
         const branch = config.source.branch ?? 'source';
         const worktree = await this.worktree(branch);
         const result = await runSnapshot({ api: client, server: config.source.server, repo: worktree, branch });
-        this.lastEvents = events;
-        metrics.snapshots.inc({ result: result.commit ? 'committed' : 'unchanged' });
         if (result.commit) {
           logger.info({ commit: result.commit.slice(0, 12), branch }, result.message?.split('\n')[0] ?? 'snapshot committed');
+          // A failed push throws: the source is not marked as snapshotted, so the next tick retries.
           await this.options.afterCommit?.(branch);
         }
+        this.lastEvents = events;
+        metrics.snapshots.inc({ result: result.commit ? 'committed' : 'unchanged' });
       } finally {
         await client.close();
       }
@@ -80,10 +86,17 @@ export class Snapshotter {
     }
   }
 
+  /** octosync.yaml as committed: on the source branch when it has one, else at HEAD. */
   private async config(): Promise<RepoConfig> {
-    const file = path.join(this.options.repo, CONFIG_FILE);
-    if (!existsSync(file)) throw new Error(`${CONFIG_FILE} is missing: run \`octosync snapshot\` once to create it`);
-    return parseRepoConfig(await readFile(file, 'utf8'), loadSchemas());
+    const read = async (ref: string) => {
+      const commit = await resolveRef(this.options.repo, ref).catch(() => undefined);
+      return commit ? (await readFilesAt(this.options.repo, commit, (file) => file === CONFIG_FILE)).get(CONFIG_FILE) : undefined;
+    };
+    const atHead = await read('HEAD');
+    const headConfig = atHead ? parseRepoConfig(atHead, loadSchemas()) : undefined;
+    const text = (await read(headConfig?.source.branch ?? 'source')) ?? atHead;
+    if (!text) throw new Error(`${CONFIG_FILE} is missing: run \`octosync snapshot\` once to create it`);
+    return parseRepoConfig(text, loadSchemas());
   }
 
   /**
@@ -93,12 +106,19 @@ export class Snapshotter {
    */
   private async worktree(branch: string): Promise<string> {
     const repo = await openRepository(this.options.repo);
-    if ((await currentBranch(repo)) === branch) return this.options.repo;
+    if (!this.options.ownWorktree && (await currentBranch(repo)) === branch) return this.options.repo;
     const dir = path.join(this.options.stateDir, 'worktrees', branch);
-    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (existsSync(path.join(dir, '.git'))) {
+      // The branch may have moved under the worktree (a fetch, a rejected push): start from it.
+      if (this.options.ownWorktree) await (await openRepository(dir)).raw(['reset', '--hard', 'HEAD']);
+      return dir;
+    }
     const branches = await repo.branchLocal();
     await repo.raw(['worktree', 'prune']);
-    if (branches.all.includes(branch)) await repo.raw(['worktree', 'add', dir, branch]);
+    // A clone made without a checkout still names its default branch as HEAD; it has no files
+    // there, so checking the branch out in the worktree as well (--force) is safe.
+    const force = this.options.ownWorktree ? ['--force'] : [];
+    if (branches.all.includes(branch)) await repo.raw(['worktree', 'add', ...force, dir, branch]);
     else await repo.raw(['worktree', 'add', '-b', branch, dir]);
     return dir;
   }

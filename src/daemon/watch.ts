@@ -103,17 +103,26 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     }
   };
   const snapshotter = (options.snapshotIntervalMs ?? 0) > 0
-    ? new Snapshotter({ repo, stateDir, env: options.env, logger, metrics, afterCommit: remote ? (branch) => push(repo, branch) : undefined })
+    ? new Snapshotter({ repo, stateDir, env: options.env, logger, metrics, ...(remote ? { afterCommit: (branch: string) => push(repo, branch), ownWorktree: true } : {}) })
     : undefined;
 
+  // In a clone, a fetch moves branches (forcefully, to mirror the remote): it must never run
+  // between a snapshot's commit and its push.
+  let gitWork: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = gitWork.catch(() => undefined).then(work);
+    gitWork = next;
+    return next;
+  };
   const evaluateAll = async () => {
     await refreshDestinations();
     await Promise.all([...reconcilers.values()].map((r) => r.trigger()));
   };
   const sync = async () => {
-    if (remote) await fetch(repo, logger);
+    if (remote) await oneAtATime(() => fetch(repo, logger));
     await evaluateAll();
   };
+  const snapshot = () => (snapshotter ? (remote ? oneAtATime(() => snapshotter.trigger()) : snapshotter.trigger()) : Promise.resolve());
 
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
@@ -133,8 +142,8 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   };
   every(options.pollIntervalMs ?? 60_000, sync);
   if (snapshotter) {
-    every(options.snapshotIntervalMs as number, () => snapshotter.trigger());
-    void background(snapshotter.trigger());
+    every(options.snapshotIntervalMs as number, snapshot);
+    void background(snapshot());
   }
   const watcher = remote ? undefined : await watchRefs(repo, () => background(evaluateAll()), logger);
   const server = await serve(options, { reconcilers: () => [...reconcilers.values()], metrics, stateDir, sync });

@@ -290,4 +290,35 @@ describe('watch', () => {
     expect(served).not.toContain('secretDigests');
     for (const digest of Object.values(status.lastApplied?.secretDigests ?? {})) expect(served).not.toContain(digest);
   });
+
+  it('snapshots into a remote repository: commits the change and pushes it', async () => {
+    const bare = `${repo.dir}.git`;
+    await repo.git().raw(['clone', '--bare', repo.dir, bare]);
+    try {
+      const headOfRemote = async () => (await repo.git().raw(['--git-dir', bare, 'rev-parse', 'source'])).trim();
+      const before = await headOfRemote();
+      await start({
+        repo: `file://${bare}`,
+        destinations: ['staging'],
+        stateDir: path.join(repo.dir, '.octosync-remote'),
+        snapshotIntervalMs: 300,
+        env: { STAGING_KEY: staging.apiKey, SOURCE_API_KEY: source.apiKey, TLS_DATA: 'eA==' },
+      });
+      await eventually('an unchanged source is not snapshotted again', async () => /octosync_snapshots_total\{result="unchanged"\} [1-9]/.test(await (await fetch(`${watch?.url}/metrics`)).text()));
+      expect(await headOfRemote()).toBe(before);
+      const dev = (await simHttp(source).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
+      await simHttp(source).put(`/api/Spaces-1/environments/${dev.Id}`, { ...dev, Description: 'changed at the source' });
+      await eventually('the snapshot is pushed to the remote', async () => (await headOfRemote()) !== before);
+      const pushed = await repo.git().raw(['--git-dir', bare, 'show', 'source:spaces/default/environments/dev.yaml']);
+      expect(pushed).toContain('changed at the source');
+      // The rest of the branch is the remote's, untouched: the destinations are still there.
+      expect(await repo.git().raw(['--git-dir', bare, 'ls-tree', '--name-only', 'source', 'destinations/'])).toContain('destinations/staging.yaml');
+    } finally {
+      await watch?.stop();
+      watch = undefined;
+      await repo.git().raw(['worktree', 'prune']);
+      const { rm } = await import('node:fs/promises');
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
 });
