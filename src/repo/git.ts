@@ -86,15 +86,33 @@ export async function commitPaths(repo: SimpleGit, paths: readonly string[], mes
 
 /** Resolves a ref (branch, tag, sha) to a commit sha in the repository at `dir`. */
 export async function resolveRef(dir: string, ref: string): Promise<string> {
+  const gitdir = await gitDirOf(dir);
   try {
-    return await git.resolveRef({ fs, dir, ref });
+    return await git.resolveRef({ fs, gitdir, ref: ref === 'HEAD' ? await headRef(dir, gitdir) : ref });
   } catch {
     try {
-      return await git.expandOid({ fs, dir, oid: ref });
+      return await git.expandOid({ fs, gitdir, oid: ref });
     } catch (error) {
       throw new GitError(`'${ref}' is not a branch, tag or commit of ${dir}`, { cause: error });
     }
   }
+}
+
+/**
+ * The Git directory isomorphic-git reads objects and refs from. In a linked worktree `.git` is a
+ * file pointing into the main repository, whose common directory holds them.
+ */
+async function gitDirOf(dir: string): Promise<string> {
+  const dotGit = path.join(dir, '.git');
+  if (!existsSync(dotGit) || fs.statSync(dotGit).isDirectory()) return dotGit;
+  const common = (await simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)).revparse(['--git-common-dir'])).trim();
+  return path.resolve(dir, common);
+}
+
+/** HEAD of this working tree (a linked worktree's own HEAD is not the common directory's). */
+async function headRef(dir: string, gitdir: string): Promise<string> {
+  if (gitdir === path.join(dir, '.git')) return 'HEAD';
+  return (await simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)).revparse(['HEAD'])).trim();
 }
 
 /** Files (path → text) of the tree at `commit` whose paths `wanted` selects. */
@@ -102,7 +120,7 @@ export async function readFilesAt(dir: string, commit: string, wanted: (file: st
   const files = new Map<string, string>();
   await git.walk({
     fs,
-    dir,
+    gitdir: await gitDirOf(dir),
     trees: [git.TREE({ ref: commit })],
     map: async (file, [entry]) => {
       if (!entry || file === '.') return true;

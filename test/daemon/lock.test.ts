@@ -1,7 +1,10 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile, mkdir, readFile, readdir, rename, utimes } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LockedError, acquireLock } from '../../src/daemon/lock.js';
 import { readStatus, recordAttempt, writeStatus } from '../../src/daemon/status-store.js';
 
@@ -31,6 +34,198 @@ describe('apply lock', () => {
     const lock = await acquireLock(dir, 'production');
     await lock.release();
   });
+
+  it('writes the whole holder before the lock file appears, and leaves no other file behind', async () => {
+    const lock = await acquireLock(dir, 'production', () => new Date('2026-02-03T04:05:06Z'));
+    const lockDir = path.join(dir, 'destinations', 'production');
+    expect(await readdir(lockDir)).toEqual(['apply.lock']);
+    const holder = JSON.parse(await readFile(path.join(lockDir, 'apply.lock'), 'utf8')) as Record<string, unknown>;
+    expect(holder).toMatchObject({ pid: process.pid, host: hostname(), since: '2026-02-03T04:05:06.000Z' });
+    expect(holder.token).toEqual(expect.any(String));
+    const error = await acquireLock(dir, 'production').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LockedError);
+    expect((error as LockedError).holder).toEqual({ pid: process.pid, host: hostname(), since: '2026-02-03T04:05:06.000Z' });
+    expect(await readdir(lockDir)).toEqual(['apply.lock']); // the loser's temporary file is gone too
+    await lock.release();
+    expect(await readdir(lockDir)).toEqual([]);
+    await lock.release(); // twice is harmless
+  });
+
+  it('respects a lock held on another host, even by a pid that does not run here', async () => {
+    const file = await lockFile(JSON.stringify({ pid: 4_194_305, host: `not-${hostname()}`, since: '2026-01-01T00:00:00Z' }));
+    await expect(acquireLock(dir, 'production')).rejects.toBeInstanceOf(LockedError);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ host: `not-${hostname()}` });
+  });
+
+  it('treats an unreadable lock file as held until it is 30 s old, then takes it over', async () => {
+    for (const content of ['', '{"pid":', '{"pid":0,"host":"h","since":"s"}']) {
+      const file = await lockFile(content);
+      await expect(acquireLock(dir, 'production')).rejects.toBeInstanceOf(LockedError);
+      expect(await readFile(file, 'utf8')).toBe(content);
+      const old = new Date(Date.now() - 60_000);
+      await utimes(file, old, old);
+      const lock = await acquireLock(dir, 'production');
+      expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ pid: process.pid });
+      await lock.release();
+    }
+  });
+
+  it('takes over a stale lock past a takeover guard left by a taker that stopped', async () => {
+    const guards = [
+      { content: JSON.stringify({ pid: 4_194_305, host: hostname(), since: '2026-01-01T00:00:00Z', token: 'crashed' }), age: 0 },
+      { content: JSON.stringify({ pid: 1, host: `not-${hostname()}`, since: '2026-01-01T00:00:00Z', token: 'elsewhere' }), age: 60_000 },
+    ];
+    for (const guard of guards) {
+      const file = await lockFile(JSON.stringify({ pid: 4_194_305, host: hostname(), since: '2026-01-01T00:00:00Z' }));
+      await writeFile(`${file}.takeover`, guard.content);
+      const at = new Date(Date.now() - guard.age);
+      await utimes(`${file}.takeover`, at, at);
+      const lock = await acquireLock(dir, 'production');
+      expect(await readdir(path.dirname(file))).toEqual(['apply.lock']);
+      await lock.release();
+    }
+  });
+
+  it('does not delete on release a lock that another holder took over', async () => {
+    const lock = await acquireLock(dir, 'production');
+    const file = path.join(dir, 'destinations', 'production', 'apply.lock');
+    // Another holder's lock now stands where ours was (written aside and renamed over it).
+    const theirs = JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00Z', token: 'theirs' });
+    await writeFile(`${file}.theirs`, theirs);
+    await rename(`${file}.theirs`, file);
+    await lock.release();
+    expect(await readFile(file, 'utf8')).toBe(theirs);
+    await expect(acquireLock(dir, 'production')).rejects.toBeInstanceOf(LockedError);
+  });
+
+  it('does not delete on release a lock that was removed and taken by someone else', async () => {
+    const lock = await acquireLock(dir, 'production');
+    const file = path.join(dir, 'destinations', 'production', 'apply.lock');
+    await rm(file);
+    const other = await acquireLock(dir, 'production');
+    const content = await readFile(file, 'utf8');
+    await lock.release();
+    expect(await readFile(file, 'utf8')).toBe(content);
+    await other.release();
+    expect(await readdir(path.dirname(file))).toEqual([]);
+  });
+});
+
+async function lockFile(content: string): Promise<string> {
+  const file = path.join(dir, 'destinations', 'production', 'apply.lock');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content);
+  return file;
+}
+
+// Competing processes. Each child imports the lock module (compiled from src/daemon/lock.ts into a
+// temporary folder: dist/ is left alone, as other tests build and run it meanwhile), waits for a
+// round to start, tries the lock, holds it for HOLD_MS when it got it, and reports. All children are
+// told to start at the same moment, so every round is a real race: on a free lock, a stale one (a
+// dead pid on this host; also with the takeover guard left by a crashed taker), an old unreadable
+// one (taken over) and a fresh unreadable one (respected).
+describe('apply lock across processes', () => {
+  const CHILDREN = 6;
+  const ROUNDS = 20;
+  const HOLD_MS = 200;
+  const SETUPS = ['free', 'stale', 'old-empty', 'stale-guard', 'fresh-empty'] as const;
+  type Setup = (typeof SETUPS)[number];
+  type Report = { round: number; child: number; result: 'GOT'; gotAt: number; releasingAt: number } | { round: number; child: number; result: 'HELD' | 'ERROR'; error: string };
+
+  let work: string;
+  let children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'octosync-lock-race-'));
+    const source = await readFile(fileURLToPath(new URL('../../src/daemon/lock.ts', import.meta.url)), 'utf8');
+    const compiled = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    await writeFile(path.join(work, 'lock.mjs'), compiled.outputText);
+    await writeFile(
+      path.join(work, 'competitor.mjs'),
+      `import { acquireLock, LockedError } from './lock.mjs';
+const [stateDir, child] = process.argv.slice(2);
+process.on('message', (message) => {
+  if (message.type === 'stop') return process.disconnect();
+  const { round, startAt } = message;
+  setTimeout(async () => {
+    try {
+      const lock = await acquireLock(stateDir, 'production');
+      const gotAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, ${HOLD_MS}));
+      const releasingAt = Date.now();
+      await lock.release();
+      process.send({ round, child: Number(child), result: 'GOT', gotAt, releasingAt });
+    } catch (error) {
+      process.send({ round, child: Number(child), result: error instanceof LockedError ? 'HELD' : 'ERROR', error: String(error && error.stack || error) });
+    }
+  }, Math.max(0, startAt - Date.now()));
+});
+process.send({ type: 'ready' });
+`,
+    );
+  });
+
+  afterAll(async () => {
+    for (const child of children) if (child.connected) child.kill();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('never lets two processes hold it at once', async () => {
+    const stateDir = path.join(work, 'state');
+    const lockDir = path.join(stateDir, 'destinations', 'production');
+    await mkdir(lockDir, { recursive: true });
+    const file = path.join(lockDir, 'apply.lock');
+    const reports: Report[] = [];
+    const waiting = new Map<number, () => void>();
+    const perRound = new Map<number, number>();
+    children = await Promise.all(
+      Array.from({ length: CHILDREN }, (_, i) => {
+        const child = fork(path.join(work, 'competitor.mjs'), [stateDir, String(i)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        return new Promise<ChildProcess>((resolve, reject) => {
+          child.once('error', reject);
+          child.once('exit', (code) => reject(new Error(`competitor ${i} exited (${code}) before it was ready`)));
+          child.on('message', (message: { type?: string } & Report) => {
+            if (message.type === 'ready') return resolve(child);
+            reports.push(message);
+            const count = (perRound.get(message.round) ?? 0) + 1;
+            perRound.set(message.round, count);
+            if (count === CHILDREN) waiting.get(message.round)?.();
+          });
+        });
+      }),
+    );
+    for (const child of children) child.removeAllListeners('exit');
+
+    const setups: Setup[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const setup = SETUPS[round % SETUPS.length] as Setup;
+      setups.push(setup);
+      if (setup === 'stale-guard') await writeFile(`${file}.takeover`, JSON.stringify({ pid: 4_194_305, host: hostname(), since: '2026-01-01T00:00:00Z', token: 'crashed' }));
+      if (setup === 'stale' || setup === 'stale-guard') await writeFile(file, JSON.stringify({ pid: 4_194_305, host: hostname(), since: '2026-01-01T00:00:00Z' }));
+      if (setup === 'old-empty' || setup === 'fresh-empty') await writeFile(file, '');
+      if (setup === 'old-empty') await utimes(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      const done = new Promise<void>((resolve) => waiting.set(round, resolve));
+      const startAt = Date.now() + 30;
+      for (const child of children) child.send({ round, startAt });
+      await done;
+      // Every lock was released, every temporary and moved-aside file removed.
+      expect(await readdir(lockDir), `after round ${round} (${setup})`).toEqual(setup === 'fresh-empty' ? ['apply.lock'] : []);
+      if (setup === 'fresh-empty') await rm(file);
+    }
+    for (const child of children) child.send({ type: 'stop' });
+
+    expect(reports.filter((r) => r.result === 'ERROR')).toEqual([]);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const got = reports.filter((r) => r.round === round && r.result === 'GOT').length;
+      if (setups[round] === 'fresh-empty') expect(got, `round ${round}: a fresh unreadable lock is respected`).toBe(0);
+      else expect(got, `round ${round} (${setups[round]}): someone gets the lock`).toBeGreaterThanOrEqual(1);
+    }
+    const held = reports.flatMap((r) => (r.result === 'GOT' ? [r] : [])).sort((a, b) => a.gotAt - b.gotAt);
+    for (let i = 1; i < held.length; i += 1) {
+      const [before, after] = [held[i - 1], held[i]];
+      expect(after?.gotAt, `child ${after?.child} (round ${after?.round}) got the lock while child ${before?.child} (round ${before?.round}) held it`).toBeGreaterThanOrEqual(before?.releasingAt ?? 0);
+    }
+  }, 60_000);
 });
 
 describe('status store', () => {

@@ -305,12 +305,12 @@ describe('watch', () => {
         env: { STAGING_KEY: staging.apiKey, SOURCE_API_KEY: source.apiKey, TLS_DATA: 'eA==' },
       });
       await eventually('an unchanged source is not snapshotted again', async () => /octosync_snapshots_total\{result="unchanged"\} [1-9]/.test(await (await fetch(`${watch?.url}/metrics`)).text()));
-      expect(await headOfRemote()).toBe(before);
+      expect(await headOfRemote(), `nothing changed at the source, yet the remote moved:\n${logs.join('')}`).toBe(before);
       const dev = (await simHttp(source).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
       await simHttp(source).put(`/api/Spaces-1/environments/${dev.Id}`, { ...dev, Description: 'changed at the source' });
       await eventually('the snapshot is pushed to the remote', async () => (await headOfRemote()) !== before);
       const pushed = await repo.git().raw(['--git-dir', bare, 'show', 'source:spaces/default/environments/dev.yaml']);
-      expect(pushed).toContain('changed at the source');
+      expect(pushed, logs.join('')).toContain('changed at the source');
       // The rest of the branch is the remote's, untouched: the destinations are still there.
       expect(await repo.git().raw(['--git-dir', bare, 'ls-tree', '--name-only', 'source', 'destinations/'])).toContain('destinations/staging.yaml');
     } finally {
