@@ -1,5 +1,6 @@
 // Flags of `octosync watch`.
 import type { Command } from 'commander';
+import { OctosyncError } from '../commands/errors.js';
 import { createLogger } from '../daemon/logger.js';
 import { startWatch } from '../daemon/watch.js';
 import type { CliIo } from './io.js';
@@ -18,6 +19,7 @@ interface WatchFlags {
   applyTimeoutSeconds: number;
   logLevel: string;
   logFormat: 'json' | 'pretty';
+  webhookSecretEnv?: string;
 }
 
 export function registerWatchCommand(program: Command, io: CliIo): void {
@@ -33,6 +35,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     .option('--drift-seconds <n>', 'check destinations for drift this often (0: never)', parseInteger, 300)
     .option('--snapshot-seconds <n>', 'snapshot the source this often (0: never)', parseInteger, 0)
     .option('--apply-timeout-seconds <n>', 'report an apply failed after this long', parseInteger, 1800)
+    .option('--webhook-secret-env <name>', 'environment variable holding the secret POST /hooks/git must prove (GitHub signature, GitLab token or bearer)')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--log-format <format>', 'json, or pretty for a terminal', io.isTerminal ? 'pretty' : 'json')
     .action(async (flags: WatchFlags) => {
@@ -49,9 +52,16 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
         driftIntervalMs: flags.driftSeconds * 1000,
         snapshotIntervalMs: flags.snapshotSeconds * 1000,
         applyTimeoutMs: flags.applyTimeoutSeconds * 1000,
+        webhookSecret: flags.webhookSecretEnv ? requiredEnv(io.env, flags.webhookSecretEnv) : undefined,
       });
       await io.untilStopped();
       logger.info('stopping');
       await watch.stop();
     });
+}
+
+function requiredEnv(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new OctosyncError('config-invalid', `the environment variable ${name} holding the webhook secret is not set`);
+  return value;
 }

@@ -18,8 +18,10 @@
 //   have left one so).
 // - release() removes the lock only while it still holds its own token.
 // What remains: a takeover guard left by a crashed taker is stale after GUARD_STALE_MS (or at once
-// when its pid is gone), and removing it has the race above; that needs a crash in the
-// milliseconds of a takeover and then takers racing.
+// when its pid is gone); it is removed by a look and an unlink, never moved aside and put back (a
+// guard put back after its owner released it would stay and stall takeovers). If it was replaced
+// in that instant, two takers may both think they hold the guard; each still removes the lock only
+// when it is the stale lock it saw, so a fresh lock is never removed.
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -116,7 +118,7 @@ async function underTakeoverGuard(file: string, fn: () => Promise<void>): Promis
     await writeFile(temp, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), token }), { flag: 'wx' });
     if (!(await linkUnlessExists(temp, guard))) {
       const seen = await inspect(guard);
-      if (seen && isGuardStale(seen)) await removeIfStill(guard, seen);
+      if (seen && isGuardStale(seen)) await removeGuardIfStill(guard, seen);
       return false;
     }
   } finally {
@@ -128,6 +130,18 @@ async function underTakeoverGuard(file: string, fn: () => Promise<void>): Promis
   } finally {
     await release(guard, token);
   }
+}
+
+/**
+ * Removes a stale takeover guard if it is still the one seen. Never moved aside and put back (as
+ * locks are): a live guard put back after its owner released it would stay behind and stall
+ * takeovers. Deleting one that was replaced in the instant between the look and the unlink lets
+ * two takers think they hold the guard; each still removes the lock only if it is the stale one
+ * it saw (removeIfStill), so a fresh lock is never removed.
+ */
+async function removeGuardIfStill(guard: string, seen: SeenLock): Promise<void> {
+  const current = await inspect(guard);
+  if (current && sameLock(current, seen)) await unlinkIfPresent(guard);
 }
 
 /** Links `from` to `to`; false when `to` exists. */

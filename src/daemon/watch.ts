@@ -4,8 +4,9 @@
 // interval with jitter and on `POST /hooks/git`. Serves /healthz, /status and /metrics.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { watch as watchFiles } from 'chokidar';
@@ -43,6 +44,8 @@ export interface WatchOptions {
   snapshotIntervalMs?: number;
   applyTimeoutMs?: number;
   retry?: { baseMs: number; maxMs: number };
+  /** When set, `POST /hooks/git` must prove it knows it (see webhookAuthorized). */
+  webhookSecret?: string;
 }
 
 export interface Watch {
@@ -264,7 +267,8 @@ async function serve(options: WatchOptions, context: ServeContext): Promise<{ ur
         return reply(200, JSON.stringify({ destinations }, null, 2));
       }
       if (route === 'POST /hooks/git') {
-        req.resume();
+        const body = await readBody(req);
+        if (options.webhookSecret && !webhookAuthorized(req.headers, body, options.webhookSecret)) return reply(401, JSON.stringify({ error: 'the webhook secret does not match' }));
         void context.sync().catch(() => undefined);
         return reply(202, JSON.stringify({ accepted: true }));
       }
@@ -282,4 +286,32 @@ function withoutDigests(status: DestinationStatus): DestinationStatus {
   if (!status.lastApplied) return status;
   const { secretDigests: _digests, ...applied } = status.lastApplied;
   return { ...status, lastApplied: applied as DestinationStatus['lastApplied'] };
+}
+
+/** Request bodies of webhooks are small; a larger one is cut off (and then fails the signature). */
+const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_WEBHOOK_BYTES) chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Whether a webhook knows the shared secret, in the forms Git hosts send it: GitHub's
+ * `X-Hub-Signature-256` (an HMAC of the body), GitLab's `X-Gitlab-Token`, or a bearer token.
+ * Compared in constant time.
+ */
+export function webhookAuthorized(headers: IncomingHttpHeaders, body: Buffer, secret: string): boolean {
+  const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  const signature = headers['x-hub-signature-256'];
+  if (typeof signature === 'string') return same(signature, `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+  const gitlab = headers['x-gitlab-token'];
+  if (typeof gitlab === 'string') return same(gitlab, secret);
+  const authorization = headers.authorization;
+  return typeof authorization === 'string' && same(authorization, `Bearer ${secret}`);
 }

@@ -223,12 +223,13 @@ describe('watch', () => {
     await repo.git().raw(['clone', '--bare', repo.dir, bare]);
     const remoteRepo = repo.dir;
     try {
-      await start({ repo: `file://${bare}`, destinations: ['staging'], stateDir: path.join(remoteRepo, '.octosync-remote'), pollIntervalMs: 60_000 });
+      await start({ repo: `file://${bare}`, destinations: ['staging'], stateDir: path.join(remoteRepo, '.octosync-remote'), pollIntervalMs: 60_000, webhookSecret: 'hook-secret' });
       const statusOf = () => readStatus(path.join(remoteRepo, '.octosync-remote'), 'staging');
       await eventually('staging is applied from the remote', async () => (await statusOf()).lastApplied?.commit === (await head('staging')));
       await commitOn('staging', LIFECYCLE, (text) => text.replace(/(- Name: Production\n(?: {4}.*\n)*? {4}MinimumEnvironmentsBeforePromotion: )0/, '$12'), 'two first');
       await repo.git().push(bare, 'staging');
-      expect((await fetch(`${watch?.url}/hooks/git`, { method: 'POST' })).status).toBe(202);
+      expect((await fetch(`${watch?.url}/hooks/git`, { method: 'POST' })).status).toBe(401);
+      expect((await fetch(`${watch?.url}/hooks/git`, { method: 'POST', headers: { Authorization: 'Bearer hook-secret' } })).status).toBe(202);
       await eventually('the pushed commit is applied', async () => (await statusOf()).lastApplied?.commit === (await head('staging')));
       expect(await minimumOf(staging)).toBe(2);
     } finally {
