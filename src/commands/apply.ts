@@ -109,7 +109,6 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
     failure = reason instanceof Error ? reason : new Error('the apply was cancelled');
   }
 
-  const status = before;
   const failed = failure !== undefined || outcomes.some((o) => o.result === 'failed');
   const result = plan.changes.length === 0 ? 'no-changes' : failed ? 'failed' : 'success';
   const appliedKeys = outcomes.filter((o) => o.result === 'applied' && o.action !== 'delete').map((o) => documentKey(o.space, o.kind, o.name));
@@ -117,13 +116,13 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
   const desiredKeys = prepared.spaces.flatMap((space) => space.desired.map((doc) => documentKey(space.name, doc.kind, doc.name)));
   // What octosync manages: after a success, the desired state; after a failure, what it managed
   // before plus what it wrote now (so prune never forgets something it created).
-  const documents = failed ? [...new Set([...(status.lastApplied?.documents ?? []), ...appliedKeys])].filter((key) => !deletedKeys.has(key)) : desiredKeys;
+  const documents = failed ? [...new Set([...(before.lastApplied?.documents ?? []), ...appliedKeys])].filter((key) => !deletedKeys.has(key)) : desiredKeys;
   const applied: AppliedState = {
-    commit: failed ? (status.lastApplied?.commit ?? '') : plan.commit,
-    overlayDigest: failed ? (status.lastApplied?.overlayDigest ?? '') : plan.overlayDigest,
+    commit: failed ? (before.lastApplied?.commit ?? '') : plan.commit,
+    overlayDigest: failed ? (before.lastApplied?.overlayDigest ?? '') : plan.overlayDigest,
     at: now().toISOString(),
     documents: documents.sort(),
-    secretDigests: { ...(status.lastApplied?.secretDigests ?? {}), ...Object.fromEntries(setSecrets) },
+    secretDigests: { ...(before.lastApplied?.secretDigests ?? {}), ...Object.fromEntries(setSecrets) },
   };
   const error = failure === undefined ? outcomes.find((o) => o.error)?.error : errorMessage(failure);
   await updateStatus(stateDir, destination.name, (current) =>

@@ -2,6 +2,7 @@
 // OptionalDeploymentTargets` rather than `/Phases/3/OptionalDeploymentTargets`.
 import { jsonEqual } from './canonical.js';
 import type { Json, JsonObject } from './document.js';
+import { isObject } from './document.js';
 import { scopeText } from './secrets.js';
 
 export interface FieldChange {
@@ -47,9 +48,6 @@ function diffValue(before: Json | undefined, after: Json | undefined, path: stri
   changes.push({ path: path || '(document)', ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) });
 }
 
-function isObject(value: Json | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 function unionKeys(a: JsonObject, b: JsonObject): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])];

@@ -39,3 +39,16 @@ export interface KindDocument {
 
 /** Raw API resources of one space, by API collection (`environments`, `variables`, ...). */
 export type LiveSpace = Readonly<Record<string, readonly JsonObject[]>>;
+
+export function isObject(value: Json | undefined): value is JsonObject {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function asArray(value: Json | undefined): Json[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The objects among a list's items (nothing for what is not a list). */
+export function objectsOf(value: Json | undefined): JsonObject[] {
+  return asArray(value).filter(isObject);
+}

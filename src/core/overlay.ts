@@ -3,6 +3,7 @@
 // problem (a typo in an overlay must not silently leave the source's value in production).
 import { canonicalize } from './canonical.js';
 import type { Json, JsonObject, KindDocument, KindName } from './document.js';
+import { isObject, objectsOf } from './document.js';
 import type { PlanProblem } from './plan.js';
 import { documentKey } from './plan.js';
 import type { SecretSource } from './secrets.js';
@@ -67,7 +68,7 @@ export function applyOverlay(space: string, documents: readonly KindDocument[], 
     }
     if (edit.phases) doc.body.Phases = edit.phases;
     for (const [phaseName, fields] of Object.entries(edit.editPhases ?? {})) {
-      const phase = objects(doc.body.Phases).find((p) => String(p.Name).toLowerCase() === phaseName.toLowerCase());
+      const phase = objectsOf(doc.body.Phases).find((p) => String(p.Name).toLowerCase() === phaseName.toLowerCase());
       if (!phase) problem(`lifecycles.${name}.editPhases.${phaseName}`, `the lifecycle '${name}' has no phase '${phaseName}'`);
       else Object.assign(phase, fields);
     }
@@ -108,7 +109,7 @@ function overrideVariable(
 ): void {
   const wanted = scopeText(override.scope as Json | undefined);
   const label = `'${override.name}'${wanted ? ` ${wanted}` : ' (unscoped)'}`;
-  const variable = objects(doc.body.Variables).find((v) => String(v.Name) === override.name && scopeText(v.Scope) === wanted);
+  const variable = objectsOf(doc.body.Variables).find((v) => String(v.Name) === override.name && scopeText(v.Scope) === wanted);
   if (!variable) {
     problem(`${where}[${override.name}]`, `'${doc.name}' has no variable ${label} in the repository`);
     return;
@@ -144,11 +145,11 @@ function overlayTenants(
       doc.body.ProjectEnvironments = connections;
       // Values for a project or environment the tenant is no longer connected to go with the connection.
       const variables = doc.body.Variables;
-      const projects = isObjectValue(variables) ? variables.Projects : undefined;
-      if (isObjectValue(variables) && isObjectValue(projects)) {
+      const projects = isObject(variables) ? variables.Projects : undefined;
+      if (isObject(variables) && isObject(projects)) {
         const kept = Object.entries(projects).flatMap(([project, byEnvironment]) => {
           const environments = connections[project];
-          if (!environments || !isObjectValue(byEnvironment)) return [];
+          if (!environments || !isObject(byEnvironment)) return [];
           const values = Object.entries(byEnvironment).filter(([environment]) => environments.some((e) => e.toLowerCase() === environment.toLowerCase()));
           return values.length > 0 ? [[project, Object.fromEntries(values)] as const] : [];
         });
@@ -163,9 +164,6 @@ function overlayTenants(
   }
 }
 
-function isObjectValue(value: Json | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 function findTarget(target: string, find: (kind: KindName, name: string) => KindDocument | undefined): KindDocument | undefined {
   const slash = target.indexOf('/');
@@ -185,8 +183,4 @@ export function mergePatch(target: Json, patch: Json): Json {
 
 export function isValueFrom(value: unknown): value is { valueFrom: SecretSource } {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && 'valueFrom' in value;
-}
-
-function objects(value: Json | undefined): JsonObject[] {
-  return Array.isArray(value) ? (value.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v)) as JsonObject[]) : [];
 }

@@ -1,7 +1,8 @@
 // Which names documents refer to that exist nowhere. `validate` checks a repository against
 // itself; `plan` checks the desired state against itself plus the destination (what it has and
 // what never-synced kinds, such as accounts, it holds).
-import type { Json, JsonObject, KindDocument } from './document.js';
+import type { KindDocument } from './document.js';
+import { objectsOf } from './document.js';
 
 /** A name a document refers to (what a kind's `references` returns). */
 export interface NameReference {
@@ -11,11 +12,6 @@ export interface NameReference {
   project?: string;
 }
 
-export interface DanglingReference {
-  doc: KindDocument;
-  ref: NameReference;
-  message: string;
-}
 
 /** Names known to exist, by kind (and project for channels and runbooks), case-insensitive. */
 export class KnownNames {
@@ -33,12 +29,12 @@ export class KnownNames {
   addDocuments(documents: readonly KindDocument[]): this {
     for (const doc of documents) {
       if (doc.kind === 'channels') {
-        for (const channel of objects(doc.body.Channels)) this.add('channels', String(channel.Name), doc.name);
+        for (const channel of objectsOf(doc.body.Channels)) this.add('channels', String(channel.Name), doc.name);
       } else if (doc.kind === 'runbooks') {
         this.add('runbooks', String(doc.body.Name), String(doc.body.Project));
       } else if (doc.kind === 'tag-sets') {
         this.add('tag-sets', doc.name);
-        for (const tag of objects(doc.body.Tags)) this.add('tag-sets', `${doc.name}/${String(tag.Name)}`);
+        for (const tag of objectsOf(doc.body.Tags)) this.add('tag-sets', `${doc.name}/${String(tag.Name)}`);
       } else if (doc.kind === 'script-modules') {
         // Script modules are library variable sets to the API; projects include both by name.
         this.add('script-modules', doc.name);
@@ -60,8 +56,4 @@ export function describeMissing(ref: NameReference, where: string): string {
   if (ref.kind === 'tag-sets' && ref.name.includes('/')) return `refers to the tenant tag '${ref.name}', which no tag set ${where} defines`;
   if (ref.project) return `refers to the ${what} '${ref.name}' of project '${ref.project}', which does not exist ${where}`;
   return `refers to the ${what} '${ref.name}', which does not exist ${where}`;
-}
-
-function objects(value: Json | undefined): JsonObject[] {
-  return Array.isArray(value) ? (value.filter((item) => item !== null && typeof item === 'object' && !Array.isArray(item)) as JsonObject[]) : [];
 }

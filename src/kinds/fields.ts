@@ -19,10 +19,4 @@ export function sensitiveMarker(value: Json | undefined): JsonObject | null {
   return value.HasValue === true ? { HasValue: true } : null;
 }
 
-export function isObject(value: Json | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
-export function asArray(value: Json | undefined): Json[] {
-  return Array.isArray(value) ? value : [];
-}
+export { asArray, isObject } from '../core/document.js';
