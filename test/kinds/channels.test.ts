@@ -7,10 +7,11 @@ import { loadSchemas } from '../../src/validate/schemas.js';
 import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018, recordedProjects22Owner } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./channels/fixtures/', import.meta.url));
-const recordedChannel = fixture<JsonObject>('channel-2018.11.2.json');
-const testProj2 = fixture<JsonObject>('project-testproj2-2018.11.2.json');
+const recordedChannel = recorded2018<JsonObject>('channel');
+const testProj2 = { ...recordedProjects22Owner };
 const recorded: LiveSpace = { channels: [recordedChannel], projects: [testProj2], lifecycles: [] };
 const captured: LiveSpace = {
   channels: fixture<JsonObject[]>('channels-all-simulator.json'),
@@ -23,7 +24,7 @@ const simulator = simulatorsClosedAfterEach();
 const { readDocuments } = kindChecks(channels, 'channels');
 
 describe('channels kind', () => {
-  it('normalizes a recorded real response into one document for its project, without ids', () => {
+  itWithReferenceData('normalizes a recorded real response into one document for its project, without ids', () => {
     const names = new NameResolver(buildRefTable(recorded));
     expect(channels.toDocuments(recorded, names)).toEqual([
       {
@@ -134,7 +135,7 @@ describe('channels kind', () => {
     ]);
   });
 
-  it('names the channel and field of an id the source cannot resolve', () => {
+  itWithReferenceData('names the channel and field of an id the source cannot resolve', () => {
     const live: LiveSpace = { ...recorded, channels: [{ ...recordedChannel, LifecycleId: 'Lifecycles-404' }, { ...recordedChannel, Id: 'Channels-99', ProjectId: 'Projects-404' }] };
     const names = new NameResolver(buildRefTable(live));
     channels.toDocuments(live, names);

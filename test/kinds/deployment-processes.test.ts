@@ -4,17 +4,17 @@ import { IdResolver, buildRefTable } from '../../src/core/refs.js';
 import { deploymentProcessPayload, deploymentProcesses } from '../../src/kinds/deployment-processes/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { formatYaml, parseYaml } from '../../src/repo/yaml.js';
-import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach, yamlOf } from '../support/kind-checks.js';
+import { idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach, yamlOf } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { createProcessDecoys, deploymentProcessOf, postCreated, simHttp } from '../support/sim-http.js';
 import type { SimHttp } from '../support/sim-http.js';
+import { itWithReferenceData, realWorld, recorded2018, recordedProjects22Owner } from '../support/reference-data.js';
 
-const fixture = fixturesIn(new URL('./deployment-processes/fixtures/', import.meta.url));
-const process22 = fixture('deploymentprocess-Projects-22-2018.11.2.json');
-const process41 = fixture('deploymentprocess-Projects-41-2018.11.2.json');
-const project22 = fixture('project-TestProj2-2018.11.2.json');
-const project41 = fixture('project-SalesTaxEngine-2018.11.2.json');
-const feedBuiltIn = fixture('feed-builtin-2018.11.2.json');
+const process22 = recorded2018('deploymentprocess');
+const process41 = realWorld('03-dtw2018-deploymentprocess-projects-41.json');
+const project22 = { ...recordedProjects22Owner };
+const project41 = realWorld('01-dtw2018-project-salestaxengine.json');
+const feedBuiltIn = recorded2018('feed-builtin');
 
 const schema = isolatedSchemaErrors('deployment-processes', ['common', 'process']);
 
@@ -177,7 +177,7 @@ describe('deployment-processes kind', () => {
     expect(schema({ ...valid, Steps: [{ Name: 'Run', Actions: [{ Name: 'Run', ActionType: 'Octopus.Script', Container: { FeedId: 'Feeds-1' } }] }] })).not.toEqual([]);
   });
 
-  it('normalizes recorded real processes: no ids, names for ids, matched through DeploymentProcessId', () => {
+  itWithReferenceData('normalizes recorded real processes: no ids, names for ids, matched through DeploymentProcessId', () => {
     const { docs, names } = documentsOf({ projects: [project22, project41], deploymentprocesses: [process41, process22], feeds: [feedBuiltIn] });
     expect(names.problems).toEqual([]);
     expect(docs).toEqual([
@@ -264,19 +264,19 @@ describe('deployment-processes kind', () => {
     }
   });
 
-  it('names the built-in feed even when the feed list holds no such feed', () => {
+  itWithReferenceData('names the built-in feed even when the feed list holds no such feed', () => {
     const { docs, names } = documentsOf({ projects: [project41], deploymentprocesses: [process41] });
     expect(names.problems).toEqual([]);
     const action = ((docs[0]!.body.Steps as JsonObject[])[0]!.Actions as JsonObject[])[0]!;
     expect((action.Packages as JsonObject[])[0]!.Feed).toBe('Octopus Server (built-in)');
   });
 
-  it('writes nothing for a project whose process is not in the collection (version-controlled projects)', () => {
+  itWithReferenceData('writes nothing for a project whose process is not in the collection (version-controlled projects)', () => {
     const { docs } = documentsOf({ projects: [project22, { ...project41, DeploymentProcessId: null }], deploymentprocesses: [process22] });
     expect(docs.map((doc) => doc.name)).toEqual(['TestProj2']);
   });
 
-  it('gives project folders the slugs the projects kind gives them', () => {
+  itWithReferenceData('gives project folders the slugs the projects kind gives them', () => {
     const clash = { ...project41, Name: 'testproj2' };
     const { docs } = documentsOf({ projects: [project22, clash], deploymentprocesses: [process22, process41] });
     // uniqueSlugs sorts names ordinally: 'TestProj2' < 'testproj2', so the first keeps the plain slug.
@@ -286,7 +286,7 @@ describe('deployment-processes kind', () => {
     ]);
   });
 
-  it('is deterministic: the same bytes whatever order the server lists things in', () => {
+  itWithReferenceData('is deterministic: the same bytes whatever order the server lists things in', () => {
     const live = { projects: [project22, project41], deploymentprocesses: [process22, process41], feeds: [feedBuiltIn] };
     const reversed = {
       projects: [project41, project22],
@@ -297,7 +297,7 @@ describe('deployment-processes kind', () => {
     expect(yamlOf(documentsOf(live).docs)).toContain('Octopus.Action.Script.ScriptBody: Write-Host "Hello, hello again!"');
   });
 
-  it('turns recorded processes into payloads the simulator accepts, and reads them back equal', async () => {
+  itWithReferenceData('turns recorded processes into payloads the simulator accepts, and reads them back equal', async () => {
     const sim = await simulator();
     const http = simHttp(sim);
     for (const name of ['TestProj2', 'SalesTaxEngine']) {

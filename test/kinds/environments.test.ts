@@ -3,16 +3,16 @@ import type { JsonObject } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { environments } from '../../src/kinds/environments/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
-import { byFile, fixturesIn, simulatorsClosedAfterEach } from '../support/kind-checks.js';
+import { byFile, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018 } from '../support/reference-data.js';
 
-const fixture = fixturesIn(new URL('./environments/fixtures/', import.meta.url));
-const recorded = fixture('environment-2018.11.2.json');
+const recorded = recorded2018('environment');
 const simulator = simulatorsClosedAfterEach();
 
 describe('environments kind', () => {
-  it('normalizes a recorded real response into a document without ids or server fields', () => {
+  itWithReferenceData('normalizes a recorded real response into a document without ids or server fields', () => {
     const live = { environments: [recorded] };
     const names = new NameResolver(buildRefTable(live));
     expect(environments.toDocuments(live, names)).toEqual([
@@ -26,7 +26,7 @@ describe('environments kind', () => {
     expect(names.problems).toEqual([]);
   });
 
-  it('turns the document into a payload the simulator accepts and reads it back equal', async () => {
+  itWithReferenceData('turns the document into a payload the simulator accepts and reads it back equal', async () => {
     const sim = await simulator();
     const [doc] = environments.toDocuments({ environments: [recorded] }, new NameResolver(buildRefTable({})));
     const ids = new IdResolver(buildRefTable(await readLive(sim, environments.reads)));
@@ -47,7 +47,7 @@ describe('environments kind', () => {
     ]);
   });
 
-  it('writes the same documents whatever order the server lists environments in', () => {
+  itWithReferenceData('writes the same documents whatever order the server lists environments in', () => {
     const live = { environments: [recorded, { ...recorded, Id: 'Environments-2', Name: 'Production', SortOrder: 2 }, { ...recorded, Id: 'Environments-3', Name: 'Staging', SortOrder: 0 }] };
     const docs = (environmentsListed: JsonObject[]) => {
       const shuffled = { environments: environmentsListed };
@@ -56,7 +56,7 @@ describe('environments kind', () => {
     expect(docs([...live.environments].reverse())).toEqual(docs(live.environments));
   });
 
-  it('documents satisfy the schema; ids and names over 50 characters do not', () => {
+  itWithReferenceData('documents satisfy the schema; ids and names over 50 characters do not', () => {
     const schemas = loadSchemas();
     const [doc] = environments.toDocuments({ environments: [recorded] }, new NameResolver(buildRefTable({})));
     expect(schemas.validate('environments', doc!.body)).toEqual([]);

@@ -3,9 +3,10 @@ import type { JsonObject, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { feeds } from '../../src/kinds/feeds/index.js';
 import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
+import { itWithReferenceData, recorded2018 } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./feeds/fixtures/', import.meta.url));
-const recordedBuiltIn = fixture<JsonObject>('feed-builtin-2018.11.2.json');
+const recordedBuiltIn = recorded2018<JsonObject>('feed-builtin');
 const captured: LiveSpace = { feeds: fixture<JsonObject[]>('feeds-all-simulator.json') };
 const hasValue = { HasValue: true };
 /** What a destination's overlay supplies for the feeds' secrets (the snapshot never has them). */
@@ -19,7 +20,7 @@ const simulator = simulatorsClosedAfterEach();
 const { applyDocuments, readDocuments, invalidAt } = kindChecks(feeds, 'feeds');
 
 describe('feeds kind', () => {
-  it("leaves out a 2018 server's built-in feed, which that server reports as a NuGet feed at octopus://", () => {
+  itWithReferenceData("leaves out a 2018 server's built-in feed, which that server reports as a NuGet feed at octopus://", () => {
     const live = { feeds: [recordedBuiltIn] };
     const names = new NameResolver(buildRefTable(live));
     expect(feeds.toDocuments(live, names)).toEqual([]);

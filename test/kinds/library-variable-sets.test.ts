@@ -4,17 +4,17 @@ import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js'
 import { libraryVariableSets } from '../../src/kinds/library-variable-sets/index.js';
 import { scriptModules } from '../../src/kinds/script-modules/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, namesIn, simulatorsClosedAfterEach } from '../support/kind-checks.js';
+import { idsIn, isolatedSchemaErrors, kindChecks, namesIn, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { postCreated, simHttp } from '../support/sim-http.js';
 import type { SimHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018 } from '../support/reference-data.js';
 
-const fixture = fixturesIn(new URL('./library-variable-sets/fixtures/', import.meta.url));
 
 /** Recorded responses of a 2018.11.2 server (see fixtures/README.md). */
 const recorded: LiveSpace = {
-  libraryvariablesets: [fixture('libraryvariableset-2018.11.2.json')],
-  variables: [fixture('variableset-library-2018.11.2.json')],
+  libraryvariablesets: [recorded2018('libraryvariableset')],
+  variables: [recorded2018('variableset-library')],
 };
 
 const SPACE = '/api/Spaces-1';
@@ -26,7 +26,7 @@ const { documentsOf } = kindChecks(libraryVariableSets, 'libraryvariablesets');
 const variablesOf = (doc: KindDocument | undefined) => (doc?.body.Variables ?? []) as JsonObject[];
 
 describe('library-variable-sets kind', () => {
-  it('normalizes a recorded library variable set and its variable set into one document', () => {
+  itWithReferenceData('normalizes a recorded library variable set and its variable set into one document', () => {
     const { docs, names } = documentsOf(recorded);
     expect(names.problems).toEqual([]);
     expect(docs).toEqual([
@@ -52,15 +52,15 @@ describe('library-variable-sets kind', () => {
     expect(schemaErrors(docs[0]!.body)).toEqual([]);
   });
 
-  it('leaves script modules to the script-modules kind', () => {
-    const module = { ...fixture('libraryvariableset-2018.11.2.json'), Id: 'LibraryVariableSets-42', Name: 'Helpers', ContentType: 'ScriptModule', VariableSetId: 'variableset-LibraryVariableSets-42' };
+  itWithReferenceData('leaves script modules to the script-modules kind', () => {
+    const module = { ...recorded2018('libraryvariableset'), Id: 'LibraryVariableSets-42', Name: 'Helpers', ContentType: 'ScriptModule', VariableSetId: 'variableset-LibraryVariableSets-42' };
     const live = { ...recorded, libraryvariablesets: [...(recorded.libraryvariablesets ?? []), module] };
     expect(documentsOf(live).docs.map((doc) => doc.name)).toEqual(['ConnStr']);
     expect(scriptModules.toDocuments(live, new NameResolver(buildRefTable(live))).map((doc) => doc.name)).toEqual(['Helpers']);
   });
 
-  it('drops template ids and shows a sensitive default value only as {HasValue: true}', () => {
-    const set = fixture('libraryvariableset-2018.11.2.json');
+  itWithReferenceData('drops template ids and shows a sensitive default value only as {HasValue: true}', () => {
+    const set = recorded2018('libraryvariableset');
     const template = (name: string, DefaultValue: Json): JsonObject => ({
       Id: `4b9e9a0c-0000-4000-8000-00000000000${name.length}`,
       Name: name,
@@ -156,7 +156,7 @@ describe('library-variable-sets kind', () => {
     expect(common).toContainEqual({ Name: 'Smtp.Password', Description: 'Password of the SMTP relay user.', IsSensitive: true, Type: 'Sensitive' });
   });
 
-  it('creates the recorded set in a fresh simulator and reads it back equal', async () => {
+  itWithReferenceData('creates the recorded set in a fresh simulator and reads it back equal', async () => {
     const dest = await simulator('empty');
     const http = simHttp(dest);
     const [doc] = documentsOf(recorded).docs;

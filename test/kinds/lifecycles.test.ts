@@ -6,9 +6,10 @@ import type { Simulator } from '../../src/simulator/index.js';
 import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018 } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./lifecycles/fixtures/', import.meta.url));
-const recorded = fixture<JsonObject>('lifecycle-2018.11.2.json');
+const recorded = recorded2018<JsonObject>('lifecycle');
 const captured: LiveSpace = {
   lifecycles: fixture<JsonObject[]>('lifecycles-all-simulator.json'),
   environments: fixture<JsonObject[]>('environments-all-simulator.json'),
@@ -20,7 +21,7 @@ const simulator = simulatorsClosedAfterEach();
 const { document, applyDocuments, readDocuments, invalidAt } = kindChecks(lifecycles, 'lifecycles');
 
 describe('lifecycles kind', () => {
-  it('normalizes a recorded real response into a document without ids or server fields', () => {
+  itWithReferenceData('normalizes a recorded real response into a document without ids or server fields', () => {
     const live = { lifecycles: [recorded] };
     const names = new NameResolver(buildRefTable(live));
     expect(lifecycles.toDocuments(live, names)).toEqual([
@@ -81,7 +82,7 @@ describe('lifecycles kind', () => {
     expect(await readDocuments(sim)).toEqual(byFile(docs));
   });
 
-  it('updates the default lifecycle from the recorded document', async () => {
+  itWithReferenceData('updates the default lifecycle from the recorded document', async () => {
     const sim = await simulator();
     const docs = lifecycles.toDocuments({ lifecycles: [recorded] }, new NameResolver(buildRefTable({})));
     expect(await applyDocuments(sim, docs)).toEqual([]);
@@ -108,7 +109,7 @@ describe('lifecycles kind', () => {
     ]);
   });
 
-  it('names the document, phase and field of an id the source cannot resolve', () => {
+  itWithReferenceData('names the document, phase and field of an id the source cannot resolve', () => {
     const live = { lifecycles: [{ ...recorded, Phases: [{ Id: 'x', Name: 'Production', AutomaticDeploymentTargets: [], OptionalDeploymentTargets: ['Environments-404'] }] }], environments: [] };
     const names = new NameResolver(buildRefTable(live));
     lifecycles.toDocuments(live, names);

@@ -4,9 +4,10 @@ import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js'
 import { machinePolicies } from '../../src/kinds/machine-policies/index.js';
 import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018 } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./machine-policies/fixtures/', import.meta.url));
-const recorded = fixture<JsonObject>('machinepolicy-2018.11.2.json');
+const recorded = recorded2018<JsonObject>('machinepolicy');
 const captured: LiveSpace = {
   machinepolicies: fixture<JsonObject[]>('machinepolicies-all-simulator.json'),
   accounts: fixture<JsonObject[]>('accounts-all-simulator.json'),
@@ -17,7 +18,7 @@ const simulator = simulatorsClosedAfterEach();
 const { applyDocuments, readDocuments, invalidAt } = kindChecks(machinePolicies, 'machinepolicies');
 
 describe('machine-policies kind', () => {
-  it('normalizes a recorded real response, keeping its pre-2019 health check fields as they are', () => {
+  itWithReferenceData('normalizes a recorded real response, keeping its pre-2019 health check fields as they are', () => {
     const live = { machinepolicies: [recorded] };
     const names = new NameResolver(buildRefTable(live));
     const [doc, ...rest] = machinePolicies.toDocuments(live, names);
@@ -75,7 +76,7 @@ describe('machine-policies kind', () => {
     expect(await readDocuments(sim)).toEqual(byFile(docs));
   });
 
-  it('applies the recorded 2018 document to a newer server without losing anything it says', async () => {
+  itWithReferenceData('applies the recorded 2018 document to a newer server without losing anything it says', async () => {
     const sim = await simulator();
     const docs = machinePolicies.toDocuments({ machinepolicies: [recorded] }, new NameResolver(buildRefTable({})));
     expect(await applyDocuments(sim, docs)).toEqual([]);
@@ -101,7 +102,7 @@ describe('machine-policies kind', () => {
     ]);
   });
 
-  it('sends a null account id when the document names none', () => {
+  itWithReferenceData('sends a null account id when the document names none', () => {
     const doc = machinePolicies.toDocuments({ machinepolicies: [recorded] }, new NameResolver(buildRefTable({})))[0]!;
     const ids = new IdResolver(buildRefTable({}));
     expect(machinePolicies.toPayload(doc, ids).MachineUpdatePolicy).toEqual({ CalamariUpdateBehavior: 'UpdateOnDeployment', TentacleUpdateAccountId: null, TentacleUpdateBehavior: 'NeverUpdate' });
@@ -119,7 +120,7 @@ describe('machine-policies kind', () => {
     expect(docs.map((doc) => machinePolicies.references?.(doc))).toEqual([[], [{ pointer: '/MachineUpdatePolicy/TentacleUpdateAccount', kind: 'accounts', name: 'Tentacle Updater' }]]);
   });
 
-  it('documents satisfy the schema; account ids, unknown behaviours and malformed time spans do not', () => {
+  itWithReferenceData('documents satisfy the schema; account ids, unknown behaviours and malformed time spans do not', () => {
     const docs = [...machinePolicies.toDocuments(captured, new NameResolver(buildRefTable(captured))), ...machinePolicies.toDocuments({ machinepolicies: [recorded] }, new NameResolver(buildRefTable({})))];
     for (const doc of docs) expect(schemas.validate('machine-policies', doc.body)).toEqual([]);
     expect(invalidAt({ Name: 'P', MachineUpdatePolicy: { TentacleUpdateAccountId: 'Accounts-1' } })).toEqual(['/MachineUpdatePolicy/TentacleUpdateAccountId']);

@@ -5,9 +5,10 @@ import { projectGroups } from '../../src/kinds/project-groups/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018 } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./project-groups/fixtures/', import.meta.url));
-const recorded = fixture<JsonObject>('projectgroup-2018.11.2.json');
+const recorded = recorded2018<JsonObject>('projectgroup');
 const captured: LiveSpace = {
   projectgroups: fixture<JsonObject[]>('projectgroups-all-simulator.json'),
   environments: fixture<JsonObject[]>('environments-all-simulator.json'),
@@ -18,7 +19,7 @@ const simulator = simulatorsClosedAfterEach();
 const { document, applyDocuments, readDocuments, invalidAt } = kindChecks(projectGroups, 'projectgroups');
 
 describe('project-groups kind', () => {
-  it('normalizes a recorded real response: no ids, no retention policy', () => {
+  itWithReferenceData('normalizes a recorded real response: no ids, no retention policy', () => {
     const live = { projectgroups: [recorded] };
     const names = new NameResolver(buildRefTable(live));
     expect(projectGroups.toDocuments(live, names)).toEqual([
@@ -47,7 +48,7 @@ describe('project-groups kind', () => {
     expect(await readDocuments(sim)).toEqual(byFile(docs));
   });
 
-  it('updates the default project group from the recorded document', async () => {
+  itWithReferenceData('updates the default project group from the recorded document', async () => {
     const sim = await simulator();
     const docs = projectGroups.toDocuments({ projectgroups: [recorded] }, new NameResolver(buildRefTable({})));
     expect(await applyDocuments(sim, docs)).toEqual([]);
@@ -61,7 +62,7 @@ describe('project-groups kind', () => {
     expect(ids.problems).toEqual([{ where: "project group 'Web Shop' Environments", message: "refers to environment 'Nowhere', which does not exist in the destination" }]);
   });
 
-  it('names the document and field of an id the source cannot resolve', () => {
+  itWithReferenceData('names the document and field of an id the source cannot resolve', () => {
     const live = { projectgroups: [{ ...recorded, EnvironmentIds: ['Environments-404'] }], environments: [] };
     const names = new NameResolver(buildRefTable(live));
     projectGroups.toDocuments(live, names);

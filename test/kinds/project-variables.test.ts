@@ -5,21 +5,21 @@ import { uniqueSlugs } from '../../src/core/slug.js';
 import { projectVariables } from '../../src/kinds/project-variables/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
-import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, namesIn, simulatorsClosedAfterEach } from '../support/kind-checks.js';
+import { idsIn, isolatedSchemaErrors, kindChecks, namesIn, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { createProject, postCreated, simHttp } from '../support/sim-http.js';
 import type { SimHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018, recordedProjects22Owner } from '../support/reference-data.js';
 
-const fixture = fixturesIn(new URL('./project-variables/fixtures/', import.meta.url));
 
 /** Recorded responses of one 2018.11.2 server (see fixtures/README.md). */
 const recorded: LiveSpace = {
-  projects: [fixture('project-2018.11.2.json'), fixture('project-testproj2-2018.11.2.json')],
-  variables: [fixture('variableset-project-sensitive-2018.11.2.json'), fixture('variableset-project-scoped-2018.11.2.json')],
-  environments: [fixture('environment-2018.11.2.json')],
-  channels: [fixture('channel-2018.11.2.json')],
-  deploymentprocesses: [fixture('deploymentprocess-2018.11.2.json')],
-  tenants: [fixture('tenant-2018.11.2.json')],
+  projects: [recorded2018('project'), { ...recordedProjects22Owner }],
+  variables: [recorded2018('variableset-project-sensitive'), recorded2018('variableset-project-scoped')],
+  environments: [recorded2018('environment')],
+  channels: [recorded2018('channel')],
+  deploymentprocesses: [recorded2018('deploymentprocess')],
+  tenants: [recorded2018('tenant')],
 };
 
 const SPACE = '/api/Spaces-1';
@@ -33,7 +33,7 @@ function variablesOf(doc: KindDocument | undefined): JsonObject[] {
 }
 
 describe('project-variables kind', () => {
-  it('normalizes recorded variable sets into documents with names, without ids or secrets', () => {
+  itWithReferenceData('normalizes recorded variable sets into documents with names, without ids or secrets', () => {
     const { docs, names } = documentsOf(recorded);
     expect(names.problems).toEqual([]);
     expect(docs).toEqual([
@@ -74,8 +74,8 @@ describe('project-variables kind', () => {
     }
   });
 
-  it('writes every scope and typed value by name (recorded resources, added variables)', () => {
-    const set = fixture('variableset-project-scoped-2018.11.2.json');
+  itWithReferenceData('writes every scope and typed value by name (recorded resources, added variables)', () => {
+    const set = recorded2018('variableset-project-scoped');
     const variable = (name: string, scope: JsonObject, extra: JsonObject = {}): JsonObject => ({
       Id: `00000000-0000-0000-0000-${String(name.length).padStart(12, '0')}`,
       Name: name,
@@ -91,7 +91,7 @@ describe('project-variables kind', () => {
     const live: LiveSpace = {
       ...recorded,
       variables: [
-        fixture('variableset-project-sensitive-2018.11.2.json'),
+        recorded2018('variableset-project-sensitive'),
         {
           ...set,
           Variables: [
@@ -248,7 +248,7 @@ describe('project-variables kind', () => {
     expect(webShop).toContainEqual({ Name: 'Website.Certificate', Scope: { Environment: ['Production', 'Staging'] }, Type: 'Certificate', Value: 'Web Shop TLS' });
   });
 
-  it('puts a recorded document into a fresh simulator and reads it back equal', async () => {
+  itWithReferenceData('puts a recorded document into a fresh simulator and reads it back equal', async () => {
     const dest = await simulator('empty');
     const http = simHttp(dest);
     await http.post(`${SPACE}/environments`, { Name: 'Production' }); // ids differ from the recorded ones
@@ -351,7 +351,7 @@ describe('project-variables kind', () => {
     expect(documentsOf(await readLive(sim, projectVariables.reads)).docs).toEqual(documentsOf(live).docs);
   });
 
-  it('writes no document for a version-controlled project whose variables are in Git', () => {
+  itWithReferenceData('writes no document for a version-controlled project whose variables are in Git', () => {
     const [project] = recorded.projects ?? [];
     const cac = { ...project, IsVersionControlled: true, PersistenceSettings: { Type: 'VersionControlled', ConversionState: { VariablesAreInGit: true, RunbooksAreInGit: false } } };
     const converting = { ...cac, PersistenceSettings: { Type: 'VersionControlled', ConversionState: { VariablesAreInGit: false } } };

@@ -6,17 +6,20 @@ import { loadSchemas } from '../../src/validate/schemas.js';
 import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, realWorld, recorded2018, recordedProjects22Owner } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./projects/fixtures/', import.meta.url));
-const testProj1 = fixture<JsonObject>('project-2018.11.2.json');
-const testProj2 = fixture<JsonObject>('project-testproj2-2018.11.2.json');
-const financePortal = fixture<JsonObject>('project-financeportal-2018.11.2.json');
-const process22 = fixture<JsonObject>('deploymentprocess-2018.11.2.json');
+const testProj1 = recorded2018<JsonObject>('project');
+// The owner of the recorded process (Projects-22) was not recorded itself: TestProj1's recorded
+// settings under its identity stand in for it.
+const testProj2: JsonObject = { ...testProj1, ...recordedProjects22Owner };
+const financePortal = realWorld<JsonObject>('02-dtw2018-project-financeportal-clone.json');
+const process22 = recorded2018<JsonObject>('deploymentprocess');
 const recorded: LiveSpace = {
   projects: [testProj1, testProj2, financePortal],
-  projectgroups: [fixture<JsonObject>('projectgroup-2018.11.2.json')],
-  lifecycles: [fixture<JsonObject>('lifecycle-2018.11.2.json')],
-  libraryvariablesets: [fixture<JsonObject>('libraryvariableset-2018.11.2.json')],
+  projectgroups: [recorded2018<JsonObject>('projectgroup')],
+  lifecycles: [recorded2018<JsonObject>('lifecycle')],
+  libraryvariablesets: [recorded2018<JsonObject>('libraryvariableset')],
 };
 const captured: LiveSpace = {
   projects: fixture<JsonObject[]>('projects-all-simulator.json'),
@@ -42,7 +45,7 @@ const simulator = simulatorsClosedAfterEach();
 const { document, applyDocuments, readDocuments } = kindChecks(projects, 'projects', { documentFile: 'projects/x/project.yaml' });
 
 describe('projects kind', () => {
-  it('normalizes recorded real responses into documents without ids, owned documents or server fields', () => {
+  itWithReferenceData('normalizes recorded real responses into documents without ids, owned documents or server fields', () => {
     const names = new NameResolver(buildRefTable(recorded));
     const docs = projects.toDocuments(recorded, names);
     expect(names.problems).toEqual([]);
@@ -57,7 +60,7 @@ describe('projects kind', () => {
         kind: 'projects',
         name: 'TestProj2',
         file: 'projects/testproj2/project.yaml',
-        body: { Name: 'TestProj2', Description: "Dan's second test project", ...recordedDefaults, IncludedLibraryVariableSets: [], TenantedDeploymentMode: 'TenantedOrUntenanted' },
+        body: { Name: 'TestProj2', Description: '', ...recordedDefaults, IncludedLibraryVariableSets: [], TenantedDeploymentMode: 'TenantedOrUntenanted' },
       },
       {
         // Cloned from another project: the clone source is history and is not written.
@@ -92,7 +95,7 @@ describe('projects kind', () => {
     for (const doc of docs) expect(Object.keys(doc.body)).not.toEqual(expect.arrayContaining(['VariableSetId']));
   });
 
-  it('creates the recorded projects in a fresh server and reads back the same documents', async () => {
+  itWithReferenceData('creates the recorded projects in a fresh server and reads back the same documents', async () => {
     const sim = await simulator();
     const docs = projects.toDocuments(recorded, new NameResolver(buildRefTable(recorded)));
     expect((await simHttp(sim).post('/api/Spaces-1/libraryvariablesets', { Name: 'ConnStr' })).status).toBe(201);
@@ -151,7 +154,7 @@ describe('projects kind', () => {
     expect(read?.body).toMatchObject({ ReleaseCreationStrategy: doc.body.ReleaseCreationStrategy, VersioningStrategy: doc.body.VersioningStrategy });
   });
 
-  it('turns obsolete step-id package references into step names through the deployment process', () => {
+  itWithReferenceData('turns obsolete step-id package references into step names through the deployment process', () => {
     const live: LiveSpace = {
       ...recorded,
       projects: [
@@ -175,7 +178,7 @@ describe('projects kind', () => {
     ]);
   });
 
-  it('writes a version-controlled project without its Git connection or its Git-stored settings, and keeps the destination connection', () => {
+  itWithReferenceData('writes a version-controlled project without its Git connection or its Git-stored settings, and keeps the destination connection', () => {
     const persistence = { Type: 'VersionControlled', Url: 'https://git.example/shop.git', DefaultBranch: 'main', BasePath: '.octopus', Credentials: { Type: 'Reference', Id: 'GitCredentials-1' } };
     const live: LiveSpace = { ...recorded, projects: [{ ...testProj1, IsVersionControlled: true, PersistenceSettings: persistence }] };
     const [doc] = projects.toDocuments(live, new NameResolver(buildRefTable(live)));
@@ -200,7 +203,7 @@ describe('projects kind', () => {
     expect(ids.problems).toEqual([]);
   });
 
-  it('names the document and field of a reference the destination lacks', () => {
+  itWithReferenceData('names the document and field of a reference the destination lacks', () => {
     const doc = document({ Name: 'Web Shop', ProjectGroup: 'Web', Lifecycle: 'Nope', IncludedLibraryVariableSets: ['ConnStr', 'Missing Set'] });
     const ids = new IdResolver(buildRefTable(recorded));
     const payload = projects.toPayload(doc, ids);
@@ -212,7 +215,7 @@ describe('projects kind', () => {
     ]);
   });
 
-  it('names the document and field of an id the source cannot resolve', () => {
+  itWithReferenceData('names the document and field of an id the source cannot resolve', () => {
     const live: LiveSpace = { ...recorded, projects: [{ ...testProj1, LifecycleId: 'Lifecycles-404' }] };
     const names = new NameResolver(buildRefTable(live));
     projects.toDocuments(live, names);
@@ -238,7 +241,7 @@ describe('projects kind', () => {
     ]);
   });
 
-  it('places every project in a stable folder, whatever order the server lists projects in', () => {
+  itWithReferenceData('places every project in a stable folder, whatever order the server lists projects in', () => {
     const live: LiveSpace = { ...recorded, projects: [testProj1, { ...testProj2, Name: 'testproj1 ' }, financePortal] };
     const shuffled: LiveSpace = { ...live, projects: [...(live.projects ?? [])].reverse() };
     expect([...projectFolders(live)].sort()).toEqual([
@@ -251,7 +254,7 @@ describe('projects kind', () => {
     expect(JSON.stringify(docs(captured))).toBe(JSON.stringify(docs({ ...captured, projects: [...(captured.projects ?? [])].reverse() })));
   });
 
-  it('documents satisfy the schema; ids, owned documents and unknown modes do not', () => {
+  itWithReferenceData('documents satisfy the schema; ids, owned documents and unknown modes do not', () => {
     const schemas = loadSchemas();
     for (const doc of [...projects.toDocuments(captured, new NameResolver(buildRefTable(captured))), ...projects.toDocuments(recorded, new NameResolver(buildRefTable(recorded)))]) {
       expect(schemas.validate('projects', doc.body)).toEqual([]);

@@ -1,6 +1,6 @@
 // Every kind folder is registered, documented, has a schema, fixtures and tests, and the
 // dependency graph is complete and acyclic.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DependencyError, dependencyOrder } from '../../src/core/order.js';
@@ -25,7 +25,12 @@ describe('kind registry', () => {
       `test/kinds/${name}/fixtures`,
     ].filter((file) => !existsSync(path.join(root, file)));
     expect(missing).toEqual([]);
-    expect(readdirSync(path.join(root, `test/kinds/${name}/fixtures`)).some((file) => file.endsWith('.json'))).toBe(true);
+    // Fixtures are JSON captured here, or recorded real payloads read in place from the reference
+    // data (never copied in): the fixtures' readme says which and where from.
+    const fixtures = readdirSync(path.join(root, `test/kinds/${name}/fixtures`));
+    expect(fixtures).toContain('README.md');
+    const readsReferenceData = readFileSync(path.join(root, `test/kinds/${name}.test.ts`), 'utf8').includes('/support/reference-data.js');
+    expect(fixtures.some((file) => file.endsWith('.json')) || readsReferenceData).toBe(true);
   });
 
   it('orders every kind after the kinds it depends on', () => {

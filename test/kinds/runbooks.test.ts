@@ -7,9 +7,10 @@ import type { Simulator } from '../../src/simulator/index.js';
 import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach, yamlOf } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { postCreated, simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018 } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./runbooks/fixtures/', import.meta.url));
-const recordedProcess = fixture('deploymentprocess-Projects-22-2018.11.2.json');
+const recordedProcess = recorded2018('deploymentprocess');
 const captured = fixture('simulator-live-web-shop-runbooks.json') as unknown as LiveSpace;
 
 /**
@@ -74,7 +75,7 @@ async function applyDocument(sim: Simulator, doc: KindDocument, withExisting = t
 }
 
 describe('runbooks kind', () => {
-  it('writes a runbook and its process (recorded real steps) as one document without ids', () => {
+  itWithReferenceData('writes a runbook and its process (recorded real steps) as one document without ids', () => {
     const { docs, names } = documentsOf({ projects: [recordedProject], runbooks: [runbook], runbookProcesses: [asRunbookProcess(recordedProcess)], environments });
     expect(names.problems).toEqual([]);
     expect(docs).toEqual([
@@ -152,7 +153,7 @@ describe('runbooks kind', () => {
     expect(names.problems).toEqual([{ where: "runbook 'TestProj2/Say hello'", message: "its process 'RunbookProcess-Runbooks-1' was not found in runbookProcesses" }]);
   });
 
-  it('creates the runbook and PUTs its process in a fresh instance, and reads both back equal', async () => {
+  itWithReferenceData('creates the runbook and PUTs its process in a fresh instance, and reads both back equal', async () => {
     const { docs } = documentsOf({ projects: [recordedProject], runbooks: [runbook], runbookProcesses: [asRunbookProcess(recordedProcess)], environments });
     const sim = await simulator();
     const http = simHttp(sim);

@@ -6,12 +6,13 @@ import { scriptModules } from '../../src/kinds/script-modules/index.js';
 import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018 } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./script-modules/fixtures/', import.meta.url));
 
 /** Captured from the simulator's sample seed (see fixtures/README.md). */
 const captured: LiveSpace = {
-  libraryvariablesets: [fixture('simulator-script-module-retry-helpers.json'), fixture('libraryvariableset-2018.11.2.json')],
+  libraryvariablesets: [fixture('simulator-script-module-retry-helpers.json')],
   variables: [fixture('simulator-variableset-retry-helpers.json')],
 };
 
@@ -24,7 +25,7 @@ const schemaErrors = isolatedSchemaErrors('script-modules', ['common']);
 const { documentsOf } = kindChecks(scriptModules, 'libraryvariablesets');
 
 describe('script-modules kind', () => {
-  it('lifts the module\'s two variables into Syntax and ScriptBody, and skips variable sets', () => {
+  it('lifts the module\'s two variables into Syntax and ScriptBody', () => {
     const { docs, names } = documentsOf(captured);
     expect(names.problems).toEqual([]);
     expect(docs).toEqual([
@@ -37,6 +38,11 @@ describe('script-modules kind', () => {
     ]);
     expect(idsIn(docs[0]!.body)).toEqual([]);
     expect(schemaErrors(docs[0]!.body)).toEqual([]);
+  });
+
+  itWithReferenceData('skips a recorded library variable set of variables (ContentType Variables)', () => {
+    const live = { ...captured, libraryvariablesets: [...(captured.libraryvariablesets ?? []), recorded2018('libraryvariableset')] };
+    expect(documentsOf(live).docs.map((doc) => doc.name)).toEqual(['Retry Helpers']);
   });
 
   it('reads a module without a language variable as PowerShell', () => {

@@ -6,9 +6,10 @@ import { formatYaml, parseYaml } from '../../src/repo/yaml.js';
 import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach, yamlOf } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, readReferenceJson } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./step-templates/fixtures/', import.meta.url));
-const exported = fixture('actiontemplate-export-wait-until-time.json');
+const exported = readReferenceJson('fixtures/actiontemplate-export-wait-until-time.json');
 const notifySlack = fixture('simulator-actiontemplate-notify-slack.json');
 
 const schema = isolatedSchemaErrors('step-templates', ['common', 'process']);
@@ -38,7 +39,7 @@ const simulator = simulatorsClosedAfterEach();
 const { documentsOf } = kindChecks(stepTemplates, 'actiontemplates');
 
 describe('step-templates kind', () => {
-  it('normalizes a real template (a Library export in API shape) without ids or its Version', () => {
+  itWithReferenceData('normalizes a real template (a Library export in API shape) without ids or its Version', () => {
     const { docs, names } = documentsOf({ actiontemplates: [asApiResponse(exported)] });
     expect(names.problems).toEqual([]);
     const properties = exported.Properties as JsonObject;
@@ -90,7 +91,7 @@ describe('step-templates kind', () => {
     expect(schema(body)).toEqual([]);
   });
 
-  it('turns documents into payloads the simulator accepts and reads them back equal, with feeds by name', async () => {
+  itWithReferenceData('turns documents into payloads the simulator accepts and reads them back equal, with feeds by name', async () => {
     const source = await simulator();
     const sourceHttp = simHttp(source);
     const feed = (await sourceHttp.post('/api/Spaces-1/feeds', { Name: 'Internal NuGet', FeedType: 'NuGet', FeedUri: 'https://nuget.example.com' })).body as JsonObject;

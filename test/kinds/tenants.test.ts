@@ -7,13 +7,14 @@ import { loadSchemas } from '../../src/validate/schemas.js';
 import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
 import { simHttp } from '../support/sim-http.js';
+import { itWithReferenceData, recorded2018, recordedProjects22Owner } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./tenants/fixtures/', import.meta.url));
-const recordedTenant = fixture<JsonObject>('tenant-2018.11.2.json');
+const recordedTenant = recorded2018<JsonObject>('tenant');
 const recorded: LiveSpace = {
   tenants: [recordedTenant],
-  projects: [fixture<JsonObject>('project-testproj2-2018.11.2.json')],
-  environments: [fixture<JsonObject>('environment-2018.11.2.json')],
+  projects: [{ ...recordedProjects22Owner }],
+  environments: [recorded2018<JsonObject>('environment')],
 };
 const captured: LiveSpace = {
   tenants: fixture<JsonObject[]>('tenants-all-simulator.json'),
@@ -31,7 +32,7 @@ const simulator = simulatorsClosedAfterEach();
 const { readDocuments } = kindChecks(tenants, 'tenants');
 
 describe('tenants kind', () => {
-  it('normalizes a recorded real response into a document with its connections by name', () => {
+  itWithReferenceData('normalizes a recorded real response into a document with its connections by name', () => {
     const names = new NameResolver(buildRefTable(recorded));
     const docs = tenants.toDocuments(recorded, names);
     expect(docs).toEqual([
@@ -227,7 +228,7 @@ describe('tenants kind', () => {
     expect(JSON.stringify(docs(shuffled))).toBe(JSON.stringify(docs(captured)));
   });
 
-  it('documents satisfy the schema; ids, secret values and unknown variable sections do not', () => {
+  itWithReferenceData('documents satisfy the schema; ids, secret values and unknown variable sections do not', () => {
     const schemas = loadSchemas();
     for (const doc of [...tenants.toDocuments(captured, new NameResolver(buildRefTable(captured))), ...tenants.toDocuments(recorded, new NameResolver(buildRefTable(recorded)))]) {
       expect(schemas.validate('tenants', doc.body)).toEqual([]);

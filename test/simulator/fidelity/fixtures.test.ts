@@ -8,12 +8,13 @@
 // Where the 2018 shape differs from a modern server, the difference is handled explicitly below
 // with the reason (never silently): a renamed field is renamed, a pre-Spaces shape is not copied.
 import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimulator } from '../../../src/simulator/index.js';
 import type { Simulator } from '../../../src/simulator/index.js';
 import { SimHttp } from './helpers/http.js';
 import type { Json } from './helpers/http.js';
 import { fixturesDir, readFixture } from './helpers/shared-api.js';
+import { describeWithReferenceData } from '../../support/reference-data.js';
 
 const SERVER_MANAGED = ['Id', 'SpaceId', 'LastModifiedOn', 'LastModifiedBy', 'Slug', 'Version'];
 
@@ -59,7 +60,7 @@ const NOT_ROUND_TRIPPED: Record<string, string> = {
   'team-pre-spaces': 'pre-Spaces team shape',
 };
 
-describe('recorded Octopus 2018.11.2 responses round-trip through the simulator', () => {
+describeWithReferenceData('recorded Octopus 2018.11.2 responses round-trip through the simulator', () => {
   let sim: Simulator;
   let http: SimHttp;
   const s = '/api/Spaces-1';
@@ -212,7 +213,7 @@ describe('recorded Octopus 2018.11.2 responses round-trip through the simulator'
 // The recorded lifecycle, project group, machine policy and built-in feed are the built-ins of
 // the recorded server's space, apparently never edited. A new simulated space must bring the
 // same, on every field whose shape has not changed since 2018.
-describe("a new space's built-in documents are the recorded ones", () => {
+describeWithReferenceData("a new space's built-in documents are the recorded ones", () => {
   let sim: Simulator;
   let http: SimHttp;
 

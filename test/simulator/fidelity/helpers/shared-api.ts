@@ -1,15 +1,13 @@
-// Where the reference material about the real Octopus API lives: `../shared/octopus-api/`
-// beside the repository (CI has it at the same relative path). Nothing in there was written by
-// this project, which is the point: the simulator is checked against it.
-import { readFileSync } from 'node:fs';
+// The reference material about the real Octopus API, read through the one setting that finds it
+// (test/support/reference-data.ts). Nothing in there was written by this project, which is the
+// point: the simulator is checked against it.
 import path from 'node:path';
+import { readReferenceJson, referencePath } from '../../../support/reference-data.js';
 
-export const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..', '..');
-export const sharedApiDir = path.resolve(repoRoot, '..', 'shared', 'octopus-api');
-export const fixturesDir = path.join(sharedApiDir, 'fixtures', 'octopus-2018.11.2');
+export const fixturesDir = referencePath('fixtures', 'octopus-2018.11.2');
 
 export function readSharedJson<T = unknown>(relativePath: string): T {
-  return JSON.parse(readFileSync(path.join(sharedApiDir, relativePath), 'utf8')) as T;
+  return readReferenceJson<T>(relativePath);
 }
 
 /** A recorded response of the 2018.11.2 server (see fixtures/octopus-2018.11.2/ORIGINS.md). */
