@@ -6,6 +6,7 @@ import { OctosyncError } from '../commands/errors.js';
 import type { Plan } from '../core/plan.js';
 import { renderPlanText } from '../core/render-plan.js';
 import type { CliIo } from './io.js';
+import { collect } from './snapshot.js';
 
 interface ApplyFlags {
   repo: string;
@@ -13,6 +14,7 @@ interface ApplyFlags {
   ref?: string;
   plan?: string;
   stateDir?: string;
+  secretsDir: string[];
 }
 
 const VERB = { create: 'created', update: 'updated', delete: 'deleted' } as const;
@@ -26,6 +28,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
     .option('--ref <commit>', 'branch, tag or commit to apply (default: the branch the destination follows)')
     .option('--plan <file>', 'a plan saved by `plan --out`; refused if the commit (of the ref it was planned at), overlay or destination moved since')
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
+    .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
     .action(async (flags: ApplyFlags) => {
       const savedPlan = flags.plan ? (JSON.parse(await readFile(flags.plan, 'utf8')) as Plan) : undefined;
       const destination = flags.destination ?? savedPlan?.destination;
@@ -39,6 +42,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
         ref: flags.ref ?? savedPlan?.ref,
         env: io.env,
         stateDir: flags.stateDir,
+        secretDirs: flags.secretsDir,
         savedPlan,
         progress: (outcome) => {
           if (outcome.result === 'applied') io.out(`✓ ${VERB[outcome.action]} ${outcome.kind} ${outcome.name}`);

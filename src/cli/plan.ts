@@ -6,6 +6,7 @@ import { renderPlanMarkdown, renderPlanText } from '../core/render-plan.js';
 import type { Plan } from '../core/plan.js';
 import { preparePlan } from '../commands/plan.js';
 import type { CliIo } from './io.js';
+import { collect } from './snapshot.js';
 
 type Output = 'text' | 'json' | 'markdown';
 
@@ -17,6 +18,7 @@ interface PlanFlags {
   out?: string;
   detailedExitcode?: boolean;
   stateDir?: string;
+  secretsDir: string[];
 }
 
 export function registerPlanCommand(program: Command, io: CliIo): void {
@@ -30,8 +32,9 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
     .option('--out <file>', 'also save the plan as JSON, for `apply --plan`')
     .option('--detailed-exitcode', 'exit 2 when there are changes')
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
+    .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
     .action(async (flags: PlanFlags) => {
-      const prepared = await preparePlan({ repo: flags.repo, destination: flags.destination, ref: flags.ref, env: io.env, stateDir: flags.stateDir });
+      const prepared = await preparePlan({ repo: flags.repo, destination: flags.destination, ref: flags.ref, env: io.env, stateDir: flags.stateDir, secretDirs: flags.secretsDir });
       await prepared.client.close();
       const { plan } = prepared;
       io.out(render(plan, flags.output).trimEnd());

@@ -20,6 +20,7 @@ interface WatchFlags {
   logLevel: string;
   logFormat: 'json' | 'pretty';
   webhookSecretEnv?: string;
+  secretsDir: string[];
 }
 
 export function registerWatchCommand(program: Command, io: CliIo): void {
@@ -29,6 +30,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     .requiredOption('--repo <path-or-url>', 'the state repository: a local path, or a URL cloned under the state directory')
     .option('--destination <name>', 'a destination to reconcile (repeatable; default: all)', collect, [])
     .option('--state-dir <path>', 'where status, locks and clones live (default <repo>/.octosync)')
+    .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
     .option('--port <n>', 'port of /healthz, /status, /metrics and POST /hooks/git', parseInteger, 8066)
     .option('--host <address>', 'interface to listen on', '127.0.0.1')
     .option('--poll-seconds <n>', 'evaluate (and fetch a remote repository) at least this often', parseInteger, 60)
@@ -44,6 +46,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
         repo: flags.repo,
         destinations: flags.destination,
         stateDir: flags.stateDir,
+        secretDirs: flags.secretsDir,
         env: io.env,
         logger,
         port: flags.port,

@@ -31,8 +31,10 @@ import { validateRepository } from '../validate/repository.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
 import { OctosyncError } from './errors.js';
+import type { FollowedDestination } from './followed-destination.js';
+import { connectionChanges, followedDestination } from './followed-destination.js';
 import type { SecretReader } from './secret-values.js';
-import { SecretUnavailableError, digestKey, secretDigest, secretReader } from './secret-values.js';
+import { SecretUnavailableError, checkApiKey, digestKey, secretDigest, secretFilePolicy, secretReader } from './secret-values.js';
 import { formatIssue } from './validate.js';
 
 export interface PlanOptions {
@@ -43,6 +45,8 @@ export interface PlanOptions {
   env: NodeJS.ProcessEnv;
   /** Where status lives; default `<repo>/.octosync`. */
   stateDir?: string;
+  /** Directories secret files may be read from (see secretFilePolicy). */
+  secretDirs?: string[];
 }
 
 /** One destination space: what it should be and what it is. */
@@ -80,7 +84,8 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const schemas = loadSchemas();
   let kinds = kindsInOrder();
   const stateDir = options.stateDir ?? defaultStateDir(options.repo);
-  const commit = await commitToPlan(options);
+  const followed = await followedDestination(options.repo, options.destination, schemas);
+  const commit = await commitToPlan(options, followed);
   const files = await readFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`));
 
   const destinationText = files.get(destinationFile(options.destination));
@@ -97,11 +102,16 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   // Kinds the repository does not snapshot are neither desired nor compared.
   if (config.kinds) kinds = kinds.filter((kind) => config.kinds?.includes(kind.name));
   const documents = readDocuments(files, kinds.map((k) => k.name));
-  const secrets = secretReader(options.env, options.repo);
-  const connection = await connectionOf(options, destination, schemas);
-  const apiKey = await secrets.read(connection.apiKey, `the API key of destination '${destination.name}'`).catch((error: unknown) => {
-    throw new OctosyncError('missing-api-key', (error as Error).message);
-  });
+  const secrets = secretReader(options.env, secretFilePolicy({ stateDir, env: options.env, secretDirs: options.secretDirs }));
+  const notices: string[] = [];
+  const connection = connectionOf(options, destination, followed, notices);
+  const keyFor = `the API key of destination '${destination.name}'`;
+  const apiKey = await secrets
+    .read(connection.apiKey, keyFor)
+    .then((value) => checkApiKey(value, connection.apiKey, keyFor))
+    .catch((error: unknown) => {
+      throw new OctosyncError('missing-api-key', (error as Error).message);
+    });
   const { client } = await connectWithKey(connection.server, apiKey);
 
   try {
@@ -146,6 +156,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       prune: destination.prune ?? false,
       missingSecrets: destination.missingSecrets ?? 'error',
       problems,
+      notices,
     });
     return { plan, destination, spaces, secretSources, secrets, secretDigests, digestKey: key, kinds, client, stateDir };
   } catch (error) {
@@ -155,21 +166,34 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
 }
 
 /**
- * Where to connect, and with which key. Planning another ref than the followed branch (a pull
- * request's head in CI) takes the server and key from the followed branch: a change under
- * review must not be able to send a destination's key somewhere else.
+ * Where to connect, and with which key: from the destination file on the branch it follows, never
+ * from the ref planned (a pull request's head in CI). Without a followed branch, only the operator's
+ * own checkout is planned with its own file; a ref under review is refused.
  */
-async function connectionOf(options: PlanOptions, destination: Destination, schemas: ReturnType<typeof loadSchemas>): Promise<Pick<Destination, 'server' | 'apiKey'>> {
-  if (!options.ref || !destination.branch) return destination;
-  const followed = await resolveRef(options.repo, destination.branch).catch(() => undefined);
-  if (!followed) return destination;
-  const text = (await readFilesAt(options.repo, followed, (file) => file === destinationFile(destination.name))).get(destinationFile(destination.name));
-  return text === undefined ? destination : parseDestination(destination.name, text, schemas);
+function connectionOf(options: PlanOptions, destination: Destination, followed: FollowedDestination | undefined, notices: string[]): Pick<Destination, 'server' | 'apiKey'> {
+  if (!followed) {
+    if (!options.ref) return destination;
+    throw new OctosyncError(
+      'config-invalid',
+      `no branch follows destination '${destination.name}', so there is no server and key to plan ${options.ref} with: the connection comes from ${destinationFile(destination.name)} on the branch it follows (a branch, or origin/<branch> in a clone, whose copy says branch: <that branch>), never from the ref under review. Nothing was planned.`,
+    );
+  }
+  const changed = connectionChanges(destination, followed);
+  if (changed.length > 0) {
+    notices.push(
+      `${destinationFile(destination.name)} at ${options.ref ?? 'the planned commit'} changes ${changed.join(', ')}: this plan connects as ${followed.ref} says; the change takes effect only once merged into ${followed.branch}`,
+    );
+  }
+  return followed.destination;
 }
 
-/** The commit to plan: the given ref, else the branch the destination follows, else HEAD. */
-async function commitToPlan(options: PlanOptions): Promise<string> {
+/**
+ * The commit to plan: the given ref; else the head of the branch the destination follows; else,
+ * in a repository where no branch follows it, HEAD (or the branch HEAD's file names, if any).
+ */
+async function commitToPlan(options: PlanOptions, followed: FollowedDestination | undefined): Promise<string> {
   if (options.ref) return resolveRef(options.repo, options.ref);
+  if (followed) return followed.commit;
   const head = await resolveRef(options.repo, 'HEAD').catch(() => {
     throw new OctosyncError('repo-invalid', `${options.repo} has no commits to plan from`);
   });
@@ -181,9 +205,10 @@ async function commitToPlan(options: PlanOptions): Promise<string> {
   if (!branch) return head;
   // A destination that follows a branch is planned from that branch or not at all: falling back
   // to whatever is checked out would apply unreviewed commits.
-  return resolveRef(options.repo, branch).catch(() => {
-    throw new OctosyncError('config-invalid', `destination '${options.destination}' follows the branch '${branch}', which ${options.repo} does not have (fetch it, or plan another ref with --ref)`);
-  });
+  throw new OctosyncError(
+    'config-invalid',
+    `destination '${options.destination}' follows the branch '${branch}', which ${options.repo} does not have with a ${destinationFile(options.destination)} that says so (fetch it, or plan another ref with --ref)`,
+  );
 }
 
 async function readWorkingTreeDestination(options: PlanOptions): Promise<string | undefined> {

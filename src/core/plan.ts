@@ -60,6 +60,8 @@ export interface Plan {
   missingSecrets: MissingSecret[];
   /** Errors: apply refuses a plan with problems. */
   problems: PlanProblem[];
+  /** What a reader should know that is not an error (a connection change waiting for a merge). */
+  notices: string[];
   summary: { create: number; update: number; delete: number };
 }
 
@@ -88,6 +90,7 @@ export interface PlanInput {
   prune: boolean;
   missingSecrets: 'error' | 'placeholder';
   problems: readonly PlanProblem[];
+  notices?: readonly string[];
 }
 
 /** `space/kind/name` in lower case: how a document is recognised across runs. */
@@ -139,6 +142,7 @@ export function computePlan(input: PlanInput): Plan {
     changes: ordered,
     missingSecrets,
     problems: [...input.problems, ...requiredMissing],
+    notices: [...(input.notices ?? [])],
     summary: {
       create: ordered.filter((c) => c.action === 'create').length,
       update: ordered.filter((c) => c.action === 'update').length,

@@ -24,6 +24,7 @@ export function renderPlanText(plan: Plan): string {
   }
   lines.push('', summaryLine(plan));
   lines.push(...problemLines(plan).map((line) => `! ${line}`));
+  lines.push(...(plan.notices ?? []).map((line) => `note: ${line}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -31,6 +32,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   const lines = [`### octosync plan for \`${plan.destination}\``, '', `Commit \`${plan.commit.slice(0, 12)}\`: **${summaryLine(plan)}**`, ''];
   const problems = problemLines(plan);
   if (problems.length > 0) lines.push('> [!WARNING]', ...problems.map((p) => `> ${p}`), '');
+  if ((plan.notices ?? []).length > 0) lines.push('> [!NOTE]', ...plan.notices.map((n) => `> ${n}`), '');
   if (plan.changes.length === 0) lines.push('No changes. The destination matches the repository.');
   else {
     lines.push('| | Kind | Name | Changes |', '| --- | --- | --- | --- |');

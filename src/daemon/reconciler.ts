@@ -22,6 +22,8 @@ export interface ReconcilerOptions {
   repo: string;
   destination: DestinationPolicy;
   stateDir: string;
+  /** Directories secret files may be read from (see secretFilePolicy). */
+  secretDirs?: string[];
   env: NodeJS.ProcessEnv;
   logger: Logger;
   metrics: DaemonMetrics;
@@ -155,7 +157,7 @@ export class Reconciler {
       this.options.applyTimeoutMs,
     );
     try {
-      const result = await runApply({ repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir, signal: cancel.signal });
+      const result = await runApply({ repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs, signal: cancel.signal });
       metrics.applies.inc({ destination: destination.name, result: result.result });
       metrics.applyDuration.observe({ destination: destination.name }, (this.now() - started) / 1000);
       metrics.lastApplied.set({ destination: destination.name }, Math.floor(this.now() / 1000));
@@ -195,7 +197,7 @@ export class Reconciler {
     const log = logger.child({ destination: destination.name });
     let changes: number;
     try {
-      const prepared = await preparePlan({ repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir });
+      const prepared = await preparePlan({ repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs });
       await prepared.client.close();
       changes = prepared.plan.changes.length;
       if (changes > 0) log.warn({ changes: prepared.plan.changes.map((c) => `${c.action} ${c.kind} ${c.name}`) }, `drift: the destination differs from ${commit.slice(0, 12)} in ${changes} resources`);

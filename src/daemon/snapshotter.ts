@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { connectWithKey } from '../commands/connect.js';
 import { runSnapshot } from '../commands/snapshot.js';
-import { secretReader } from '../commands/secret-values.js';
+import { checkApiKey, secretFilePolicy, secretReader } from '../commands/secret-values.js';
 import { parseRepoConfig } from '../repo/config.js';
 import type { RepoConfig } from '../repo/config.js';
 import { currentBranch, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
@@ -32,6 +32,8 @@ export interface SnapshotterOptions {
    * used when it has the branch checked out.
    */
   ownWorktree?: boolean;
+  /** Directories secret files may be read from (see secretFilePolicy). */
+  secretDirs?: string[];
 }
 
 export class Snapshotter {
@@ -56,9 +58,9 @@ export class Snapshotter {
     const { logger, metrics } = this.options;
     try {
       const config = await this.config();
-      const apiKey = config.source.apiKey
-        ? await secretReader(this.options.env, this.options.repo).read(config.source.apiKey, 'the source API key')
-        : this.options.env.OCTOPUS_API_KEY;
+      const source = config.source.apiKey;
+      const secrets = secretReader(this.options.env, secretFilePolicy({ stateDir: this.options.stateDir, env: this.options.env, secretDirs: this.options.secretDirs }));
+      const apiKey = source ? checkApiKey(await secrets.read(source, 'the source API key'), source, 'the source API key') : this.options.env.OCTOPUS_API_KEY;
       if (!apiKey) throw new Error(`${CONFIG_FILE} gives no source apiKey and OCTOPUS_API_KEY is not set`);
       const { client } = await connectWithKey(config.source.server, apiKey);
       try {

@@ -32,6 +32,8 @@ export interface WatchOptions {
   /** Destinations to reconcile (default: every destinations/*.yaml). */
   destinations?: string[];
   stateDir?: string;
+  /** Directories secret files may be read from (see secretFilePolicy). */
+  secretDirs?: string[];
   env: NodeJS.ProcessEnv;
   logger: Logger;
   /** Port of the status server (0: any free one). */
@@ -72,6 +74,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       repo,
       destination,
       stateDir,
+      ...(options.secretDirs?.length ? { secretDirs: options.secretDirs } : {}),
       env: options.env,
       logger,
       metrics,
@@ -106,7 +109,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     }
   };
   const snapshotter = (options.snapshotIntervalMs ?? 0) > 0
-    ? new Snapshotter({ repo, stateDir, env: options.env, logger, metrics, ...(remote ? { afterCommit: (branch: string) => push(repo, branch), ownWorktree: true } : {}) })
+    ? new Snapshotter({ repo, stateDir, ...(options.secretDirs?.length ? { secretDirs: options.secretDirs } : {}), env: options.env, logger, metrics, ...(remote ? { afterCommit: (branch: string) => push(repo, branch), ownWorktree: true } : {}) })
     : undefined;
 
   // In a clone, a fetch moves branches (forcefully, to mirror the remote): it must never run

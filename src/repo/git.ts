@@ -136,6 +136,43 @@ export async function readFilesAt(dir: string, commit: string, wanted: (file: st
   return files;
 }
 
+/** A branch head: a local branch, or `origin`'s copy of one (all a CI clone has). */
+export interface BranchHead {
+  /** The branch's name (`production`, also for `origin/production`). */
+  name: string;
+  /** The ref to show (`production` or `origin/production`). */
+  ref: string;
+  commit: string;
+}
+
+/**
+ * Every branch head of the repository, one per branch name: the local branch, else `origin`'s
+ * copy (a CI clone has only those; a daemon's clone fetches into local branches).
+ */
+export async function branchHeads(dir: string): Promise<BranchHead[]> {
+  const gitdir = await gitDirOf(dir);
+  const heads = new Map<string, BranchHead>();
+  for (const name of await git.listBranches({ fs, gitdir, remote: 'origin' }).catch(() => [] as string[])) {
+    if (name === 'HEAD') continue;
+    heads.set(name, { name, ref: `origin/${name}`, commit: await git.resolveRef({ fs, gitdir, ref: `refs/remotes/origin/${name}` }) });
+  }
+  for (const name of await git.listBranches({ fs, gitdir })) {
+    heads.set(name, { name, ref: name, commit: await git.resolveRef({ fs, gitdir, ref: `refs/heads/${name}` }) });
+  }
+  return [...heads.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One file's text at a commit, or undefined when the commit does not have it. */
+export async function readFileAt(dir: string, commit: string, file: string): Promise<string | undefined> {
+  try {
+    const { blob } = await git.readBlob({ fs, gitdir: await gitDirOf(dir), oid: commit, filepath: file });
+    return Buffer.from(blob).toString('utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFoundError') return undefined;
+    throw error;
+  }
+}
+
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

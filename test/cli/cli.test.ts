@@ -170,7 +170,7 @@ describe('octosync plan and apply', () => {
     destination = await emptyDestination();
     repo = await stateRepo();
     work = await mkdtemp(path.join(tmpdir(), 'octosync-cli-work-'));
-    await writeFile(path.join(repo.dir, 'webshop-tls.b64'), Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
+    await repo.writeSecret('webshop-tls.b64', Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
     await repo.snapshot(source);
     await writeDestination();
     env = { DEST_KEY: destination.apiKey, TLS_PASSWORD: 'prod-tls-password' };
@@ -325,7 +325,7 @@ describe('watch', () => {
     const work = await mkdtemp(path.join(tmpdir(), 'octosync-watch-'));
     try {
       await repo.snapshot(source);
-      await writeFile(path.join(repo.dir, 'webshop-tls.b64'), Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
+      await repo.writeSecret('webshop-tls.b64', Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
       await repo.writeDestination('production', {
         server: destination.url,
         apiKey: { env: 'DEST_KEY' },

@@ -1,6 +1,6 @@
 // Plan and apply end to end for every kind: a source and a destination simulator over real
 // HTTP, real Git repositories in temporary folders.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,7 +64,7 @@ beforeEach(async () => {
   await createAccounts(source, destination);
   repo = await stateRepo();
   secretsDir = await mkdtemp(path.join(tmpdir(), 'octosync-secrets-'));
-  await writeFile(path.join(repo.dir, 'webshop-tls.b64'), Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
+  await repo.writeSecret('webshop-tls.b64', Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
   env = { DEST_KEY: destination.apiKey, PROD_SHOP_DB: 'Server=prod-sql;Password=prod-only-secret', TLS_PASSWORD: 'prod-tls-password' };
   await repo.snapshot(source);
   await writeDestination();

@@ -18,6 +18,8 @@ export interface StateRepo {
   /** Writes a file and commits it on the current branch. */
   commitFile(file: string, content: string, message?: string): Promise<string>;
   writeDestination(name: string, body: Record<string, unknown>): Promise<string>;
+  /** Writes a secret file where octosync reads them by default (`.octosync/secrets/`, ignored by Git). */
+  writeSecret(name: string, content: string): Promise<void>;
   git(): ReturnType<typeof simpleGit>;
   cleanup(): Promise<void>;
 }
@@ -46,6 +48,10 @@ export async function stateRepo(): Promise<StateRepo> {
     },
     commitFile,
     writeDestination: (name, body) => commitFile(`destinations/${name}.yaml`, formatYaml(body as Json, '../schemas/destination.schema.json'), `destination ${name}`),
+    writeSecret: async (name, content) => {
+      await mkdir(path.join(dir, '.octosync', 'secrets'), { recursive: true });
+      await writeFile(path.join(dir, '.octosync', 'secrets', name), content);
+    },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
