@@ -12,6 +12,7 @@ interface SnapshotFlags {
   space: string[];
   branch?: string;
   message?: string;
+  allowLargeRemoval?: boolean;
 }
 
 export function registerSnapshotCommand(program: Command, io: CliIo): void {
@@ -24,6 +25,7 @@ export function registerSnapshotCommand(program: Command, io: CliIo): void {
     .option('--space <name>', 'a source space to snapshot (repeatable; default: octosync.yaml, else the default space)', collect, [])
     .option('--branch <name>', 'branch to commit to (default: octosync.yaml, else "source")')
     .option('--message <text>', 'commit message (default: a summary of the change)')
+    .option('--allow-large-removal', 'commit even when a kind loses all, or more than usual, of its documents since the last snapshot')
     .action(async (flags: SnapshotFlags) => {
       const { client } = await connect(flags.source, flags.apiKeyEnv, io.env);
       try {
@@ -35,6 +37,7 @@ export function registerSnapshotCommand(program: Command, io: CliIo): void {
           spaces: flags.space,
           branch: flags.branch,
           message: flags.message,
+          allowLargeRemoval: flags.allowLargeRemoval === true,
           progress: io.isTerminal ? (event) => io.status(describeProgress(event)) : undefined,
         });
         io.status('');

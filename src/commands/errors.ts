@@ -3,6 +3,7 @@
 
 export type OctosyncErrorCode =
   | 'snapshot-invalid'
+  | 'snapshot-large-removal'
   | 'no-space'
   | 'missing-api-key'
   | 'config-invalid'

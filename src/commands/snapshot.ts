@@ -3,11 +3,14 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { KindName } from '../core/document.js';
+import type { KindDocument, KindName } from '../core/document.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
 import type { Problem } from '../core/refs.js';
 import { slugify } from '../core/slug.js';
+import { DEFAULT_REMOVAL_POLICY, largeRemovals, measureDocuments } from '../core/removals.js';
+import { incompleteReads } from '../kinds/completeness.js';
 import { collectionsRead, readLiveSpace } from '../kinds/read-live.js';
+import type { Kind } from '../kinds/types.js';
 import { kindsInOrder } from '../kinds/registry.js';
 import type { OctopusApi } from '../octopus/index.js';
 import { resolveSpaceId } from '../octopus/index.js';
@@ -15,12 +18,15 @@ import { isDocumentExcluded } from '../core/exclusions.js';
 import { formatRepoConfig, parseRepoConfig } from '../repo/config.js';
 import type { RepoConfig } from '../repo/config.js';
 import { checkoutBranch, commitPaths, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
-import { CONFIG_FILE, SCHEMAS_DIR, SPACES_DIR, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
+import { readDocuments } from '../repo/documents.js';
+import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
 import { syncFiles } from '../repo/state-files.js';
 import type { FileChanges } from '../repo/state-files.js';
 import { formatYaml, parseYaml } from '../repo/yaml.js';
+import { validateRepository } from '../validate/repository.js';
 import { loadSchemas, schemaFiles } from '../validate/schemas.js';
 import { OctosyncError } from './errors.js';
+import { formatIssue } from './validate.js';
 
 export interface SnapshotOptions {
   api: OctopusApi;
@@ -33,6 +39,8 @@ export interface SnapshotOptions {
   spaces?: string[];
   branch?: string;
   message?: string;
+  /** Commit even when a kind loses all or an unusual share of its documents (see core/removals.ts). */
+  allowLargeRemoval?: boolean;
   progress?: (event: SnapshotProgress) => void;
 }
 
@@ -45,9 +53,14 @@ export interface SnapshotResult {
   /** The new commit, or undefined when nothing changed. */
   commit?: string;
   message?: string;
+  /** What the commit changed on the branch. */
   changes: FileChanges;
   documents: number;
 }
+
+/** What a new state repository ignores: the state directory (status, locks, secret files). */
+const GITIGNORE = '.gitignore';
+const GITIGNORE_TEXT = '/.octosync/\n';
 
 export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotResult> {
   const schemas = loadSchemas();
@@ -61,10 +74,49 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
 
   // Read: every space, then compute every document, before anything is written.
   const kinds = kindsInOrder().filter((kind) => !config.kinds || config.kinds.includes(kind.name));
-  const desired = new Map<string, string>();
-  const names = new Map<string, string>();
+  const read = await readSource(options, spaceNames, kinds, config);
+  const desired = read.files;
+  for (const [file, text] of schemaFiles()) desired.set(`${SCHEMAS_DIR}/${file}`, text);
+  if (!configText) desired.set(CONFIG_FILE, formatRepoConfig(config));
+
+  // What octosync owns: the snapshotted spaces, the schemas, a new config (and a new repository's .gitignore).
+  const committed = await committedFiles(options.repo, branch);
+  const newRepository = !configText && committed.size === 0;
+  if (newRepository && !existsSync(path.join(options.repo, GITIGNORE))) desired.set(GITIGNORE, GITIGNORE_TEXT);
+  const spaceFolders = spaceNames.map((name) => `${SPACES_DIR}/${slugify(name)}/`);
+  const owns = (file: string) =>
+    file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (!configText && file === CONFIG_FILE) || (desired.has(GITIGNORE) && file === GITIGNORE);
+
+  // Compared with the branch, not the working tree: files a snapshot wrote and could not commit
+  // (a hook refused, the index was locked, the process was killed) are committed by the next one.
+  const changes = compareFiles(desired, committed, owns);
+  refuseLargeRemovals(options, config, spaceNames, kinds, committed, read.documents);
+  refuseInvalidRepository(committed, desired, owns);
+
+  const repo = await openRepository(options.repo);
+  await checkoutBranch(repo, branch);
+  options.progress?.({ step: 'write', files: desired.size });
+  await syncFiles(options.repo, desired, owns);
+  const message = options.message ?? summarize(changes, read.names);
+  const touched = [...changes.added, ...changes.changed, ...changes.removed];
+  const commit = touched.length > 0 ? await commitPaths(repo, touched, message) : undefined;
+  return { branch, commit, message: commit ? message : undefined, changes, documents: read.count };
+}
+
+interface SourceRead {
+  /** Repository path → YAML text of every document. */
+  files: Map<string, string>;
+  /** Repository path → what it holds, for the commit message. */
+  names: Map<string, string>;
+  /** Documents by space name. */
+  documents: Map<string, KindDocument[]>;
+  count: number;
+}
+
+/** Every space read and turned into documents; refused whole when any answer is incomplete or dangles. */
+async function readSource(options: SnapshotOptions, spaceNames: readonly string[], kinds: readonly Kind[], config: RepoConfig): Promise<SourceRead> {
+  const result: SourceRead = { files: new Map(), names: new Map(), documents: new Map(), count: 0 };
   const problems: Problem[] = [];
-  let documents = 0;
   for (const spaceName of spaceNames) {
     const spaceId = await resolveSpaceId(options.api, spaceName);
     const live = await readLiveSpace(options.api, spaceId, collectionsRead(kinds), (done, total) =>
@@ -72,34 +124,93 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     );
     const resolver = new NameResolver(buildRefTable(live));
     const spaceSlug = slugify(spaceName);
+    const documents: KindDocument[] = [];
     for (const kind of kinds) {
       for (const doc of kind.toDocuments(live, resolver)) {
         if (isDocumentExcluded(config.exclude ?? [], spaceName, doc)) continue;
         const file = documentPath(spaceSlug, doc.file);
-        desired.set(file, formatYaml(doc.body, schemaReference(file, doc.kind)));
-        names.set(file, `${kind.title} ${doc.name}`);
-        documents += 1;
+        result.files.set(file, formatYaml(doc.body, schemaReference(file, doc.kind)));
+        result.names.set(file, `${kind.title} ${doc.name}`);
+        documents.push(doc);
       }
     }
-    problems.push(...resolver.problems.map((problem) => ({ ...problem, where: `space '${spaceName}': ${problem.where}` })));
+    result.documents.set(spaceName, documents);
+    result.count += documents.length;
+    problems.push(...[...incompleteReads(live), ...resolver.problems].map((problem) => ({ ...problem, where: `space '${spaceName}': ${problem.where}` })));
   }
   if (problems.length > 0) {
     throw new OctosyncError('snapshot-invalid', `the source cannot be snapshotted; nothing was written:\n${problems.map((p) => `  - ${p.where}: ${p.message}`).join('\n')}`, { problems });
   }
-  for (const [file, text] of schemaFiles()) desired.set(`${SCHEMAS_DIR}/${file}`, text);
-  if (!configText) desired.set(CONFIG_FILE, formatRepoConfig(config));
+  return result;
+}
 
-  // Write: only what octosync owns (the snapshotted spaces, the schemas, a new config).
-  const spaceFolders = spaceNames.map((name) => `${SPACES_DIR}/${slugify(name)}/`);
-  const owns = (file: string) => file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (!configText && file === CONFIG_FILE);
-  const repo = await openRepository(options.repo);
-  await checkoutBranch(repo, branch);
-  options.progress?.({ step: 'write', files: desired.size });
-  const changes = await syncFiles(options.repo, desired, owns);
-  const message = options.message ?? summarize(changes, names);
-  const touched = [...changes.added, ...changes.changed, ...changes.removed];
-  const commit = touched.length > 0 ? await commitPaths(repo, touched, message) : undefined;
-  return { branch, commit, message: commit ? message : undefined, changes, documents };
+/** The branch's state files as last committed (none for a branch or repository that does not exist yet). */
+async function committedFiles(repo: string, branch: string): Promise<Map<string, string>> {
+  if (!existsSync(path.join(repo, '.git'))) return new Map();
+  const commit = await resolveRef(repo, branch).catch(() => undefined);
+  if (!commit) return new Map();
+  return readFilesAt(repo, commit, (file) => file === CONFIG_FILE || file === GITIGNORE || [SPACES_DIR, SCHEMAS_DIR, DESTINATIONS_DIR].some((dir) => file.startsWith(`${dir}/`)));
+}
+
+/** What committing `desired` changes on a branch holding `committed`, among the files octosync owns. */
+function compareFiles(desired: ReadonlyMap<string, string>, committed: ReadonlyMap<string, string>, owns: (file: string) => boolean): FileChanges {
+  const changes: FileChanges = { added: [], changed: [], removed: [] };
+  for (const [file, text] of desired) {
+    const before = committed.get(file);
+    if (before === undefined) changes.added.push(file);
+    else if (before !== text) changes.changed.push(file);
+  }
+  for (const file of committed.keys()) if (owns(file) && !desired.has(file)) changes.removed.push(file);
+  return changes;
+}
+
+/**
+ * An unexpected drop since the last snapshot (a whole kind, or more than a share of it) is more
+ * likely an incomplete answer than a cleanup: it needs confirmation.
+ */
+function refuseLargeRemovals(options: SnapshotOptions, config: RepoConfig, spaceNames: readonly string[], kinds: readonly Kind[], committed: ReadonlyMap<string, string>, current: ReadonlyMap<string, KindDocument[]>): void {
+  if (options.allowLargeRemoval || config.snapshot?.allowLargeRemoval) return;
+  const policy = { share: config.snapshot?.largeRemovalShare ?? DEFAULT_REMOVAL_POLICY.share };
+  const previous = documentsOf(committed, kinds.map((kind) => kind.name));
+  const findings: string[] = [];
+  for (const spaceName of spaceNames) {
+    // Documents the config now leaves out are not counted as removed: the config said so.
+    const before = (previous.get(slugify(spaceName)) ?? []).filter((doc) => !isDocumentExcluded(config.exclude ?? [], spaceName, doc));
+    const found = largeRemovals(measureDocuments(before), measureDocuments(current.get(spaceName) ?? []), policy);
+    findings.push(...found.map((finding) => `space '${spaceName}': ${finding}`));
+  }
+  if (findings.length === 0) return;
+  throw new OctosyncError(
+    'snapshot-large-removal',
+    `the snapshot would remove more than a snapshot usually does, which an incomplete answer from the source also looks like; nothing was written:\n${findings.map((f) => `  - ${f}`).join('\n')}\nIf the source really lost them, snapshot again with --allow-large-removal (or set snapshot.allowLargeRemoval in ${CONFIG_FILE}).`,
+    { findings },
+  );
+}
+
+/** A repository's documents by space folder, skipping files that do not parse (they are not counted). */
+function documentsOf(files: ReadonlyMap<string, string>, kinds: readonly KindName[]): Map<string, KindDocument[]> {
+  const bySpace = new Map<string, KindDocument[]>();
+  for (const [file, text] of files) {
+    const located = locateDocument(file, kinds);
+    if (!located) continue;
+    let parsed: Map<string, KindDocument[]>;
+    try {
+      parsed = readDocuments(new Map([[file, text]]), kinds);
+    } catch {
+      continue;
+    }
+    for (const [space, docs] of parsed) bySpace.set(space, [...(bySpace.get(space) ?? []), ...docs]);
+  }
+  return bySpace;
+}
+
+/** A snapshot never commits a repository `validate` rejects in what the snapshot writes. */
+function refuseInvalidRepository(committed: ReadonlyMap<string, string>, desired: ReadonlyMap<string, string>, owns: (file: string) => boolean): void {
+  const files = new Map([...committed].filter(([file]) => !owns(file) || desired.has(file)));
+  for (const [file, text] of desired) files.set(file, text);
+  const errors = validateRepository(files, loadSchemas(), kindsInOrder()).errors.filter((issue) => owns(issue.file));
+  if (errors.length === 0) return;
+  throw new OctosyncError('snapshot-invalid', `the snapshot would make a repository that validate rejects; nothing was written:\n${errors.map((e) => `  - ${formatIssue(e)}`).join('\n')}`, { errors });
 }
 
 async function defaultSpaceName(api: OctopusApi): Promise<string> {

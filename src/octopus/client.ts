@@ -6,7 +6,7 @@ import { classifyNetworkError, classifyStatus, mayRepeat } from './classify.js';
 import type { FailureClass } from './classify.js';
 import { OctopusApiError } from './errors.js';
 import type { OctopusApiErrorData } from './errors.js';
-import { readAllPages } from './paging.js';
+import { IncompleteCollectionError, readAllPages } from './paging.js';
 import type { ResourceCollection } from './paging.js';
 import { parseServerUrl, requestPath, routeOf } from './paths.js';
 import type { Query, ServerUrl } from './paths.js';
@@ -195,9 +195,8 @@ export class OctopusClient implements OctopusApi {
       }
       return page;
     };
-    return readAllPages(readPage, {
-      pageSize: options.pageSize,
-      onAnomaly: (message) => this.logger?.warn({ route: routeOf(path) }, message),
+    return readAllPages(readPage, { pageSize: options.pageSize }).catch((error: unknown) => {
+      throw error instanceof IncompleteCollectionError ? this.invalidResponse('GET', path, error.message) : error;
     });
   }
 

@@ -19,8 +19,20 @@ export type PageReader<T> = (skip: number, take: number) => Promise<ResourceColl
 export interface PagingOptions {
   /** The `take` asked for. Default `TAKE_ALL`: one request when the server does not cap it. */
   pageSize?: number;
-  /** Reports a server that broke the paging contract (short pages, a moving total). */
-  onAnomaly?: (message: string) => void;
+}
+
+/**
+ * A collection whose pages hold fewer items than its own `TotalResults` says it has: a server (or
+ * a proxy before it) that cut the answer short. Reading on would treat what is missing as deleted.
+ */
+export class IncompleteCollectionError extends Error {
+  constructor(
+    readonly received: number,
+    readonly total: number,
+  ) {
+    super(`the collection is incomplete: ${received} of ${total} items (its TotalResults) were returned`);
+    this.name = 'IncompleteCollectionError';
+  }
 }
 
 /**
@@ -31,15 +43,16 @@ export interface PagingOptions {
  *
  * Offset paging is not a snapshot: an item created or deleted between two pages can shift the
  * others. Items are de-duplicated by `Id`, and the pages are followed until the last reported
- * total is reached; an item missed because of a concurrent delete is the reconciler's to notice
- * when it re-reads live state.
+ * total is reached. Fewer items than the last total (an empty page before it, or fewer distinct
+ * items) is an IncompleteCollectionError, never a shorter list.
  */
 export async function readAllPages<T>(readPage: PageReader<T>, options: PagingOptions = {}): Promise<T[]> {
   const take = options.pageSize ?? TAKE_ALL;
   if (!Number.isInteger(take) || take < 1) throw new RangeError(`pageSize must be an integer >= 1, got ${take}`);
   const first = checkPage(await readPage(0, take));
   const served = first.Items.length;
-  if (served === 0 || served >= first.TotalResults) return first.Items;
+  if (served === 0 && first.TotalResults > 0) throw new IncompleteCollectionError(0, first.TotalResults);
+  if (served >= first.TotalResults) return first.Items;
 
   const skips: number[] = [];
   for (let skip = served; skip < first.TotalResults; skip += served) skips.push(skip);
@@ -50,15 +63,14 @@ export async function readAllPages<T>(readPage: PageReader<T>, options: PagingOp
   let last = pages[pages.length - 1] ?? first;
   let next = (skips[skips.length - 1] ?? 0) + last.Items.length;
   while (next < last.TotalResults) {
-    if (last.Items.length === 0) {
-      options.onAnomaly?.(`paging stopped at ${next} of ${last.TotalResults} items: the server returned an empty page`);
-      break;
-    }
+    if (last.Items.length === 0) throw new IncompleteCollectionError(next, last.TotalResults);
     last = checkPage(await readPage(next, take));
     pages.push(last);
     next += last.Items.length;
   }
-  return dedupeById(pages.flatMap((page) => page.Items));
+  const items = dedupeById(pages.flatMap((page) => page.Items));
+  if (items.length < last.TotalResults) throw new IncompleteCollectionError(items.length, last.TotalResults);
+  return items;
 }
 
 function checkPage<T>(page: ResourceCollection<T>): ResourceCollection<T> {

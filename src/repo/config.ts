@@ -14,6 +14,7 @@ export interface RepoConfig {
   spaces?: string[];
   kinds?: KindName[];
   exclude?: Exclusion[];
+  snapshot?: { allowLargeRemoval?: boolean; largeRemovalShare?: number };
 }
 
 export class ConfigError extends Error {

@@ -74,14 +74,26 @@ export async function headCommit(repo: SimpleGit): Promise<string | undefined> {
   return sha === '' ? undefined : sha;
 }
 
-/** Stages `paths` (additions, changes and removals) and commits; no commit when nothing changed. */
+/**
+ * Stages `paths` (additions, changes and removals) and commits them; no commit when nothing
+ * changed. The repository's hooks run (`pre-commit`, `commit-msg`, ...); a commit they refuse, or
+ * that fails for any other reason (a held `index.lock`), throws, even when git says nothing.
+ */
 export async function commitPaths(repo: SimpleGit, paths: readonly string[], message: string): Promise<string | undefined> {
-  await repo.raw(['add', '--all', '--', ...paths]);
-  const staged = (await repo.raw(['diff', '--cached', '--name-only', '--', ...paths])).trim();
-  if (staged === '') return undefined;
-  // Only these paths: whatever else someone staged in the same working tree stays out of it.
-  await repo.raw(['commit', '--only', '--message', message, '--', ...paths]);
-  return headCommit(repo);
+  const before = await headCommit(repo);
+  try {
+    await repo.raw(['add', '--all', '--', ...paths]);
+    const staged = (await repo.raw(['diff', '--cached', '--name-only', '--', ...paths])).trim();
+    if (staged === '') return undefined;
+    // Only these paths: whatever else someone staged in the same working tree stays out of it.
+    await repo.raw(['commit', '--only', '--message', message, '--', ...paths]);
+  } catch (error) {
+    throw new GitError(`could not commit: ${firstLine(error)}`, { cause: error });
+  }
+  // simple-git resolves a failed command that printed nothing (a hook that exits 1 silently).
+  const after = await headCommit(repo);
+  if (after === undefined || after === before) throw new GitError('could not commit: git made no commit (a hook such as pre-commit or commit-msg refused it without saying why)');
+  return after;
 }
 
 /** Resolves a ref (branch, tag, sha) to a commit sha in the repository at `dir`. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TAKE_ALL, spacePath } from '../../src/octopus/index.js';
+import { TAKE_ALL, readAllPages, spacePath } from '../../src/octopus/index.js';
+import { IncompleteCollectionError } from '../../src/octopus/paging.js';
 import { startHarness } from './helpers.js';
 import type { Harness } from './helpers.js';
 
@@ -70,5 +71,24 @@ describe('reading whole collections', () => {
     h.sim.knobs.resetCounts();
     await h.client.getAll(events);
     expect(h.sim.knobs.requestCounts().total).toBe(1);
+  });
+});
+
+describe('a collection cut short', () => {
+  const page = (items: number[], total: number) => ({ Items: items.map((n) => ({ Id: `Things-${n}` })), TotalResults: total });
+
+  it('is an error when a page holds nothing but the total says there is more', async () => {
+    await expect(readAllPages(async () => page([], 5))).rejects.toThrow(IncompleteCollectionError);
+    await expect(readAllPages(async () => page([], 5))).rejects.toThrow('0 of 5 items');
+  });
+
+  it('is an error when the pages run out before the total', async () => {
+    const pages = [page([1, 2], 5), page([3, 4], 5), page([], 5)];
+    await expect(readAllPages(async (skip) => pages[skip / 2] ?? page([], 5), { pageSize: 2 })).rejects.toThrow('4 of 5 items');
+  });
+
+  it('reads an empty collection and a complete one', async () => {
+    await expect(readAllPages(async () => page([], 0))).resolves.toEqual([]);
+    await expect(readAllPages(async (skip) => (skip === 0 ? page([1, 2], 3) : page([3], 3)), { pageSize: 2 })).resolves.toHaveLength(3);
   });
 });

@@ -1,0 +1,65 @@
+// Whether a space's live state, as read, is whole: every owner's owned documents are there and
+// belong to it. A source can answer a well-formed but incomplete list (a proxy cutting an answer
+// short, a server under load, a permission missing for one collection); taken at its word, a
+// missing process reads as "this project has none", and the snapshot would remove it everywhere.
+// Pure: collections in, problems out. Only collections that were read are checked.
+import type { JsonObject, LiveSpace } from '../core/document.js';
+import type { Problem } from '../core/refs.js';
+import { variablesInGit } from './project-variables/index.js';
+
+export function incompleteReads(live: LiveSpace): Problem[] {
+  const problems: Problem[] = [];
+  const has = (...collections: string[]) => collections.every((collection) => live[collection] !== undefined);
+  const byId = (collection: string) => new Map((live[collection] ?? []).map((resource) => [String(resource.Id).toLowerCase(), resource]));
+  const same = (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+  const projects = live.projects ?? [];
+  const versionControlled = new Set(projects.filter((project) => project.IsVersionControlled === true).map((project) => String(project.Id).toLowerCase()));
+
+  /** An owner's owned document: present in its collection, and naming the owner back. */
+  const owned = (owner: JsonObject, where: string, what: string, collection: string, idField: string, backField: string) => {
+    const id = owner[idField];
+    const found = byId(collection).get(String(id).toLowerCase());
+    if (!found) {
+      problems.push({ where, message: `its ${what} '${String(id)}' is missing from ${collection}: the source's answer is incomplete` });
+    } else if (typeof found[backField] === 'string' && !same(found[backField], owner.Id)) {
+      problems.push({ where, message: `its ${what} '${String(id)}' belongs to '${String(found[backField])}', not to it (${collection}.${backField}): the source's answer is inconsistent` });
+    }
+  };
+
+  if (has('projects', 'deploymentprocesses')) {
+    // A version-controlled project keeps its process in its own Git repository.
+    for (const project of projects.filter((p) => p.IsVersionControlled !== true)) {
+      owned(project, `project '${String(project.Name)}'`, 'deployment process', 'deploymentprocesses', 'DeploymentProcessId', 'ProjectId');
+    }
+  }
+  if (has('projects', 'variables')) {
+    for (const project of projects.filter((p) => !variablesInGit(p))) {
+      owned(project, `project '${String(project.Name)}'`, 'variable set', 'variables', 'VariableSetId', 'OwnerId');
+    }
+  }
+  if (has('libraryvariablesets', 'variables')) {
+    for (const set of live.libraryvariablesets ?? []) {
+      owned(set, `library variable set '${String(set.Name)}'`, 'variable set', 'variables', 'VariableSetId', 'OwnerId');
+    }
+  }
+  if (has('runbooks', 'runbookProcesses')) {
+    for (const runbook of (live.runbooks ?? []).filter((r) => !versionControlled.has(String(r.ProjectId).toLowerCase()))) {
+      owned(runbook, `runbook '${String(runbook.Name)}'`, 'runbook process', 'runbookProcesses', 'RunbookProcessId', 'RunbookId');
+    }
+  }
+  if (has('projects', 'channels')) {
+    // Octopus keeps at least one channel per project (the last one cannot be deleted).
+    const withChannels = new Set((live.channels ?? []).map((channel) => String(channel.ProjectId).toLowerCase()));
+    for (const project of projects) {
+      if (!withChannels.has(String(project.Id).toLowerCase())) problems.push({ where: `project '${String(project.Name)}'`, message: 'it has no channel in channels, and every project has one: the source\'s answer is incomplete' });
+    }
+  }
+  if (has('tenants', 'tenantvariables')) {
+    // The space-wide list holds one tenant variables resource per tenant.
+    const withVariables = new Set((live.tenantvariables ?? []).map((resource) => String(resource.TenantId).toLowerCase()));
+    for (const tenant of live.tenants ?? []) {
+      if (!withVariables.has(String(tenant.Id).toLowerCase())) problems.push({ where: `tenant '${String(tenant.Name)}'`, message: 'its tenant variables are missing from tenantvariables: the source\'s answer is incomplete' });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,63 @@
+// An HTTP proxy in front of a simulator that rewrites chosen answers: a source that lies with
+// well-formed, incomplete data (an empty list, a missing item, a page that says more than it holds).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Lie {
+  method?: string;
+  /** Matched against the request path (without query). */
+  path: RegExp;
+  /** The answer's JSON → what the proxy returns instead. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are arbitrary JSON
+  rewrite: (body: any) => unknown;
+}
+
+export interface LyingProxy {
+  url: string;
+  lies: Lie[];
+  /** Paths of the answers rewritten so far. */
+  told: string[];
+  close(): Promise<void>;
+}
+
+export async function lyingProxy(target: string): Promise<LyingProxy> {
+  const lies: Lie[] = [];
+  const told: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      void (async () => {
+        const method = req.method ?? 'GET';
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
+        }
+        const response = await fetch(`${target}${req.url ?? '/'}`, { method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined });
+        let text = await response.text();
+        const pathname = new URL(req.url ?? '/', 'http://proxy').pathname;
+        const lie = lies.find((l) => (!l.method || l.method === method) && l.path.test(pathname));
+        if (lie && response.ok) {
+          text = JSON.stringify(lie.rewrite(JSON.parse(text)));
+          told.push(pathname);
+        }
+        res.writeHead(response.status, { 'Content-Type': response.headers.get('content-type') ?? 'application/json' });
+        res.end(text);
+      })().catch((error: unknown) => {
+        res.writeHead(502);
+        res.end(String(error));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    lies,
+    told,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
