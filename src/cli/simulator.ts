@@ -13,13 +13,15 @@ export function registerSimulatorCommand(program: Command, io: CliIo): void {
     .option('--api-key <key>', 'the API key clients must send')
     .option('--seed <seed>', 'empty, sample or synthetic:N', 'empty')
     .option('--latency-ms <n>', 'delay added to every request', parseInteger, 0)
-    .action(async (flags: { port: number; host: string; apiKey?: string; seed: string; latencyMs: number }) => {
+    .option('--id-offset <n>', 'where id counters start (0: a fresh server\'s ids; default 1000)', parseInteger)
+    .action(async (flags: { port: number; host: string; apiKey?: string; seed: string; latencyMs: number; idOffset?: number }) => {
       await runSimulator({
         port: flags.port,
         host: flags.host,
         apiKey: flags.apiKey,
         seed: flags.seed,
         latencyMs: flags.latencyMs,
+        idOffset: flags.idOffset,
         print: io.out,
         untilStopped: io.untilStopped(),
       });

@@ -1,6 +1,7 @@
 // Every collection the simulator serves and every route, in one place.
 import { registerCrud } from './handlers/crud.js';
 import { registerEvents } from './handlers/events.js';
+import { registerGitCredentials } from './handlers/git-credentials.js';
 import { registerProcesses } from './handlers/processes.js';
 import { registerProjectRoutes } from './handlers/project-routes.js';
 import { registerRoot } from './handlers/root.js';
@@ -14,6 +15,7 @@ import { certificates } from './resources/certificates.js';
 import { channels } from './resources/channels.js';
 import { environments } from './resources/environments.js';
 import { feeds } from './resources/feeds.js';
+import { gitCredentials } from './resources/git-credentials.js';
 import { libraryVariableSets } from './resources/library-variable-sets.js';
 import { lifecycles } from './resources/lifecycles.js';
 import { machinePolicies } from './resources/machine-policies.js';
@@ -50,6 +52,7 @@ export function resourceDefinitions(): ResourceDef[] {
     lifecycles,
     libraryVariableSets,
     actionTemplates,
+    gitCredentials,
     projectGroups,
     tenants,
     tenantVariables,
@@ -101,4 +104,5 @@ export function registerApi(routes: Routes): void {
   registerVariables(routes);
   registerProcesses(routes);
   registerTenantVariables(routes);
+  registerGitCredentials(routes);
 }

@@ -46,6 +46,14 @@ export interface SimulatorOptions {
   random?: () => number;
   /** Clock for LastModifiedOn and events. */
   now?: () => Date;
+  /**
+   * Where the id counters start: the first id of each collection is `<Prefix>-<idOffset + 1>`,
+   * and the default space's built-ins (lifecycle, project group, machine policy, worker pool)
+   * get ordinary ids too. `0` gives a fresh server's ids (`Lifecycles-1`, `Projects-1`, ...).
+   * Default: a different multiple of 1000 for every simulator made in this process, so a test
+   * can never pass on an id copied from one simulator to another.
+   */
+  idOffset?: number;
 }
 
 export interface Simulator {
@@ -73,8 +81,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 /** The simulated server's model, seeded, without HTTP (for seeds' own tests and tools). */
-export function createInstance(options: Pick<SimulatorOptions, 'seed' | 'now'> = {}): Instance {
-  const store = new Store(options.now);
+export function createInstance(options: Pick<SimulatorOptions, 'seed' | 'now' | 'idOffset'> = {}): Instance {
+  const store = new Store(options.now, options.idOffset ?? nextIdOffset());
   const instance = new Instance(
     store,
     { Id: 'Users-1', Username: 'admin', DisplayName: 'Administrator' },
@@ -83,6 +91,14 @@ export function createInstance(options: Pick<SimulatorOptions, 'seed' | 'now'> =
   );
   applySeed(instance, parseSeed(options.seed ?? 'empty'));
   return instance;
+}
+
+let instancesMade = 0;
+
+/** 1000, 2000, ...: the default `idOffset` of each instance made in this process. */
+function nextIdOffset(): number {
+  instancesMade += 1;
+  return instancesMade * 1000;
 }
 
 async function closeServer(server: Server): Promise<void> {

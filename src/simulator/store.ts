@@ -25,11 +25,19 @@ export class Store {
   private readonly secrets = new Map<string, string>();
   private readonly eventLog: EventRecord[] = [];
 
-  constructor(readonly now: () => Date = () => new Date()) {}
+  /**
+   * `idOffset`: where every id counter starts, so the first id of a collection is
+   * `<Prefix>-<idOffset + 1>`. A fresh server starts at 0; simulators started side by side get
+   * different offsets, so an id copied from one never names anything in another.
+   */
+  constructor(
+    readonly now: () => Date = () => new Date(),
+    readonly idOffset = 0,
+  ) {}
 
   /** Ids are `<Prefix>-N`, N counting per prefix across the whole server, as Octopus does. */
   allocateId(prefix: string): string {
-    const next = (this.counters.get(prefix) ?? 0) + 1;
+    const next = (this.counters.get(prefix) ?? this.idOffset) + 1;
     this.counters.set(prefix, next);
     return `${prefix}-${next}`;
   }
@@ -37,7 +45,7 @@ export class Store {
   /** Records an id given explicitly (a well-known one) so allocation never hands it out again. */
   noteId(prefix: string, id: string): void {
     const match = new RegExp(`^${prefix}-(\\d+)$`, 'i').exec(id);
-    if (match) this.counters.set(prefix, Math.max(this.counters.get(prefix) ?? 0, Number(match[1])));
+    if (match) this.counters.set(prefix, Math.max(this.counters.get(prefix) ?? this.idOffset, Number(match[1])));
   }
 
   get(collection: string, id: string): Doc | undefined {

@@ -6,7 +6,7 @@ import type { Simulator } from '../../src/simulator/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
 import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
+import { defaultProjectFields, simHttp } from '../support/sim-http.js';
 import { itWithReferenceData, recorded2018, recordedProjects22Owner } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./channels/fixtures/', import.meta.url));
@@ -190,7 +190,7 @@ async function createDependencies(target: Simulator): Promise<void> {
   }
   for (const lifecycle of captured.lifecycles ?? []) if (lifecycle.Name !== 'Default Lifecycle') expect((await http.post('/api/Spaces-1/lifecycles', { Name: lifecycle.Name })).status).toBe(201);
   for (const project of captured.projects ?? []) {
-    expect((await http.post('/api/Spaces-1/projects', { Name: project.Name, ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' })).status).toBe(201);
+    expect((await http.post('/api/Spaces-1/projects', { Name: project.Name, ...(await defaultProjectFields(http)) })).status).toBe(201);
   }
 }
 

@@ -6,7 +6,7 @@ import type { Simulator } from '../../src/simulator/index.js';
 import { formatYaml, parseYaml } from '../../src/repo/yaml.js';
 import { idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach, yamlOf } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { createProcessDecoys, deploymentProcessOf, postCreated, simHttp } from '../support/sim-http.js';
+import { createProcessDecoys, deploymentProcessOf, postCreated, defaultProjectFields, simHttp } from '../support/sim-http.js';
 import type { SimHttp } from '../support/sim-http.js';
 import { itWithReferenceData, realWorld, recorded2018, recordedProjects22Owner } from '../support/reference-data.js';
 
@@ -81,8 +81,8 @@ async function buildSpace(http: SimHttp, decoys: boolean): Promise<SpaceIds> {
       Parameters: [{ Name: 'Slack.Channel', Label: 'Channel', DefaultValue: '#general', DisplaySettings: { 'Octopus.ControlType': 'SingleLineText' } }],
     }),
   );
-  const otherProject = id(await post('projects', { Name: 'Database', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' }));
-  const project = id(await post('projects', { Name: 'Web Shop', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' }));
+  const otherProject = id(await post('projects', { Name: 'Database', ...(await defaultProjectFields(http)) }));
+  const project = id(await post('projects', { Name: 'Web Shop', ...(await defaultProjectFields(http)) }));
   const hotfix = id(await post('channels', { Name: 'Hotfix', ProjectId: project }));
   return { env, feed, pool, team, account, template, project, otherProject, hotfix };
 }
@@ -301,7 +301,7 @@ describe('deployment-processes kind', () => {
     const sim = await simulator();
     const http = simHttp(sim);
     for (const name of ['TestProj2', 'SalesTaxEngine']) {
-      expect((await http.post('/api/Spaces-1/projects', { Name: name, ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' })).status).toBe(201);
+      expect((await http.post('/api/Spaces-1/projects', { Name: name, ...(await defaultProjectFields(http)) })).status).toBe(201);
     }
     const { docs } = documentsOf({ projects: [project22, project41], deploymentprocesses: [process22, process41], feeds: [feedBuiltIn] });
     for (const doc of docs) {

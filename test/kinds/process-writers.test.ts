@@ -14,7 +14,7 @@ import { WriteError } from '../../src/kinds/writing.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { documentNamed } from '../support/kind-checks.js';
 import { writesByRoute } from '../support/destinations.js';
-import { createProcessDecoys, deploymentProcessOf, postCreated, simHttp } from '../support/sim-http.js';
+import { createProcessDecoys, deploymentProcessOf, postCreated, defaultProjectFields, simHttp } from '../support/sim-http.js';
 import type { SimHttp } from '../support/sim-http.js';
 import { sampleAndEmptyPerTest, writeContext } from '../support/write-harness.js';
 import type { Harness } from '../support/write-harness.js';
@@ -321,7 +321,7 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
     const COPIED_STEPS = ['Run database migrations', 'Notify Slack'];
     const setup = await setUp();
     await setup.to.write(setup.withSecrets.filter((doc) => doc.kind === 'step-templates'));
-    const project = (await setup.http.post('/api/Spaces-1/projects', { Name: 'Fresh', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' })).body as JsonObject;
+    const project = (await setup.http.post('/api/Spaces-1/projects', { Name: 'Fresh', ...(await defaultProjectFields(setup.http)) })).body as JsonObject;
     const webShop = documentNamed(setup.withSecrets, 'deployment-processes', PROJECT);
     const steps = (webShop.body.Steps as JsonObject[]).filter((step) => COPIED_STEPS.includes(String(step.Name)));
     const doc: KindDocument = { kind: 'deployment-processes', name: 'Fresh', file: 'projects/fresh/deployment-process.yaml', body: { Project: 'Fresh', Steps: steps } };

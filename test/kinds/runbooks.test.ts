@@ -6,7 +6,7 @@ import { formatYaml, parseYaml } from '../../src/repo/yaml.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { fixturesIn, idsIn, isolatedSchemaErrors, kindChecks, simulatorsClosedAfterEach, yamlOf } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { postCreated, simHttp } from '../support/sim-http.js';
+import { postCreated, defaultProjectFields, simHttp } from '../support/sim-http.js';
 import { itWithReferenceData, recorded2018 } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./runbooks/fixtures/', import.meta.url));
@@ -159,7 +159,7 @@ describe('runbooks kind', () => {
     const http = simHttp(sim);
     await postCreated(http, '/api/Spaces-1/environments', { Name: 'Decoy' });
     for (const environment of environments) await postCreated(http, '/api/Spaces-1/environments', { Name: environment.Name });
-    await postCreated(http, '/api/Spaces-1/projects', { Name: 'TestProj2', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+    await postCreated(http, '/api/Spaces-1/projects', { Name: 'TestProj2', ...(await defaultProjectFields(http)) });
     expect(await applyDocument(sim, docs[0]!)).toEqual([]);
     // A 2018 server's actions have no `Condition`; a newer one answers its default, `Success`.
     const expected = structuredClone(docs[0]!);
@@ -169,7 +169,9 @@ describe('runbooks kind', () => {
     const ids = new IdResolver(buildRefTable(await readLive(sim, runbooks.reads)));
     const payload = runbooks.toPayload(docs[0]!, ids);
     expect(ids.problems).toEqual([]);
-    expect(payload).toMatchObject({ Name: 'Say hello', ProjectId: 'Projects-1', Environments: ['Environments-3', 'Environments-2'], Process: { Steps: [{ Name: 'Hello world again' }] } });
+    const environmentIds = (docs[0]!.body.Environments as string[]).map((name) => ids.table.idOf('environments', name));
+    expect(environmentIds).not.toContain(undefined);
+    expect(payload).toMatchObject({ Name: 'Say hello', ProjectId: ids.table.idOf('projects', 'TestProj2'), Environments: environmentIds, Process: { Steps: [{ Name: 'Hello world again' }] } });
   });
 
   it('round-trips every runbook of the sample instance into another instance and keeps sensitive values with the existing process', async () => {
@@ -203,7 +205,7 @@ describe('runbooks kind', () => {
     const sim = await simulator();
     const http = simHttp(sim);
     await postCreated(http, '/api/Spaces-1/environments', { Name: 'Production' });
-    const project = await postCreated(http, '/api/Spaces-1/projects', { Name: 'Ops', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+    const project = await postCreated(http, '/api/Spaces-1/projects', { Name: 'Ops', ...(await defaultProjectFields(http)) });
     const rotate = await postCreated(http, '/api/Spaces-1/runbooks', { Name: 'Rotate', ProjectId: project.Id });
     const process = (await http.get(`/api/Spaces-1/runbookProcesses/${String(rotate.RunbookProcessId)}`)).body as JsonObject;
     const steps = [

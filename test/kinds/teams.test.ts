@@ -6,7 +6,7 @@ import type { Simulator } from '../../src/simulator/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
 import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
+import { defaultProjectFields, simHttp } from '../support/sim-http.js';
 
 const fixture = fixturesIn(new URL('./teams/fixtures/', import.meta.url));
 const captured: LiveSpace = {
@@ -195,7 +195,7 @@ async function createDependencies(target: Simulator): Promise<void> {
   for (const environment of captured.environments ?? []) expect((await http.post('/api/Spaces-1/environments', { Name: environment.Name })).status).toBe(201);
   for (const group of captured.projectgroups ?? []) if (group.Name !== 'Default Project Group') expect((await http.post('/api/Spaces-1/projectgroups', { Name: group.Name })).status).toBe(201);
   for (const project of captured.projects ?? []) {
-    expect((await http.post('/api/Spaces-1/projects', { Name: project.Name, ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' })).status).toBe(201);
+    expect((await http.post('/api/Spaces-1/projects', { Name: project.Name, ...(await defaultProjectFields(http)) })).status).toBe(201);
   }
   for (const tenant of captured.tenants ?? []) expect((await http.post('/api/Spaces-1/tenants', { Name: tenant.Name })).status).toBe(201);
 }

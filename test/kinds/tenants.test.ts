@@ -6,7 +6,7 @@ import type { Simulator } from '../../src/simulator/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
 import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
+import { defaultProjectFields, simHttp } from '../support/sim-http.js';
 import { itWithReferenceData, recorded2018, recordedProjects22Owner } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./tenants/fixtures/', import.meta.url));
@@ -274,8 +274,7 @@ async function createDependencies(target: Simulator): Promise<void> {
     const IncludedLibraryVariableSetIds = (project.IncludedLibraryVariableSetIds as string[]).map((id) => setIds.get(id));
     const body = {
       Name: project.Name,
-      ProjectGroupId: 'ProjectGroups-1',
-      LifecycleId: 'Lifecycles-1',
+      ...(await defaultProjectFields(http)),
       TenantedDeploymentMode: project.TenantedDeploymentMode,
       Templates: withoutIds(project.Templates),
       IncludedLibraryVariableSetIds,

@@ -68,9 +68,9 @@ describe('retries against the simulator', () => {
   it('retries a GET whose connection was dropped', async () => {
     h.sim.knobs.addFault({ path: '/lifecycles', drop: true, times: 1 });
 
-    const lifecycles = await h.client.getAll<{ Id: string }>('/api/Spaces-1/lifecycles');
+    const lifecycles = await h.client.getAll<{ Name: string }>('/api/Spaces-1/lifecycles');
 
-    expect(lifecycles.map((l) => l.Id)).toContain('Lifecycles-1');
+    expect(lifecycles.map((l) => l.Name)).toContain('Default Lifecycle');
     expect(h.sim.knobs.requestCounts().total).toBe(2);
     expect(h.client.stats().retries).toBe(1);
   });

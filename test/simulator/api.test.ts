@@ -9,7 +9,7 @@ let sim: Simulator;
 let http: SimHttp;
 
 beforeEach(async () => {
-  sim = await startSimulator({ seed: 'empty' });
+  sim = await startSimulator({ seed: 'empty', idOffset: 0 });
   http = simHttp(sim);
 });
 
@@ -142,6 +142,14 @@ describe('documents', () => {
     const project = await http.post('/api/Spaces-1/projects', { Name: 'Web', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-42' });
     expect(project.status).toBe(400);
     expect(project.body.Errors).toEqual([expect.stringContaining("'Lifecycles-42' does not exist")]);
+  });
+
+  it('refuses environment tags that no tag set defines (2026: tag sets scoped to environments)', async () => {
+    expect((await http.post('/api/Spaces-1/environments', { Name: 'Tagged', EnvironmentTags: ['Region/EU'] })).status).toBe(400);
+    expect((await http.post('/api/Spaces-1/tagsets', { Name: 'Region', Scopes: ['Environment'], Tags: [{ Name: 'EU', Color: '#3156B3' }] })).status).toBe(201);
+    const tagged = await http.post('/api/Spaces-1/environments', { Name: 'Tagged', EnvironmentTags: ['region/eu'] });
+    expect(tagged.status, tagged.text).toBe(201);
+    expect(tagged.body.EnvironmentTags).toEqual(['region/eu']);
   });
 
   it('deletes, then 404s', async () => {
@@ -381,7 +389,7 @@ describe('knobs', () => {
   it('applies a fault rate with the injected randomness', async () => {
     await sim.close();
     const draws = [0.1, 0.9, 0.1, 0.9];
-    sim = await startSimulator({ random: () => draws.shift() ?? 0.9 });
+    sim = await startSimulator({ random: () => draws.shift() ?? 0.9, idOffset: 0 });
     http = simHttp(sim);
     sim.knobs.addFault({ method: 'POST', status: 503, rate: 0.2 });
     const statuses = [];

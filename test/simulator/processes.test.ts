@@ -196,6 +196,76 @@ describe('saving a process', () => {
     expect(action.Packages).toEqual([{ Id: expect.any(String), Name: '', PackageId: 'web', FeedId: 'feeds-builtin', AcquisitionLocation: 'Server', Properties: {} }]);
     expect(action.CanBeUsedForProjectVersioning).toBe(true);
   });
+
+  it('checks the ids in properties a server resolves (project, feed, account, teams) and the release package of a Deploy a Release step', async () => {
+    const project = await newProject();
+    const child = await newProject();
+    const path = `/api/Spaces-1/deploymentprocesses/${project.DeploymentProcessId}`;
+    const deployRelease = (projectId: string, packageId = projectId) => ({
+      ActionType: 'Octopus.DeployRelease',
+      Properties: { 'Octopus.Action.DeployRelease.ProjectId': projectId },
+      Packages: [{ Name: '', PackageId: packageId, FeedId: 'feeds-builtin-releases' }],
+    });
+    for (const extra of [
+      deployRelease('Projects-999'),
+      deployRelease(child.Id, 'Projects-999'),
+      { Properties: { 'Octopus.Action.Package.FeedId': 'Feeds-999' } },
+      { Properties: { 'Octopus.Action.Azure.AccountId': 'Accounts-999' } },
+      { Properties: { 'Octopus.Action.Manual.ResponsibleTeamIds': 'teams-everyone,Teams-999' } },
+      { Properties: { 'Octopus.Action.Email.ToTeamIds': 'Teams-999' } },
+      { GitDependencies: [{ Name: '', RepositoryUri: 'https://example.com/r.git', DefaultBranch: 'main', GitCredentialType: 'Library', GitCredentialId: 'GitCredentials-999' }] },
+    ]) {
+      const response = await putSteps(path, [script('Refers', extra)]);
+      expect(response.status, JSON.stringify(extra)).toBe(400);
+    }
+    const credential = await created('/api/Spaces-1/git-credentials', { Name: `Repo ${counter}`, Details: { Type: 'UsernamePassword', Username: 'git', Password: { HasValue: true, NewValue: 'git-secret' } } });
+    const dependency = { Name: '', RepositoryUri: 'https://example.com/r.git', DefaultBranch: 'main', GitCredentialType: 'Library', GitCredentialId: credential.Id, FilePathFilters: [] };
+    const ok = await putSteps(path, [
+      script('Deploy child', deployRelease(child.Id)),
+      script('Approve', { ActionType: 'Octopus.Manual', Properties: { 'Octopus.Action.Manual.ResponsibleTeamIds': 'teams-everyone,teams-managers' } }),
+      script('From Git', { GitDependencies: [dependency], Properties: { 'Octopus.Action.Package.FeedId': '#{Feed}' } }),
+    ]);
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.Steps[2].Actions[0].GitDependencies).toEqual([dependency]);
+  });
+});
+
+describe('step references of a project', () => {
+  const withPackage = (name: string) => script(name, { Packages: [{ Name: '', PackageId: 'web', FeedId: 'feeds-builtin' }, { Name: 'tools', PackageId: 'tools', FeedId: 'feeds-builtin' }] });
+
+  it('refuse a donor or release-creation package whose step is not in the process, so a new project cannot name one', async () => {
+    const fields = { ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' };
+    for (const strategy of [
+      { VersioningStrategy: { Template: null, DonorPackage: { DeploymentAction: 'Deploy', PackageReference: '' } } },
+      { ReleaseCreationStrategy: { ChannelId: null, ReleaseCreationPackage: { DeploymentAction: 'Deploy', PackageReference: '' } } },
+      { VersioningStrategy: { Template: null, DonorPackageStepId: '6f8f5c9e-0d8e-4d4c-9a8a-1d2a3b4c5d6e' } },
+    ]) {
+      const response = await http.post('/api/Spaces-1/projects', { Name: `Donor ${++counter}`, ...fields, ...strategy });
+      expect(response.status, JSON.stringify(strategy)).toBe(400);
+      expect(response.text).toMatch(/Deploy|6f8f5c9e/);
+    }
+  });
+
+  it('accept them once the step and its package exist, and refuse removing that step until they are cleared', async () => {
+    const project = await newProject();
+    const path = `/api/Spaces-1/deploymentprocesses/${project.DeploymentProcessId}`;
+    expect((await putSteps(path, [withPackage('Deploy'), script('Smoke test')])).status).toBe(200);
+    const projectPath = `/api/Spaces-1/projects/${project.Id}`;
+    const current = (await http.get(projectPath)).body;
+    const missingPackage = await http.put(projectPath, { ...current, VersioningStrategy: { Template: null, DonorPackage: { DeploymentAction: 'Deploy', PackageReference: 'nope' } } });
+    expect(missingPackage.status).toBe(400);
+    const saved = await http.put(projectPath, {
+      ...current,
+      VersioningStrategy: { Template: null, DonorPackage: { DeploymentAction: 'Deploy', PackageReference: 'tools' } },
+      ReleaseCreationStrategy: { ChannelId: null, ReleaseCreationPackage: { DeploymentAction: 'deploy', PackageReference: '' } },
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const removed = await putSteps(path, [script('Smoke test')]);
+    expect(removed.status).toBe(400);
+    expect(removed.text).toContain("'Deploy' could not be deleted because it is used as part of the release creation strategy");
+    await http.put(projectPath, { ...saved.body, VersioningStrategy: { Template: '#{Octopus.Version.NextPatch}', DonorPackage: null }, ReleaseCreationStrategy: { ChannelId: null, ReleaseCreationPackage: null } });
+    expect((await putSteps(path, [script('Smoke test')])).status).toBe(200);
+  });
 });
 
 describe('sensitive properties', () => {

@@ -47,10 +47,20 @@ describe('empty seed', () => {
   let sim: Simulator;
   let http: Api;
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 'empty' });
+    sim = await startSimulator({ seed: 'empty', idOffset: 0 });
     http = api(sim);
   });
   afterAll(() => sim.close());
+
+  it('starts its id counters at a different offset in each simulator, so no id is shared by accident', async () => {
+    const [a, b] = [createInstance({ seed: 'sample' }), createInstance({ seed: 'sample' })];
+    const ids = (instance: Instance) => new Set(['environments', 'projects', 'feeds', 'lifecycles', 'projectgroups', 'workerpools', 'accounts', 'certificates'].flatMap((c) => instance.store.list(c).map((doc) => doc.Id)));
+    const shared = [...ids(a)].filter((id) => ids(b).has(id));
+    // Only the ids every Octopus server gives its built-ins are the same.
+    expect(shared.sort()).toEqual(['feeds-builtin', 'feeds-builtin-releases']);
+    expect(a.findByName('lifecycles', 'Spaces-1', 'Default Lifecycle')?.Id).not.toBe('Lifecycles-1');
+    expect(createInstance({ seed: 'empty', idOffset: 0 }).findByName('lifecycles', 'Spaces-1', 'Default Lifecycle')?.Id).toBe('Lifecycles-1');
+  });
 
   it('has the built-ins of a fresh server and nothing else', async () => {
     expect((await http.get('/api/users/me')).Username).toBe('admin');
@@ -398,8 +408,9 @@ describe('synthetic seed', () => {
   });
 
   it.each(['synthetic:40', 'sample'])('%s is deterministic: two instances hold the same documents and secrets', (seed) => {
-    const a = createInstance({ seed });
-    const b = createInstance({ seed });
+    // Ids depend on the offset only: two instances with the same one hold the same ids.
+    const a = createInstance({ seed, idOffset: 7000 });
+    const b = createInstance({ seed, idOffset: 7000 });
     expect(a.installationId).not.toBe(b.installationId);
     expect(snapshot(a)).toEqual(snapshot(b));
     expect(a.store.secretValues()).toEqual(b.store.secretValues());

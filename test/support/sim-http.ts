@@ -51,11 +51,22 @@ export async function postCreated(http: SimHttp, path: string, body: unknown): P
   return response.body;
 }
 
-/** Creates a project over plain HTTP in the space's first project group and lifecycle, for tests whose kind is not projects. */
+/**
+ * The ids of the default project group and lifecycle every space comes with, for a project body:
+ * ids differ from one simulator to another (see `idOffset`), names do not.
+ */
+export async function defaultProjectFields(http: SimHttp, space = 'Spaces-1'): Promise<{ ProjectGroupId: string; LifecycleId: string }> {
+  const byName = async (collection: string, name: string) => {
+    const found = ((await http.get(`/api/${space}/${collection}/all`)).body as JsonObject[]).find((resource) => resource.Name === name);
+    if (!found) throw new Error(`no ${collection} named '${name}'`);
+    return String(found.Id);
+  };
+  return { ProjectGroupId: await byName('projectgroups', 'Default Project Group'), LifecycleId: await byName('lifecycles', 'Default Lifecycle') };
+}
+
+/** Creates a project over plain HTTP in the space's default project group and lifecycle, for tests whose kind is not projects. */
 export async function createProject(http: SimHttp, name: string): Promise<JsonObject> {
-  const [group] = (await http.get('/api/Spaces-1/projectgroups/all')).body as JsonObject[];
-  const [lifecycle] = (await http.get('/api/Spaces-1/lifecycles/all')).body as JsonObject[];
-  return (await postCreated(http, '/api/Spaces-1/projects', { Name: name, ProjectGroupId: group!.Id, LifecycleId: lifecycle!.Id })) as JsonObject;
+  return (await postCreated(http, '/api/Spaces-1/projects', { Name: name, ...(await defaultProjectFields(http)) })) as JsonObject;
 }
 
 /** A project's deployment process as the API returns it (with ids), by the project's name. */
@@ -78,7 +89,7 @@ export async function createProcessDecoys(http: SimHttp): Promise<void> {
   await post('workerpools', { Name: 'Decoy Pool', WorkerPoolType: 'StaticWorkerPool' });
   await post('teams', { Name: 'Decoy Team' });
   await post('actiontemplates', { Name: 'Decoy Template', ActionType: 'Octopus.Script', Properties: {} });
-  await post('projects', { Name: 'Decoy Project', ProjectGroupId: 'ProjectGroups-1', LifecycleId: 'Lifecycles-1' });
+  await post('projects', { Name: 'Decoy Project', ...(await defaultProjectFields(http)) });
 }
 
 export interface FileSimulator {
@@ -102,7 +113,8 @@ export function emptySimulatorForFile(): FileSimulator {
     return started;
   };
   beforeAll(async () => {
-    started = await startSimulator({ seed: 'empty' });
+    // These tests check what one fresh server answers, its ids included.
+    started = await startSimulator({ seed: 'empty', idOffset: 0 });
   });
   afterAll(async () => {
     await started?.close();

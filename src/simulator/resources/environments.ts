@@ -1,5 +1,5 @@
 import type { ResourceDef } from '../resource-def.js';
-import { nextSortOrder } from './common.js';
+import { checkTenantTags, nextSortOrder } from './common.js';
 
 export const environments: ResourceDef = {
   collection: 'environments',
@@ -16,7 +16,12 @@ export const environments: ResourceDef = {
     AllowDynamicInfrastructure: false,
     ExtensionSettings: [],
   }),
-  validate: (doc) => (String(doc.Name).length > 50 ? ['Name: the name must be 50 characters or fewer.'] : []),
+  validate: (doc, ctx) => [
+    ...(String(doc.Name).length > 50 ? ['Name: the name must be 50 characters or fewer.'] : []),
+    // 2026 servers tag environments with tags of tag sets, by canonical name like tenant tags
+    // (inferred: the reference shows only `array of string`).
+    ...checkTenantTags(ctx.instance, ctx.spaceId, doc.EnvironmentTags, 'EnvironmentTags'),
+  ],
   prepare: (doc, ctx) => {
     if (typeof doc.SortOrder !== 'number') {
       doc.SortOrder = ctx.previous?.SortOrder ?? nextSortOrder(ctx.instance, 'environments', ctx.spaceId);

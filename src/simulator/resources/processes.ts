@@ -12,6 +12,7 @@ import { isSensitiveValueShape } from '../sensitive.js';
 import { slugify } from '../slug.js';
 import type { Doc, Store } from '../store.js';
 import { checkTenantTags } from './common.js';
+import { checkRemovedReferencedSteps } from './project-step-references.js';
 import { applySensitiveProperties } from './properties.js';
 
 type Json = Record<string, unknown>;
@@ -22,6 +23,22 @@ const STEP_CONDITIONS = ['Success', 'Failure', 'Always', 'Variable'];
 const START_TRIGGERS = ['StartAfterPrevious', 'StartWithPrevious', 'Variable'];
 const ACTION_CONDITIONS = ['Success', 'Variable'];
 const TEMPLATE_ID_PROPERTY = 'Octopus.Action.Template.Id';
+
+/**
+ * Action properties a server resolves to documents (its `SpecialVariableSchema`, described in
+ * OctopusDeploy/Architecture `NamesOrIds.md`): an id there that names nothing is refused, as the
+ * server's name/id resolution fails on it. Team properties hold comma-separated ids.
+ */
+const PROPERTY_REFERENCES: { property: string; collection: string; what: string; csv?: boolean }[] = [
+  { property: 'Octopus.Action.Package.FeedId', collection: 'feeds', what: 'feed' },
+  { property: 'Octopus.Action.Package.NuGetFeedId', collection: 'feeds', what: 'feed' },
+  { property: 'Octopus.Action.DeployRelease.ProjectId', collection: 'projects', what: 'project' },
+  { property: 'Octopus.Action.Azure.AccountId', collection: 'accounts', what: 'account' },
+  { property: 'Octopus.Action.Manual.ResponsibleTeamIds', collection: 'teams', what: 'team', csv: true },
+  { property: 'Octopus.Action.Email.ToTeamIds', collection: 'teams', what: 'team', csv: true },
+  { property: 'Octopus.Action.Email.CCTeamIds', collection: 'teams', what: 'team', csv: true },
+  { property: 'Octopus.Action.Email.BccTeamIds', collection: 'teams', what: 'team', csv: true },
+];
 
 // The swagger documents this 400 for `PUT /runbookProcesses/{id}`; deployment processes use the
 // same words (OctopusDeploy/Issues#9043).
@@ -129,8 +146,23 @@ function normalizeAction(action: Json, usedSlugs: Set<string>): Json {
   // Newer clients send these for step-package steps; keep them when present.
   if (action.StepPackageVersion !== undefined) normalized.StepPackageVersion = action.StepPackageVersion;
   if (action.Inputs !== undefined) normalized.Inputs = action.Inputs;
+  // Git repositories a step uses (2022.3+; reference-2026 action shape).
+  if (Array.isArray(action.GitDependencies)) normalized.GitDependencies = action.GitDependencies.map((dependency) => normalizeGitDependency(asJson(dependency)));
   normalized.Links = {};
   return normalized;
+}
+
+function normalizeGitDependency(dependency: Json): Json {
+  return {
+    Name: textOr(dependency.Name, ''),
+    RepositoryUri: textOr(dependency.RepositoryUri, null),
+    DefaultBranch: textOr(dependency.DefaultBranch, null),
+    GitCredentialType: textOr(dependency.GitCredentialType, null),
+    GitCredentialId: textOr(dependency.GitCredentialId, null),
+    FilePathFilters: listOf(dependency.FilePathFilters),
+    ...(dependency.GitHubConnectionId !== undefined ? { GitHubConnectionId: textOr(dependency.GitHubConnectionId, null) } : {}),
+    ...(dependency.StepPackageInputsReferenceId !== undefined ? { StepPackageInputsReferenceId: textOr(dependency.StepPackageInputsReferenceId, null) } : {}),
+  };
 }
 
 function normalizePackage(pkg: Json): Json {
@@ -176,11 +208,13 @@ function validateProcess(doc: Doc, ctx: SaveContext, label: string): string[] {
   const shapeErrors = checkShapes(Array.isArray(doc.Steps) ? doc.Steps : []);
   if (shapeErrors.length > 0) return shapeErrors;
   const steps = normalizeSteps(doc.Steps);
+  const owner = doc.RunbookId === undefined && typeof doc.ProjectId === 'string' ? ctx.instance.find('projects', ctx.spaceId, doc.ProjectId) : undefined;
   return [
     ...steps.flatMap((step) => checkStep(step)),
     ...checkUnique(steps, 'Step', label),
     ...checkUnique(steps.flatMap(actionsOf), 'Action', label),
     ...checkReferences(ctx.instance, ctx.spaceId, String(doc.ProjectId), steps),
+    ...(owner && ctx.previous ? checkRemovedReferencedSteps(owner, stepsOf(ctx.previous), steps) : []),
   ];
 }
 
@@ -277,17 +311,29 @@ function checkReferences(instance: Instance, spaceId: string | null, projectId: 
     const container = asJson(action.Container);
     const missing = (collection: string, what: string, ids: unknown[]) =>
       missingIds(instance, spaceId, collection, ids).map((id) => `${where}: the ${what} '${id}' does not exist.`);
+    const properties = asJson(action.Properties);
     return [
       ...missing('workerpools', 'worker pool', [action.WorkerPoolId]),
       ...missing('environments', 'environment', [...listOf(action.Environments), ...listOf(action.ExcludedEnvironments)]),
       ...missing('feeds', 'feed', [...packages.map((p) => p.FeedId), container.FeedId]),
-      ...missing('actiontemplates', 'step template', [asJson(action.Properties)[TEMPLATE_ID_PROPERTY]]),
+      ...missing('actiontemplates', 'step template', [properties[TEMPLATE_ID_PROPERTY]]),
+      ...PROPERTY_REFERENCES.flatMap((ref) => {
+        const value = properties[ref.property];
+        return missing(ref.collection, ref.what, typeof value !== 'string' ? [] : ref.csv ? splitRoles(value) : [value]);
+      }),
+      // A package from the built-in releases feed is a project's releases ("Deploy a release").
+      ...missing('projects', 'project', packages.filter((p) => isReleasesFeed(instance, spaceId, p.FeedId)).map((p) => p.PackageId)),
+      ...missing('git-credentials', 'git credential', (Array.isArray(action.GitDependencies) ? action.GitDependencies : []).map((d) => asJson(d).GitCredentialId)),
       ...listOf(action.Channels)
         .filter((id) => !channels.has(id.toLowerCase()))
         .map((id) => `${where}: the channel '${id}' does not exist in this project.`),
       ...checkTenantTags(instance, spaceId, action.TenantTags, `${where}: TenantTags`),
     ];
   });
+}
+
+function isReleasesFeed(instance: Instance, spaceId: string | null, feedId: unknown): boolean {
+  return typeof feedId === 'string' && instance.find('feeds', spaceId, feedId)?.FeedType === 'OctopusProject';
 }
 
 /** Ids that don't exist; empty values and variable expressions (`#{...}`) are not checked. */

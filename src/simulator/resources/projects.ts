@@ -2,6 +2,7 @@ import type { ResourceDef } from '../resource-def.js';
 import { applySensitiveDefaults } from './properties.js';
 import { assignIds, checkOneOf, ref, TENANTED_MODES } from './common.js';
 import { createProcess, deleteProcess } from './processes.js';
+import { checkStepReferences, ownProcessSteps } from './project-step-references.js';
 import { connections } from './tenants.js';
 import { createVariableSet, deleteVariableSet } from './variable-sets.js';
 
@@ -47,9 +48,11 @@ export const projects: ResourceDef = {
     ref('IncludedLibraryVariableSetIds', 'libraryvariablesets'),
     { field: 'ReleaseCreationStrategy.ChannelId', collection: 'channels', ids: (doc) => [(doc.ReleaseCreationStrategy as { ChannelId?: unknown } | null)?.ChannelId] },
   ],
-  validate: (doc) => [
+  validate: (doc, ctx) => [
     ...checkOneOf(doc, 'TenantedDeploymentMode', TENANTED_MODES),
     ...checkOneOf(doc, 'DefaultGuidedFailureMode', ['EnvironmentDefault', 'Off', 'On']),
+    // A new project's process is empty: it cannot name a step yet.
+    ...checkStepReferences(doc, ctx.previous ? ownProcessSteps(ctx.instance.find('deploymentprocesses', ctx.spaceId, `deploymentprocess-${doc.Id}`)) : []),
   ],
   prepare: (doc, ctx) => {
     doc.VariableSetId = `variableset-${doc.Id}`;

@@ -58,8 +58,11 @@ const DEFAULT_MACHINE_POLICY_DESCRIPTION =
 function initializeSpace(instance: Instance, space: Doc): void {
   const spaceId = space.Id;
   const isFirst = instance.store.list('spaces').length === 1;
-  // In the first space the built-ins take the ids a fresh server gives them.
-  const id = (wellKnown: string) => (isFirst ? { id: wellKnown } : {});
+  // In the first space of a fresh server the built-ins take the ids it gives them; with an id
+  // offset they are counted like everything else. Built-in feeds and teams have the same ids on
+  // every server.
+  const wellKnownIds = isFirst && instance.store.idOffset === 0;
+  const id = (wellKnown: string) => (wellKnownIds ? { id: wellKnown } : {});
   // Names, descriptions and settings as a real server's built-ins were recorded
   // (../shared/octopus-api/fixtures/octopus-2018.11.2/{machinepolicy,lifecycle,projectgroup,feed-builtin}.json).
   instance.create('machinepolicies', spaceId, { Name: 'Default Machine Policy', Description: DEFAULT_MACHINE_POLICY_DESCRIPTION, IsDefault: true }, id('MachinePolicies-1'));

@@ -732,7 +732,7 @@ function seedLegacyReports(ctx: ProjectContext): void {
   const project = b.create('projects', {
     Name: 'Legacy Reports',
     Description: 'Retired: replaced by the data warehouse. Kept for audits.',
-    ProjectGroupId: 'ProjectGroups-1',
+    ProjectGroupId: b.id('projectgroups', 'Default Project Group'),
     LifecycleId: ctx.lifecycles.internal,
     IsDisabled: true,
   });
@@ -838,7 +838,7 @@ function seedMachines(b: SeedBuilder, env: Environments, pools: ProjectContext['
   target('web01', [env.staging, env.production], ['web-server']);
   target('web02', [env.production], ['web-server']);
   target('dev-web01', [env.dev, env.test], ['web-server', 'inventory-service']);
-  target('inventory01', [env.staging, env.production], ['inventory-service'], { MachinePolicyId: 'MachinePolicies-1' });
+  target('inventory01', [env.staging, env.production], ['inventory-service'], { MachinePolicyId: b.id('machinepolicies', 'Default Machine Policy') });
   target('k8s-prod', [env.production], ['k8s-cluster'], {
     Endpoint: { CommunicationStyle: 'TentacleActive', Uri: 'poll://k8sprodsampleoctosync/', Thumbprint: thumbprintFor('k8s-prod'), ProxyId: null },
   });
