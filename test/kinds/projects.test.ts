@@ -5,7 +5,7 @@ import { deferredProjectReferences, projectFolders, projectPayload, projects } f
 import { loadSchemas } from '../../src/validate/schemas.js';
 import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
 import { readLive } from '../support/live.js';
-import { simHttp } from '../support/sim-http.js';
+import { defaultProjectFields, simHttp } from '../support/sim-http.js';
 import { itWithReferenceData, realWorld, recorded2018, recordedProjects22Owner } from '../support/reference-data.js';
 
 const fixture = fixturesIn(new URL('./projects/fixtures/', import.meta.url));
@@ -124,7 +124,7 @@ describe('projects kind', () => {
     expect(await readDocuments(sim)).toEqual(byFile(docs));
   });
 
-  it("resolves the release creation channel within the project, deferring it until the project's channels exist", async () => {
+  it("resolves the release creation channel and the step packages within the project, deferring them until its channels and process have them", async () => {
     const sim = await simulator();
     const http = simHttp(sim);
     const doc = document({
@@ -136,21 +136,29 @@ describe('projects kind', () => {
       VersioningStrategy: { DonorPackage: { DeploymentAction: 'Deploy web site', PackageReference: '' } },
     });
     let ids = new IdResolver(buildRefTable(await readLive(sim, projects.reads)));
-    expect(deferredProjectReferences(doc, ids)).toEqual(['ReleaseCreationStrategy.Channel']);
+    expect(deferredProjectReferences(doc, ids)).toEqual(['ReleaseCreationStrategy.Channel', 'VersioningStrategy.DonorPackage', 'ReleaseCreationStrategy.ReleaseCreationPackage']);
     const payload = projects.toPayload(doc, ids);
-    expect(payload.ReleaseCreationStrategy).toEqual({ ChannelId: null, ReleaseCreationPackage: { DeploymentAction: 'Deploy web site', PackageReference: '' } });
+    // A new project's process is empty: a server refuses a project naming one of its steps.
+    expect(payload).toMatchObject({ AutoCreateRelease: false, ReleaseCreationStrategy: { ChannelId: null, ReleaseCreationPackage: null }, VersioningStrategy: { DonorPackage: null } });
     expect(ids.problems).toEqual([]);
     const created = await http.post('/api/Spaces-1/projects', payload);
     expect(created.status, created.text).toBe(201);
+    const refused = await http.post('/api/Spaces-1/projects', { ...payload, Name: 'Refused', VersioningStrategy: { Template: null, DonorPackage: doc.body.VersioningStrategy && (doc.body.VersioningStrategy as JsonObject).DonorPackage }, ...(await defaultProjectFields(http)) });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("the step 'Deploy web site' is not in the project's deployment process");
     expect((await http.post('/api/Spaces-1/channels', { Name: 'Hotfix', ProjectId: created.body.Id })).status).toBe(201);
+    const process = (await http.get(`/api/Spaces-1/deploymentprocesses/${created.body.DeploymentProcessId}`)).body;
+    const step = { Name: 'Deploy web site', Actions: [{ Name: 'Deploy web site', ActionType: 'Octopus.TentaclePackage', Packages: [{ Name: '', PackageId: 'WebShop', FeedId: 'feeds-builtin' }] }] };
+    expect((await http.put(`/api/Spaces-1/deploymentprocesses/${process.Id}`, { ...process, Steps: [step] })).status).toBe(200);
 
     ids = new IdResolver(buildRefTable(await readLive(sim, projects.reads)));
     expect(deferredProjectReferences(doc, ids)).toEqual([]);
     const updated = await http.put(`/api/Spaces-1/projects/${created.body.Id}`, projects.toPayload(doc, ids));
     expect(updated.status, updated.text).toBe(200);
     expect(updated.body.ReleaseCreationStrategy.ChannelId).toMatch(/^Channels-\d+$/);
+    expect(updated.body.AutoCreateRelease).toBe(true);
     expect(ids.problems).toEqual([]);
-    const [read] = await readDocuments(sim);
+    const [read] = (await readDocuments(sim)).filter((candidate) => candidate.name === 'Web Shop');
     expect(read?.body).toMatchObject({ ReleaseCreationStrategy: doc.body.ReleaseCreationStrategy, VersioningStrategy: doc.body.VersioningStrategy });
   });
 

@@ -8,7 +8,8 @@ import { uniqueSlugs } from '../../core/slug.js';
 import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
-import { liveResource, resolved, withClearedFields } from '../writing.js';
+import { WriteError, liveResource, resolved, withClearedFields } from '../writing.js';
+import { STEP_REFERENCES, processHasPackage, processOfProject, sameStepReference, stepReferencePath, stepReferenceValue } from './step-references.js';
 import { normalizeTemplates, templatesPayload } from './templates.js';
 
 /**
@@ -225,8 +226,26 @@ export function projectPayload(doc: KindDocument, ids: IdResolver, existing?: Js
   for (const ref of OWN_REFERENCES) {
     if (ref.parent === null && ref.as in body) payload[ref.field] = ownReferenceId(doc, ids, existing, ref) ?? null;
   }
+  for (const ref of unsatisfiedStepReferences(doc, ids, existing)) {
+    payload[ref.parent] = { ...(isObject(payload[ref.parent]) ? (payload[ref.parent] as JsonObject) : {}), [ref.field]: null };
+    if (ref.requiredBy) payload[ref.requiredBy] = false;
+  }
   for (const field of DESTINATION_OWNED) if (existing && field in existing) payload[field] = existing[field] ?? null;
   return payload;
+}
+
+/**
+ * Step references of the document (see step-references.ts) the destination's deployment
+ * process of the project cannot satisfy now: a new project's (its process is empty), or a
+ * step the process does not have yet. They are saved empty and set by the second pass.
+ */
+function unsatisfiedStepReferences(doc: KindDocument, ids: IdResolver, existing: JsonObject | undefined) {
+  if (doc.body.IsVersionControlled === true) return [];
+  const process = processOfProject(ids, existing ?? existingProject(doc, ids));
+  return STEP_REFERENCES.filter((ref) => {
+    const wanted = stepReferenceValue(doc.body, ref);
+    return wanted !== undefined && !processHasPackage(process, wanted);
+  });
 }
 
 /**
@@ -234,9 +253,12 @@ export function projectPayload(doc: KindDocument, ids: IdResolver, existing?: Js
  * project) does not exist in the destination yet: apply PUTs the project again once it does.
  */
 export function deferredProjectReferences(doc: KindDocument, ids: IdResolver, existing?: JsonObject): string[] {
-  return OWN_REFERENCES.filter((ref) => typeof ownReferenceName(doc, ref) === 'string' && ownReferenceId(doc, ids, existing, ref) === undefined).map((ref) =>
-    ref.parent === null ? ref.as : `${ref.parent}.${ref.as}`,
-  );
+  return [
+    ...OWN_REFERENCES.filter((ref) => typeof ownReferenceName(doc, ref) === 'string' && ownReferenceId(doc, ids, existing, ref) === undefined).map((ref) =>
+      ref.parent === null ? ref.as : `${ref.parent}.${ref.as}`,
+    ),
+    ...unsatisfiedStepReferences(doc, ids, existing).map(stepReferencePath),
+  ];
 }
 
 type OwnReference = (typeof OWN_REFERENCES)[number];
@@ -255,8 +277,9 @@ function ownReferenceId(doc: KindDocument, ids: IdResolver, existing: JsonObject
 
 /**
  * The second write of a project (`ProjectWriter.finish`): sets the project's references to its
- * own channel and runbooks, which must exist by now, and PUTs only when one differs from what
- * the destination has (so it writes nothing on a second apply).
+ * own channel and runbooks and to packages of its process's steps (with `AutoCreateRelease`),
+ * which must exist by now, and PUTs only when one differs from what the destination has (so it
+ * writes nothing on a second apply).
  */
 async function writeOwnReferences(doc: KindDocument, ctx: WriteContext): Promise<void> {
   const existing = liveResource(ctx, 'projects', doc.name);
@@ -270,13 +293,39 @@ async function writeOwnReferences(doc: KindDocument, ctx: WriteContext): Promise
     }),
   );
   const stale = wanted.filter(({ ref, id }) => String(ownReferenceHolder(existing, ref)?.[ref.field] ?? '').toLowerCase() !== id.toLowerCase());
-  if (stale.length === 0) return;
+  const steps = staleStepReferences(doc, existing, ctx);
+  if (stale.length === 0 && steps.length === 0) return;
   const payload: JsonObject = structuredClone(existing);
   for (const { ref, id } of stale) {
     if (ref.parent === null) payload[ref.field] = id;
     else payload[ref.parent] = { ...(ownReferenceHolder(payload, ref) ?? {}), [ref.field]: id };
   }
+  for (const { ref, value } of steps) {
+    payload[ref.parent] = { ...(isObject(payload[ref.parent]) ? (payload[ref.parent] as JsonObject) : {}), [ref.field]: value };
+    if (ref.requiredBy && value !== null) payload[ref.requiredBy] = doc.body[ref.requiredBy] ?? false;
+  }
   await ctx.api.put(spacePath(ctx.spaceId, 'projects', projectId), payload);
+}
+
+/**
+ * The step references (and `AutoCreateRelease`) the destination's project does not hold as the
+ * document says; one whose step its process still lacks fails, naming the field.
+ */
+function staleStepReferences(doc: KindDocument, existing: JsonObject, ctx: WriteContext) {
+  if (doc.body.IsVersionControlled === true) return [];
+  const process = processOfProject(ctx.ids, existing);
+  return STEP_REFERENCES.flatMap((ref) => {
+    const wanted = stepReferenceValue(doc.body, ref) ?? null;
+    const current = isObject(existing[ref.parent]) ? (existing[ref.parent] as JsonObject)[ref.field] : null;
+    const flagStale = ref.requiredBy !== undefined && wanted !== null && (existing[ref.requiredBy] ?? false) !== (doc.body[ref.requiredBy] ?? false);
+    if (sameStepReference(wanted, current) && !flagStale) return [];
+    if (wanted !== null && !processHasPackage(process, wanted)) {
+      throw new WriteError(
+        `cannot write project '${doc.name}': ${stepReferencePath(ref)} names the package '${String(wanted.PackageReference ?? '')}' of step '${String(wanted.DeploymentAction)}', which the destination's deployment process does not have`,
+      );
+    }
+    return [{ ref, value: wanted }];
+  });
 }
 
 /** The object of a project resource holding an own reference's id field. */

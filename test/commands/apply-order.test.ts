@@ -1,0 +1,113 @@
+// Writes in an order real servers accept: every fresh destination converges in one apply. Each
+// source is built through the simulator's API; what the destination holds is checked through
+// its API, not through octosync.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runApply } from '../../src/commands/apply.js';
+import { preparePlan } from '../../src/commands/plan.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { stateRepo } from '../support/gitops.js';
+import type { StateRepo } from '../support/gitops.js';
+import { defaultProjectFields, postCreated, simHttp } from '../support/sim-http.js';
+import type { SimHttp } from '../support/sim-http.js';
+
+let source: Simulator;
+let destination: Simulator;
+let repo: StateRepo;
+const env = () => ({ DEST_KEY: destination.apiKey });
+
+beforeEach(async () => {
+  source = await startSimulator({ seed: 'empty' });
+  destination = await startSimulator({ seed: 'empty' });
+  repo = await stateRepo();
+});
+
+afterEach(async () => {
+  await source.close();
+  await destination.close();
+  await repo.cleanup();
+});
+
+async function snapshotAndApply(): Promise<void> {
+  await repo.snapshot(source);
+  await repo.writeDestination('production', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder' });
+  const result = await runApply({ repo: repo.dir, destination: 'production', env: env() });
+  expect(result.result).not.toBe('failed');
+}
+
+async function planChanges(): Promise<string[]> {
+  const prepared = await preparePlan({ repo: repo.dir, destination: 'production', env: env() });
+  await prepared.client.close();
+  return prepared.plan.changes.map((change) => `${change.action} ${change.kind} ${change.name}`);
+}
+
+async function byName(http: SimHttp, collection: string, name: string): Promise<Record<string, unknown>> {
+  const found = ((await http.get(`/api/Spaces-1/${collection}/all`)).body as Record<string, unknown>[]).find((resource) => resource.Name === name);
+  if (!found) throw new Error(`no ${collection} '${name}'`);
+  return found;
+}
+
+/** A project whose release versions come from a package step, and whose package pushes create releases. */
+async function projectWithStepReferences(http: SimHttp, step: string): Promise<Record<string, unknown>> {
+  const project = await postCreated(http, '/api/Spaces-1/projects', { Name: 'Web Shop', ...(await defaultProjectFields(http)) });
+  await putProcess(http, project, [packageStep(step), scriptStep('Smoke test')]);
+  return setStepReferences(http, project, step);
+}
+
+async function setStepReferences(http: SimHttp, project: Record<string, unknown>, step: string): Promise<Record<string, unknown>> {
+  const current = (await http.get(`/api/Spaces-1/projects/${String(project.Id)}`)).body;
+  const saved = await http.put(`/api/Spaces-1/projects/${String(project.Id)}`, {
+    ...current,
+    AutoCreateRelease: true,
+    VersioningStrategy: { Template: null, DonorPackage: { DeploymentAction: step, PackageReference: '' } },
+    ReleaseCreationStrategy: { ChannelId: null, ReleaseCreationPackage: { DeploymentAction: step, PackageReference: '' } },
+  });
+  expect(saved.status, saved.text).toBe(200);
+  return saved.body;
+}
+
+async function putProcess(http: SimHttp, project: Record<string, unknown>, steps: unknown[]): Promise<void> {
+  const path = `/api/Spaces-1/deploymentprocesses/${String(project.DeploymentProcessId)}`;
+  const current = (await http.get(path)).body;
+  const saved = await http.put(path, { ...current, Steps: steps });
+  expect(saved.status, saved.text).toBe(200);
+}
+
+function packageStep(name: string) {
+  return { Name: name, Actions: [{ Name: name, ActionType: 'Octopus.TentaclePackage', Packages: [{ Name: '', PackageId: 'WebShop', FeedId: 'feeds-builtin' }] }] };
+}
+
+function scriptStep(name: string) {
+  return { Name: name, Actions: [{ Name: name, ActionType: 'Octopus.Script', Properties: { 'Octopus.Action.Script.ScriptBody': 'echo ok' } }] };
+}
+
+describe('step references of a project', () => {
+  it('a project versioned from and released by a package step converges in one apply', async () => {
+    await projectWithStepReferences(simHttp(source), 'Deploy web site');
+    await snapshotAndApply();
+    expect(await planChanges()).toEqual([]);
+    const project = await byName(simHttp(destination), 'projects', 'Web Shop');
+    expect(project).toMatchObject({
+      AutoCreateRelease: true,
+      VersioningStrategy: { DonorPackage: { DeploymentAction: 'Deploy web site', PackageReference: '' } },
+      ReleaseCreationStrategy: { ReleaseCreationPackage: { DeploymentAction: 'Deploy web site', PackageReference: '' } },
+    });
+  });
+
+  it('moving the references to a new step and removing the old one converges in one apply', async () => {
+    const http = simHttp(source);
+    const project = await projectWithStepReferences(http, 'Deploy web site');
+    await snapshotAndApply();
+    // In the source the references move to a new package step and the old step goes; in the
+    // destination the project must let go of the old step before the process loses it.
+    await putProcess(http, project, [packageStep('Deploy web site'), packageStep('Deploy site'), scriptStep('Smoke test')]);
+    await setStepReferences(http, project, 'Deploy site');
+    await putProcess(http, project, [packageStep('Deploy site'), scriptStep('Smoke test')]);
+    await snapshotAndApply();
+    expect(await planChanges()).toEqual([]);
+    const copied = await byName(simHttp(destination), 'projects', 'Web Shop');
+    expect(copied).toMatchObject({ VersioningStrategy: { DonorPackage: { DeploymentAction: 'Deploy site' } }, ReleaseCreationStrategy: { ReleaseCreationPackage: { DeploymentAction: 'Deploy site' } } });
+    const process = (await simHttp(destination).get(`/api/Spaces-1/deploymentprocesses/${String(copied.DeploymentProcessId)}`)).body;
+    expect(process.Steps.map((step: { Name: string }) => step.Name)).toEqual(['Deploy site', 'Smoke test']);
+  });
+});
