@@ -9,12 +9,15 @@ import { documentKey } from '../core/plan.js';
 import { IdResolver, buildRefTable } from '../core/refs.js';
 import { secretSlots, setAtPointer } from '../core/secrets.js';
 import { readLiveSpace } from '../kinds/read-live.js';
-import { withSignal } from '../octopus/index.js';
+import { withCreateLookup, withSignal } from '../octopus/index.js';
 import type { OctopusApi } from '../octopus/index.js';
 import type { Kind, WriteContext } from '../kinds/types.js';
 import { acquireLock } from '../daemon/lock.js';
-import type { AppliedState, ResourceOutcome } from '../daemon/status-store.js';
+import { acquireRemoteLock } from '../daemon/remote-lock.js';
+import type { RemoteLockOptions } from '../daemon/remote-lock.js';
+import type { AppliedState, AttemptState, ResourceOutcome } from '../daemon/status-store.js';
 import { recordAttempt, updateStatus } from '../daemon/status-store.js';
+import { managedRecorder, recordingKinds } from './apply-recorder.js';
 import { OctosyncError } from './errors.js';
 import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
 import { defaultStateDir, preparePlan } from './plan.js';
@@ -30,6 +33,8 @@ export interface ApplyOptions extends PlanOptions {
   signal?: AbortSignal;
   progress?: (outcome: ResourceOutcome) => void;
   now?: () => Date;
+  /** Timing of the lock in the state repository's remote (tests shorten it). */
+  remoteLock?: Pick<RemoteLockOptions, 'ttlMs' | 'renewMs'>;
 }
 
 export interface ApplyResult {
@@ -39,18 +44,26 @@ export interface ApplyResult {
 }
 
 export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
-  // The lock comes first: a plan made while another apply runs would be made against a
-  // destination that is still changing.
+  // The locks come first: a plan made while another apply runs would be made against a
+  // destination that is still changing. One on this machine, one in the state repository's
+  // remote for appliers on other machines (see remote-lock.ts).
   const lock = await acquireLock(options.stateDir ?? defaultStateDir(options.repo), options.destination, options.now);
   try {
-    const prepared = await preparePlan(options);
+    const lost = new AbortController();
+    const remoteLock = await acquireRemoteLock(options.repo, options.destination, { ...options.remoteLock, onLost: (error) => lost.abort(error) });
     try {
-      const { plan } = prepared;
-      if (options.savedPlan) refuseStalePlan(options.savedPlan, plan);
-      refuseUnsafePlan(plan);
-      return await execute(prepared, options);
+      const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
+      const prepared = await preparePlan(options);
+      try {
+        const { plan } = prepared;
+        if (options.savedPlan) refuseStalePlan(options.savedPlan, plan);
+        refuseUnsafePlan(plan);
+        return await execute(prepared, { ...options, signal });
+      } finally {
+        await prepared.client.close();
+      }
     } finally {
-      await prepared.client.close();
+      await remoteLock?.release();
     }
   } finally {
     await lock.release();
@@ -89,14 +102,17 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
   let failure: unknown;
   const setSecrets = new Map<string, string>();
   // Recorded first, so an apply that is killed still shows as the last attempt.
-  const before = await updateStatus(stateDir, destination.name, (status) => ({
+  await updateStatus(stateDir, destination.name, (status) => ({
     ...status,
     lastAttempt: { commit: plan.commit, at: now().toISOString(), result: 'failed', error: 'interrupted: the apply did not finish', summary: plan.summary, outcomes: [] },
   }));
+  const recorder = await managedRecorder(stateDir, destination.name, now);
   try {
     for (const space of prepared.spaces) {
       const changes = plan.changes.filter((change) => change.space === space.name);
-      await applySpace(prepared, space, changes, record, setSecrets, options.signal);
+      // Writers record what they make octosync's as they go (see apply-recorder.ts).
+      const recording = { ...prepared, kinds: recordingKinds(prepared.kinds, space.name, recorder) };
+      await applySpace(recording, space, changes, record, setSecrets, options.signal);
     }
   } catch (error) {
     // A cancelled apply fails with why it was cancelled, not with the request it interrupted.
@@ -114,20 +130,23 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
   const appliedKeys = outcomes.filter((o) => o.result === 'applied' && o.action !== 'delete').map((o) => documentKey(o.space, o.kind, o.name));
   const deletedKeys = new Set(outcomes.filter((o) => o.result === 'applied' && o.action === 'delete').map((o) => documentKey(o.space, o.kind, o.name)));
   const desiredKeys = prepared.spaces.flatMap((space) => space.desired.map((doc) => documentKey(space.name, doc.kind, doc.name)));
-  // What octosync manages: after a success, the desired state; after a failure, what it managed
-  // before plus what it wrote now (so prune never forgets something it created).
-  const documents = failed ? [...new Set([...(before.lastApplied?.documents ?? []), ...appliedKeys])].filter((key) => !deletedKeys.has(key)) : desiredKeys;
-  const applied: AppliedState = {
-    commit: failed ? (before.lastApplied?.commit ?? '') : plan.commit,
-    overlayDigest: failed ? (before.lastApplied?.overlayDigest ?? '') : plan.overlayDigest,
-    at: now().toISOString(),
-    documents: documents.sort(),
-    secretDigests: { ...(before.lastApplied?.secretDigests ?? {}), ...Object.fromEntries(setSecrets) },
-  };
   const error = failure === undefined ? outcomes.find((o) => o.error)?.error : errorMessage(failure);
-  await updateStatus(stateDir, destination.name, (current) =>
-    recordAttempt(current, { commit: plan.commit, at: now().toISOString(), result, ...(error ? { error } : {}), summary: plan.summary, outcomes }, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : applied),
-  );
+  await updateStatus(stateDir, destination.name, (current) => {
+    // What octosync manages: after a success, the desired state; after a failure, what it managed
+    // before plus what it wrote now (recorded as it wrote: see apply-recorder.ts), so prune never
+    // forgets something it created.
+    const managed = current.lastApplied?.documents ?? [];
+    const documents = failed ? [...new Set([...managed, ...appliedKeys])].filter((key) => !deletedKeys.has(key)) : desiredKeys;
+    const applied: AppliedState = {
+      commit: failed ? (current.lastApplied?.commit ?? '') : plan.commit,
+      overlayDigest: failed ? (current.lastApplied?.overlayDigest ?? '') : plan.overlayDigest,
+      at: now().toISOString(),
+      documents: documents.sort(),
+      secretDigests: { ...(current.lastApplied?.secretDigests ?? {}), ...Object.fromEntries(setSecrets) },
+    };
+    const attempt: AttemptState = { commit: plan.commit, at: now().toISOString(), result, ...(error ? { error } : {}), summary: plan.summary, outcomes };
+    return recordAttempt(current, attempt, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : applied);
+  });
   if (failure !== undefined) throw failure;
   if (failed) {
     const failedOutcomes = outcomes.filter((o) => o.result === 'failed');
@@ -153,7 +172,8 @@ async function applySpace(
   let live = space.live;
   const desired = new Map(space.desired.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
   const current = new Map(space.liveDocuments.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
-  const api = signal ? withSignal(prepared.client, signal) : prepared.client;
+  // A create whose answer was lost is looked for before it is repeated (see created-lookup.ts).
+  const api = withCreateLookup(signal ? withSignal(prepared.client, signal) : prepared.client);
   const context = (): WriteContext => ({ api, spaceId: space.spaceId, live, ids: new IdResolver(buildRefTable(live)) });
   const phases: { kinds: Kind[]; actions: PlannedChange['action'][] }[] = [
     { kinds: prepared.kinds, actions: ['create', 'update'] },

@@ -23,6 +23,7 @@
 // in that instant, two takers may both think they hold the guard; each still removes the lock only
 // when it is the stale lock it saw, so a fresh lock is never removed.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -44,6 +45,18 @@ export interface LockHolder {
   since: string;
 }
 
+/**
+ * What tells the holding process apart from a later one with the same pid on the same host: a
+ * container restarted keeps its hostname and runs node as PID 1 again, and a rebooted host reuses
+ * pids. Linux only (from /proc); elsewhere a live pid is taken for the holder.
+ */
+export interface ProcessIdentity {
+  /** The process's start time, in clock ticks since boot (/proc/<pid>/stat, field 22). */
+  startTime?: number;
+  /** The kernel's boot id: another value means the host rebooted since. */
+  bootId?: string;
+}
+
 export interface Lock {
   release(): Promise<void>;
 }
@@ -57,7 +70,7 @@ const ACQUIRE_BUDGET_MS = 2_000;
 const MAX_ATTEMPTS = 50;
 
 /** What a lock file holds: the holder, and a token only this acquisition knows. */
-interface LockRecord extends LockHolder {
+interface LockRecord extends LockHolder, ProcessIdentity {
   token: string;
 }
 
@@ -67,14 +80,14 @@ interface SeenLock {
   ino: number;
   mtimeMs: number;
   content: string;
-  holder?: LockHolder & { token?: string };
+  holder?: LockHolder & ProcessIdentity & { token?: string };
 }
 
 export async function acquireLock(stateDir: string, destination: string, now: () => Date = () => new Date()): Promise<Lock> {
   const file = path.join(stateDir, 'destinations', destination, 'apply.lock');
   await mkdir(path.dirname(file), { recursive: true });
   const token = randomUUID();
-  const taken = await take(file, { pid: process.pid, host: hostname(), since: now().toISOString(), token });
+  const taken = await take(file, { pid: process.pid, host: hostname(), since: now().toISOString(), token, ...processIdentity(process.pid) });
   if (taken === true) return { release: () => release(file, token) };
   if (taken) throw new LockedError(destination, holderOf(taken));
   throw new Error(`could not lock destination '${destination}' (${file})`);
@@ -115,7 +128,7 @@ async function underTakeoverGuard(file: string, fn: () => Promise<void>): Promis
   const token = randomUUID();
   const temp = `${guard}.${token}.new`;
   try {
-    await writeFile(temp, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), token }), { flag: 'wx' });
+    await writeFile(temp, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), token, ...processIdentity(process.pid) }), { flag: 'wx' });
     if (!(await linkUnlessExists(temp, guard))) {
       const seen = await inspect(guard);
       if (seen && isGuardStale(seen)) await removeGuardIfStill(guard, seen);
@@ -207,7 +220,7 @@ async function inspect(file: string): Promise<SeenLock | undefined> {
   }
 }
 
-function parseHolder(content: string): (LockHolder & { token?: string }) | undefined {
+function parseHolder(content: string): (LockHolder & ProcessIdentity & { token?: string }) | undefined {
   let value: unknown;
   try {
     value = JSON.parse(content);
@@ -215,10 +228,17 @@ function parseHolder(content: string): (LockHolder & { token?: string }) | undef
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { pid, host, since, token } = value as Record<string, unknown>;
+  const { pid, host, since, token, startTime, bootId } = value as Record<string, unknown>;
   // pid 0 and negative pids name process groups, which kill(pid, 0) would find alive forever.
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0 || typeof host !== 'string' || typeof since !== 'string') return undefined;
-  return { pid, host, since, ...(typeof token === 'string' ? { token } : {}) };
+  return {
+    pid,
+    host,
+    since,
+    ...(typeof token === 'string' ? { token } : {}),
+    ...(typeof startTime === 'number' ? { startTime } : {}),
+    ...(typeof bootId === 'string' ? { bootId } : {}),
+  };
 }
 
 function sameLock(a: SeenLock, b: SeenLock): boolean {
@@ -241,14 +261,38 @@ function holderOf(seen: SeenLock): LockHolder {
   return { pid, host, since };
 }
 
-function isAlive(holder: LockHolder): boolean {
+/** Whether the holder may still run: always for another host's; on this one, by pid, start time and boot. */
+export function isAlive(holder: LockHolder & ProcessIdentity): boolean {
   if (holder.host !== hostname()) return true; // another host's process cannot be checked: respect it
+  const now = processIdentity(holder.pid);
+  if (holder.bootId !== undefined && now.bootId !== undefined && holder.bootId !== now.bootId) return false; // rebooted since
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (error) {
-    return errorCode(error) === 'EPERM';
+    if (errorCode(error) !== 'EPERM') return false;
   }
+  // The pid runs, but is it the holder? Not if it started at another time (a restarted container).
+  return holder.startTime === undefined || now.startTime === undefined || holder.startTime === now.startTime;
+}
+
+/** The identity of process `pid` on this host, as far as /proc tells (nothing elsewhere). */
+export function processIdentity(pid: number): ProcessIdentity {
+  const identity: ProcessIdentity = {};
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startTime = Number(fields[19]);
+    if (Number.isFinite(startTime)) identity.startTime = startTime;
+  } catch {
+    // not Linux, or the process is gone
+  }
+  try {
+    identity.bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    // not Linux
+  }
+  return identity;
 }
 
 async function unlinkIfPresent(file: string): Promise<void> {

@@ -44,6 +44,8 @@ export interface ReconcilerState {
   busy: boolean;
   pending?: string;
   retry?: { commit: string; attempts: number; nextAt: string };
+  /** Another applier held the destination's lock at the last try. */
+  waitingForLock?: { holder: string; since: string };
 }
 
 export class Reconciler {
@@ -53,6 +55,7 @@ export class Reconciler {
   private lastDriftCheck = 0;
   private head: string | undefined;
   private pending: string | undefined;
+  private waitingForLock: ReconcilerState['waitingForLock'];
 
   private readonly options: ReconcilerOptions;
 
@@ -77,6 +80,7 @@ export class Reconciler {
       head: this.head,
       busy: this.running !== undefined,
       ...(this.pending ? { pending: this.pending } : {}),
+      ...(this.waitingForLock ? { waitingForLock: this.waitingForLock } : {}),
       ...(this.failing ? { retry: { commit: this.failing.commit, attempts: this.failing.attempts, nextAt: new Date(this.failing.nextAt).toISOString() } } : {}),
     };
   }
@@ -163,11 +167,14 @@ export class Reconciler {
       metrics.lastApplied.set({ destination: destination.name }, Math.floor(this.now() / 1000));
       metrics.drift.set({ destination: destination.name }, 0);
       this.failing = undefined;
+      this.waitingForLock = undefined;
       log.info({ summary: result.plan.summary }, result.result === 'no-changes' ? 'already up to date' : 'applied');
       return true;
     } catch (error) {
       if (error instanceof LockedError) {
-        log.info('another process is applying this destination; trying again later');
+        const holder = `process ${error.holder.pid} on ${error.holder.host}`;
+        this.waitingForLock = { holder, since: error.holder.since };
+        log.warn({ holder: error.holder }, `${holder} holds the apply lock since ${error.holder.since}; trying again later`);
         return false;
       }
       const attempts = this.failing?.commit === commit ? this.failing.attempts + 1 : 1;

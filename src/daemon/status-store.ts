@@ -1,7 +1,7 @@
 // Status per destination, persisted atomically in the state directory (default `.octosync/`
 // in the repository, git-ignored): what was last applied, the last attempt, a short history.
 // It survives restarts; prune and secret rotation depend on it.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { KindName } from '../core/document.js';
@@ -67,7 +67,14 @@ export async function writeStatus(stateDir: string, status: DestinationStatus): 
   // The state directory lives in the repository's working tree; it ignores itself in Git.
   await writeFile(path.join(stateDir, '.gitignore'), '*\n');
   const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(status, null, 2)}\n`);
+  // Flushed before the rename: what apply records must survive a crash, not only a kill.
+  const handle = await open(temporary, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify(status, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   await rename(temporary, file);
 }
 

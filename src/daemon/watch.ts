@@ -14,7 +14,7 @@ import type { FSWatcher } from 'chokidar';
 import { simpleGit } from 'simple-git';
 import { defaultStateDir } from '../commands/plan.js';
 import { parseDestination } from '../repo/destination.js';
-import { gitEnvironment, readFilesAt, resolveRef } from '../repo/git.js';
+import { gitEnvironment, readFilesAt, remoteGit, resolveRef } from '../repo/git.js';
 import { DESTINATIONS_DIR } from '../repo/layout.js';
 import { loadSchemas } from '../validate/schemas.js';
 import type { Logger } from './logger.js';
@@ -210,17 +210,6 @@ async function watchRefs(repo: string, onChange: () => Promise<unknown>, logger:
       await watcher.close();
     },
   };
-}
-
-/**
- * Git for a remote repository. Over HTTPS, a token in OCTOSYNC_GIT_TOKEN is sent as an
- * Authorization header (never part of a URL, so never in a log or `.git/config`); over SSH the
- * system git uses its usual keys and agent.
- */
-function remoteGit(dir?: string) {
-  const token = process.env.OCTOSYNC_GIT_TOKEN;
-  const config = token ? [`http.extraHeader=Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`] : [];
-  return simpleGit({ ...(dir ? { baseDir: dir } : {}), config }).env(gitEnvironment(process.env));
 }
 
 const FETCH_ALL = ['fetch', '--prune', '--update-head-ok', 'origin', '+refs/heads/*:refs/heads/*'];

@@ -60,6 +60,14 @@ export interface RequestOptions {
    * needed for correctness: the reconciler re-reads live state on its next run and converges.
    */
   idempotent?: boolean;
+  /**
+   * For a POST that creates something: what an earlier attempt of this call created, if it did
+   * (undefined if not). Before repeating the POST after any failure, the client calls it and
+   * returns what it finds instead of creating it twice: 429 and 503 usually mean nothing was done,
+   * but a gateway answers them too after the server did the work. With it, a POST is also repeated
+   * after a dropped connection or a 500, 502 or 504. See created-lookup.ts.
+   */
+  findApplied?: () => Promise<unknown>;
   signal?: AbortSignal;
 }
 
@@ -204,7 +212,7 @@ export class OctopusClient implements OctopusApi {
   async request<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
     const route = routeOf(path);
     const target = requestPath(this.url, path, options.query);
-    const idempotent = options.idempotent ?? method !== 'POST';
+    const idempotent = options.idempotent ?? (method !== 'POST' || options.findApplied !== undefined);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     this.counter.countRequest(method);
 
@@ -224,7 +232,8 @@ export class OctopusClient implements OctopusApi {
 
       const decision = this.decide(failed, attempt, idempotent, method);
       if (!decision.retry) throw this.error(method, route, attempt, failed, decision.note);
-      const delayMs = failed.retryAfterMs ?? backoffDelay(attempt, this.retry);
+      // Retry-After is the least to wait: `0` (or a date already past) still gets the backoff.
+      const delayMs = Math.max(failed.retryAfterMs ?? 0, backoffDelay(attempt, this.retry));
       this.logger?.warn(
         { method, route, attempt, status: failed.data.status, reason: failed.data.reason, delayMs },
         `retrying ${method} ${route} in ${delayMs} ms`,
@@ -234,7 +243,24 @@ export class OctopusClient implements OctopusApi {
       } catch (cause) {
         throw this.error(method, route, attempt, { data: { reason: 'aborted', detail: 'aborted by the caller', cause }, failure: NOT_RETRIED });
       }
+      if (options.findApplied) {
+        const found = await this.findApplied(options.findApplied, method, route, attempt, failed);
+        if (found !== undefined) return found as T;
+      }
     }
+  }
+
+  /** What an earlier attempt created, looked up before repeating a create; a failed lookup ends the call. */
+  private async findApplied(find: () => Promise<unknown>, method: HttpMethod, route: string, attempt: number, failed: AttemptFailure): Promise<unknown> {
+    let found: unknown;
+    try {
+      found = await find();
+    } catch (cause) {
+      const note = `not retried: checking whether the failed ${method} was applied failed too (${cause instanceof Error ? cause.message : String(cause)})`;
+      throw this.error(method, route, attempt, failed, note);
+    }
+    if (found !== undefined) this.logger?.warn({ method, route, attempt, status: failed.data.status }, `${method} ${route} failed, but what it creates exists: using it rather than creating it again`);
+    return found;
   }
 
   /** Counters since creation or the last `resetStats()`. */

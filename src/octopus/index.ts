@@ -17,3 +17,4 @@ export type { SpaceSummary } from './spaces.js';
 export type { RequestStats } from './stats.js';
 export { compareVersions, isSupportedVersion, MINIMUM_SERVER_VERSION, parseVersion } from './version.js';
 export { withSignal } from './with-signal.js';
+export { createdBy, withCreateLookup } from './created-lookup.js';

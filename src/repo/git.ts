@@ -46,6 +46,17 @@ export function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /**
+ * Git for talking to a remote repository. Over HTTPS, a token in OCTOSYNC_GIT_TOKEN is sent as an
+ * Authorization header (never part of a URL, so never in a log or `.git/config`); over SSH the
+ * system git uses its usual keys and agent.
+ */
+export function remoteGit(dir?: string): SimpleGit {
+  const token = process.env.OCTOSYNC_GIT_TOKEN;
+  const config = token ? [`http.extraHeader=Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`] : [];
+  return simpleGit({ ...(dir ? { baseDir: dir } : {}), config }).env(gitEnvironment(process.env));
+}
+
+/**
  * Switches the working tree to `branch`, creating it when missing: from the current commit if
  * the repository has one, else as the first branch of an empty repository.
  */

@@ -25,6 +25,11 @@ export interface FaultRule {
   drop?: boolean;
   /** Handle the request, then destroy the socket instead of answering: applied, but the client never hears. */
   dropAfterHandling?: boolean;
+  /**
+   * Handle the request, then answer this status instead (with `retryAfterSeconds` if set): a
+   * gateway that gave up (503, 429, 504) while the server did the work.
+   */
+  statusAfterHandling?: number;
   /** Probability 0..1 that a matching request fails (default 1). */
   rate?: number;
   /** How many times the rule may fire at most (unbounded when absent). */

@@ -6,6 +6,7 @@ export interface FaultDecision {
   retryAfterSeconds?: number;
   drop?: boolean;
   dropAfterHandling?: boolean;
+  statusAfterHandling?: number;
 }
 
 export interface RequestCounts {
@@ -44,7 +45,13 @@ export class Knobs {
       if (rule.times !== undefined && entry.fired >= rule.times) continue;
       if (this.random() >= (rule.rate ?? 1)) continue;
       entry.fired += 1;
-      return { status: rule.status ?? 503, retryAfterSeconds: rule.retryAfterSeconds, drop: rule.drop, dropAfterHandling: rule.dropAfterHandling };
+      return {
+        status: rule.status ?? 503,
+        retryAfterSeconds: rule.retryAfterSeconds,
+        drop: rule.drop,
+        dropAfterHandling: rule.dropAfterHandling,
+        statusAfterHandling: rule.statusAfterHandling,
+      };
     }
     return undefined;
   }

@@ -58,11 +58,9 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     req.socket.destroy();
     return;
   }
-  if (fault && !fault.dropAfterHandling) {
-    const headers: Record<string, string> = {};
-    if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
-    const message = fault.status === 429 ? 'Too many requests. Please retry later.' : 'The server is temporarily unavailable.';
-    send(res, fault.status ?? 503, { ErrorMessage: message, Errors: [] }, headers);
+  const afterHandling = fault?.dropAfterHandling === true || fault?.statusAfterHandling !== undefined;
+  if (fault && !afterHandling) {
+    sendFault(res, fault.status ?? 503, fault.retryAfterSeconds);
     return;
   }
 
@@ -81,11 +79,23 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
       req.socket.destroy();
       return;
     }
+    if (fault?.statusAfterHandling !== undefined) {
+      sendFault(res, fault.statusAfterHandling, fault.retryAfterSeconds);
+      return;
+    }
     send(res, reply.status, reply.body);
   } catch (error) {
     if (error instanceof HttpError) send(res, error.status, error.toBody(), error.headers);
     else throw error;
   }
+}
+
+/** The answer of an injected fault (a rate limiter, a gateway, a server in maintenance). */
+function sendFault(res: ServerResponse, status: number, retryAfterSeconds: number | undefined): void {
+  const headers: Record<string, string> = {};
+  if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
+  const message = status === 429 ? 'Too many requests. Please retry later.' : 'The server is temporarily unavailable.';
+  send(res, status, { ErrorMessage: message, Errors: [] }, headers);
 }
 
 // The root document is served without a key so clients can discover the server (inferred:

@@ -15,6 +15,7 @@ import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certifi
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { createAccounts, writes } from '../support/destinations.js';
+import { lyingProxy } from '../support/lying-proxy.js';
 import { simHttp } from '../support/sim-http.js';
 import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
@@ -315,6 +316,57 @@ describe('octosync plan and apply', () => {
     expect(after.stdout).toContain('No changes');
     expect(after.code).toBe(0);
     await expectNoDuplicates(destination);
+  });
+});
+
+describe('an apply killed right after a create', () => {
+  it('has recorded what it created: pruned once the repository drops it', async () => {
+    const repo = await stateRepo();
+    const destination = await emptyDestination();
+    const proxy = await lyingProxy(destination.url);
+    const work = await mkdtemp(path.join(tmpdir(), 'octosync-kill-'));
+    try {
+      await repo.snapshot(source);
+      await repo.writeSecret('webshop-tls.b64', Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
+      await repo.writeDestination('production', {
+        server: proxy.url,
+        apiKey: { env: 'DEST_KEY' },
+        branch: 'source',
+        missingSecrets: 'placeholder',
+        prune: true,
+        overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } } } } },
+      });
+      const env = { DEST_KEY: destination.apiKey };
+      const teamsBefore = ((await simHttp(destination).get('/api/Spaces-1/teams/all')).body as { Name: string }[]).map((t) => t.Name);
+      const child = spawn(process.execPath, [BIN, 'apply', '--repo', repo.dir, '--destination', 'production'], { cwd: work, env: childEnv(env), stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+      // Killed when the destination has created a team, before octosync hears of it.
+      proxy.onAnswer = (method, pathname, status) => {
+        if (method === 'POST' && /\/teams$/.test(pathname) && status === 201) child.kill('SIGKILL');
+      };
+      expect(await exited).toBe('SIGKILL');
+      proxy.onAnswer = undefined;
+      const created = ((await simHttp(destination).get('/api/Spaces-1/teams/all')).body as { Name: string }[])
+        .map((t) => t.Name)
+        .filter((name) => !teamsBefore.includes(name) && name !== 'Release Managers'); // a process refers to that one
+      expect(created.length).toBeGreaterThan(0);
+
+      // The repository drops the teams the killed apply created.
+      for (const name of created) await repo.git().rm([`spaces/default/teams/${name.toLowerCase().replace(/ /g, '-')}.yaml`]);
+      await repo.git().commit('drop teams');
+      const again = await octosync(['apply', '--repo', repo.dir, '--destination', 'production'], { env, cwd: work });
+      expect(again.stderr).toBe('');
+      expect(again.code).toBe(0);
+      const teamsAfter = ((await simHttp(destination).get('/api/Spaces-1/teams/all')).body as { Name: string }[]).map((t) => t.Name);
+      for (const name of created) expect(teamsAfter).not.toContain(name);
+      const after = await octosync(['plan', '--repo', repo.dir, '--destination', 'production', '--detailed-exitcode'], { env, cwd: work });
+      expect(after.stdout).toContain('No changes');
+    } finally {
+      await proxy.close();
+      await destination.close();
+      await repo.cleanup();
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
 

@@ -51,6 +51,25 @@ describe('apply lock', () => {
     await lock.release(); // twice is harmless
   });
 
+  it('takes over a lock held under its own pid by an earlier process (a container restarted, node as PID 1)', async () => {
+    // The same host and pid as ours, but a process that started at another time: not us.
+    await lockFile(JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00Z', token: 'before-the-restart', startTime: 1 }));
+    const lock = await acquireLock(dir, 'production');
+    await lock.release();
+  });
+
+  it('takes over a lock held under its own pid before the host rebooted', async () => {
+    await lockFile(JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00Z', token: 'before-the-reboot', bootId: 'another-boot' }));
+    const lock = await acquireLock(dir, 'production');
+    await lock.release();
+  });
+
+  it('never takes over a lock this very process holds', async () => {
+    const lock = await acquireLock(dir, 'production');
+    await expect(acquireLock(dir, 'production')).rejects.toBeInstanceOf(LockedError);
+    await lock.release();
+  });
+
   it('respects a lock held on another host, even by a pid that does not run here', async () => {
     const file = await lockFile(JSON.stringify({ pid: 4_194_305, host: `not-${hostname()}`, since: '2026-01-01T00:00:00Z' }));
     await expect(acquireLock(dir, 'production')).rejects.toBeInstanceOf(LockedError);

@@ -1,6 +1,8 @@
 // The GitOps loop end to end: a watch process follows branches of a real Git repository and keeps
 // two simulated destinations in step, with no command run by hand.
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -216,6 +218,15 @@ describe('watch', () => {
     await watch?.sync();
     const { byMethod } = staging.knobs.requestCounts();
     expect([byMethod.POST, byMethod.PUT, byMethod.DELETE]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('takes over its own lock left before a restart (same host, same pid, another process: node as PID 1)', async () => {
+    const lock = path.join(repo.dir, '.octosync', 'destinations', 'staging', 'apply.lock');
+    await mkdir(path.dirname(lock), { recursive: true });
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00Z', token: 'before-the-restart', startTime: 1 }));
+    await start();
+    await untilApplied('staging', 'staging');
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('follows a remote repository: a push and a webhook reach the destination', async () => {

@@ -52,6 +52,14 @@ describe('retries against the simulator', () => {
     expect(h.sim.knobs.requestCounts().byMethod.POST).toBe(2);
   });
 
+  it('backs off after a Retry-After of 0 as after no Retry-After at all', async () => {
+    h.sim.knobs.addFault({ path: '/environments', status: 503, retryAfterSeconds: 0, times: 2 });
+
+    await h.client.getAll(ENVIRONMENTS);
+
+    expect(h.sleeps.delays).toEqual([50, 100]);
+  });
+
   it('really sleeps for Retry-After with the default sleep', async () => {
     const client = createOctopusClient({ server: h.sim.url, apiKey: h.sim.apiKey });
     h.sim.knobs.addFault({ path: '/environments', status: 429, retryAfterSeconds: 1, times: 1 });

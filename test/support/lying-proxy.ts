@@ -15,6 +15,8 @@ export interface Lie {
 export interface LyingProxy {
   url: string;
   lies: Lie[];
+  /** Called when the target answered, before the answer is passed on (e.g. to kill the client then). */
+  onAnswer?: (method: string, path: string, status: number) => void;
   /** Paths of the answers rewritten so far. */
   told: string[];
   close(): Promise<void>;
@@ -23,6 +25,7 @@ export interface LyingProxy {
 export async function lyingProxy(target: string): Promise<LyingProxy> {
   const lies: Lie[] = [];
   const told: string[] = [];
+  const proxy: Partial<LyingProxy> = {};
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -41,6 +44,7 @@ export async function lyingProxy(target: string): Promise<LyingProxy> {
           text = JSON.stringify(lie.rewrite(JSON.parse(text)));
           told.push(pathname);
         }
+        proxy.onAnswer?.(method, pathname, response.status);
         res.writeHead(response.status, { 'Content-Type': response.headers.get('content-type') ?? 'application/json' });
         res.end(text);
       })().catch((error: unknown) => {
@@ -50,14 +54,14 @@ export async function lyingProxy(target: string): Promise<LyingProxy> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
+  return Object.assign(proxy, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     lies,
     told,
     close: () =>
-      new Promise((resolve) => {
+      new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
+  });
 }
