@@ -21,7 +21,7 @@ import { managedRecorder, recordingKinds } from './apply-recorder.js';
 import { OctosyncError } from './errors.js';
 import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
 import { defaultStateDir, preparePlan } from './plan.js';
-import { secretDigest } from './secret-values.js';
+import { redactError, redactKnownSecrets, secretDigest } from './secret-values.js';
 
 /** Documents of one kind written at once. */
 const KIND_CONCURRENCY = 4;
@@ -92,12 +92,24 @@ function refuseUnsafePlan(plan: Plan): void {
 }
 
 async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<ApplyResult> {
+  try {
+    return await writeChanges(prepared, options);
+  } catch (error) {
+    // A server's error may quote the request back, secrets and all (see redactKnownSecrets).
+    throw redactError(error, (text) => redactKnownSecrets(text, prepared.secrets.known()));
+  }
+}
+
+async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Promise<ApplyResult> {
   const { plan, destination, stateDir } = prepared;
   const now = options.now ?? (() => new Date());
+  const redact = (text: string) => redactKnownSecrets(text, prepared.secrets.known());
   const outcomes: ResourceOutcome[] = [];
+  // What is recorded, printed and stored never holds a secret value.
   const record = (outcome: ResourceOutcome) => {
-    outcomes.push(outcome);
-    options.progress?.(outcome);
+    const clean = outcome.error === undefined ? outcome : { ...outcome, error: redact(outcome.error) };
+    outcomes.push(clean);
+    options.progress?.(clean);
   };
   let failure: unknown;
   const setSecrets = new Map<string, string>();
@@ -130,7 +142,7 @@ async function execute(prepared: PreparedPlan, options: ApplyOptions): Promise<A
   const appliedKeys = outcomes.filter((o) => o.result === 'applied' && o.action !== 'delete').map((o) => documentKey(o.space, o.kind, o.name));
   const deletedKeys = new Set(outcomes.filter((o) => o.result === 'applied' && o.action === 'delete').map((o) => documentKey(o.space, o.kind, o.name)));
   const desiredKeys = prepared.spaces.flatMap((space) => space.desired.map((doc) => documentKey(space.name, doc.kind, doc.name)));
-  const error = failure === undefined ? outcomes.find((o) => o.error)?.error : errorMessage(failure);
+  const error = failure === undefined ? outcomes.find((o) => o.error)?.error : redact(errorMessage(failure));
   await updateStatus(stateDir, destination.name, (current) => {
     // What octosync manages: after a success, the desired state; after a failure, what it managed
     // before plus what it wrote now (recorded as it wrote: see apply-recorder.ts), so prune never

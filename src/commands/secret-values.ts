@@ -6,6 +6,7 @@ import { mkdir, open, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SecretSource } from '../core/secrets.js';
 import { describeSource } from '../core/plan.js';
+import { redactSecrets } from '../octopus/index.js';
 
 export class SecretUnavailableError extends Error {
   constructor(
@@ -20,6 +21,8 @@ export class SecretUnavailableError extends Error {
 
 export interface SecretReader {
   read(source: SecretSource, usedFor: string): Promise<string>;
+  /** Every value read so far: what must never appear in a message, a log or a status. */
+  known(): readonly string[];
 }
 
 /** Where secret files may be read from, and how large they may be. */
@@ -47,17 +50,57 @@ export function secretFilePolicy(options: { stateDir: string; env: NodeJS.Proces
 
 /** Reads from the given environment and from files the policy allows. Trailing newlines of files are dropped. */
 export function secretReader(env: NodeJS.ProcessEnv, files: SecretFilePolicy): SecretReader {
+  const values = new Set<string>();
+  const remember = (value: string) => {
+    values.add(value);
+    return value;
+  };
   return {
     read: async (source, usedFor) => {
       if ('env' in source) {
         const value = env[source.env];
         if (value === undefined || value === '') throw new SecretUnavailableError(describeSource(source), usedFor);
-        return value;
+        return remember(value);
       }
       const why = (reason: string) => new SecretUnavailableError(describeSource(source), usedFor, reason);
-      return (await readSecretFile(source.file, files, why)).replace(/\r?\n$/, '');
+      return remember((await readSecretFile(source.file, files, why)).replace(/\r?\n$/, ''));
     },
+    known: () => [...values],
   };
+}
+
+/** Lines of a multi-line secret at least this long are redacted on their own too. */
+const SECRET_LINE_MINIMUM = 8;
+
+/**
+ * `text` without any of `secrets`, in the forms a message may carry them: as they are, escaped
+ * inside a JSON string (a server's error quoting the request body), and line by line for a
+ * multi-line secret (a certificate). API keys are redacted by their shape too.
+ */
+export function redactKnownSecrets(text: string, secrets: readonly string[]): string {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    for (const line of secret.split(/\r?\n/)) if (line.trim().length >= SECRET_LINE_MINIMUM) forms.add(line.trim());
+  }
+  // Longest first, so a secret's line is never redacted before the whole secret is.
+  return redactSecrets(text, [...forms].sort((a, b) => b.length - a.length));
+}
+
+/** The error with `redact` applied to its message and stack (kept as the same object and class). */
+export function redactError<T>(error: T, redact: (text: string) => string): T {
+  if (!(error instanceof Error)) return error;
+  error.message = redact(error.message);
+  if (error.stack) error.stack = redact(error.stack);
+  // What the error carries besides (a server's ErrorMessage and Errors, the cause).
+  for (const key of Object.keys(error)) {
+    const value: unknown = Reflect.get(error, key);
+    if (typeof value === 'string') Reflect.set(error, key, redact(value));
+    else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) Reflect.set(error, key, value.map(redact));
+  }
+  if (error.cause !== undefined) redactError(error.cause, redact);
+  return error;
 }
 
 /**

@@ -12,9 +12,18 @@ export interface Lie {
   rewrite: (body: any) => unknown;
 }
 
+/** An answer the proxy gives itself, without passing the request on (a server that refuses it). */
+export interface Refusal {
+  method?: string;
+  path: RegExp;
+  /** The request's body (text) → the status and JSON body to answer, or undefined to pass it on. */
+  answer: (requestBody: string) => { status: number; body: unknown } | undefined;
+}
+
 export interface LyingProxy {
   url: string;
   lies: Lie[];
+  refusals: Refusal[];
   /** Called when the target answered, before the answer is passed on (e.g. to kill the client then). */
   onAnswer?: (method: string, path: string, status: number) => void;
   /** Paths of the answers rewritten so far. */
@@ -24,6 +33,7 @@ export interface LyingProxy {
 
 export async function lyingProxy(target: string): Promise<LyingProxy> {
   const lies: Lie[] = [];
+  const refusals: Refusal[] = [];
   const told: string[] = [];
   const proxy: Partial<LyingProxy> = {};
   const server = createServer((req, res) => {
@@ -35,6 +45,14 @@ export async function lyingProxy(target: string): Promise<LyingProxy> {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers)) {
           if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
+        }
+        const pathOnly = new URL(req.url ?? '/', 'http://proxy').pathname;
+        const refusal = refusals.find((r) => (!r.method || r.method === method) && r.path.test(pathOnly));
+        const refused = refusal?.answer(Buffer.concat(chunks).toString('utf8'));
+        if (refused) {
+          res.writeHead(refused.status, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(refused.body));
+          return;
         }
         const response = await fetch(`${target}${req.url ?? '/'}`, { method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined });
         let text = await response.text();
@@ -57,6 +75,7 @@ export async function lyingProxy(target: string): Promise<LyingProxy> {
   return Object.assign(proxy, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     lies,
+    refusals,
     told,
     close: () =>
       new Promise<void>((resolve) => {
