@@ -71,6 +71,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const branch = options.branch ?? config.source.branch ?? 'source';
   const spaceNames = options.spaces?.length ? options.spaces : (config.spaces ?? [await defaultSpaceName(options.api)]);
   if (!configText) config.spaces = spaceNames;
+  refuseSharedFolders(spaceNames);
 
   // Read: every space, then compute every document, before anything is written.
   const kinds = kindsInOrder().filter((kind) => !config.kinds || config.kinds.includes(kind.name));
@@ -202,6 +203,16 @@ function documentsOf(files: ReadonlyMap<string, string>, kinds: readonly KindNam
     for (const [space, docs] of parsed) bySpace.set(space, [...(bySpace.get(space) ?? []), ...docs]);
   }
   return bySpace;
+}
+
+/** Two spaces whose names make the same folder would overwrite each other's files. */
+function refuseSharedFolders(spaceNames: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const name of spaceNames) {
+    const other = seen.get(slugify(name));
+    if (other !== undefined) throw new OctosyncError('config-invalid', `spaces '${other}' and '${name}' would share the folder ${SPACES_DIR}/${slugify(name)}/: snapshot them into separate repositories, or rename one; nothing was written`);
+    seen.set(slugify(name), name);
+  }
 }
 
 /** A snapshot never commits a repository `validate` rejects in what the snapshot writes. */

@@ -1,6 +1,7 @@
 // Which documents a config or destination leaves out. A project's own documents (channels,
 // variables, process, runbooks) go with their project.
 import type { KindDocument, KindName } from './document.js';
+import { ownerOfName } from './names.js';
 
 export interface Exclusion {
   kind: KindName;
@@ -22,7 +23,9 @@ export function isExcluded(rules: readonly Exclusion[], space: string, kind: Kin
 
 export function isDocumentExcluded(rules: readonly Exclusion[], space: string, doc: Pick<KindDocument, 'kind' | 'name'>): boolean {
   if (isExcluded(rules, space, doc.kind, doc.name)) return true;
-  return PROJECT_OWNED.includes(doc.kind) && isExcluded(rules, space, 'projects', doc.name.split('/')[0] ?? doc.name);
+  // A runbook is named `<project>/<runbook>`; the other owned documents by their project's name.
+  const project = doc.kind === 'runbooks' ? ownerOfName(doc.name) : doc.name;
+  return PROJECT_OWNED.includes(doc.kind) && isExcluded(rules, space, 'projects', project);
 }
 
 function wildcard(pattern: string): RegExp {

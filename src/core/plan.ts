@@ -6,6 +6,7 @@ import type { FieldChange } from './diff.js';
 import { diffDocuments } from './diff.js';
 import type { KindDocument, KindName } from './document.js';
 import type { SecretSource } from './secrets.js';
+import { escapeName } from './names.js';
 import { secretSlots } from './secrets.js';
 
 export type ChangeAction = 'create' | 'update' | 'delete';
@@ -93,9 +94,12 @@ export interface PlanInput {
   notices?: readonly string[];
 }
 
-/** `space/kind/name` in lower case: how a document is recognised across runs. */
+/**
+ * `space/kind/name` in lower case: how a document is recognised across runs. The space and the
+ * name are escaped (see names.ts), so no two documents share a key whatever their names hold.
+ */
 export function documentKey(space: string, kind: KindName, name: string): string {
-  return `${space}/${kind}/${name}`.toLowerCase();
+  return `${escapeName(space)}/${kind}/${escapeName(name)}`.toLowerCase();
 }
 
 export function computePlan(input: PlanInput): Plan {

@@ -7,6 +7,7 @@
 //   spaces/<space-slug>/projects/<slug>/runbooks/<slug>.yaml
 //   destinations/<name>.yaml
 import type { Json, KindName } from '../core/document.js';
+import { ownedName } from '../core/names.js';
 
 export const CONFIG_FILE = 'octosync.yaml';
 export const SPACES_DIR = 'spaces';
@@ -57,7 +58,7 @@ export function documentName(kind: KindName, body: Json): string | undefined {
   if (kind === 'runbooks') {
     const project = field('Project');
     const name = field('Name');
-    return project && name ? `${project}/${name}` : undefined;
+    return project && name ? ownedName(project, name) : undefined;
   }
   return field('Name');
 }

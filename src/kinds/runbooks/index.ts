@@ -2,6 +2,7 @@
 // Runbooks come from the space-wide `runbooks` collection, their processes from the space-wide
 // `runbookProcesses` collection, matched by the runbook's RunbookProcessId. Snapshots (what a
 // published runbook runs) are never synced.
+import { ownedName } from '../../core/names.js';
 import { canonicalize, compareNames, jsonEqual } from '../../core/canonical.js';
 import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
@@ -46,7 +47,7 @@ export function runbookDocuments(live: LiveSpace, names: NameResolver): KindDocu
     const slugs = uniqueSlugs(owned.map((runbook) => String(runbook.Name)));
     for (const runbook of owned) {
       const runbookName = String(runbook.Name);
-      const name = `${projectName}/${runbookName}`;
+      const name = ownedName(projectName, runbookName);
       const where = `${TITLE} '${name}'`;
       const process = processes.get(String(runbook.RunbookProcessId ?? '').toLowerCase());
       if (!process) {
