@@ -18,6 +18,8 @@ import type { RemoteLockOptions } from '../daemon/remote-lock.js';
 import type { AppliedState, AttemptState, ResourceOutcome } from '../daemon/status-store.js';
 import { recordAttempt, updateStatus } from '../daemon/status-store.js';
 import { managedRecorder, recordingKinds } from './apply-recorder.js';
+import { mergeNotKept, verifyWrites } from './apply-verify.js';
+import type { Verification } from './apply-verify.js';
 import { OctosyncError } from './errors.js';
 import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
 import { defaultStateDir, preparePlan } from './plan.js';
@@ -136,6 +138,19 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
     const reason: unknown = options.signal.reason;
     failure = reason instanceof Error ? reason : new Error('the apply was cancelled');
   }
+  // What the destination did not keep as written fails its change (see apply-verify.ts).
+  let verification: Verification | undefined;
+  if (failure === undefined) {
+    try {
+      verification = await verifyWrites(prepared, outcomes);
+    } catch (error) {
+      failure = error;
+    }
+    for (const [index, outcome] of outcomes.entries()) {
+      const message = verification?.messages.get(documentKey(outcome.space, outcome.kind, outcome.name));
+      if (message !== undefined && outcome.result === 'applied') outcomes[index] = { ...outcome, result: 'failed', error: redact(message) };
+    }
+  }
 
   const failed = failure !== undefined || outcomes.some((o) => o.result === 'failed');
   const result = plan.changes.length === 0 ? 'no-changes' : failed ? 'failed' : 'success';
@@ -156,8 +171,11 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
       documents: documents.sort(),
       secretDigests: { ...(current.lastApplied?.secretDigests ?? {}), ...Object.fromEntries(setSecrets) },
     };
+    const { notKept: previous, ...rest } = current;
+    const notKept = verification ? mergeNotKept(previous, verification) : previous;
+    const withNotKept = notKept && Object.keys(notKept).length > 0 ? { ...rest, notKept } : rest;
     const attempt: AttemptState = { commit: plan.commit, at: now().toISOString(), result, ...(error ? { error } : {}), summary: plan.summary, outcomes };
-    return recordAttempt(current, attempt, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : applied);
+    return recordAttempt(withNotKept, attempt, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : applied);
   });
   if (failure !== undefined) throw failure;
   if (failed) {

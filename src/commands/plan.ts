@@ -157,6 +157,8 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       missingSecrets: destination.missingSecrets ?? 'error',
       problems,
       notices,
+      // Fields the destination did not keep when last written would be written again for nothing.
+      ...(status.notKept ? { notKept: status.notKept } : {}),
     });
     return { plan, destination, spaces, secretSources, secrets, secretDigests, digestKey: key, kinds, client, stateDir };
   } catch (error) {

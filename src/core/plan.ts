@@ -73,6 +73,13 @@ export interface SpaceState {
   live: readonly KindDocument[];
 }
 
+/**
+ * Fields a destination did not keep when they were last written: document key → field path → the
+ * value written (JSON). A change made only of those is left out of a plan: writing it again would
+ * change nothing.
+ */
+export type NotKept = Record<string, Record<string, string>>;
+
 export interface PlanInput {
   destination: string;
   ref?: string;
@@ -92,6 +99,7 @@ export interface PlanInput {
   missingSecrets: 'error' | 'placeholder';
   problems: readonly PlanProblem[];
   notices?: readonly string[];
+  notKept?: Readonly<NotKept>;
 }
 
 /**
@@ -107,6 +115,7 @@ export function computePlan(input: PlanInput): Plan {
   const missingSecrets: MissingSecret[] = [];
   const deletes: PlannedChange[] = [];
   const requiredMissing: PlanProblem[] = [];
+  const notices = [...(input.notices ?? [])];
 
   for (const state of input.spaces) {
     const desiredByKind = groupByKind(state.desired);
@@ -125,6 +134,10 @@ export function computePlan(input: PlanInput): Plan {
         const secretPaths = new Set(secrets.map((secret) => secret.path));
         const fields = diffDocuments(current?.body ?? {}, doc.body).filter((field) => !secretPaths.has(field.path));
         if (current && fields.length === 0 && secrets.length === 0) continue;
+        if (current && secrets.length === 0 && onlyNotKept(input.notKept?.[documentKey(state.space, doc.kind, doc.name)], fields)) {
+          notices.push(`${kind.title} '${doc.name}' is left out: the destination did not keep ${fields.map((f) => f.path).join(', ')} when last written (see the last apply); change ${doc.file ?? 'the document'} to what it keeps`);
+          continue;
+        }
         changes.push({ action: current ? 'update' : 'create', kind: kind.name, title: kind.title, space: state.space, name: doc.name, file: doc.file, fields, secrets });
       }
       if (!input.prune || state.desired.length === 0) continue; // an empty desired space never prunes everything
@@ -146,7 +159,7 @@ export function computePlan(input: PlanInput): Plan {
     changes: ordered,
     missingSecrets,
     problems: [...input.problems, ...requiredMissing],
-    notices: [...(input.notices ?? [])],
+    notices,
     summary: {
       create: ordered.filter((c) => c.action === 'create').length,
       update: ordered.filter((c) => c.action === 'update').length,
@@ -177,6 +190,12 @@ function planSecrets(input: PlanInput, space: string, doc: KindDocument, current
     }
   }
   return result;
+}
+
+/** Whether every changed field is one the destination did not keep, with the same value written. */
+function onlyNotKept(notKept: Readonly<Record<string, string>> | undefined, fields: readonly { path: string; after?: unknown }[]): boolean {
+  if (!notKept || fields.length === 0) return false;
+  return fields.every((field) => notKept[field.path] === JSON.stringify(field.after ?? null));
 }
 
 export function describeSource(source: SecretSource): string {

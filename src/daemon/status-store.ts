@@ -42,6 +42,8 @@ export interface DestinationStatus {
   lastAttempt?: AttemptState;
   /** Drift found by the last check against live, if any. */
   drift?: { at: string; changes: number };
+  /** Fields the destination did not keep when last written (document key → path → value written): plans leave such changes out. */
+  notKept?: Record<string, Record<string, string>>;
   history: { commit: string; at: string; result: ApplyResult; error?: string }[];
 }
 

@@ -46,7 +46,13 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     const position = lineCounter.linePos(error.pos[0]);
     throw new YamlSyntaxError({ file, line: position.line, column: position.col, message: error.message.split('\n')[0] ?? error.message });
   }
-  const value = (doc.toJS({ maxAliasCount: 100 }) ?? null) as Json;
+  let value: Json;
+  try {
+    value = (doc.toJS({ maxAliasCount: 100 }) ?? null) as Json;
+  } catch (error) {
+    // Aliases that expand beyond the limit (a "billion laughs" file): refused, naming the file.
+    throw new YamlSyntaxError({ file, line: 1, column: 1, message: (error as Error).message.split('\n')[0] ?? 'cannot be read' });
+  }
   return {
     value,
     lineOf: (pointer) => {

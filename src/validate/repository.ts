@@ -1,7 +1,8 @@
 // Validates a state repository's files (pure: contents in, issues out): YAML syntax, JSON
 // Schemas, duplicate names, and references between documents. Issues are values naming the
 // file, the line and the JSON pointer; the command decides what to do with them.
-import type { JsonObject, KindDocument, KindName } from '../core/document.js';
+import type { Json, JsonObject, KindDocument, KindName } from '../core/document.js';
+import { isObject } from '../core/document.js';
 import { KnownNames, describeMissing } from '../core/references.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SPACES_DIR, documentName, locateDocument } from '../repo/layout.js';
 import { YamlSyntaxError, parseYaml } from '../repo/yaml.js';
@@ -34,6 +35,13 @@ interface ParsedDocument {
 
 const EXTERNAL_KINDS = new Set<string>(['accounts', 'users', 'user-roles', 'deployment-targets', 'workers']);
 
+/**
+ * The largest file octosync reads. Far beyond any real document (a process with many long
+ * scripts is well under a megabyte), and small enough that planning and applying one stays within
+ * memory: a 50 MB script once took 818 MB to apply.
+ */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
 export function validateRepository(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[]): ValidationReport {
   const errors: Issue[] = [];
   const documents: ParsedDocument[] = [];
@@ -44,6 +52,11 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
     if (schema === undefined) continue;
     if (schema === null) {
       errors.push({ file, line: 1, pointer: '', message: 'not a file octosync knows: documents live at spaces/<space>/<kind>/<name>.yaml' });
+      continue;
+    }
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_FILE_BYTES) {
+      errors.push({ file, line: 1, pointer: '', message: `the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB, larger than the ${MAX_FILE_BYTES / 1024 / 1024} MiB octosync reads` });
       continue;
     }
     let parsed: ParsedYaml;
@@ -66,6 +79,7 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
   }
 
   errors.push(...duplicateNames(documents));
+  errors.push(...sharedDestinationSpaces(files));
   const { errors: referenceErrors, external } = checkReferences(documents, kinds);
   errors.push(...referenceErrors);
   return { errors, external, documents: documents.length };
@@ -105,6 +119,61 @@ function duplicateNames(documents: ParsedDocument[]): Issue[] {
     }
   }
   return issues;
+}
+
+/**
+ * Two destinations that write the same space of the same server would overwrite each other (and
+ * prune what the other applied) without either saying so.
+ */
+function sharedDestinationSpaces(files: ReadonlyMap<string, string>): Issue[] {
+  const sourceSpaces = spacesOf(files.get(CONFIG_FILE));
+  const writers = new Map<string, string>();
+  const issues: Issue[] = [];
+  for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!file.startsWith(`${DESTINATIONS_DIR}/`) || !file.endsWith('.yaml')) continue;
+    let value: Json;
+    try {
+      value = parseYaml(text, file).value;
+    } catch {
+      continue; // reported with the file's own checks
+    }
+    if (!isObject(value) || typeof value.server !== 'string') continue;
+    const server = serverIdentity(value.server);
+    const mapping = isObject(value.spaces) ? value.spaces : {};
+    for (const source of sourceSpaces) {
+      const target = typeof mapping[source] === 'string' ? mapping[source] : source;
+      const key = `${server}\u0000${target.toLowerCase()}`;
+      const other = writers.get(key);
+      if (other !== undefined && other !== file) {
+        issues.push({ file, line: 1, pointer: '/server', message: `writes space '${target}' of ${server}, as ${other} does: two destinations would overwrite each other there (give them different servers or spaces)` });
+      } else {
+        writers.set(key, file);
+      }
+    }
+  }
+  return issues;
+}
+
+/** A server URL as it identifies a server: scheme and host in lower case, no trailing slash or `/api`. */
+function serverIdentity(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '').replace(/\/api$/i, '')}`.toLowerCase();
+  } catch {
+    return url.toLowerCase();
+  }
+}
+
+/** The spaces octosync.yaml snapshots (the default space when it names none). */
+function spacesOf(config: string | undefined): string[] {
+  if (config === undefined) return [];
+  try {
+    const value = parseYaml(config, CONFIG_FILE).value;
+    const spaces = isObject(value) && Array.isArray(value.spaces) ? value.spaces.filter((space): space is string => typeof space === 'string') : [];
+    return spaces.length > 0 ? spaces : ['Default'];
+  } catch {
+    return [];
+  }
 }
 
 function checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): { errors: Issue[]; external: ValidationReport['external'] } {

@@ -163,6 +163,27 @@ describe('apply', () => {
   });
 });
 
+describe('a field the destination does not keep', () => {
+  it('fails the apply naming the file and the field, and is not written again until the file changes', async () => {
+    await apply();
+    const file = 'spaces/default/projects/web-shop/deployment-process.yaml';
+    const original = (await readFiles(repo.dir, [file])).get(file) as string;
+    // A misspelled field in a step action: the server drops what it does not know.
+    await repo.commitFile(file, original.replace('        IsDisabled: false\n', '        IsDisabled: false\n        IsDisabeld: true\n'), 'a typo');
+    await expect(apply()).rejects.toThrow(/IsDisabeld \(the document: true; the destination: absent\) from projects\/web-shop\/deployment-process\.yaml/);
+    destination.knobs.resetCounts();
+    const again = await plan();
+    expect(again.changes).toEqual([]);
+    expect(again.notices.join('\n')).toMatch(/deployment process 'Web Shop' is left out: the destination did not keep .*IsDisabeld/);
+    expect((await apply()).result).toBe('no-changes');
+    expect(writes(destination)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
+    // Corrected, it applies again.
+    await repo.commitFile(file, original.replace('        IsDisabled: false\n', '        IsDisabled: true\n'), 'disable it, spelled right');
+    await apply();
+    expect((await plan()).changes).toEqual([]);
+  });
+});
+
 describe('apply under faults', () => {
   it('converges with 20% of writes failing and connections dropped, duplicating and losing nothing', async () => {
     let seed = 42;

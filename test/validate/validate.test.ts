@@ -108,6 +108,24 @@ describe('validate', () => {
       { 'destinations/production.yaml': 'server: https://prod.example.com\napiKey:\n  env: PROD_KEY\nprune: sometimes\n' },
       { file: 'destinations/production.yaml', line: 4, pointer: '/prune', message: 'must be boolean' },
     ],
+    [
+      'a YAML bomb (aliases that expand without end), naming the file',
+      { 'spaces/default/environments/bomb.yaml': ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`), 'Name: Bomb', ''].join('\n') },
+      { file: 'spaces/default/environments/bomb.yaml', line: 1, pointer: '', message: expect.stringMatching(/^invalid YAML: .*alias/i) },
+    ],
+    [
+      'a file too large to apply',
+      { 'spaces/default/environments/huge.yaml': `Name: Huge\nDescription: ${'x'.repeat(11 * 1024 * 1024)}\n` },
+      { file: 'spaces/default/environments/huge.yaml', line: 1, pointer: '', message: expect.stringMatching(/larger than .* MiB/) },
+    ],
+    [
+      'two destinations writing one space of one server',
+      {
+        'destinations/blue.yaml': 'server: https://prod.example.com\napiKey:\n  env: PROD_KEY\n',
+        'destinations/green.yaml': 'server: https://PROD.example.com/\napiKey:\n  env: PROD_KEY\nspaces:\n  Other: Default\n',
+      },
+      { file: 'destinations/green.yaml', line: 1, pointer: '/server', message: expect.stringMatching(/space 'Default' of https:\/\/prod\.example\.com.*destinations\/blue\.yaml/) },
+    ],
   ])('rejects %s', (_name, extra, expected) => {
     expect(errorsOf(repo(extra))).toEqual([expected]);
   });
