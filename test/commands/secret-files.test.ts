@@ -10,6 +10,7 @@ import { MAX_SECRET_FILE_BYTES, secretFilePolicy, secretReader } from '../../src
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { stateRepo } from '../support/gitops.js';
+import { postCreated, simHttp } from '../support/sim-http.js';
 import type { StateRepo } from '../support/gitops.js';
 
 let dir: string;
@@ -92,6 +93,20 @@ describe('a destination API key from a file', () => {
     destination.knobs.resetCounts();
     await expect(plan([allowed])).rejects.toThrow(/binary-key.*not an API key/);
     expect(destination.knobs.requestCounts().total).toBe(0);
+  });
+
+  it('an overlay value from /dev/zero: a plan problem naming the file, nothing read', async () => {
+    await postCreated(simHttp(destination), '/api/Spaces-1/feeds', { Name: 'Zero Feed', FeedType: 'NuGet', FeedUri: 'https://zero.example.com', Username: 'u', Password: { HasValue: true, NewValue: 'p' } });
+    await repo.snapshot(destination);
+    await repo.writeDestination('production', {
+      server: destination.url,
+      apiKey: { env: 'DEST_KEY' },
+      branch: 'source',
+      overlays: { secrets: { 'feeds/Zero Feed': { Password: { valueFrom: { file: '/dev/zero' } } } } },
+    });
+    const prepared = await preparePlan({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
+    await prepared.client.close();
+    expect(prepared.plan.problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toMatch(/\/dev\/zero.*outside the directories/);
   });
 
   it('in an allowed directory: connects with it', async () => {
