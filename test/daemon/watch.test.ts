@@ -253,17 +253,26 @@ describe('watch', () => {
   });
 
   it('snapshots the source when it changed (asking the events log first) and the change flows to a destination', async () => {
-    await repo.writeDestination('edge', destinationBody(staging, 'source'));
-    await start({ destinations: ['edge'], snapshotIntervalMs: 300, env: { SOURCE_KEY: staging.apiKey, SOURCE_API_KEY: source.apiKey, TLS_DATA: 'eA==' } });
-    await untilApplied('edge', 'source');
-    const before = await head('source');
-    await eventually('an unchanged source is not snapshotted again', async () => /octosync_snapshots_total\{result="unchanged"\} [1-9]/.test(await (await fetch(`${watch?.url}/metrics`)).text()));
-    const dev = (await simHttp(source).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
-    await simHttp(source).put(`/api/Spaces-1/environments/${dev.Id}`, { ...dev, Description: 'changed at the source' });
-    await eventually('the change is committed to the source branch', async () => (await head('source')) !== before);
-    await untilApplied('edge', 'source');
-    const onStaging = (await simHttp(staging).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
-    expect(onStaging.Description).toBe('changed at the source');
+    // A destination of its own: two destinations may not write one space of one server.
+    const edge = await startSimulator({ seed: 'empty' });
+    await createAccounts(source, edge);
+    try {
+      await repo.writeDestination('edge', destinationBody(edge, 'source'));
+      await start({ destinations: ['edge'], snapshotIntervalMs: 300, env: { SOURCE_KEY: edge.apiKey, SOURCE_API_KEY: source.apiKey, TLS_DATA: 'eA==' } });
+      await untilApplied('edge', 'source');
+      const before = await head('source');
+      await eventually('an unchanged source is not snapshotted again', async () => /octosync_snapshots_total\{result="unchanged"\} [1-9]/.test(await (await fetch(`${watch?.url}/metrics`)).text()));
+      const dev = (await simHttp(source).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
+      await simHttp(source).put(`/api/Spaces-1/environments/${dev.Id}`, { ...dev, Description: 'changed at the source' });
+      await eventually('the change is committed to the source branch', async () => (await head('source')) !== before);
+      await untilApplied('edge', 'source');
+      const onEdge = (await simHttp(edge).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
+      expect(onEdge.Description).toBe('changed at the source');
+    } finally {
+      await watch?.stop();
+      watch = undefined;
+      await edge.close();
+    }
   });
 
   it('picks up a destination added while it runs, without a restart', async () => {
