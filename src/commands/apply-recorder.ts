@@ -1,11 +1,11 @@
 // What apply makes octosync's, recorded as it writes rather than when it finishes: a document is
-// added to the destination's managed set (what prune may ever delete) durably before its create
-// starts, and removed once its delete succeeded. An apply killed at any point therefore leaves
+// added to the destination's managed set (what prune may ever delete) durably, in the managed
+// journal, before its create starts, and removed once its delete succeeded. An apply killed at any point therefore leaves
 // nothing it created that prune cannot see: a create the server applied but whose answer never
 // arrived is already recorded. Kept apart from the write loop: it wraps the kinds' writers.
 import { documentKey } from '../core/plan.js';
 import type { Kind } from '../kinds/types.js';
-import { readStatus, updateStatus } from '../daemon/status-store.js';
+import { appendToJournal, readStatus } from '../daemon/status-store.js';
 
 export interface ManagedRecorder {
   /** Before a create (or an update of something not yet managed): from now on it is octosync's. */
@@ -14,28 +14,25 @@ export interface ManagedRecorder {
   deleted(key: string): Promise<void>;
 }
 
-/** A recorder over the destination's status, starting from the managed set it holds now. */
-export async function managedRecorder(stateDir: string, destination: string, now: () => Date): Promise<ManagedRecorder> {
+/** A recorder over the destination's managed journal, starting from the managed set it holds now. */
+export async function managedRecorder(stateDir: string, destination: string): Promise<ManagedRecorder> {
   const managed = new Set((await readStatus(stateDir, destination)).lastApplied?.documents ?? []);
-  const change = (key: string, add: boolean) =>
-    updateStatus(stateDir, destination, (status) => {
-      const documents = new Set(status.lastApplied?.documents ?? []);
-      if (add) documents.add(key);
-      else documents.delete(key);
-      // No apply has finished yet: the commit stays empty until one does.
-      const applied = status.lastApplied ?? { commit: '', overlayDigest: '', at: now().toISOString(), documents: [], secretDigests: {} };
-      return { ...status, lastApplied: { ...applied, documents: [...documents].sort() } };
-    });
+  // One append at a time, in the order the writes happened.
+  let appending: Promise<void> = Promise.resolve();
+  const append = (key: string, add: boolean) => {
+    appending = appending.then(() => appendToJournal(stateDir, destination, { add, key }));
+    return appending;
+  };
   return {
     managing: async (key) => {
       if (managed.has(key)) return; // already recorded: no write for the common update
-      await change(key, true);
       managed.add(key);
+      await append(key, true);
     },
     deleted: async (key) => {
       if (!managed.has(key)) return;
-      await change(key, false);
       managed.delete(key);
+      await append(key, false);
     },
   };
 }

@@ -16,7 +16,7 @@ import { acquireLock } from '../daemon/lock.js';
 import { acquireRemoteLock } from '../daemon/remote-lock.js';
 import type { RemoteLockOptions } from '../daemon/remote-lock.js';
 import type { AppliedState, AttemptState, ResourceOutcome } from '../daemon/status-store.js';
-import { recordAttempt, updateStatus } from '../daemon/status-store.js';
+import { clearJournal, recordAttempt, updateStatus } from '../daemon/status-store.js';
 import { managedRecorder, recordingKinds } from './apply-recorder.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
@@ -120,7 +120,7 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
     ...status,
     lastAttempt: { commit: plan.commit, at: now().toISOString(), result: 'failed', error: 'interrupted: the apply did not finish', summary: plan.summary, outcomes: [] },
   }));
-  const recorder = await managedRecorder(stateDir, destination.name, now);
+  const recorder = await managedRecorder(stateDir, destination.name);
   try {
     for (const space of prepared.spaces) {
       const changes = plan.changes.filter((change) => change.space === space.name);
@@ -177,6 +177,8 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
     const attempt: AttemptState = { commit: plan.commit, at: now().toISOString(), result, ...(error ? { error } : {}), summary: plan.summary, outcomes };
     return recordAttempt(withNotKept, attempt, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : applied);
   });
+  // The status now holds what the journal recorded (readStatus folded it in).
+  await clearJournal(stateDir, destination.name);
   if (failure !== undefined) throw failure;
   if (failed) {
     const failedOutcomes = outcomes.filter((o) => o.result === 'failed');

@@ -1,7 +1,7 @@
 // Status per destination, persisted atomically in the state directory (default `.octosync/`
 // in the repository, git-ignored): what was last applied, the last attempt, a short history.
 // It survives restarts; prune and secret rotation depend on it.
-import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { KindName } from '../core/document.js';
@@ -53,13 +53,76 @@ export function statusFile(stateDir: string, destination: string): string {
   return path.join(stateDir, 'destinations', destination, 'status.json');
 }
 
+/** A destination's status, with what apply recorded in the managed journal since it was written. */
 export async function readStatus(stateDir: string, destination: string): Promise<DestinationStatus> {
+  let status: DestinationStatus;
   try {
-    return JSON.parse(await readFile(statusFile(stateDir, destination), 'utf8')) as DestinationStatus;
+    status = JSON.parse(await readFile(statusFile(stateDir, destination), 'utf8')) as DestinationStatus;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { destination, history: [] };
-    throw new Error(`the status of destination '${destination}' in ${stateDir} is unreadable: ${(error as Error).message}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`the status of destination '${destination}' in ${stateDir} is unreadable: ${(error as Error).message}`, { cause: error });
+    }
+    status = { destination, history: [] };
   }
+  return withJournal(status, await readJournal(stateDir, destination));
+}
+
+/**
+ * The managed journal: documents apply makes octosync's (`+key`) or deletes (`-key`), one line
+ * each, appended and flushed as apply writes (see commands/apply-recorder.ts). Small and
+ * append-only, so recording costs the same however large the status is; folded into the status
+ * when the apply records its outcome.
+ */
+export function journalFile(stateDir: string, destination: string): string {
+  return path.join(stateDir, 'destinations', destination, 'managed.journal');
+}
+
+export async function appendToJournal(stateDir: string, destination: string, entry: { add: boolean; key: string }): Promise<void> {
+  const file = journalFile(stateDir, destination);
+  await mkdir(path.dirname(file), { recursive: true });
+  const handle = await open(file, 'a');
+  try {
+    await handle.write(`${entry.add ? '+' : '-'}${JSON.stringify(entry.key)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Forgets the journal once the status holds what it said. */
+export async function clearJournal(stateDir: string, destination: string): Promise<void> {
+  await rm(journalFile(stateDir, destination), { force: true });
+}
+
+async function readJournal(stateDir: string, destination: string): Promise<{ add: boolean; key: string }[]> {
+  let text: string;
+  try {
+    text = await readFile(journalFile(stateDir, destination), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const entries: { add: boolean; key: string }[] = [];
+  for (const line of text.split('\n')) {
+    try {
+      if (line.startsWith('+') || line.startsWith('-')) entries.push({ add: line.startsWith('+'), key: JSON.parse(line.slice(1)) as string });
+    } catch {
+      // a line cut short by a crash: its write had not finished, so the apply had not gone on
+    }
+  }
+  return entries;
+}
+
+function withJournal(status: DestinationStatus, journal: readonly { add: boolean; key: string }[]): DestinationStatus {
+  if (journal.length === 0) return status;
+  const documents = new Set(status.lastApplied?.documents ?? []);
+  for (const { add, key } of journal) {
+    if (add) documents.add(key);
+    else documents.delete(key);
+  }
+  // No apply has finished yet: the commit stays empty until one does.
+  const applied = status.lastApplied ?? { commit: '', overlayDigest: '', at: new Date(0).toISOString(), documents: [], secretDigests: {} };
+  return { ...status, lastApplied: { ...applied, documents: [...documents].sort() } };
 }
 
 /** Writes the whole status with write-then-rename, so a crash never leaves half a file. */

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LockedError, acquireLock } from '../../src/daemon/lock.js';
-import { readStatus, recordAttempt, writeStatus } from '../../src/daemon/status-store.js';
+import { appendToJournal, clearJournal, journalFile, readStatus, recordAttempt, writeStatus } from '../../src/daemon/status-store.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -248,6 +248,16 @@ process.send({ type: 'ready' });
 });
 
 describe('status store', () => {
+  it('folds the managed journal into the managed set, ignoring a line a crash cut short', async () => {
+    await appendToJournal(dir, 'production', { add: true, key: 'default/teams/a' });
+    await appendToJournal(dir, 'production', { add: true, key: 'default/teams/b' });
+    await appendToJournal(dir, 'production', { add: false, key: 'default/teams/a' });
+    await writeFile(journalFile(dir, 'production'), `${await readFile(journalFile(dir, 'production'), 'utf8')}+"default/tea`);
+    expect((await readStatus(dir, 'production')).lastApplied?.documents).toEqual(['default/teams/b']);
+    await clearJournal(dir, 'production');
+    expect((await readStatus(dir, 'production')).lastApplied).toBeUndefined();
+  });
+
   it('persists status and keeps a bounded history, newest first', async () => {
     let status = await readStatus(dir, 'production');
     expect(status).toEqual({ destination: 'production', history: [] });
