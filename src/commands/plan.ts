@@ -13,9 +13,10 @@ import { NameResolver, buildRefTable } from '../core/refs.js';
 import type { SecretSource } from '../core/secrets.js';
 import { scopeText } from '../core/secrets.js';
 import { slugify } from '../core/slug.js';
-import { collectionsRead, readLiveSpace } from '../kinds/read-live.js';
+import { readSpaceFor } from '../kinds/read-live.js';
 import { kindsInOrder } from '../kinds/registry.js';
-import type { Kind } from '../kinds/types.js';
+import { BUILT_IN_NAMES } from '../kinds/shared/built-ins.js';
+import type { Kind, ReferenceContext } from '../kinds/types.js';
 import type { OctopusClient } from '../octopus/index.js';
 import { resolveSpaceId } from '../octopus/index.js';
 import { parseRepoConfig } from '../repo/config.js';
@@ -124,11 +125,11 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       const spaceId = await resolveSpaceId(client, name).catch((error: unknown) => {
         throw new OctosyncError('config-invalid', `destination '${destination.name}' has no space '${name}' (${(error as Error).message})`);
       });
-      const live = await readLiveSpace(client, spaceId, collectionsRead(kinds));
-      const liveNames = new NameResolver(buildRefTable(live));
       const exclude = destination.exclude ?? [];
-      const liveDocuments = kinds.flatMap((kind) => kind.toDocuments(live, liveNames)).filter((doc) => !isDocumentExcluded(exclude, name, doc));
       const repoDocuments = (documents.get(slugify(sourceName)) ?? []).filter((doc) => !isDocumentExcluded(exclude, name, doc));
+      const live = await readSpaceFor(client, spaceId, kinds, repoDocuments);
+      const liveNames = new NameResolver(buildRefTable(live));
+      const liveDocuments = kinds.flatMap((kind) => kind.toDocuments(live, liveNames)).filter((doc) => !isDocumentExcluded(exclude, name, doc));
       const overlaid = applyOverlay(name, repoDocuments, destination.overlays);
       problems.push(...overlaid.problems);
       for (const [key, sources] of overlaid.secretSources) secretSources.set(key, sources);
@@ -235,18 +236,22 @@ function checkReferences(
   policy: 'error' | 'drop',
   problems: PlanProblem[],
 ): KindDocument[] {
-  const known = new KnownNames().addDocuments(desired).addDocuments(liveDocuments);
+  const known = new KnownNames().addBuiltIns(BUILT_IN_NAMES).addDocuments(desired).addDocuments(liveDocuments);
   const external: [string, string, string][] = [
     ['accounts', 'accounts', 'Name'],
     ['users', 'users', 'Username'],
     ['user-roles', 'userroles', 'Name'],
     ['deployment-targets', 'machines', 'Name'],
+    ['git-credentials', 'gitcredentials', 'Name'],
   ];
   for (const [kind, collection, field] of external) for (const resource of live[collection] ?? []) known.add(kind, String(resource[field]));
+  // What a document's references depend on: the desired document of that name, else the live one.
+  const byName = new Map([...liveDocuments, ...desired].map((doc) => [`${doc.kind}\u0000${doc.name.toLowerCase()}`, doc] as const));
+  const context: ReferenceContext = { document: (kind, name) => byName.get(`${kind}\u0000${name.toLowerCase()}`) };
 
   return desired.map((doc) => {
     const kind = kinds.find((k) => k.name === doc.kind);
-    const missing = (kind?.references?.(doc) ?? []).filter((ref) => !known.has(ref));
+    const missing = (kind?.references?.(doc, context) ?? []).filter((ref) => !known.has(ref));
     const scoped = missing.filter((ref) => /^\/Variables\/\d+\/Scope\//.test(ref.pointer));
     for (const ref of missing) {
       if (policy === 'drop' && scoped.includes(ref)) continue;

@@ -9,7 +9,7 @@ import type { Problem } from '../core/refs.js';
 import { slugify } from '../core/slug.js';
 import { DEFAULT_REMOVAL_POLICY, largeRemovals, measureDocuments } from '../core/removals.js';
 import { incompleteReads } from '../kinds/completeness.js';
-import { collectionsRead, readLiveSpace } from '../kinds/read-live.js';
+import { readSpaceFor } from '../kinds/read-live.js';
 import type { Kind } from '../kinds/types.js';
 import { kindsInOrder } from '../kinds/registry.js';
 import type { OctopusApi } from '../octopus/index.js';
@@ -120,7 +120,7 @@ async function readSource(options: SnapshotOptions, spaceNames: readonly string[
   const problems: Problem[] = [];
   for (const spaceName of spaceNames) {
     const spaceId = await resolveSpaceId(options.api, spaceName);
-    const live = await readLiveSpace(options.api, spaceId, collectionsRead(kinds), (done, total) =>
+    const live = await readSpaceFor(options.api, spaceId, kinds, [], (done, total) =>
       options.progress?.({ step: 'read', space: spaceName, done, total }),
     );
     const resolver = new NameResolver(buildRefTable(live));

@@ -25,30 +25,38 @@ export class KnownNames {
     return this.names.has(KnownNames.key(ref.kind, ref.name, ref.project));
   }
 
+  /** Names every space has without a document defining them, by kind (built-in feeds, system teams, ...). */
+  addBuiltIns(names: Readonly<Partial<Record<string, readonly string[]>>>): this {
+    for (const [kind, list] of Object.entries(names)) for (const name of list ?? []) this.add(kind, name);
+    return this;
+  }
+
   /** Every name the documents define: documents themselves, channels and tags inside them. */
   addDocuments(documents: readonly KindDocument[]): this {
-    for (const doc of documents) {
-      if (doc.kind === 'channels') {
-        for (const channel of objectsOf(doc.body.Channels)) this.add('channels', String(channel.Name), doc.name);
-      } else if (doc.kind === 'runbooks') {
-        this.add('runbooks', String(doc.body.Name), String(doc.body.Project));
-      } else if (doc.kind === 'tag-sets') {
-        this.add('tag-sets', doc.name);
-        for (const tag of objectsOf(doc.body.Tags)) this.add('tag-sets', `${doc.name}/${String(tag.Name)}`);
-      } else if (doc.kind === 'script-modules') {
-        // Script modules are library variable sets to the API; projects include both by name.
-        this.add('script-modules', doc.name);
-        this.add('library-variable-sets', doc.name);
-      } else {
-        this.add(doc.kind, doc.name);
-      }
-    }
+    for (const doc of documents) for (const defined of namesDefinedBy(doc)) this.add(defined.kind, defined.name, defined.project);
     return this;
+  }
+
+  /** The key of a name, as `has` compares names: by kind, project and name, ignoring case. */
+  static keyOf(ref: Pick<NameReference, 'kind' | 'name' | 'project'>): string {
+    return KnownNames.key(ref.kind, ref.name, ref.project);
   }
 
   private static key(kind: string, name: string, project = ''): string {
     return [kind, project.toLowerCase(), name.toLowerCase()].join('\u0000');
   }
+}
+
+/**
+ * The names a document defines: itself, and the channels, tags and runbooks inside it (script
+ * modules are library variable sets to the API: projects include both by the same field).
+ */
+export function namesDefinedBy(doc: KindDocument): Pick<NameReference, 'kind' | 'name' | 'project'>[] {
+  if (doc.kind === 'channels') return objectsOf(doc.body.Channels).map((channel) => ({ kind: 'channels', name: String(channel.Name), project: doc.name }));
+  if (doc.kind === 'runbooks') return [{ kind: 'runbooks', name: String(doc.body.Name), project: String(doc.body.Project) }];
+  if (doc.kind === 'tag-sets') return [{ kind: 'tag-sets', name: doc.name }, ...objectsOf(doc.body.Tags).map((tag) => ({ kind: 'tag-sets', name: `${doc.name}/${String(tag.Name)}` }))];
+  if (doc.kind === 'script-modules') return [{ kind: 'script-modules', name: doc.name }, { kind: 'library-variable-sets', name: doc.name }];
+  return [{ kind: doc.kind, name: doc.name }];
 }
 
 export function describeMissing(ref: NameReference, where: string): string {

@@ -35,6 +35,9 @@ export const COLLECTION_READS: Record<string, CollectionRead> = {
   runbooks: { path: 'runbooks/all' },
   runbookProcesses: { path: 'runbookProcesses', paged: true },
   accounts: { path: 'accounts/all' },
+  // No `/all`: a paged collection (reference-2026 spaces.md). Read only when something uses one
+  // (see ON_DEMAND_READS).
+  gitcredentials: { path: 'git-credentials', paged: true },
   machines: { path: 'machines/all' },
   users: { path: 'users/all', serverWide: true },
   userroles: { path: 'userroles/all', serverWide: true },
@@ -62,4 +65,5 @@ export const KIND_OF_COLLECTION: Record<string, KindName | ExternalKind> = {
   userroles: 'user-roles',
   machines: 'deployment-targets',
   workers: 'workers',
+  gitcredentials: 'git-credentials',
 };

@@ -5,7 +5,7 @@ import type { IdResolver, NameResolver } from '../core/refs.js';
 import type { OctopusApi } from '../octopus/index.js';
 
 /** Kinds octosync never syncs but documents refer to by name: they must exist in each destination. */
-export type ExternalKind = 'accounts' | 'users' | 'user-roles' | 'deployment-targets' | 'workers';
+export type ExternalKind = 'accounts' | 'users' | 'user-roles' | 'deployment-targets' | 'workers' | 'git-credentials';
 
 /** A name a document refers to. */
 export interface DocumentReference {
@@ -15,6 +15,17 @@ export interface DocumentReference {
   name: string;
   /** For names unique only within a project (channels, runbooks): the project's name. */
   project?: string;
+}
+
+/**
+ * What a document's references may depend on beyond the document itself: other documents of the
+ * space, by kind and name. An action's property holds a name when its step template's parameter
+ * has a control type that refers to something; a tenant's value when its project's or library
+ * variable set's template does. `validate` builds it from the repository, `plan` from the
+ * desired and live documents.
+ */
+export interface ReferenceContext {
+  document(kind: KindName, name: string): KindDocument | undefined;
 }
 
 /** What a writer gets: the destination, its live resources, and a name → id resolver over them. */
@@ -42,6 +53,12 @@ export interface KindWriter {
   update(doc: KindDocument, current: KindDocument, ctx: WriteContext): Promise<void>;
   remove(current: KindDocument, ctx: WriteContext): Promise<void>;
   /**
+   * The document without the values that name something the destination does not have yet (made
+   * later in the same apply, see shared/deferral.ts), or the same document when there are none.
+   * Apply writes this in the kind's turn and the whole document in the second pass.
+   */
+  defer?(doc: KindDocument, ids: IdResolver): KindDocument;
+  /**
    * A second pass after every kind was created and updated, for references to documents written
    * later in the same apply (a project's release-creation channel). Writes only what is wrong.
    */
@@ -67,7 +84,7 @@ export interface Kind {
    */
   toPayload(doc: KindDocument, ids: IdResolver): JsonObject;
   /** The names a document refers to, for `validate`'s reference checks (pure). */
-  references?(doc: KindDocument): DocumentReference[];
+  references?(doc: KindDocument, context?: ReferenceContext): DocumentReference[];
   /** Secrets (paths) without which a document cannot be created, e.g. a certificate's data. */
   createRequires?: readonly string[];
   /** How apply writes its documents (the only part of a kind that does I/O, through `ctx.api`). */

@@ -7,7 +7,8 @@ import { KnownNames, describeMissing } from '../core/references.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SPACES_DIR, documentName, locateDocument } from '../repo/layout.js';
 import { YamlSyntaxError, parseYaml } from '../repo/yaml.js';
 import type { ParsedYaml } from '../repo/yaml.js';
-import type { ExternalKind, Kind } from '../kinds/types.js';
+import { BUILT_IN_NAMES } from '../kinds/shared/built-ins.js';
+import type { ExternalKind, Kind, ReferenceContext } from '../kinds/types.js';
 import type { SchemaSet } from './schemas.js';
 
 export interface Issue {
@@ -33,7 +34,7 @@ interface ParsedDocument {
   doc: KindDocument;
 }
 
-const EXTERNAL_KINDS = new Set<string>(['accounts', 'users', 'user-roles', 'deployment-targets', 'workers']);
+const EXTERNAL_KINDS = new Set<string>(['accounts', 'users', 'user-roles', 'deployment-targets', 'workers', 'git-credentials']);
 
 /**
  * The largest file octosync reads. Far beyond any real document (a process with many long
@@ -178,16 +179,21 @@ function spacesOf(config: string | undefined): string[] {
 
 function checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): { errors: Issue[]; external: ValidationReport['external'] } {
   const knownBySpace = new Map<string, KnownNames>();
+  const documentsBySpace = new Map<string, Map<string, KindDocument>>();
   for (const entry of documents) {
-    const known = knownBySpace.get(entry.space) ?? new KnownNames();
+    const known = knownBySpace.get(entry.space) ?? new KnownNames().addBuiltIns(BUILT_IN_NAMES);
     known.addDocuments([entry.doc]);
     knownBySpace.set(entry.space, known);
+    const byName = documentsBySpace.get(entry.space) ?? new Map<string, KindDocument>();
+    byName.set(`${entry.doc.kind}\u0000${entry.doc.name.toLowerCase()}`, entry.doc);
+    documentsBySpace.set(entry.space, byName);
   }
   const errors: Issue[] = [];
   const external = new Map<string, { kind: ExternalKind; name: string; files: Set<string> }>();
   for (const entry of documents.filter((d) => d.valid)) {
     const kind = kinds.find((k) => k.name === entry.doc.kind);
-    for (const ref of kind?.references?.(entry.doc) ?? []) {
+    const context: ReferenceContext = { document: (kindName, name) => documentsBySpace.get(entry.space)?.get(`${kindName}\u0000${name.toLowerCase()}`) };
+    for (const ref of kind?.references?.(entry.doc, context) ?? []) {
       if (EXTERNAL_KINDS.has(ref.kind)) {
         const key = `${ref.kind}\u0000${ref.name.toLowerCase()}`;
         const item = external.get(key) ?? { kind: ref.kind as ExternalKind, name: ref.name, files: new Set<string>() };

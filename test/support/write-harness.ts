@@ -3,7 +3,7 @@
 import { afterEach } from 'vitest';
 import type { JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
-import { collectionsRead, readLiveSpace } from '../../src/kinds/read-live.js';
+import { readSpaceFor } from '../../src/kinds/read-live.js';
 import { kindsInOrder } from '../../src/kinds/registry.js';
 import type { Kind, WriteContext } from '../../src/kinds/types.js';
 import { createOctopusClient } from '../../src/octopus/index.js';
@@ -24,7 +24,7 @@ export interface Harness {
 export function harness(sim: Pick<Simulator, 'url' | 'apiKey'>, spaceId = 'Spaces-1'): Harness {
   const client = createOctopusClient({ server: sim.url, apiKey: sim.apiKey, retry: { baseDelayMs: 1 } });
   const kinds = kindsInOrder();
-  const live = () => readLiveSpace(client, spaceId, collectionsRead(kinds));
+  const live = () => readSpaceFor(client, spaceId, kinds);
   const documents = async (only: readonly Kind[] = kinds) => {
     const state = await live();
     const names = new NameResolver(buildRefTable(state));

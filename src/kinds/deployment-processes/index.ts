@@ -7,7 +7,7 @@ import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
 import { SERVER_FIELDS, without } from '../fields.js';
 import { PROCESS_READS, currentProcess, processPayload, stepReferences, stepsToDocument } from '../shared/process.js';
-import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
+import type { DocumentReference, ReferenceContext, Kind, KindWriter, WriteContext } from '../types.js';
 import { WriteError, resolved, withClearedFields } from '../writing.js';
 import { spacePath } from '../../octopus/index.js';
 
@@ -23,7 +23,7 @@ export const deploymentProcesses: Kind = {
   reads: ['projects', 'deploymentprocesses', ...PROCESS_READS],
   toDocuments: (live, names) => deploymentProcessDocuments(live, names),
   toPayload: (doc, ids) => deploymentProcessPayload(doc, ids),
-  references: (doc) => deploymentProcessReferences(doc),
+  references: (doc, context) => deploymentProcessReferences(doc, context),
   writer: deploymentProcessWriter(),
 };
 
@@ -63,9 +63,9 @@ export function deploymentProcessPayload(doc: KindDocument, ids: IdResolver, exi
   return { ...processPayload(doc.body.Steps, ids, { where, projectId }, existing), ...rest, ProjectId: projectId };
 }
 
-export function deploymentProcessReferences(doc: KindDocument): DocumentReference[] {
+export function deploymentProcessReferences(doc: KindDocument, context?: ReferenceContext): DocumentReference[] {
   const project = String(doc.body.Project);
-  return [{ pointer: '/Project', kind: 'projects', name: project }, ...stepReferences(doc.body.Steps, '/Steps', project)];
+  return [{ pointer: '/Project', kind: 'projects', name: project }, ...stepReferences(doc.body.Steps, '/Steps', project, context)];
 }
 
 /**

@@ -9,7 +9,7 @@ import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import { PROCESS_READS, currentProcess, processPayload, stepReferences, stepsToDocument } from '../shared/process.js';
-import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
+import type { DocumentReference, ReferenceContext, Kind, KindWriter, WriteContext } from '../types.js';
 import { WriteError, resolved, withClearedFields } from '../writing.js';
 import { spacePath } from '../../octopus/index.js';
 
@@ -29,7 +29,7 @@ export const runbooks: Kind = {
   // runbook) the body for a PUT of its process. Apply splits them: see runbookPayload and
   // runbookProcessPayload.
   toPayload: (doc, ids) => ({ ...runbookPayload(doc, ids), Process: runbookProcessPayload(doc, ids) }),
-  references: (doc) => runbookReferences(doc),
+  references: (doc, context) => runbookReferences(doc, context),
   writer: runbookWriter(),
 };
 
@@ -108,13 +108,13 @@ export function runbookProcessPayload(doc: KindDocument, ids: IdResolver, existi
   return { ...processPayload(process.Steps, ids, { where, projectId }, existing), ...without(process, ['Steps']) };
 }
 
-export function runbookReferences(doc: KindDocument): DocumentReference[] {
+export function runbookReferences(doc: KindDocument, context?: ReferenceContext): DocumentReference[] {
   const project = String(doc.body.Project);
   const process = isObject(doc.body.Process) ? doc.body.Process : {};
   return [
     { pointer: '/Project', kind: 'projects', name: project },
     ...asArray(doc.body.Environments).map((name, index): DocumentReference => ({ pointer: `/Environments/${index}`, kind: 'environments', name: String(name) })),
-    ...stepReferences(process.Steps, '/Process/Steps', project),
+    ...stepReferences(process.Steps, '/Process/Steps', project, context),
   ];
 }
 

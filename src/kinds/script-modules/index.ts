@@ -10,7 +10,7 @@ import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import { SCRIPT_MODULE_BODY, SCRIPT_MODULE_LANGUAGE, existingVariableSet, indexSpace, variableSetBody } from '../shared/variables.js';
 import type { VariableSetOwner } from '../shared/variables.js';
 import { libraryOwnerWriter } from '../shared/variable-set-writer.js';
-import { templatesPayload } from '../library-variable-sets/index.js';
+import { templatesPayload } from '../projects/templates.js';
 
 const TITLE = 'script module';
 
@@ -89,7 +89,7 @@ function toPayload(doc: KindDocument, ids: IdResolver): JsonObject {
     ...rest,
     Description: typeof rest.Description === 'string' ? rest.Description : null,
     ContentType: 'ScriptModule',
-    Templates: templatesPayload(rest.Templates, existing?.Templates),
+    Templates: templatesPayload(rest.Templates, existing?.Templates, ids, `script module '${doc.name}'`),
   };
 }
 

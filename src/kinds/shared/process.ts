@@ -11,8 +11,12 @@ import type { Json, JsonObject } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { KIND_OF_COLLECTION } from '../collections.js';
 import { asArray, isObject, without } from '../fields.js';
-import type { DocumentReference, WriteContext } from '../types.js';
+import type { DocumentReference, ReferenceContext, WriteContext } from '../types.js';
 import { spacePath } from '../../octopus/index.js';
+import { RELEASES_FEED_ID } from './built-ins.js';
+import { controlTypesByName, controlValueReferences, controlValueToDocument, controlValueToPayload } from './control-type-values.js';
+import { idsToTokens, jsonIdsToTokens, jsonTokenReferences, jsonTokensToIds, tokenReferences, tokensToIds } from './id-forms.js';
+import { idOfName, isExpression, nameOfId, optionalId, optionalName, splitCsv } from './resolve.js';
 
 /** An action or step property whose value is an id (or comma-separated ids) of another resource. */
 export interface PropertyRef {
@@ -49,20 +53,19 @@ export const PROPERTY_REFS: readonly PropertyRef[] = [
   { key: 'Octopus.Action.ArgoCD.PullRequest.Environments', collection: 'environments', csv: true },
 ];
 
-/** Collections a process reads for the names it writes in place of ids (besides its owner's). */
-export const PROCESS_READS = ['environments', 'workerpools', 'feeds', 'actiontemplates', 'channels', 'teams', 'accounts', 'projects'] as const;
-
-/** Collections property bags read (step templates: no channels, no templates of templates). */
-export const PROPERTY_READS = ['feeds', 'accounts', 'projects', 'teams', 'environments'] as const;
-
 /**
- * Built-in feeds every space has. Their names are fixed, so a reference to one resolves even when
- * the feed list was not read (or predates the feed in an old export).
+ * Collections property bags read for the names they write in place of ids: those of known
+ * properties, of template parameters' control types (certificates, worker pools, accounts), and
+ * of ids found by their form (id-forms.ts). Git credentials are read only when a step uses one
+ * (ON_DEMAND_READS).
  */
-const BUILT_IN_FEEDS: Record<string, string> = {
-  'feeds-builtin': 'Octopus Server (built-in)',
-  'feeds-builtin-releases': 'Octopus Server Releases (built-in)',
-};
+export const PROPERTY_READS = [
+  'feeds', 'accounts', 'projects', 'teams', 'environments', 'certificates', 'workerpools', 'tenants', 'lifecycles',
+  'projectgroups', 'libraryvariablesets', 'machinepolicies', 'machines', 'actiontemplates',
+] as const;
+
+/** Collections a process reads for the names it writes in place of ids (besides its owner's). */
+export const PROCESS_READS = [...PROPERTY_READS, 'channels'] as const;
 
 /** Step and action fields only a server sets. `Slug` (2024+) derives from the Name. */
 const ITEM_SERVER_FIELDS = ['Id', 'Slug', 'Links', 'LastModifiedOn', 'LastModifiedBy'];
@@ -97,7 +100,7 @@ export function stepsToDocument(steps: Json | undefined, names: NameResolver, wh
 }
 
 function actionToDocument(action: JsonObject, names: NameResolver, where: string): JsonObject {
-  const body = without(action, [...ITEM_SERVER_FIELDS, 'WorkerPoolId', 'Container', ...ACTION_LISTS, 'Properties']);
+  const body = without(action, [...ITEM_SERVER_FIELDS, 'WorkerPoolId', 'Container', ...ACTION_LISTS, 'Properties', 'GitDependencies', 'Inputs']);
   body.WorkerPool = optionalName(names, 'workerpools', action.WorkerPoolId, `${where}, WorkerPoolId`);
   const container = containerToDocument(action.Container, names, `${where}, Container.FeedId`);
   if (container) body.Container = container;
@@ -106,18 +109,44 @@ function actionToDocument(action: JsonObject, names: NameResolver, where: string
   setUnlessEmpty(body, 'Channels', namesOf(names, 'channels', action.Channels, `${where}, Channels`).sort(compareNames));
   setUnlessEmpty(body, 'TenantTags', asArray(action.TenantTags).map(String).sort(compareNames));
   setUnlessEmpty(body, 'Packages', packagesToDocument(action.Packages, names, where));
-  setUnlessEmpty(body, 'Properties', propertiesToDocument(action.Properties, names, where));
-  for (const [index, dependency] of asArray(action.GitDependencies).entries()) {
-    // Git credentials are a library resource octosync does not read yet: say so rather than
-    // carry an id silently.
-    if (isObject(dependency) && typeof dependency.GitCredentialId === 'string' && dependency.GitCredentialId !== '') {
-      names.problems.push({
-        where: `${where}, GitDependencies[${index}].GitCredentialId`,
-        message: `refers to git credential '${dependency.GitCredentialId}'; git credentials are not synced, so this id will not resolve in another instance`,
-      });
-    }
-  }
+  setUnlessEmpty(body, 'Properties', propertiesToDocument(action.Properties, names, where, sourceTemplateTypes(action, names)));
+  if ('GitDependencies' in action) body.GitDependencies = gitDependenciesToDocument(action.GitDependencies, names, where);
+  // Step-package inputs: JSON whose shape only the step package knows; ids are found by form.
+  if ('Inputs' in action) body.Inputs = jsonIdsToTokens(action.Inputs ?? null, names, `${where}, Inputs`);
   return body;
+}
+
+/** Control types of the parameters of the source template an action uses (by parameter name). */
+function sourceTemplateTypes(action: JsonObject, names: NameResolver): ReadonlyMap<string, string> {
+  const id = isObject(action.Properties) ? action.Properties[TEMPLATE_ID_PROPERTY] : undefined;
+  return controlTypesByName(typeof id === 'string' ? names.table.resource('actiontemplates', id)?.Parameters : undefined);
+}
+
+/** Control types of the parameters of the destination's template of this name. */
+function destinationTemplateTypes(properties: Json | undefined, ids: IdResolver): ReadonlyMap<string, string> {
+  const name = isObject(properties) ? properties[TEMPLATE_ID_PROPERTY] : undefined;
+  const id = typeof name === 'string' ? ids.table.idOf('actiontemplates', name) : undefined;
+  return controlTypesByName(id === undefined ? undefined : ids.table.resource('actiontemplates', id)?.Parameters);
+}
+
+/** Git repositories a step uses: the credential by name (`GitCredentialId` → `GitCredential`). */
+function gitDependenciesToDocument(dependencies: Json | undefined, names: NameResolver, where: string): Json[] {
+  return asArray(dependencies).map((dependency, index) => {
+    if (!isObject(dependency)) return dependency;
+    const body = without(dependency, ['GitCredentialId']);
+    const credential = optionalName(names, 'gitcredentials', dependency.GitCredentialId, `${where}, GitDependencies[${index}].GitCredentialId`);
+    if (credential !== null) body.GitCredential = credential;
+    return body;
+  });
+}
+
+function gitDependenciesToPayload(dependencies: Json | undefined, ids: IdResolver, where: string): Json[] {
+  return asArray(dependencies).map((dependency, index) => {
+    if (!isObject(dependency)) return dependency;
+    const payload = without(dependency, ['GitCredential']);
+    payload.GitCredentialId = optionalId(ids, 'gitcredentials', dependency.GitCredential, `${where}, GitDependencies[${index}].GitCredential`);
+    return payload;
+  });
 }
 
 function containerToDocument(container: Json | undefined, names: NameResolver, where: string): JsonObject | undefined {
@@ -128,23 +157,42 @@ function containerToDocument(container: Json | undefined, names: NameResolver, w
   return Object.values(body).some((value) => value !== null && value !== undefined && value !== '') ? body : undefined;
 }
 
-/** Package references: `FeedId` → `Feed` (name), the reference's GUID dropped. Order kept. */
+/**
+ * Package references: `FeedId` → `Feed` (name), the reference's GUID dropped, order kept. A
+ * package from a releases feed (the built-in `Octopus Server Releases` feed of a "Deploy a
+ * release" step) is a project's releases: its `PackageId` is that project's id, written as
+ * `Project` (its name). Package properties are free-form: ids there are found by form.
+ */
 export function packagesToDocument(packages: Json | undefined, names: NameResolver, where: string): JsonObject[] {
   return asArray(packages)
     .filter(isObject)
     .map((pkg) => {
+      const at = `${where}, ${packageLabel(pkg)}`;
       const body = without(pkg, ['Id', 'FeedId']);
-      body.Feed = optionalName(names, 'feeds', pkg.FeedId, `${where}, ${packageLabel(pkg)}, FeedId`);
+      body.Feed = optionalName(names, 'feeds', pkg.FeedId, `${at}, FeedId`);
+      if (isReleasesFeed(pkg.FeedId, names) && typeof pkg.PackageId === 'string' && pkg.PackageId !== '' && !isExpression(pkg.PackageId)) {
+        delete body.PackageId;
+        body.Project = nameOfId(names, 'projects', pkg.PackageId, `${at}, PackageId`);
+      }
+      if (isObject(pkg.Properties)) body.Properties = stringMap(pkg.Properties, (value, key) => idsToTokens(value, names, `${at}, Properties['${key}']`));
       return body;
     });
 }
 
+/** Whether a feed id is a releases feed: the built-in one, or a feed of type `OctopusProject`. */
+function isReleasesFeed(feedId: Json | undefined, names: NameResolver): boolean {
+  if (typeof feedId !== 'string') return false;
+  return feedId.toLowerCase() === RELEASES_FEED_ID || names.table.resource('feeds', feedId)?.FeedType === 'OctopusProject';
+}
+
 /**
  * A property bag as a document shows it: strings kept (scripts stay multi-line strings),
- * sensitive values as `{HasValue}` only, id-valued properties (PROPERTY_REFS) holding names under
- * the same key, and `Octopus.Action.Template.Version` dropped (it counts saves per instance).
+ * sensitive values as `{HasValue}` only, `Octopus.Action.Template.Version` dropped (it counts
+ * saves per instance), and ids written as names: under the same key for properties known to hold
+ * ids (PROPERTY_REFS) and for values of the template parameters whose control type holds one
+ * (`templateTypes`), and as reference tokens where they are found by their form elsewhere.
  */
-export function propertiesToDocument(properties: Json | undefined, names: NameResolver, where: string): JsonObject {
+export function propertiesToDocument(properties: Json | undefined, names: NameResolver, where: string, templateTypes: ReadonlyMap<string, string> = new Map()): JsonObject {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(isObject(properties) ? properties : {})) {
     if (key === TEMPLATE_VERSION_PROPERTY) continue;
@@ -152,8 +200,13 @@ export function propertiesToDocument(properties: Json | undefined, names: NameRe
       result[key] = propertyObjectToDocument(value);
       continue;
     }
+    const at = `${where}, Properties['${key}']`;
     const ref = PROPERTY_REFS.find((candidate) => candidate.key === key);
-    result[key] = ref && typeof value === 'string' ? refValueToNames(ref, value, names, `${where}, Properties['${key}']`) : value;
+    const type = templateTypes.get(key.toLowerCase());
+    if (typeof value !== 'string') result[key] = value;
+    else if (ref) result[key] = refValueToNames(ref, value, names, at);
+    else if (type !== undefined) result[key] = controlValueToDocument(type, value, names, at);
+    else result[key] = idsToTokens(value, names, at);
   }
   return result;
 }
@@ -169,11 +222,11 @@ function propertyObjectToDocument(value: JsonObject): Json {
 }
 
 function refValueToNames(ref: PropertyRef, value: string, names: NameResolver, where: string): string {
-  if (!ref.csv) return isExpression(value) || value === '' ? value : refName(names, ref.collection, value, where);
+  if (!ref.csv) return isExpression(value) || value === '' ? value : nameOfId(names, ref.collection, value, where);
   return splitCsv(value)
     .map((id) => {
       if (isExpression(id)) return id;
-      const name = refName(names, ref.collection, id, where);
+      const name = nameOfId(names, ref.collection, id, where);
       if (name.includes(',')) names.problems.push({ where, message: `the name '${name}' contains a comma and cannot be written in this comma-separated property` });
       return name;
     })
@@ -212,7 +265,7 @@ export function processPayload(steps: Json | undefined, ids: IdResolver, context
 }
 
 function actionToPayload(action: JsonObject, ids: IdResolver, where: string, context: ProcessContext, existing: JsonObject | undefined): JsonObject {
-  const payload = without(action, ['WorkerPool', 'Container', ...ACTION_LISTS, 'Properties']);
+  const payload = without(action, ['WorkerPool', 'Container', ...ACTION_LISTS, 'Properties', 'GitDependencies', 'Inputs']);
   keepIdentity(payload, existing);
   payload.WorkerPoolId = optionalId(ids, 'workerpools', action.WorkerPool, `${where}, WorkerPool`);
   const container = isObject(action.Container) ? action.Container : {};
@@ -222,7 +275,9 @@ function actionToPayload(action: JsonObject, ids: IdResolver, where: string, con
   payload.Channels = idsOf(ids, 'channels', action.Channels, `${where}, Channels`, context.projectId ?? '');
   payload.TenantTags = asArray(action.TenantTags);
   payload.Packages = packagesToPayload(action.Packages, ids, where, existing?.Packages);
-  payload.Properties = propertiesToPayload(action.Properties, ids, where);
+  payload.Properties = propertiesToPayload(action.Properties, ids, where, destinationTemplateTypes(action.Properties, ids));
+  if ('GitDependencies' in action) payload.GitDependencies = gitDependenciesToPayload(action.GitDependencies, ids, where);
+  if ('Inputs' in action) payload.Inputs = jsonTokensToIds(action.Inputs ?? null, ids, `${where}, Inputs`);
   return payload;
 }
 
@@ -236,22 +291,26 @@ export function packagesToPayload(packages: Json | undefined, ids: IdResolver, w
   return asArray(packages)
     .filter(isObject)
     .map((pkg) => {
-      const payload = without(pkg, ['Feed']);
+      const at = `${where}, ${packageLabel(pkg)}`;
+      const payload = without(pkg, ['Feed', 'Project']);
       const before = existingByName.get(lower(pkg.Name ?? ''));
       if (typeof before?.Id === 'string') payload.Id = before.Id;
-      payload.FeedId = optionalId(ids, 'feeds', pkg.Feed, `${where}, ${packageLabel(pkg)}, Feed`);
+      payload.FeedId = optionalId(ids, 'feeds', pkg.Feed, `${at}, Feed`);
+      if (typeof pkg.Project === 'string') payload.PackageId = idOfName(ids, 'projects', pkg.Project, `${at}, Project`);
+      if (isObject(pkg.Properties)) payload.Properties = stringMap(pkg.Properties, (value, key) => tokensToIds(value, ids, `${at}, Properties['${key}']`));
       return payload;
     });
 }
 
 /**
- * A property bag for the API: names back to the destination's ids, sensitive markers as
+ * A property bag for the API: names back to the destination's ids (known properties, values of
+ * the template parameters of `templateTypes`, reference tokens), sensitive markers as
  * `SensitiveValue`s that keep what the server has (or set what an overlay supplied as
  * `NewValue`), and `Octopus.Action.Template.Version` set to the destination template's current
  * Version: the action's properties are the template's as of the source, and the version number
  * only means something in the instance that counted it.
  */
-export function propertiesToPayload(properties: Json | undefined, ids: IdResolver, where: string): JsonObject {
+export function propertiesToPayload(properties: Json | undefined, ids: IdResolver, where: string, templateTypes: ReadonlyMap<string, string> = new Map()): JsonObject {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(isObject(properties) ? properties : {})) {
     if (key === TEMPLATE_VERSION_PROPERTY) continue;
@@ -259,8 +318,13 @@ export function propertiesToPayload(properties: Json | undefined, ids: IdResolve
       result[key] = sensitivePayload(value);
       continue;
     }
+    const at = `${where}, Properties['${key}']`;
     const ref = PROPERTY_REFS.find((candidate) => candidate.key === key);
-    result[key] = ref && typeof value === 'string' ? refValueToIds(ref, value, ids, `${where}, Properties['${key}']`) : value;
+    const type = templateTypes.get(key.toLowerCase());
+    if (typeof value !== 'string') result[key] = value;
+    else if (ref) result[key] = refValueToIds(ref, value, ids, at);
+    else if (type !== undefined) result[key] = controlValueToPayload(type, value, ids, at);
+    else result[key] = tokensToIds(value, ids, at);
   }
   const templateId = result[TEMPLATE_ID_PROPERTY];
   if (typeof templateId === 'string' && templateId !== '' && !isExpression(templateId)) {
@@ -277,9 +341,9 @@ export function sensitivePayload(value: JsonObject): JsonObject {
 }
 
 function refValueToIds(ref: PropertyRef, value: string, ids: IdResolver, where: string): string {
-  if (!ref.csv) return isExpression(value) || value === '' ? value : refId(ids, ref.collection, value, where);
+  if (!ref.csv) return isExpression(value) || value === '' ? value : idOfName(ids, ref.collection, value, where);
   return splitCsv(value)
-    .map((name) => (isExpression(name) ? name : refId(ids, ref.collection, name, where)))
+    .map((name) => (isExpression(name) ? name : idOfName(ids, ref.collection, name, where)))
     .join(',');
 }
 
@@ -301,8 +365,12 @@ export async function currentProcess(ctx: WriteContext, collection: string, id: 
 // ---------------------------------------------------------------------------------------------
 // References (for validate): every name a process document refers to, with its JSON pointer.
 
-/** Names the steps under `pointer` refer to; channels are looked up within `project`. */
-export function stepReferences(steps: Json | undefined, pointer: string, project: string): DocumentReference[] {
+/**
+ * Names the steps under `pointer` refer to; channels are looked up within `project`. `context`
+ * gives the step templates actions use, whose parameters' control types say which property
+ * values are names (without it those values are not checked).
+ */
+export function stepReferences(steps: Json | undefined, pointer: string, project: string, context?: ReferenceContext): DocumentReference[] {
   return asArray(steps)
     .filter(isObject)
     .flatMap((step, i) => {
@@ -311,46 +379,60 @@ export function stepReferences(steps: Json | undefined, pointer: string, project
         ...propertyReferences(step.Properties, `${stepPointer}/Properties`),
         ...asArray(step.Actions)
           .filter(isObject)
-          .flatMap((action, j) => actionReferences(action, `${stepPointer}/Actions/${j}`, project)),
+          .flatMap((action, j) => actionReferences(action, `${stepPointer}/Actions/${j}`, project, context)),
       ];
     });
 }
 
-function actionReferences(action: JsonObject, pointer: string, project: string): DocumentReference[] {
+function actionReferences(action: JsonObject, pointer: string, project: string, context: ReferenceContext | undefined): DocumentReference[] {
   const container = isObject(action.Container) ? action.Container : {};
   const list = (field: string, collection: string, owner?: string) =>
     asArray(action[field]).flatMap((name, index) => reference(collection, name, `${pointer}/${field}/${index}`, owner));
+  const template = isObject(action.Properties) ? action.Properties[TEMPLATE_ID_PROPERTY] : undefined;
+  const templateDoc = typeof template === 'string' ? context?.document('step-templates', template) : undefined;
   return [
     ...reference('workerpools', action.WorkerPool, `${pointer}/WorkerPool`),
     ...reference('feeds', container.Feed, `${pointer}/Container/Feed`),
     ...list('Environments', 'environments'),
     ...list('ExcludedEnvironments', 'environments'),
     ...list('Channels', 'channels', project),
+    ...asArray(action.TenantTags).flatMap((tag, index) => (typeof tag === 'string' ? [{ pointer: `${pointer}/TenantTags/${index}`, kind: 'tag-sets' as const, name: tag }] : [])),
     ...packageReferences(action.Packages, `${pointer}/Packages`),
-    ...propertyReferences(action.Properties, `${pointer}/Properties`),
+    ...propertyReferences(action.Properties, `${pointer}/Properties`, controlTypesByName(templateDoc?.body.Parameters)),
+    ...asArray(action.GitDependencies).flatMap((dependency, index) =>
+      isObject(dependency) ? reference('gitcredentials', dependency.GitCredential, `${pointer}/GitDependencies/${index}/GitCredential`) : [],
+    ),
+    ...jsonTokenReferences(action.Inputs, `${pointer}/Inputs`),
   ];
 }
 
 export function packageReferences(packages: Json | undefined, pointer: string): DocumentReference[] {
   return asArray(packages)
     .filter(isObject)
-    .flatMap((pkg, index) => reference('feeds', pkg.Feed, `${pointer}/${index}/Feed`));
+    .flatMap((pkg, index) => [
+      ...reference('feeds', pkg.Feed, `${pointer}/${index}/Feed`),
+      ...reference('projects', pkg.Project, `${pointer}/${index}/Project`),
+      ...Object.entries(isObject(pkg.Properties) ? pkg.Properties : {}).flatMap(([key, value]) =>
+        typeof value === 'string' ? tokenReferences(value, `${pointer}/${index}/Properties/${escapePointer(key)}`) : [],
+      ),
+    ]);
 }
 
-export function propertyReferences(properties: Json | undefined, pointer: string): DocumentReference[] {
+export function propertyReferences(properties: Json | undefined, pointer: string, templateTypes: ReadonlyMap<string, string> = new Map()): DocumentReference[] {
   return Object.entries(isObject(properties) ? properties : {}).flatMap(([key, value]) => {
-    const ref = PROPERTY_REFS.find((candidate) => candidate.key === key);
-    if (!ref || typeof value !== 'string') return [];
+    if (typeof value !== 'string') return [];
     const at = `${pointer}/${escapePointer(key)}`;
-    return (ref.csv ? splitCsv(value) : [value]).flatMap((name) => reference(ref.collection, name, at));
+    const ref = PROPERTY_REFS.find((candidate) => candidate.key === key);
+    if (ref) return (ref.csv ? splitCsv(value) : [value]).flatMap((name) => reference(ref.collection, name, at));
+    const type = templateTypes.get(key.toLowerCase());
+    if (type !== undefined) return controlValueReferences(type, value, at);
+    return tokenReferences(value, at);
   });
 }
 
 function reference(collection: string, name: Json | undefined, pointer: string, project?: string): DocumentReference[] {
   const kind = KIND_OF_COLLECTION[collection];
   if (!kind || typeof name !== 'string' || name === '' || isExpression(name)) return [];
-  // Built-in feeds are in every space and are not documents of the feeds kind.
-  if (collection === 'feeds' && Object.values(BUILT_IN_FEEDS).some((builtIn) => builtIn.toLowerCase() === name.toLowerCase())) return [];
   return [{ pointer, kind, name, ...(project === undefined ? {} : { project }) }];
 }
 
@@ -377,17 +459,7 @@ function lower(value: Json | undefined): string {
   return String(value ?? '').toLowerCase();
 }
 
-/** `#{Variable}` expressions are resolved at deployment time, not by name: kept verbatim. */
-function isExpression(value: string): boolean {
-  return value.includes('#{');
-}
 
-function splitCsv(value: string): string[] {
-  return value
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
-}
 
 function packageLabel(pkg: JsonObject): string {
   return pkg.Name === '' || pkg.Name === null || pkg.Name === undefined ? 'primary package' : `package '${String(pkg.Name)}'`;
@@ -397,32 +469,13 @@ function setUnlessEmpty(body: JsonObject, key: string, value: Json[] | JsonObjec
   if (Array.isArray(value) ? value.length > 0 : Object.keys(value).length > 0) body[key] = value;
 }
 
-function refName(names: NameResolver, collection: string, id: string, where: string): string {
-  if (collection === 'feeds' && names.table.nameOf('feeds', id) === undefined) {
-    const builtIn = BUILT_IN_FEEDS[id.toLowerCase()];
-    if (builtIn !== undefined) return builtIn;
-  }
-  return names.name(collection, id, where);
-}
 
-function refId(ids: IdResolver, collection: string, name: string, where: string, ownerId?: string): string {
-  if (collection === 'feeds' && ids.table.idOf('feeds', name) === undefined) {
-    const builtIn = Object.entries(BUILT_IN_FEEDS).find(([, builtInName]) => builtInName.toLowerCase() === name.toLowerCase());
-    if (builtIn) return builtIn[0];
-  }
-  return ids.id(collection, name, where, ownerId);
-}
 
-function optionalName(names: NameResolver, collection: string, id: Json | undefined, where: string): string | null {
-  if (id === null || id === undefined || id === '') return null;
-  if (typeof id !== 'string') return names.name(collection, id, where);
-  return isExpression(id) ? id : refName(names, collection, id, where);
-}
 
-function optionalId(ids: IdResolver, collection: string, name: Json | undefined, where: string): string | null {
-  if (name === null || name === undefined || name === '') return null;
-  if (typeof name !== 'string') return ids.id(collection, name, where);
-  return isExpression(name) ? name : refId(ids, collection, name, where);
+
+/** A string map (package properties) with each value mapped. */
+function stringMap(values: JsonObject, map: (value: string, key: string) => string): JsonObject {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === 'string' ? map(value, key) : value]));
 }
 
 function namesOf(names: NameResolver, collection: string, list: Json | undefined, where: string): string[] {

@@ -23,6 +23,7 @@ import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/docum
 import type { IdResolver, NameResolver, RefTable } from '../../core/refs.js';
 import { asArray, isObject } from '../fields.js';
 import type { DocumentReference, Kind } from '../types.js';
+import { referenceCollection } from './control-type-values.js';
 
 /** ScopeField (OctopusClients ScopeField.cs, plus the fields the 2026 API reference adds). */
 export const SCOPE_FIELDS = [
@@ -53,10 +54,7 @@ export const SCRIPT_MODULE_LANGUAGE = 'Octopus.Script.Module.Language';
  * `GoogleCloudAccount`, `GenericOidcAccount`, and newer `…Account` types).
  */
 export function valueCollection(type: string): string | undefined {
-  if (type === 'Certificate') return 'certificates';
-  if (type === 'WorkerPool') return 'workerpools';
-  if (/Account$/.test(type)) return 'accounts';
-  return undefined;
+  return referenceCollection(type);
 }
 
 /** Whether a value is an Octopus expression (`#{Shared.Certificate}`) rather than an id. */

@@ -6,6 +6,7 @@ import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
+import { controlTypeOf, controlValueReferences, controlValueToDocument, controlValueToPayload } from '../shared/control-type-values.js';
 import {
   PROPERTY_READS,
   packageReferences,
@@ -25,13 +26,20 @@ const TITLE = 'step template';
 export const stepTemplates: Kind = {
   name: 'step-templates',
   title: TITLE,
-  // Template properties may name feeds, environments, teams or projects (PROPERTY_REFS); accounts
-  // are never synced, only referred to by name.
-  dependsOn: ['environments', 'feeds', 'teams', 'projects'],
-  reads: ['actiontemplates', ...PROPERTY_READS],
+  // Template properties may name feeds, environments, teams or projects (PROPERTY_REFS), and
+  // parameter defaults certificates and worker pools (their control types); accounts are never
+  // synced, only referred to by name.
+  dependsOn: ['environments', 'feeds', 'teams', 'projects', 'certificates', 'worker-pools'],
+  reads: [...PROPERTY_READS],
   toDocuments: (live, names) => stepTemplateDocuments(live, names),
   toPayload: (doc, ids) => stepTemplatePayload(doc, ids),
-  references: (doc) => [...propertyReferences(doc.body.Properties, '/Properties'), ...packageReferences(doc.body.Packages, '/Packages')],
+  references: (doc) => [
+    ...propertyReferences(doc.body.Properties, '/Properties'),
+    ...packageReferences(doc.body.Packages, '/Packages'),
+    ...asArray(doc.body.Parameters).flatMap((parameter, index) =>
+      isObject(parameter) ? controlValueReferences(controlTypeOf(parameter.DisplaySettings), parameter.DefaultValue, `/Parameters/${index}/DefaultValue`) : [],
+    ),
+  ],
   writer: stepTemplateWriter(),
 };
 
@@ -50,8 +58,10 @@ export function stepTemplateDocuments(live: LiveSpace, names: NameResolver): Kin
       .filter(isObject)
       .map((parameter) => {
         const doc = without(parameter, ['Id']);
-        // A parameter's default is a string or, for sensitive parameters, a SensitiveValue.
+        // A parameter's default is a string or, for sensitive parameters, a SensitiveValue; its
+        // control type says whether the string is the id of something.
         if (isObject(parameter.DefaultValue)) doc.DefaultValue = { HasValue: parameter.DefaultValue.HasValue === true };
+        else if ('DefaultValue' in parameter) doc.DefaultValue = controlValueToDocument(controlTypeOf(parameter.DisplaySettings), parameter.DefaultValue ?? null, names, `${where} parameter '${String(parameter.Name)}' DefaultValue`);
         return doc;
       });
     return { kind: 'step-templates', name, file: `step-templates/${slugs.get(name)}.yaml`, body: canonicalize(body) };
@@ -84,6 +94,7 @@ export function stepTemplatePayload(doc: KindDocument, ids: IdResolver, existing
       const before = parametersBefore.get(String(parameter.Name).toLowerCase());
       if (typeof before?.Id === 'string') result.Id = before.Id;
       if (isObject(parameter.DefaultValue)) result.DefaultValue = sensitivePayload(parameter.DefaultValue);
+      else if ('DefaultValue' in parameter) result.DefaultValue = controlValueToPayload(controlTypeOf(parameter.DisplaySettings), parameter.DefaultValue ?? null, ids, `${where} parameter '${String(parameter.Name)}' DefaultValue`);
       return result;
     });
   return payload;
