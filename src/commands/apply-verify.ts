@@ -11,7 +11,7 @@ import { documentKey } from '../core/plan.js';
 import type { NotKept } from '../core/plan.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
 import { secretSlots } from '../core/secrets.js';
-import { collectionsRead, readLiveSpace } from '../kinds/read-live.js';
+import { readSpaceFor } from '../kinds/read-live.js';
 import type { ResourceOutcome } from '../daemon/status-store.js';
 import type { PreparedPlan } from './plan.js';
 
@@ -28,9 +28,11 @@ export interface Verification {
 export async function verifyWrites(prepared: PreparedPlan, outcomes: readonly ResourceOutcome[]): Promise<Verification> {
   const result: Verification = { notKept: {}, kept: [], messages: new Map() };
   for (const space of prepared.spaces) {
-    const written = outcomes.filter((o) => o.space === space.name && o.result === 'applied' && o.action !== 'delete');
+    // A document whose second pass failed or was skipped is not whole yet: that is said already.
+    const unfinished = (o: ResourceOutcome) => outcomes.some((other) => other.space === o.space && other.kind === o.kind && other.name === o.name && other.result !== 'applied');
+    const written = outcomes.filter((o) => o.space === space.name && o.result === 'applied' && o.action !== 'delete' && !unfinished(o));
     if (written.length === 0) continue;
-    const live = await readLiveSpace(prepared.client, space.spaceId, collectionsRead(prepared.kinds));
+    const live = await readSpaceFor(prepared.client, space.spaceId, prepared.kinds, space.desired);
     const names = new NameResolver(buildRefTable(live));
     const byName = (docs: readonly KindDocument[]) => new Map(docs.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
     const now = byName(prepared.kinds.flatMap((kind) => kind.toDocuments(live, names)));

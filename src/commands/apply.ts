@@ -6,7 +6,8 @@
 import type { Json, KindDocument } from '../core/document.js';
 import type { Plan, PlannedChange } from '../core/plan.js';
 import { documentKey } from '../core/plan.js';
-import { IdResolver, buildRefTable } from '../core/refs.js';
+import { diffDocuments } from '../core/diff.js';
+import { IdResolver, NameResolver, buildRefTable } from '../core/refs.js';
 import { secretSlots, setAtPointer } from '../core/secrets.js';
 import { readLiveSpace } from '../kinds/read-live.js';
 import { withCreateLookup, withSignal } from '../octopus/index.js';
@@ -20,6 +21,8 @@ import { clearJournal, recordAttempt, updateStatus } from '../daemon/status-stor
 import { managedRecorder, recordingKinds } from './apply-recorder.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
+import { changeDependencies } from './apply-dependencies.js';
+import type { ChangeDependencies } from './apply-dependencies.js';
 import { OctosyncError } from './errors.js';
 import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
 import { defaultStateDir, preparePlan } from './plan.js';
@@ -180,18 +183,31 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
   // The status now holds what the journal recorded (readStatus folded it in).
   await clearJournal(stateDir, destination.name);
   if (failure !== undefined) throw failure;
-  if (failed) {
-    const failedOutcomes = outcomes.filter((o) => o.result === 'failed');
-    throw new OctosyncError(
-      'apply-failed',
-      `apply to '${destination.name}' failed for ${failedOutcomes.length} of ${plan.changes.length} changes (the rest was ${outcomes.some((o) => o.result === 'applied') ? 'applied' : 'not started'}; run apply again to converge):\n${failedOutcomes.map((o) => `  - ${o.action} ${o.kind} ${o.name}: ${o.error}`).join('\n')}`,
-      { outcomes },
-    );
-  }
+  if (failed) throw new OctosyncError('apply-failed', describeFailedApply(destination.name, plan.changes.length, outcomes), { outcomes });
   return { plan, outcomes, result };
 }
 
-/** Creates and updates kind by kind in dependency order, then deletes in reverse order. */
+/** What failed, what was skipped because of it, and whether the rest was written. */
+function describeFailedApply(destination: string, total: number, outcomes: readonly ResourceOutcome[]): string {
+  const failed = outcomes.filter((o) => o.result === 'failed');
+  const skipped = outcomes.filter((o) => o.result === 'skipped');
+  const line = (o: ResourceOutcome) => `  - ${o.action} ${o.kind} ${o.name}: ${o.error}`;
+  const rest = outcomes.some((o) => o.result === 'applied') ? 'the rest was applied' : 'nothing was applied';
+  return [
+    `apply to '${destination}' failed for ${failed.length} of ${total} changes${skipped.length > 0 ? `, and ${skipped.length} were skipped because of them` : ''} (${rest}; run apply again to converge):`,
+    ...failed.map(line),
+    ...(skipped.length > 0 ? ['skipped:', ...skipped.map(line)] : []),
+  ].join('\n');
+}
+
+/** How each change of a space ended: written, failed, or not attempted because of another. */
+type ChangeStates = Map<PlannedChange, 'applied' | 'failed' | 'skipped'>;
+
+/**
+ * Creates and updates kind by kind in dependency order, then the writers' second pass, then
+ * deletes in reverse order. A change whose needs (see apply-dependencies.ts) failed or were
+ * skipped is skipped, saying because of what; everything else is still written.
+ */
 async function applySpace(
   prepared: PreparedPlan,
   space: SpacePlanState,
@@ -207,83 +223,126 @@ async function applySpace(
   // A create whose answer was lost is looked for before it is repeated (see created-lookup.ts).
   const api = withCreateLookup(signal ? withSignal(prepared.client, signal) : prepared.client);
   const context = (): WriteContext => ({ api, spaceId: space.spaceId, live, ids: new IdResolver(buildRefTable(live)) });
+  const dependencies = changeDependencies(changes, space.desired, space.liveDocuments, prepared.kinds);
+  const states: ChangeStates = new Map();
+  /** Documents written without some values (KindWriter.defer): written whole in the second pass. */
+  const deferred = new Map<PlannedChange, KindDocument>();
   const phases: { kinds: Kind[]; actions: PlannedChange['action'][] }[] = [
     { kinds: prepared.kinds, actions: ['create', 'update'] },
     { kinds: [...prepared.kinds].reverse(), actions: ['delete'] },
   ];
-  const done = new Set<PlannedChange>();
   for (const phase of phases) {
-    if (phase.actions.includes('delete') && !(await finishWrites(prepared, api, space, changes, desired, () => live, (next) => (live = next), record))) return;
+    if (phase.actions.includes('delete')) {
+      await finishWrites(prepared, api, space, changes, { desired, deferred, states, dependencies }, () => live, (next) => (live = next), record);
+    }
     for (const kind of phase.kinds) {
       const mine = changes.filter((change) => change.kind === kind.name && phase.actions.includes(change.action));
       if (mine.length === 0) continue;
       const writer = kind.writer;
       if (!writer) throw new OctosyncError('apply-failed', `octosync cannot write ${kind.title} documents yet`);
       const ctx = context();
-      const results = await inBatches(mine, KIND_CONCURRENCY, async (change) => {
+      await inBatches(mine, KIND_CONCURRENCY, async (change) => {
         const key = `${change.kind}/${change.name}`.toLowerCase();
+        signal?.throwIfAborted();
+        const blocker = blockerOf(dependencies.needs(change), states);
+        if (blocker) {
+          states.set(change, 'skipped');
+          record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: skippedBecause(blocker, states) });
+          return false;
+        }
         try {
-          signal?.throwIfAborted();
           if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
           else {
             const { doc, digests } = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change);
+            const first = writer.defer?.(doc, ctx.ids) ?? doc;
+            if (first !== doc) deferred.set(change, doc);
             const existing = current.get(key);
-            if (existing) await writer.update(doc, existing, ctx);
-            else await writer.create(doc, ctx);
+            if (existing) await writer.update(first, existing, ctx);
+            else await writer.create(first, ctx);
             // Only a written secret counts as set: a failed write must be tried again next time.
             for (const [where, digest] of digests) setSecrets.set(where, digest);
           }
+          states.set(change, 'applied');
           record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'applied' });
           return true;
         } catch (error) {
+          states.set(change, 'failed');
           record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
+          // Cancelled: nothing further starts (execute says why).
+          signal?.throwIfAborted();
           return false;
         }
       });
       // Later kinds refer to what this one created: read it back before going on.
       live = { ...live, ...(await readLiveSpace(api, space.spaceId, writer.writes)) };
-      for (const change of mine) done.add(change);
-      if (results.includes(false)) {
-        // Kinds that depend on a failed write would fail or write half a state: stop here.
-        for (const change of changes.filter((c) => !done.has(c))) {
-          record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: 'not attempted: an earlier change failed' });
-        }
-        return;
-      }
     }
   }
 }
 
+/** The first change among `needs` that failed or was skipped. */
+function blockerOf(needs: readonly PlannedChange[], states: ChangeStates): PlannedChange | undefined {
+  return needs.find((need) => states.get(need) === 'failed' || states.get(need) === 'skipped');
+}
+
+function skippedBecause(blocker: PlannedChange, states: ChangeStates): string {
+  const what = states.get(blocker) === 'failed' ? 'failed' : 'was skipped';
+  return `skipped: it needs the ${blocker.action === 'create' ? 'creation' : blocker.action === 'update' ? 'update' : 'deletion'} of ${blocker.title} '${blocker.name}', which ${what}`;
+}
+
+interface SecondPass {
+  desired: Map<string, KindDocument>;
+  deferred: Map<PlannedChange, KindDocument>;
+  states: ChangeStates;
+  dependencies: ChangeDependencies;
+}
+
 /**
- * The writers' second pass (see KindWriter.finish), in kind order, for the documents created or
- * updated. Returns false when one failed: deletes are then not attempted.
+ * The writers' second pass, in kind order, once every kind is created and updated: a document
+ * written without its deferred values is written whole when the destination's does not say the
+ * same yet, then the kind's own second pass (see KindWriter.finish) runs. A document whose first
+ * write did not happen, or whose needs failed, is left alone (the latter recorded as skipped).
  */
 async function finishWrites(
   prepared: PreparedPlan,
   api: OctopusApi,
   space: SpacePlanState,
   changes: PlannedChange[],
-  desired: Map<string, KindDocument>,
+  pass: SecondPass,
   live: () => SpacePlanState['live'],
   setLive: (next: SpacePlanState['live']) => void,
   record: (outcome: ResourceOutcome) => void,
-): Promise<boolean> {
+): Promise<void> {
   for (const kind of prepared.kinds) {
-    const finish = kind.writer?.finish;
-    const mine = changes.filter((change) => change.kind === kind.name && change.action !== 'delete');
-    if (!finish || mine.length === 0) continue;
+    const writer = kind.writer;
+    const mine = changes.filter((change) => change.kind === kind.name && change.action !== 'delete' && pass.states.get(change) === 'applied' && (writer?.finish || pass.deferred.has(change)));
+    if (!writer || mine.length === 0) continue;
+    const names = new NameResolver(buildRefTable(live()));
+    const currentDocs = new Map(kind.toDocuments(live(), names).map((doc) => [doc.name.toLowerCase(), doc]));
     for (const change of mine) {
-      const ctx: WriteContext = { api, spaceId: space.spaceId, live: live(), ids: new IdResolver(buildRefTable(live())) };
+      const blocker = blockerOf(pass.dependencies.finishNeeds(change), pass.states);
+      if (blocker) {
+        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: `second pass ${skippedBecause(blocker, pass.states)}` });
+        continue;
+      }
+      let ctx: WriteContext = { api, spaceId: space.spaceId, live: live(), ids: new IdResolver(buildRefTable(live())) };
+      const doc = pass.desired.get(`${change.kind}/${change.name}`.toLowerCase()) as KindDocument;
       try {
-        await finish(desired.get(`${change.kind}/${change.name}`.toLowerCase()) as KindDocument, ctx);
+        const whole = pass.deferred.get(change);
+        const now = currentDocs.get(change.name.toLowerCase());
+        if (whole && now && diffDocuments(now.body, doc.body).length > 0) {
+          await writer.update(whole, now, ctx);
+          // The kind's own pass works from what the destination holds now.
+          setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, writer.writes)) });
+          ctx = { ...ctx, live: live(), ids: new IdResolver(buildRefTable(live())) };
+        }
+        if (writer.finish) await writer.finish(doc, ctx);
       } catch (error) {
+        pass.states.set(change, 'failed');
         record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
-        return false;
       }
     }
-    setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, kind.writer?.writes ?? [])) });
+    setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, writer.writes)) });
   }
-  return true;
 }
 
 /** The document with the overlay's secret values put in, read at the last moment. */

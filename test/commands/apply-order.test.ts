@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runApply } from '../../src/commands/apply.js';
 import { preparePlan } from '../../src/commands/plan.js';
+import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { stateRepo } from '../support/gitops.js';
@@ -14,7 +15,8 @@ import type { SimHttp } from '../support/sim-http.js';
 let source: Simulator;
 let destination: Simulator;
 let repo: StateRepo;
-const env = () => ({ DEST_KEY: destination.apiKey });
+const TLS_DATA = Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64');
+const env = () => ({ DEST_KEY: destination.apiKey, TLS_DATA });
 
 beforeEach(async () => {
   source = await startSimulator({ seed: 'empty' });
@@ -28,9 +30,15 @@ afterEach(async () => {
   await repo.cleanup();
 });
 
-async function snapshotAndApply(): Promise<void> {
+async function snapshotAndApply(overlays: Record<string, unknown> = {}): Promise<void> {
   await repo.snapshot(source);
-  await repo.writeDestination('production', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder' });
+  await repo.writeDestination('production', {
+    server: destination.url,
+    apiKey: { env: 'DEST_KEY' },
+    branch: 'source',
+    missingSecrets: 'placeholder',
+    overlays,
+  });
   const result = await runApply({ repo: repo.dir, destination: 'production', env: env() });
   expect(result.result).not.toBe('failed');
 }
@@ -109,5 +117,56 @@ describe('step references of a project', () => {
     expect(copied).toMatchObject({ VersioningStrategy: { DonorPackage: { DeploymentAction: 'Deploy site' } }, ReleaseCreationStrategy: { ReleaseCreationPackage: { DeploymentAction: 'Deploy site' } } });
     const process = (await simHttp(destination).get(`/api/Spaces-1/deploymentprocesses/${String(copied.DeploymentProcessId)}`)).body;
     expect(process.Steps.map((step: { Name: string }) => step.Name)).toEqual(['Deploy site', 'Smoke test']);
+  });
+});
+
+describe('kinds that name what Octopus orders after them', () => {
+  it('tag sets are written before the environments they tag', async () => {
+    const http = simHttp(source);
+    await postCreated(http, '/api/Spaces-1/tagsets', { Name: 'Region', Scopes: ['Environment'], Tags: [{ Name: 'EU', Color: '#3156B3' }] });
+    await postCreated(http, '/api/Spaces-1/environments', { Name: 'Production', EnvironmentTags: ['Region/EU'] });
+    await snapshotAndApply();
+    expect(await planChanges()).toEqual([]);
+    expect(await byName(simHttp(destination), 'environments', 'Production')).toMatchObject({ EnvironmentTags: ['Region/EU'] });
+  });
+
+  it('a library variable set, project and tenant naming a certificate and a tenant made in the same apply converge in one apply', async () => {
+    const http = simHttp(source);
+    const post = (path: string, body: unknown) => postCreated(http, `/api/Spaces-1/${path}`, body);
+    const production = await post('environments', { Name: 'Production' });
+    const certificate = await post('certificates', { Name: 'Web TLS', CertificateData: { HasValue: true, NewValue: TLS_DATA } });
+    const certificateTemplate = { Name: 'Tls', Label: 'TLS', DefaultValue: certificate.Id, DisplaySettings: { 'Octopus.ControlType': 'Certificate' } };
+    const set = await post('libraryvariablesets', { Name: 'Shared', ContentType: 'Variables', Templates: [certificateTemplate] });
+    const project = await post('projects', { Name: 'Shop', ...(await defaultProjectFields(http)), TenantedDeploymentMode: 'TenantedOrUntenanted', IncludedLibraryVariableSetIds: [set.Id], Templates: [{ ...certificateTemplate, Name: 'Shop.Tls' }] });
+    const tenant = await post('tenants', { Name: 'Acme', ProjectEnvironments: { [String(project.Id)]: [production.Id] } });
+    const setVariables = `/api/Spaces-1/variables/${String(set.VariableSetId)}`;
+    const variables = (await http.get(setVariables)).body;
+    const saved = await http.put(setVariables, {
+      ...variables,
+      Variables: [
+        { Name: 'Website.Certificate', Value: certificate.Id, Type: 'Certificate', Scope: {} },
+        { Name: 'Support.Pin', Value: '1234', Type: 'String', Scope: { Tenant: [tenant.Id] } },
+      ],
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const tenantVariables = `/api/Spaces-1/tenants/${String(tenant.Id)}/variables`;
+    const current = (await http.get(tenantVariables)).body;
+    const entry = current.ProjectVariables[String(project.Id)];
+    const put = await http.put(tenantVariables, { ...current, ProjectVariables: { [String(project.Id)]: { ...entry, Variables: { [String(production.Id)]: { [entry.Templates[0].Id]: certificate.Id } } } } });
+    expect(put.status, put.text).toBe(200);
+
+    await snapshotAndApply({ secrets: { 'certificates/Web TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } } });
+    expect(await planChanges()).toEqual([]);
+    const to = simHttp(destination);
+    const certificateId = (await byName(to, 'certificates', 'Web TLS')).Id;
+    const tenantId = (await byName(to, 'tenants', 'Acme')).Id;
+    const copiedSet = await byName(to, 'libraryvariablesets', 'Shared');
+    expect((copiedSet.Templates as { DefaultValue: unknown }[])[0]?.DefaultValue).toBe(certificateId);
+    const copiedVariables = (await to.get(`/api/Spaces-1/variables/${String(copiedSet.VariableSetId)}`)).body.Variables as { Name: string; Value: string; Scope: Record<string, string[]> }[];
+    expect(copiedVariables.find((v) => v.Name === 'Website.Certificate')?.Value).toBe(certificateId);
+    expect(copiedVariables.find((v) => v.Name === 'Support.Pin')?.Scope).toEqual({ Tenant: [tenantId] });
+    expect(((await byName(to, 'projects', 'Shop')).Templates as { DefaultValue: unknown }[])[0]?.DefaultValue).toBe(certificateId);
+    const copiedTenantVariables = (await to.get(`/api/Spaces-1/tenants/${String(tenantId)}/variables`)).body;
+    expect(JSON.stringify(copiedTenantVariables.ProjectVariables)).toContain(`"${String(certificateId)}"`);
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runApply } from '../../src/commands/apply.js';
 import { preparePlan } from '../../src/commands/plan.js';
 import { readStatus } from '../../src/daemon/status-store.js';
+import type { ResourceOutcome } from '../../src/daemon/status-store.js';
 import { readFiles } from '../../src/repo/state-files.js';
 import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
 import { startSimulator } from '../../src/simulator/index.js';
@@ -226,6 +227,30 @@ describe('apply under faults', () => {
     expect(status.lastAttempt?.result).toBe('failed');
     expect(status.lastAttempt?.error).toContain('cancelled by the test');
     destination.knobs.latencyMs = 0;
+    await apply();
+    expect((await plan()).changes).toEqual([]);
+  });
+
+  it('a failed write stops only what needs it: the rest is applied, and the output says what was skipped because of what', async () => {
+    destination.knobs.addFault({ method: 'POST', path: '/tagsets', status: 500 });
+    const failure = (await apply().then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as Error & { data: { outcomes: ResourceOutcome[] } };
+    expect(failure).toBeInstanceOf(Error);
+    const outcomes = failure.data.outcomes;
+    const result = (kind: string, name: string) => outcomes.find((o) => o.kind === kind && o.name === name);
+    expect(outcomes.filter((o) => o.result === 'failed').map((o) => `${o.kind} ${o.name}`).sort()).toEqual(['tag-sets Region', 'tag-sets Tier']);
+    // Independent of tag sets: written, including kinds after them.
+    for (const [kind, name] of [['environments', 'Production'], ['feeds', 'Internal NuGet'], ['lifecycles', 'Dev to Production'], ['projects', 'Web Shop'], ['deployment-processes', 'Web Shop'], ['teams', 'Release Managers']]) {
+      expect(result(kind as string, name as string)?.result, `${kind} ${name}`).toBe('applied');
+    }
+    // Tagged with a tag of a set that failed: skipped, saying so.
+    for (const [kind, name] of [['tenants', 'Acme Corp'], ['certificates', 'Web Shop TLS']]) {
+      expect(result(kind as string, name as string), `${kind} ${name}`).toMatchObject({ result: 'skipped', error: expect.stringMatching(/needs the creation of tag set '(Tier|Region)', which failed/) });
+    }
+    expect(failure.message).toMatch(/skipped:\n(.|\n)*tenants Acme Corp: skipped: it needs the creation of tag set/);
+    destination.knobs.clearFaults();
     await apply();
     expect((await plan()).changes).toEqual([]);
   });

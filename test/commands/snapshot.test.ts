@@ -47,7 +47,7 @@ describe('snapshot', () => {
     const result = await snapshot();
     expect(result.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(result.branch).toBe('source');
-    expect(result.message).toMatch(/^snapshot: \d+ added, 0 changed, 0 removed\n\n\+ environment Dev\n/);
+    expect(result.message).toMatch(/^snapshot: \d+ added, 0 changed, 0 removed\n\n\+ tag set Region\n/);
     const files = await listFiles(dir);
     expect(files).toContain('octosync.yaml');
     expect(files).toContain('spaces/default/environments/production.yaml');

@@ -2,13 +2,15 @@
 // and the variables of the variable set it owns, in one document. Script modules live in the
 // same API collection and are the script-modules kind.
 import { canonicalize } from '../../core/canonical.js';
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
+import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
-import { SERVER_FIELDS, asArray, isObject, sensitiveMarker, without } from '../fields.js';
+import { SERVER_FIELDS, without } from '../fields.js';
 import { existingVariableSet, indexSpace, normalizeVariables, variableReferences, variableSetBody, variablesPayload } from '../shared/variables.js';
 import type { VariableSetOwner } from '../shared/variables.js';
 import { libraryOwnerWriter, sameVariables } from '../shared/variable-set-writer.js';
+import { normalizeTemplates, templateReferences, templatesPayload } from '../projects/templates.js';
+import { unresolvedNow, withoutPointers } from '../shared/deferral.js';
 
 const TITLE = 'library variable set';
 
@@ -32,15 +34,29 @@ export const libraryVariableSets: VariableSetOwner = {
   toDocuments,
   toPayload,
   variableSetPayload,
-  references: (doc) => variableReferences(doc.body.Variables, '/Variables'),
-  writer: libraryOwnerWriter({
-    title: TITLE,
-    toPayload,
-    variableSetPayload,
-    ownerPart: ({ Variables: _variables, ...owner }) => owner,
-    sameSet: (a, b) => sameVariables(a.Variables, b.Variables),
-  }),
+  references: (doc) => [...variableReferences(doc.body.Variables, '/Variables'), ...templateReferences(doc.body.Templates)],
+  writer: {
+    ...libraryOwnerWriter({
+      title: TITLE,
+      toPayload,
+      variableSetPayload,
+      ownerPart: ({ Variables: _variables, ...owner }) => owner,
+      sameSet: (a, b) => sameVariables(a.Variables, b.Variables),
+    }),
+    defer: deferUnresolved,
+  },
 };
+
+/**
+ * The set without what names a certificate or tenant the destination does not have yet (they
+ * come later in Octopus's order): such a variable, or such a template default, is written in the
+ * second pass, once they exist.
+ */
+function deferUnresolved(doc: KindDocument, ids: IdResolver): KindDocument {
+  const missing = unresolvedNow([...variableReferences(doc.body.Variables, '/Variables'), ...templateReferences(doc.body.Templates)], ids);
+  // A variable is left out whole: a scope or a value without what it names is not that variable.
+  return withoutPointers(doc, missing.map((ref) => (ref.pointer.startsWith('/Variables/') ? ref.pointer.split('/').slice(0, 3).join('/') : ref.pointer)));
+}
 
 function toDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
   const sets = (live.libraryvariablesets ?? []).filter(isVariablesSet);
@@ -50,22 +66,12 @@ function toDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
     const name = String(set.Name);
     const where = `${TITLE} '${name}'`;
     const body = without(set, DROP);
-    body.Templates = asArray(set.Templates).filter(isObject).map(normalizeTemplate);
+    body.Templates = normalizeTemplates(set.Templates, names, where).map((template) => canonicalize(template));
     const variableSet = index.byId('variables', set.VariableSetId);
     if (!variableSet) names.problems.push({ where, message: `its variable set '${String(set.VariableSetId)}' was not read` });
     body.Variables = normalizeVariables(variableSet?.Variables, names, { where });
     return { kind: 'library-variable-sets', name, file: `library-variable-sets/${slugs.get(name)}.yaml`, body: canonicalize(body) };
   });
-}
-
-/**
- * A tenant variable template (ActionTemplateParameterResource) without its `Id`. A sensitive
- * default value shows only `{HasValue: true}`.
- */
-function normalizeTemplate(template: JsonObject): JsonObject {
-  const body = without(template, ['Id']);
-  if (isObject(template.DefaultValue)) body.DefaultValue = sensitiveMarker(template.DefaultValue);
-  return canonicalize(body);
 }
 
 /**
@@ -81,21 +87,8 @@ function toPayload(doc: KindDocument, ids: IdResolver): JsonObject {
     ...rest,
     Description: typeof rest.Description === 'string' ? rest.Description : null,
     ContentType: 'Variables',
-    Templates: templatesPayload(Templates, existing?.Templates),
+    Templates: templatesPayload(Templates, existing?.Templates, ids, `${TITLE} '${doc.name}'`),
   };
-}
-
-export function templatesPayload(templates: Json | undefined, existing: Json | undefined): JsonObject[] {
-  const existingIds = new Map<string, string>();
-  for (const template of asArray(existing).filter(isObject)) {
-    if (typeof template.Id === 'string') existingIds.set(String(template.Name).toLowerCase(), template.Id);
-  }
-  return asArray(templates)
-    .filter(isObject)
-    .map((template) => {
-      const id = existingIds.get(String(template.Name).toLowerCase());
-      return id === undefined ? { ...template } : { Id: id, ...template };
-    });
 }
 
 function variableSetPayload(doc: KindDocument, ids: IdResolver, existing?: JsonObject): JsonObject {

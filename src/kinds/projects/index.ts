@@ -9,8 +9,9 @@ import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
 import { WriteError, liveResource, resolved, withClearedFields } from '../writing.js';
+import { unresolvedNow, withoutPointers } from '../shared/deferral.js';
 import { STEP_REFERENCES, processHasPackage, processOfProject, sameStepReference, stepReferencePath, stepReferenceValue } from './step-references.js';
-import { normalizeTemplates, templatesPayload } from './templates.js';
+import { normalizeTemplates, templateReferences, templatesPayload } from './templates.js';
 
 /**
  * Owned documents (the project's variable set and deployment process, saved by their own
@@ -96,6 +97,9 @@ export const projectWriter: ProjectWriter = {
     await ctx.api.delete(spacePath(ctx.spaceId, 'projects', String(existing.Id)));
   },
   finish: writeOwnReferences,
+  // A template default naming a certificate (certificates come after projects: they can be
+  // tenanted) is set in the second pass.
+  defer: (doc, ids) => withoutPointers(doc, unresolvedNow(templateReferences(doc.body.Templates), ids).map((ref) => ref.pointer)),
 };
 
 export const projects: Kind = {
@@ -131,7 +135,7 @@ function projectBody(project: JsonObject, live: LiveSpace, names: NameResolver):
   body.Lifecycle = names.optional('lifecycles', project.LifecycleId, `${where} LifecycleId`);
   // Order is precedence: a later set's variable wins over an earlier one's.
   body.IncludedLibraryVariableSets = names.names('libraryvariablesets', project.IncludedLibraryVariableSetIds, `${where} IncludedLibraryVariableSetIds`);
-  body.Templates = normalizeTemplates(project.Templates);
+  body.Templates = normalizeTemplates(project.Templates, names, where);
   body.ReleaseCreationStrategy = nonEmpty(releaseCreationStrategy(project, live, names, where));
   if (isObject(project.ProjectConnectivityPolicy)) {
     const policy = project.ProjectConnectivityPolicy;
@@ -211,7 +215,7 @@ export function projectPayload(doc: KindDocument, ids: IdResolver, existing?: Js
   payload.ProjectGroupId = ids.id('projectgroups', body.ProjectGroup, `${where} ProjectGroup`);
   payload.LifecycleId = ids.optional('lifecycles', body.Lifecycle, `${where} Lifecycle`);
   payload.IncludedLibraryVariableSetIds = ids.ids('libraryvariablesets', body.IncludedLibraryVariableSets, `${where} IncludedLibraryVariableSets`);
-  payload.Templates = templatesPayload(body.Templates, existing?.Templates);
+  payload.Templates = templatesPayload(body.Templates, existing?.Templates, ids, where);
   const release = isObject(body.ReleaseCreationStrategy) ? body.ReleaseCreationStrategy : {};
   payload.ReleaseCreationStrategy = {
     ...without(release, ['Channel']),
@@ -353,6 +357,7 @@ export function projectReferences(doc: KindDocument): DocumentReference[] {
     const at = ref.parent === null ? pointer(ref.as) : pointer(ref.parent, ref.as);
     refs.push({ pointer: at, kind: ref.collection, name, project: doc.name });
   }
+  refs.push(...templateReferences(body.Templates));
   return refs;
 }
 

@@ -9,8 +9,10 @@ import { uniqueSlugs } from '../../core/slug.js';
 import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import { isSecretValue, propertyValue, sameName, templateById, templateByName } from '../projects/templates.js';
-import type { DocumentReference, Kind, WriteContext } from '../types.js';
+import { controlTypeOf, controlTypesByName, controlValueReferences, controlValueToDocument, controlValueToPayload } from '../shared/control-type-values.js';
+import type { DocumentReference, Kind, ReferenceContext, WriteContext } from '../types.js';
 import { liveResource, resolved, withClearedFields } from '../writing.js';
+import { destinationContext, unresolvedNow, withoutPointers } from '../shared/deferral.js';
 
 export const tenants: Kind = {
   name: 'tenants',
@@ -29,6 +31,8 @@ export const tenants: Kind = {
       const existing = liveResource(ctx, 'tenants', current.name);
       await ctx.api.delete(spacePath(ctx.spaceId, 'tenants', String(existing.Id)));
     },
+    // A value naming a certificate (made after tenants: it can be tenanted) is set in the second pass.
+    defer: (doc, ids) => withoutPointers(doc, unresolvedNow(tenantValueReferences(doc, destinationContext(ids)), ids).map((ref) => ref.pointer)),
   },
 };
 
@@ -106,7 +110,9 @@ function namedValues(values: Json | undefined, templates: Json, names: NameResol
       names.problems.push({ where, message: `has a value for template '${templateId}', which does not exist on the server; the value is dropped` });
       continue;
     }
-    result[template.Name] = normalized;
+    // A value of a template whose control type refers to something (an account, a certificate,
+    // a worker pool) is written by name.
+    result[template.Name] = controlValueToDocument(controlTypeOf(template.DisplaySettings), normalized, names, `${where}.${template.Name}`);
   }
   return result;
 }
@@ -328,7 +334,7 @@ function idValues(values: Json | undefined, templates: Json | undefined, stored:
       continue;
     }
     if (!isSecretValue(value)) {
-      result[template.Id] = value;
+      result[template.Id] = controlValueToPayload(controlTypeOf(template.DisplaySettings), value, ids, `${where}.${name}`);
       continue;
     }
     if (typeof value.NewValue === 'string') {
@@ -343,8 +349,12 @@ function idValues(values: Json | undefined, templates: Json | undefined, stored:
   return result;
 }
 
-/** The names a tenant document refers to (for the repository's reference checks). */
-export function tenantReferences(doc: KindDocument): DocumentReference[] {
+/**
+ * The names a tenant document refers to (for the repository's reference checks); with `context`,
+ * also those its values name, as the control types of the templates of its projects and library
+ * variable sets say.
+ */
+export function tenantReferences(doc: KindDocument, context?: ReferenceContext): DocumentReference[] {
   const body = doc.body;
   const refs: DocumentReference[] = [];
   asArray(body.TenantTags).forEach((tag, index) => refs.push({ pointer: pointer('TenantTags', index), kind: 'tag-sets', name: String(tag) }));
@@ -361,6 +371,27 @@ export function tenantReferences(doc: KindDocument): DocumentReference[] {
   }
   for (const set of Object.keys(isObject(variables.LibraryVariableSets) ? variables.LibraryVariableSets : {})) {
     refs.push({ pointer: pointer('Variables', 'LibraryVariableSets', set), kind: 'library-variable-sets', name: set });
+  }
+  return [...refs, ...tenantValueReferences(doc, context)];
+}
+
+/**
+ * The names the tenant's values refer to, as the control types of the templates of its projects
+ * and library variable sets (found through `context`) say: accounts, certificates, worker pools.
+ */
+export function tenantValueReferences(doc: KindDocument, context?: ReferenceContext): DocumentReference[] {
+  const variables = isObject(doc.body.Variables) ? doc.body.Variables : {};
+  const refs: DocumentReference[] = [];
+  const valueReferences = (values: Json | undefined, templates: Json | undefined, ...at: string[]) => {
+    const types = controlTypesByName(templates);
+    for (const [template, value] of Object.entries(isObject(values) ? values : {})) refs.push(...controlValueReferences(types.get(template.toLowerCase()), value, pointer(...at, template)));
+  };
+  for (const [project, environments] of Object.entries(isObject(variables.Projects) ? variables.Projects : {})) {
+    const templates = context?.document('projects', project)?.body.Templates;
+    for (const [environment, values] of Object.entries(isObject(environments) ? environments : {})) valueReferences(values, templates, 'Variables', 'Projects', project, environment);
+  }
+  for (const [set, values] of Object.entries(isObject(variables.LibraryVariableSets) ? variables.LibraryVariableSets : {})) {
+    valueReferences(values, context?.document('library-variable-sets', set)?.body.Templates, 'Variables', 'LibraryVariableSets', set);
   }
   return refs;
 }
