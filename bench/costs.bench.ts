@@ -43,7 +43,7 @@ it('measures snapshot and no-op plan costs', { timeout: 600_000 }, async () => {
 
       // The same instance as the destination: a plan with nothing to do.
       await mkdir(path.join(dir, 'destinations'), { recursive: true });
-      await writeFile(path.join(dir, 'destinations/self.yaml'), formatYaml({ server: sim.url, apiKey: { env: 'BENCH_KEY' } }));
+      await writeFile(path.join(dir, 'destinations/self.yaml'), formatYaml({ server: sim.url, apiKey: { env: 'BENCH_KEY' }, branch: 'source' }));
       await commitPaths(await openRepository(dir), ['destinations/self.yaml'], 'destination');
       sim.knobs.resetCounts();
       started = performance.now();
