@@ -231,7 +231,7 @@ export async function killPhase(world: World, kills: number, random: () => numbe
     world.destination.knobs.latencyMs = 0;
     await rm(work, { recursive: true, force: true });
   }
-  notes.push(`${killed} of ${kills} processes killed midway (the others had finished)`);
+  notes.push(`${killed} of ${kills} killed before they finished`);
   await runApply({ repo: world.repo.dir, destination: 'production', env: world.env });
   return { phase: `kill -9 of apply and watch`, runs: kills + 1, ...(await measure(world, dropped)), notes };
 }
@@ -250,7 +250,8 @@ export async function snapshotKillPhase(world: World, kills: number, random: () 
       const environment = environments[run % environments.length] as Resource;
       await http.put(`/api/Spaces-1/environments/${String(environment.Id)}`, { ...environment, Description: `snapshot kill ${run}` });
       const args = ['snapshot', '--source', world.source.url, '--api-key-env', 'SOURCE_KEY', '--repo', world.repo.dir];
-      if ((await runAndKill(args, { SOURCE_KEY: world.source.apiKey }, work, 100 + Math.floor(random() * 1500))) === 'killed') killed += 1;
+      // A snapshot of the sample takes about two seconds: some die reading, some writing or committing, some finish.
+      if ((await runAndKill(args, { SOURCE_KEY: world.source.apiKey }, work, 300 + Math.floor(random() * 2000))) === 'killed') killed += 1;
     }
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -274,7 +275,7 @@ export async function snapshotKillPhase(world: World, kills: number, random: () 
     converged: status.trim() === '',
     duplicates: 0,
     lost,
-    notes: [`${killed} of ${kills} snapshots killed midway`],
+    notes: [`${killed} of ${kills} killed before they finished`],
   };
 }
 

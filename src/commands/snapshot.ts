@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { KindDocument, KindName } from '../core/document.js';
+import type { JsonObject, KindDocument, KindName } from '../core/document.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
 import type { Problem } from '../core/refs.js';
 import { slugify } from '../core/slug.js';
@@ -18,8 +18,7 @@ import { isDocumentExcluded } from '../core/exclusions.js';
 import { formatRepoConfig, parseRepoConfig } from '../repo/config.js';
 import type { RepoConfig } from '../repo/config.js';
 import { checkoutBranch, commitPaths, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
-import { readDocuments } from '../repo/documents.js';
-import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
+import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentName, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
 import { syncFiles } from '../repo/state-files.js';
 import type { FileChanges } from '../repo/state-files.js';
 import { formatYaml, parseYaml } from '../repo/yaml.js';
@@ -91,8 +90,8 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   // Compared with the branch, not the working tree: files a snapshot wrote and could not commit
   // (a hook refused, the index was locked, the process was killed) are committed by the next one.
   const changes = compareFiles(desired, committed, owns);
-  refuseLargeRemovals(options, config, spaceNames, kinds, committed, read.documents);
-  refuseInvalidRepository(committed, desired, owns);
+  refuseLargeRemovals(options, config, spaceNames, kinds, committed, read);
+  refuseInvalidRepository(committed, desired, owns, read.bodies);
 
   const repo = await openRepository(options.repo);
   await checkoutBranch(repo, branch);
@@ -111,12 +110,14 @@ interface SourceRead {
   names: Map<string, string>;
   /** Documents by space name. */
   documents: Map<string, KindDocument[]>;
+  /** Repository path → the document body its text holds (so it need not be parsed again). */
+  bodies: Map<string, JsonObject>;
   count: number;
 }
 
 /** Every space read and turned into documents; refused whole when any answer is incomplete or dangles. */
 async function readSource(options: SnapshotOptions, spaceNames: readonly string[], kinds: readonly Kind[], config: RepoConfig): Promise<SourceRead> {
-  const result: SourceRead = { files: new Map(), names: new Map(), documents: new Map(), count: 0 };
+  const result: SourceRead = { files: new Map(), names: new Map(), documents: new Map(), bodies: new Map(), count: 0 };
   const problems: Problem[] = [];
   for (const spaceName of spaceNames) {
     const spaceId = await resolveSpaceId(options.api, spaceName);
@@ -132,6 +133,7 @@ async function readSource(options: SnapshotOptions, spaceNames: readonly string[
         const file = documentPath(spaceSlug, doc.file);
         result.files.set(file, formatYaml(doc.body, schemaReference(file, doc.kind)));
         result.names.set(file, `${kind.title} ${doc.name}`);
+        result.bodies.set(file, doc.body);
         documents.push(doc);
       }
     }
@@ -169,10 +171,13 @@ function compareFiles(desired: ReadonlyMap<string, string>, committed: ReadonlyM
  * An unexpected drop since the last snapshot (a whole kind, or more than a share of it) is more
  * likely an incomplete answer than a cleanup: it needs confirmation.
  */
-function refuseLargeRemovals(options: SnapshotOptions, config: RepoConfig, spaceNames: readonly string[], kinds: readonly Kind[], committed: ReadonlyMap<string, string>, current: ReadonlyMap<string, KindDocument[]>): void {
+function refuseLargeRemovals(options: SnapshotOptions, config: RepoConfig, spaceNames: readonly string[], kinds: readonly Kind[], committed: ReadonlyMap<string, string>, read: SourceRead): void {
   if (options.allowLargeRemoval || config.snapshot?.allowLargeRemoval) return;
+  const current = read.documents;
   const policy = { share: config.snapshot?.largeRemovalShare ?? DEFAULT_REMOVAL_POLICY.share };
-  const previous = documentsOf(committed, kinds.map((kind) => kind.name));
+  // A committed file the snapshot writes again unchanged holds what was just read: not parsed again.
+  const unchanged = new Map([...read.bodies].filter(([file]) => committed.get(file) === read.files.get(file)));
+  const previous = documentsOf(committed, kinds.map((kind) => kind.name), unchanged);
   const findings: string[] = [];
   for (const spaceName of spaceNames) {
     // Documents the config now leaves out are not counted as removed: the config said so.
@@ -188,19 +193,26 @@ function refuseLargeRemovals(options: SnapshotOptions, config: RepoConfig, space
   );
 }
 
-/** A repository's documents by space folder, skipping files that do not parse (they are not counted). */
-function documentsOf(files: ReadonlyMap<string, string>, kinds: readonly KindName[]): Map<string, KindDocument[]> {
+/**
+ * A repository's documents by space folder (bodies from `known` where given, else parsed),
+ * skipping files that do not parse: they are not counted.
+ */
+function documentsOf(files: ReadonlyMap<string, string>, kinds: readonly KindName[], known: ReadonlyMap<string, JsonObject>): Map<string, KindDocument[]> {
   const bySpace = new Map<string, KindDocument[]>();
   for (const [file, text] of files) {
     const located = locateDocument(file, kinds);
     if (!located) continue;
-    let parsed: Map<string, KindDocument[]>;
+    let body: JsonObject;
     try {
-      parsed = readDocuments(new Map([[file, text]]), kinds);
+      body = known.get(file) ?? (parseYaml(text, file).value as JsonObject);
     } catch {
       continue;
     }
-    for (const [space, docs] of parsed) bySpace.set(space, [...(bySpace.get(space) ?? []), ...docs]);
+    const name = documentName(located.kind, body);
+    if (name === undefined) continue;
+    const docs = bySpace.get(located.space) ?? [];
+    docs.push({ kind: located.kind, name, file: file.slice(`${SPACES_DIR}/${located.space}/`.length), body });
+    bySpace.set(located.space, docs);
   }
   return bySpace;
 }
@@ -216,10 +228,10 @@ function refuseSharedFolders(spaceNames: readonly string[]): void {
 }
 
 /** A snapshot never commits a repository `validate` rejects in what the snapshot writes. */
-function refuseInvalidRepository(committed: ReadonlyMap<string, string>, desired: ReadonlyMap<string, string>, owns: (file: string) => boolean): void {
+function refuseInvalidRepository(committed: ReadonlyMap<string, string>, desired: ReadonlyMap<string, string>, owns: (file: string) => boolean, bodies: ReadonlyMap<string, JsonObject>): void {
   const files = new Map([...committed].filter(([file]) => !owns(file) || desired.has(file)));
   for (const [file, text] of desired) files.set(file, text);
-  const errors = validateRepository(files, loadSchemas(), kindsInOrder()).errors.filter((issue) => owns(issue.file));
+  const errors = validateRepository(files, loadSchemas(), kindsInOrder(), bodies).errors.filter((issue) => owns(issue.file));
   if (errors.length === 0) return;
   throw new OctosyncError('snapshot-invalid', `the snapshot would make a repository that validate rejects; nothing was written:\n${errors.map((e) => `  - ${formatIssue(e)}`).join('\n')}`, { errors });
 }

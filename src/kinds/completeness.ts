@@ -10,7 +10,12 @@ import { variablesInGit } from './project-variables/index.js';
 export function incompleteReads(live: LiveSpace): Problem[] {
   const problems: Problem[] = [];
   const has = (...collections: string[]) => collections.every((collection) => live[collection] !== undefined);
-  const byId = (collection: string) => new Map((live[collection] ?? []).map((resource) => [String(resource.Id).toLowerCase(), resource]));
+  const indexes = new Map<string, Map<string, JsonObject>>();
+  const byId = (collection: string) => {
+    let index = indexes.get(collection);
+    if (!index) indexes.set(collection, (index = new Map((live[collection] ?? []).map((resource) => [String(resource.Id).toLowerCase(), resource]))));
+    return index;
+  };
   const same = (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
   const projects = live.projects ?? [];
   const versionControlled = new Set(projects.filter((project) => project.IsVersionControlled === true).map((project) => String(project.Id).toLowerCase()));

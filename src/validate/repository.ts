@@ -43,7 +43,11 @@ const EXTERNAL_KINDS = new Set<string>(['accounts', 'users', 'user-roles', 'depl
  */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-export function validateRepository(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[]): ValidationReport {
+/**
+ * `parsed` may give the value of files already in memory (what a snapshot just wrote): they are
+ * not parsed again, unless an issue needs a line number.
+ */
+export function validateRepository(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json> = new Map()): ValidationReport {
   const errors: Issue[] = [];
   const documents: ParsedDocument[] = [];
   const kindNames = kinds.map((kind) => kind.name);
@@ -60,22 +64,22 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
       errors.push({ file, line: 1, pointer: '', message: `the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB, larger than the ${MAX_FILE_BYTES / 1024 / 1024} MiB octosync reads` });
       continue;
     }
-    let parsed: ParsedYaml;
+    let yaml: ParsedYaml;
     try {
-      parsed = parseYaml(text, file);
+      yaml = parsedOrParse(file, text, parsed.get(file));
     } catch (error) {
       if (!(error instanceof YamlSyntaxError)) throw error;
       errors.push({ file, line: error.problem.line, pointer: '', message: `invalid YAML: ${error.problem.message}` });
       continue;
     }
-    const schemaIssues = schemas.validate(schema.name, parsed.value);
-    errors.push(...schemaIssues.map((issue) => ({ file, line: parsed.lineOf(issue.pointer), pointer: issue.pointer, message: issue.message })));
+    const schemaIssues = schemas.validate(schema.name, yaml.value);
+    errors.push(...schemaIssues.map((issue) => ({ file, line: yaml.lineOf(issue.pointer), pointer: issue.pointer, message: issue.message })));
     if (schema.kind) {
       // A document with schema errors still defines its name, so references to it are not
       // reported as missing on top of its own errors; only valid documents are checked further.
-      const name = documentName(schema.kind, parsed.value);
+      const name = documentName(schema.kind, yaml.value);
       if (name === undefined) continue;
-      documents.push({ file, space: schema.space ?? '', parsed, valid: schemaIssues.length === 0, doc: { kind: schema.kind, name, file, body: parsed.value as JsonObject } });
+      documents.push({ file, space: schema.space ?? '', parsed: yaml, valid: schemaIssues.length === 0, doc: { kind: schema.kind, name, file, body: yaml.value as JsonObject } });
     }
   }
 
@@ -84,6 +88,13 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
   const { errors: referenceErrors, external } = checkReferences(documents, kinds);
   errors.push(...referenceErrors);
   return { errors, external, documents: documents.length };
+}
+
+/** A file's value as given, with lines found by parsing it only if asked; else the file parsed. */
+function parsedOrParse(file: string, text: string, value: Json | undefined): ParsedYaml {
+  if (value === undefined) return parseYaml(text, file);
+  let lines: ParsedYaml | undefined;
+  return { value, lineOf: (pointer) => (lines ??= parseYaml(text, file)).lineOf(pointer) };
 }
 
 interface SchemaChoice {
