@@ -5,7 +5,7 @@
 // arrived is already recorded. Kept apart from the write loop: it wraps the kinds' writers.
 import { documentKey } from '../core/plan.js';
 import type { Kind } from '../kinds/types.js';
-import { appendToJournal, readStatus } from '../daemon/status-store.js';
+import { appendToJournal, readStatus } from '../state/status-store.js';
 
 export interface ManagedRecorder {
   /** Before a create (or an update of something not yet managed): from now on it is octosync's. */

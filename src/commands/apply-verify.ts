@@ -12,7 +12,7 @@ import type { NotKept } from '../core/plan.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
 import { secretSlots } from '../core/secrets.js';
 import { readSpaceFor } from '../kinds/read-live.js';
-import type { ResourceOutcome } from '../daemon/status-store.js';
+import type { ResourceOutcome } from '../state/status-store.js';
 import type { PreparedPlan } from './plan.js';
 
 export interface Verification {

@@ -13,11 +13,11 @@ import { readLiveSpace } from '../kinds/read-live.js';
 import { withCreateLookup, withSignal } from '../octopus/index.js';
 import type { OctopusApi } from '../octopus/index.js';
 import type { Kind, WriteContext } from '../kinds/types.js';
-import { acquireLock } from '../daemon/lock.js';
-import { acquireRemoteLock } from '../daemon/remote-lock.js';
-import type { RemoteLockOptions } from '../daemon/remote-lock.js';
-import type { AppliedState, AttemptState, ResourceOutcome } from '../daemon/status-store.js';
-import { clearJournal, recordAttempt, updateStatus } from '../daemon/status-store.js';
+import { acquireLock } from '../state/lock.js';
+import { acquireRemoteLock } from '../state/remote-lock.js';
+import type { RemoteLockOptions } from '../state/remote-lock.js';
+import type { AppliedState, AttemptState, ResourceOutcome } from '../state/status-store.js';
+import { clearJournal, recordAttempt, updateStatus } from '../state/status-store.js';
 import { managedRecorder, recordingKinds } from './apply-recorder.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
@@ -25,7 +25,8 @@ import { changeDependencies } from './apply-dependencies.js';
 import type { ChangeDependencies } from './apply-dependencies.js';
 import { OctosyncError } from './errors.js';
 import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
-import { defaultStateDir, preparePlan } from './plan.js';
+import { preparePlan } from './plan.js';
+import { defaultStateDir } from '../state/state-dir.js';
 import { redactError, redactKnownSecrets, secretDigest } from './secret-values.js';
 
 /** Documents of one kind written at once. */

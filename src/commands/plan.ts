@@ -27,7 +27,9 @@ import { readFilesAt, resolveRef } from '../repo/git.js';
 import { CONFIG_FILE, DESTINATIONS_DIR } from '../repo/layout.js';
 import { listFiles, readFiles } from '../repo/state-files.js';
 import { parseYaml } from '../repo/yaml.js';
-import { readStatus } from '../daemon/status-store.js';
+import { digestKey } from '../state/digest-key.js';
+import { defaultStateDir } from '../state/state-dir.js';
+import { readStatus } from '../state/status-store.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
@@ -35,7 +37,7 @@ import { OctosyncError } from './errors.js';
 import type { FollowedDestination } from './followed-destination.js';
 import { connectionChanges, followedDestination } from './followed-destination.js';
 import type { SecretReader } from './secret-values.js';
-import { SecretUnavailableError, checkApiKey, digestKey, secretDigest, secretFilePolicy, secretReader } from './secret-values.js';
+import { SecretUnavailableError, checkApiKey, secretDigest, secretFilePolicy, secretReader } from './secret-values.js';
 import { formatIssue } from './validate.js';
 
 export interface PlanOptions {
@@ -74,10 +76,6 @@ export interface PreparedPlan {
   kinds: Kind[];
   client: OctopusClient;
   stateDir: string;
-}
-
-export function defaultStateDir(repo: string): string {
-  return path.join(repo, '.octosync');
 }
 
 /** Reads everything and computes the plan. The caller closes `client`. */

@@ -1,8 +1,8 @@
 // Reading secrets from where overlays say they are: environment variables and files. The only
 // place octosync touches a secret's value; it is never logged, printed or returned in an error.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, realpath, writeFile } from 'node:fs/promises';
+import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { SecretSource } from '../core/secrets.js';
 import { describeSource } from '../core/plan.js';
@@ -164,21 +164,4 @@ export function checkApiKey(value: string, source: SecretSource, usedFor: string
  */
 export function secretDigest(key: Buffer, where: string, value: string): string {
   return createHmac('sha256', key).update(where).update('\u0000').update(value).digest('hex');
-}
-
-/** The state directory's digest key, created (readable by its owner only) on first use. */
-export async function digestKey(stateDir: string): Promise<Buffer> {
-  const file = path.join(stateDir, 'digest.key');
-  try {
-    return await readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  await mkdir(stateDir, { recursive: true });
-  try {
-    await writeFile(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another process made it first
-  }
-  return readFile(file);
 }

@@ -7,8 +7,8 @@
 // is what `watch` follows and what `plan` reads the branch from, so an uncommitted edit is not
 // shown as if it were in effect, and a clone without a checkout (the daemon's) works too.
 import path from 'node:path';
-import type { AttemptState } from '../daemon/status-store.js';
-import { readStatus } from '../daemon/status-store.js';
+import type { AttemptState } from '../state/status-store.js';
+import { readStatus } from '../state/status-store.js';
 import { parseDestination } from '../repo/destination.js';
 import type { Destination } from '../repo/destination.js';
 import { DESTINATIONS_DIR } from '../repo/layout.js';
@@ -17,7 +17,7 @@ import { commitDistance, isGitRepository, readCommitInfo } from '../repo/history
 import { readFilesAt, resolveRef } from '../repo/git.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { OctosyncError } from './errors.js';
-import { defaultStateDir } from './plan.js';
+import { defaultStateDir } from '../state/state-dir.js';
 
 export interface StatusOptions {
   repo: string;

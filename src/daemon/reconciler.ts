@@ -5,10 +5,10 @@
 // (status store), so a restarted daemon resumes without applying anything twice.
 import { runApply } from '../commands/apply.js';
 import { preparePlan } from '../commands/plan.js';
-import { LockedError } from './lock.js';
+import { LockedError } from '../state/lock.js';
 import type { Logger } from './logger.js';
 import type { DaemonMetrics } from './metrics.js';
-import { readStatus, recordAttempt, updateStatus } from './status-store.js';
+import { readStatus, recordAttempt, updateStatus } from '../state/status-store.js';
 import { resolveRef } from '../repo/git.js';
 
 export interface DestinationPolicy {

@@ -11,6 +11,7 @@ import { parseRepoConfig } from '../repo/config.js';
 import type { RepoConfig } from '../repo/config.js';
 import { currentBranch, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
 import { CONFIG_FILE } from '../repo/layout.js';
+import { ensureStateDir } from '../state/state-dir.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { resolveSpaceId } from '../octopus/index.js';
 import type { OctopusApi } from '../octopus/index.js';
@@ -116,6 +117,7 @@ export class Snapshotter {
       return dir;
     }
     const branches = await repo.branchLocal();
+    await ensureStateDir(this.options.stateDir, 'worktrees');
     await repo.raw(['worktree', 'prune']);
     // A clone made without a checkout still names its default branch as HEAD; it has no files
     // there, so checking the branch out in the worktree as well (--force) is safe.

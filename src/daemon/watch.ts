@@ -12,7 +12,7 @@ import path from 'node:path';
 import { watch as watchFiles } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 import { simpleGit } from 'simple-git';
-import { defaultStateDir } from '../commands/plan.js';
+import { defaultStateDir, ensureStateDir } from '../state/state-dir.js';
 import { parseDestination } from '../repo/destination.js';
 import { gitEnvironment, readFilesAt, remoteGit, resolveRef } from '../repo/git.js';
 import { DESTINATIONS_DIR } from '../repo/layout.js';
@@ -23,8 +23,8 @@ import type { DaemonMetrics } from './metrics.js';
 import { Reconciler } from './reconciler.js';
 import type { DestinationPolicy } from './reconciler.js';
 import { Snapshotter } from './snapshotter.js';
-import { readStatus } from './status-store.js';
-import type { DestinationStatus } from './status-store.js';
+import { readStatus } from '../state/status-store.js';
+import type { DestinationStatus } from '../state/status-store.js';
 
 export interface WatchOptions {
   /** A local repository path, or a URL (https://, ssh://, git@…, file://) cloned under the state directory. */
@@ -65,7 +65,7 @@ const REMOTE = /^(https?:\/\/|ssh:\/\/|git@|file:\/\/)/;
 export async function startWatch(options: WatchOptions): Promise<Watch> {
   const remote = REMOTE.test(options.repo);
   const stateDir = options.stateDir ?? (remote ? path.resolve('.octosync') : defaultStateDir(options.repo));
-  const repo = remote ? await cloneOrFetch(options.repo, path.join(stateDir, 'clone')) : options.repo;
+  const repo = remote ? await cloneOrFetch(options.repo, await ensureStateDir(stateDir).then(() => path.join(stateDir, 'clone'))) : options.repo;
   const { logger } = options;
   const metrics = createMetrics();
   const reconcilers = new Map<string, Reconciler>();

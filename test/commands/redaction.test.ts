@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runApply } from '../../src/commands/apply.js';
 import { renderStatusText, runStatus } from '../../src/commands/status.js';
 import { createLogger } from '../../src/daemon/logger.js';
-import { statusFile } from '../../src/daemon/status-store.js';
+import { statusFile } from '../../src/state/status-store.js';
 import { startWatch } from '../../src/daemon/watch.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';

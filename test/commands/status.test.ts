@@ -9,8 +9,8 @@ import { buildProgram } from '../../src/cli/program.js';
 import { OctosyncError } from '../../src/commands/errors.js';
 import { runStatus } from '../../src/commands/status.js';
 import type { DestinationReport, StatusReport } from '../../src/commands/status.js';
-import type { AppliedState, AttemptState } from '../../src/daemon/status-store.js';
-import { readStatus, recordAttempt, writeStatus } from '../../src/daemon/status-store.js';
+import type { AppliedState, AttemptState } from '../../src/state/status-store.js';
+import { readStatus, recordAttempt, writeStatus } from '../../src/state/status-store.js';
 import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
 

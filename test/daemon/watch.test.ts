@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/daemon/logger.js';
-import { readStatus } from '../../src/daemon/status-store.js';
+import { readStatus } from '../../src/state/status-store.js';
 import { startWatch } from '../../src/daemon/watch.js';
 import type { Watch } from '../../src/daemon/watch.js';
 import { startSimulator } from '../../src/simulator/index.js';

@@ -1,30 +1,11 @@
 // The simulator is an independent implementation of the Octopus API: it must not import
 // octosync's own code, or a misunderstanding shared with the reconciler would pass every test.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importedSpecifiers, resolveRelative, sourceFiles, srcRoot } from '../support/imports.js';
 
-const srcRoot = path.resolve(import.meta.dirname, '../../src');
 const simulatorRoot = path.join(srcRoot, 'simulator');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
-
-/** Module specifiers of static imports, re-exports and dynamic imports. */
-function importedSpecifiers(source: string): string[] {
-  const pattern = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
-  return [...source.matchAll(pattern)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
-}
-
-/** Where a relative import from `file` lands, or undefined for packages and node builtins. */
-function resolveRelative(file: string, specifier: string): string | undefined {
-  return specifier.startsWith('.') ? path.resolve(path.dirname(file), specifier) : undefined;
-}
 
 describe('simulator independence', () => {
   const files = sourceFiles(simulatorRoot);

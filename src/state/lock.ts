@@ -24,10 +24,11 @@
 // when it is the stale lock it saw, so a fresh lock is never removed.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { ensureStateDir } from './state-dir.js';
 
 export class LockedError extends Error {
   constructor(
@@ -84,8 +85,7 @@ interface SeenLock {
 }
 
 export async function acquireLock(stateDir: string, destination: string, now: () => Date = () => new Date()): Promise<Lock> {
-  const file = path.join(stateDir, 'destinations', destination, 'apply.lock');
-  await mkdir(path.dirname(file), { recursive: true });
+  const file = path.join(await ensureStateDir(stateDir, 'destinations', destination), 'apply.lock');
   const token = randomUUID();
   const taken = await take(file, { pid: process.pid, host: hostname(), since: now().toISOString(), token, ...processIdentity(process.pid) });
   if (taken === true) return { release: () => release(file, token) };

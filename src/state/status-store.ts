@@ -1,10 +1,11 @@
 // Status per destination, persisted atomically in the state directory (default `.octosync/`
 // in the repository, git-ignored): what was last applied, the last attempt, a short history.
 // It survives restarts; prune and secret rotation depend on it.
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { KindName } from '../core/document.js';
+import { ensureStateDir } from './state-dir.js';
 
 export type ApplyResult = 'success' | 'failed' | 'no-changes';
 
@@ -78,8 +79,8 @@ export function journalFile(stateDir: string, destination: string): string {
 }
 
 export async function appendToJournal(stateDir: string, destination: string, entry: { add: boolean; key: string }): Promise<void> {
+  await ensureStateDir(stateDir, 'destinations', destination);
   const file = journalFile(stateDir, destination);
-  await mkdir(path.dirname(file), { recursive: true });
   const handle = await open(file, 'a');
   try {
     await handle.write(`${entry.add ? '+' : '-'}${JSON.stringify(entry.key)}\n`);
@@ -127,10 +128,8 @@ function withJournal(status: DestinationStatus, journal: readonly { add: boolean
 
 /** Writes the whole status with write-then-rename, so a crash never leaves half a file. */
 export async function writeStatus(stateDir: string, status: DestinationStatus): Promise<void> {
+  await ensureStateDir(stateDir, 'destinations', status.destination);
   const file = statusFile(stateDir, status.destination);
-  await mkdir(path.dirname(file), { recursive: true });
-  // The state directory lives in the repository's working tree; it ignores itself in Git.
-  await writeFile(path.join(stateDir, '.gitignore'), '*\n');
   const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
   // Flushed before the rename: what apply records must survive a crash, not only a kill.
   const handle = await open(temporary, 'w');

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LockedError, acquireLock } from '../../src/daemon/lock.js';
-import { appendToJournal, clearJournal, journalFile, readStatus, recordAttempt, writeStatus } from '../../src/daemon/status-store.js';
+import { LockedError, acquireLock } from '../../src/state/lock.js';
+import { appendToJournal, clearJournal, journalFile, readStatus, recordAttempt, writeStatus } from '../../src/state/status-store.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -137,7 +137,7 @@ async function lockFile(content: string): Promise<string> {
   return file;
 }
 
-// Competing processes. Each child imports the lock module (compiled from src/daemon/lock.ts into a
+// Competing processes. Each child imports the lock module (compiled from src/state/lock.ts into a
 // temporary folder: dist/ is left alone, as other tests build and run it meanwhile), waits for a
 // round to start, tries the lock, holds it for HOLD_MS when it got it, and reports. All children are
 // told to start at the same moment, so every round is a real race: on a free lock, a stale one (a
@@ -156,12 +156,16 @@ describe('apply lock across processes', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'octosync-lock-race-'));
-    const source = await readFile(fileURLToPath(new URL('../../src/daemon/lock.ts', import.meta.url)), 'utf8');
-    const compiled = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-    await writeFile(path.join(work, 'lock.mjs'), compiled.outputText);
+    // The lock module and the module it imports, as ES modules (.js, under a package.json that says so).
+    await writeFile(path.join(work, 'package.json'), JSON.stringify({ type: 'module' }));
+    for (const module of ['lock', 'state-dir']) {
+      const source = await readFile(fileURLToPath(new URL(`../../src/state/${module}.ts`, import.meta.url)), 'utf8');
+      const compiled = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+      await writeFile(path.join(work, `${module}.js`), compiled.outputText);
+    }
     await writeFile(
       path.join(work, 'competitor.mjs'),
-      `import { acquireLock, LockedError } from './lock.mjs';
+      `import { acquireLock, LockedError } from './lock.js';
 const [stateDir, child] = process.argv.slice(2);
 process.on('message', (message) => {
   if (message.type === 'stop') return process.disconnect();
