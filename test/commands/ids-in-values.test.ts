@@ -122,7 +122,8 @@ async function buildSource(http: SimHttp): Promise<SourceIds> {
               'App.Pool': pool,
               'App.Aws': account,
             },
-            Packages: [{ Name: 'App.Package', PackageId: 'WebShop', FeedId: feed, AcquisitionLocation: 'Server', Properties: { Extract: 'True', SelectionMode: 'deferred', PackageParameterName: 'App.Package' } }],
+            // The package the parameter chooses: deferred, named by the parameter's value.
+            Packages: [{ Name: 'App.Package', PackageId: null, FeedId: null, AcquisitionLocation: 'Server', Properties: { Extract: 'True', SelectionMode: 'deferred', PackageParameterName: 'App.Package' } }],
           },
         ],
       },
@@ -221,7 +222,7 @@ describe('ids in values', () => {
       'App.Aws': want.account,
     });
     expect(JSON.parse(String((templated.Properties as Json)['App.Package']))).toEqual({ PackageId: 'WebShop', FeedId: want.feed });
-    expect(templated.Packages).toEqual([expect.objectContaining({ Name: 'App.Package', FeedId: want.feed })]);
+    expect(templated.Packages).toEqual([expect.objectContaining({ Name: 'App.Package', PackageId: null, FeedId: null })]);
     expect(actionNamed(process, 'Upload to S3').Inputs).toEqual({ authentication: { account: want.account, region: 'eu-west-1' }, bucket: 'shop-assets' });
 
     const template = (await http.get(`/api/Spaces-1/actiontemplates/${want.template}`)).body as Json;

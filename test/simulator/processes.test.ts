@@ -197,6 +197,16 @@ describe('saving a process', () => {
     expect(action.CanBeUsedForProjectVersioning).toBe(true);
   });
 
+  it('takes a package a Package parameter chooses (SelectionMode deferred) without its PackageId, and no other', async () => {
+    const project = await newProject();
+    const path = `/api/Spaces-1/deploymentprocesses/${project.DeploymentProcessId}`;
+    const deferred = { Name: 'App.Package', PackageId: null, FeedId: null, Properties: { SelectionMode: 'deferred', PackageParameterName: 'App.Package' } };
+    const ok = await putSteps(path, [script('Templated', { Packages: [deferred] })]);
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.Steps[0].Actions[0].Packages).toEqual([expect.objectContaining({ Name: 'App.Package', PackageId: null, FeedId: null })]);
+    expect((await putSteps(path, [script('Templated', { Packages: [{ ...deferred, Properties: { SelectionMode: 'immediate' } }] })])).status).toBe(400);
+  });
+
   it('checks the ids in properties a server resolves (project, feed, account, teams) and the release package of a Deploy a Release step', async () => {
     const project = await newProject();
     const child = await newProject();

@@ -276,7 +276,10 @@ function checkAction(action: Json, stepWhere: string): string[] {
     const name = String(pkg.Name ?? '').toLowerCase();
     if (names.has(name)) errors.push(`${where}: the package reference name '${String(pkg.Name)}' is used twice. Package reference names must be unique within an action.`);
     names.add(name);
-    if (!pkg.PackageId) errors.push(`${where}: a package reference is missing its PackageId.`);
+    // A package a step template's Package parameter chooses is "deferred": the parameter's value
+    // names it, so the reference has no PackageId (the Library's templates have this shape).
+    const deferred = asJson(pkg.Properties).SelectionMode === 'deferred';
+    if (!pkg.PackageId && !deferred) errors.push(`${where}: a package reference is missing its PackageId.`);
   }
   return errors;
 }
