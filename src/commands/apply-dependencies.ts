@@ -5,6 +5,7 @@
 // A delete needs the changes of the documents that refer to what it deletes (they let go of it
 // first). Pure: plan and documents in, dependencies out.
 import type { KindDocument } from '../core/document.js';
+import { asArray, isObject } from '../core/document.js';
 import type { PlannedChange } from '../core/plan.js';
 import { KnownNames, namesDefinedBy } from '../core/references.js';
 import type { NameReference } from '../core/references.js';
@@ -16,6 +17,12 @@ export interface ChangeDependencies {
   needs(change: PlannedChange): readonly PlannedChange[];
   /** The changes a create's or update's second pass needs to have succeeded. */
   finishNeeds(change: PlannedChange): readonly PlannedChange[];
+}
+
+/** Whether a project's variables are scoped to steps or processes (`Action`, `ProcessOwner`). */
+function scopesToSteps(doc: KindDocument): boolean {
+  if (doc.kind !== 'project-variables') return false;
+  return asArray(doc.body.Variables).some((variable) => isObject(variable) && isObject(variable.Scope) && ('Action' in variable.Scope || 'ProcessOwner' in variable.Scope));
 }
 
 export function changeDependencies(changes: readonly PlannedChange[], desired: readonly KindDocument[], live: readonly KindDocument[], kinds: readonly Kind[]): ChangeDependencies {
@@ -50,6 +57,14 @@ export function changeDependencies(changes: readonly PlannedChange[], desired: r
       const needed = changeDefining(ref);
       if (!inDestination.has(ref)) add(needs, change, needed);
       add(finishNeeds, change, needed);
+    }
+    // Variables scoped to steps name actions of the project's processes, which are not
+    // documents of their own: they need the changes of those processes.
+    if (doc && scopesToSteps(doc)) {
+      for (const other of changes) {
+        const ownedByProject = other.kind === 'deployment-processes' ? other.name : other.kind === 'runbooks' ? desiredOf.get(docKey(other.kind, other.name))?.body.Project : undefined;
+        if (typeof ownedByProject === 'string' && ownedByProject.toLowerCase() === change.name.toLowerCase()) add(needs, change, other);
+      }
     }
   }
   // A delete waits for the documents that refer to what it deletes.
