@@ -1,5 +1,8 @@
 // Every collection the simulator serves and every route, in one place.
-import { registerCrud } from './handlers/crud.js';
+import { crudHandlers, registerCrud } from './handlers/crud.js';
+import { registerCommunityActionTemplates } from './handlers/community-action-templates.js';
+import { registerParentEnvironments } from './handlers/parent-environments.js';
+import { deprecated, registerServerConfiguration } from './handlers/server-configuration.js';
 import { registerEvents } from './handlers/events.js';
 import { registerGitCredentials } from './handlers/git-credentials.js';
 import { registerProcesses } from './handlers/processes.js';
@@ -7,12 +10,15 @@ import { registerProjectRoutes } from './handlers/project-routes.js';
 import { registerRoot } from './handlers/root.js';
 import { registerSortOrder } from './handlers/sort-order.js';
 import { registerTeams } from './handlers/teams.js';
+import { registerDynamicWorkerTypes } from './handlers/worker-pools.js';
 import { registerTenantVariables } from './handlers/tenant-variables.js';
 import { registerVariables } from './handlers/variables.js';
 import { accounts } from './resources/accounts.js';
 import { actionTemplates } from './resources/action-templates.js';
 import { certificates } from './resources/certificates.js';
 import { channels } from './resources/channels.js';
+import { communityActionTemplates } from './resources/community-action-templates.js';
+import { parentEnvironments } from './resources/parent-environments.js';
 import { environments } from './resources/environments.js';
 import { feeds } from './resources/feeds.js';
 import { gitCredentials } from './resources/git-credentials.js';
@@ -44,6 +50,7 @@ export function resourceDefinitions(): ResourceDef[] {
     teams,
     scopedUserRoles,
     environments,
+    parentEnvironments,
     workerPools,
     machinePolicies,
     tagSets,
@@ -51,6 +58,7 @@ export function resourceDefinitions(): ResourceDef[] {
     feeds,
     lifecycles,
     libraryVariableSets,
+    communityActionTemplates,
     actionTemplates,
     gitCredentials,
     projectGroups,
@@ -78,6 +86,7 @@ export function registerApi(routes: Routes): void {
   registerTeams(routes);
   // Specific routes go before generic ones only for readability: the router prefers static segments.
   registerSortOrder(routes, [environments, workerPools, tagSets]);
+  registerDynamicWorkerTypes(routes);
   for (const def of [
     environments,
     workerPools,
@@ -90,7 +99,6 @@ export function registerApi(routes: Routes): void {
     actionTemplates,
     projectGroups,
     tenants,
-    channels,
     runbooks,
     accounts,
     deploymentTargets,
@@ -98,6 +106,7 @@ export function registerApi(routes: Routes): void {
   ]) {
     registerCrud(routes, def);
   }
+  registerChannels(routes);
   registerCrud(routes, projects, ['list', 'all', 'create', 'update', 'delete']);
   registerCrud(routes, releases, ['list', 'all', 'get', 'delete']);
   registerProjectRoutes(routes);
@@ -105,4 +114,15 @@ export function registerApi(routes: Routes): void {
   registerProcesses(routes);
   registerTenantVariables(routes);
   registerGitCredentials(routes);
+  registerServerConfiguration(routes);
+  registerParentEnvironments(routes);
+  registerCommunityActionTemplates(routes);
+}
+
+/** Channels: the space-wide list and get are deprecated in 2026 (the project routes replace them). */
+function registerChannels(routes: Routes): void {
+  const crud = crudHandlers(channels);
+  registerCrud(routes, channels, ['all', 'create', 'update', 'delete']);
+  routes.space('GET', '/channels', deprecated('GET /channels', crud.list));
+  routes.space('GET', '/channels/:id', deprecated('GET /channels/{id}', crud.get));
 }

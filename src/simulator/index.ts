@@ -10,7 +10,11 @@ import { Routes } from './routes.js';
 import { applySeed, parseSeed } from './seeds/index.js';
 import type { SeedName } from './seeds/index.js';
 import { createSimulatorServer, listen } from './server.js';
+import { serverSettings } from './settings.js';
+import type { SettingsOptions } from './settings.js';
 import { Store } from './store.js';
+
+export type { Flavour, ServerSettings } from './settings.js';
 
 export interface FaultRule {
   /** HTTP method to match (any when absent). */
@@ -36,7 +40,7 @@ export interface FaultRule {
   times?: number;
 }
 
-export interface SimulatorOptions {
+export interface SimulatorOptions extends SettingsOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   /** Interface to listen on (default 127.0.0.1). */
@@ -86,13 +90,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 /** The simulated server's model, seeded, without HTTP (for seeds' own tests and tools). */
-export function createInstance(options: Pick<SimulatorOptions, 'seed' | 'now' | 'idOffset'> = {}): Instance {
+export function createInstance(options: Omit<SimulatorOptions, 'port' | 'host' | 'apiKey' | 'latencyMs' | 'random'> = {}): Instance {
   const store = new Store(options.now, options.idOffset ?? nextIdOffset());
   const instance = new Instance(
     store,
     { Id: 'Users-1', Username: 'admin', DisplayName: 'Administrator' },
     resourceDefinitions(),
     randomUUID(),
+    serverSettings(options),
   );
   applySeed(instance, parseSeed(options.seed ?? 'empty'));
   return instance;

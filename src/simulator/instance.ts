@@ -4,6 +4,8 @@
 import { HttpError, notFound, validationFailed } from './http-error.js';
 import type { ResourceDef, SaveContext } from './resource-def.js';
 import { applySensitiveValue } from './sensitive.js';
+import { serverSettings } from './settings.js';
+import type { ServerSettings } from './settings.js';
 import type { Doc, EventCategory, Store } from './store.js';
 import { slugify } from './slug.js';
 
@@ -25,6 +27,8 @@ export class Instance {
     readonly user: SimUser,
     definitions: ResourceDef[],
     installationId: string,
+    /** Version, flavour and switches of the simulated server (mutable: tests flip them). */
+    readonly settings: ServerSettings = serverSettings(),
   ) {
     for (const def of definitions) this.defs.set(def.collection, def);
     this.installationId = installationId;
@@ -67,7 +71,7 @@ export class Instance {
     return this.visible(collection, spaceId).find((doc) => String(doc.Name ?? '').toLowerCase() === wanted);
   }
 
-  create(collection: string, spaceId: string | null, body: unknown, options: { id?: string } = {}): Doc {
+  create(collection: string, spaceId: string | null, body: unknown, options: { id?: string; installing?: boolean } = {}): Doc {
     const def = this.def(collection);
     const input = asObject(body);
     const doc: Doc = { ...def.defaults(), ...withoutFields(input, [...SERVER_FIELDS, ...(def.serverManaged ?? [])]), Id: '' };
@@ -77,14 +81,14 @@ export class Instance {
     }
     doc.Id = options.id ?? this.store.allocateId(def.idPrefix);
     if (def.scope === 'space') doc.SpaceId = spaceId;
-    const ctx: SaveContext = { instance: this, spaceId, input };
+    const ctx: SaveContext = { instance: this, spaceId, input, installing: options.installing };
     this.save(def, doc, input, ctx);
     this.record('Created', def, doc);
     def.afterCreate?.(doc, ctx);
     return doc;
   }
 
-  update(collection: string, spaceId: string | null, id: string, body: unknown): Doc {
+  update(collection: string, spaceId: string | null, id: string, body: unknown, options: { installing?: boolean } = {}): Doc {
     const def = this.def(collection);
     const previous = this.get(collection, spaceId, id);
     const input = asObject(body);
@@ -95,7 +99,7 @@ export class Instance {
       if (field in previous) doc[field] = previous[field];
     }
     if (def.versioned) doc.Version = previous.Version;
-    const ctx: SaveContext = { instance: this, spaceId, previous, input };
+    const ctx: SaveContext = { instance: this, spaceId, previous, input, installing: options.installing };
     this.save(def, doc, input, ctx);
     this.record('Modified', def, doc);
     return doc;

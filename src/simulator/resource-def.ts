@@ -20,6 +20,8 @@ export interface SaveContext {
   previous?: Doc;
   /** The request body as sent (before defaults and server-managed fields were applied). */
   input?: Record<string, unknown>;
+  /** The write installs or updates a community step template (the only way such a template is written). */
+  installing?: boolean;
 }
 
 export interface ResourceDef {

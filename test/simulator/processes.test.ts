@@ -103,6 +103,7 @@ describe('saving a process', () => {
       Properties: {},
       Condition: 'Success',
       StartTrigger: 'StartAfterPrevious',
+      Type: 'Step',
       Actions: [
         {
           Id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -121,6 +122,7 @@ describe('saving a process', () => {
           Channels: [],
           TenantTags: [],
           Packages: [],
+          GitDependencies: [],
           Condition: 'Success',
           Properties: {},
           Links: {},
@@ -236,7 +238,8 @@ describe('saving a process', () => {
       script('From Git', { GitDependencies: [dependency], Properties: { 'Octopus.Action.Package.FeedId': '#{Feed}' } }),
     ]);
     expect(ok.status, ok.text).toBe(200);
-    expect(ok.body.Steps[2].Actions[0].GitDependencies).toEqual([dependency]);
+    // Read back with the 2026 fields a server fills in.
+    expect(ok.body.Steps[2].Actions[0].GitDependencies).toEqual([{ ...dependency, GitHubConnectionId: null, StepPackageInputsReferenceId: null }]);
   });
 });
 

@@ -113,7 +113,10 @@ describe('sample seed', () => {
   it('has worker pools, a machine policy, tag sets and lifecycles of realistic shape', async () => {
     const pools = await http.get(`${S}/workerpools/all`);
     expect(pools.find((p: Json) => p.Name === 'Linux Workers').WorkerPoolType).toBe('StaticWorkerPool');
-    expect(pools.find((p: Json) => p.Name === 'Hosted Ubuntu')).toMatchObject({ WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'Ubuntu2204' });
+    // A self-hosted server cannot have dynamic pools: the sample's "Hosted Ubuntu" is a static one there.
+    expect(pools.find((p: Json) => p.Name === 'Hosted Ubuntu')).toMatchObject({ WorkerPoolType: 'StaticWorkerPool' });
+    const cloudPools = createInstance({ seed: 'sample', flavour: 'cloud' }).list('workerpools', 'Spaces-1');
+    expect(cloudPools.find((p) => p.Name === 'Hosted Ubuntu')).toMatchObject({ WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'Ubuntu2204', Description: 'Dynamic workers provided by Octopus Cloud.' });
     const policy = (await http.get(`${S}/machinepolicies/all`)).find((p: Json) => p.Name === 'Linux Targets');
     expect(policy.MachineHealthCheckPolicy.BashHealthCheckPolicy.ScriptBody).toContain('#!/bin/bash');
     const tagSets = await http.get(`${S}/tagsets/all`);
@@ -300,12 +303,12 @@ describe('sample seed', () => {
     }
   });
 
-  it('is data the API accepts back unchanged (every set, process and tenant variables PUT as read)', async () => {
+  it('is data the API accepts back unchanged (every set, process and tenant’s scoped variables PUT as read)', async () => {
     const paths = [
       ...(await http.get(`${S}/variables/all`)).map((v: Json) => `${S}/variables/${v.Id}`),
       ...(await http.all('deploymentprocesses')).map((p: Json) => `${S}/deploymentprocesses/${p.Id}`),
       ...(await http.all('runbookProcesses')).map((p: Json) => `${S}/runbookProcesses/${p.Id}`),
-      ...(await http.get(`${S}/tenants/all`)).map((t: Json) => `${S}/tenants/${t.Id}/variables`),
+      ...(await http.get(`${S}/tenants/all`)).flatMap((t: Json) => [`${S}/tenants/${t.Id}/commonvariables`, `${S}/tenants/${t.Id}/projectvariables`]),
     ];
     const before = sim.instance.store.secretValues().sort();
     for (const path of paths) {

@@ -1,10 +1,11 @@
-// Tenant variable values (legacy TenantVariableResource) over real HTTP and through api-client.
+// Tenant variable values through the legacy TenantVariableResource (a server without the scoped
+// API: CommonVariableScopingFeatureToggle off) over real HTTP and through api-client.
 import { Client, TenantRepository } from '@octopusdeploy/api-client';
 import type { Tenant } from '@octopusdeploy/api-client';
 import { describe, expect, it } from 'vitest';
 import { emptySimulatorForFile } from '../support/sim-http.js';
 
-const server = emptySimulatorForFile();
+const server = emptySimulatorForFile({ tenantVariableScoping: false });
 const { http, created } = server;
 let counter = 0;
 

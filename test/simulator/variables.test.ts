@@ -32,7 +32,7 @@ describe('owned variable sets', () => {
     const set = await http.get(`/api/Spaces-1/variables/${project.VariableSetId}`);
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ Id: project.VariableSetId, OwnerId: project.Id, SpaceId: 'Spaces-1', Version: 0, Variables: [] });
-    expect(Object.keys(set.body.ScopeValues).sort()).toEqual(['Actions', 'Channels', 'Environments', 'Machines', 'Processes', 'Roles', 'TenantTags']);
+    expect(Object.keys(set.body.ScopeValues).sort()).toEqual(['Actions', 'Channels', 'EnvironmentParameters', 'Environments', 'Machines', 'ProcessTemplateSteps', 'Processes', 'Roles', 'TargetTagParameters', 'TenantTagParameters', 'TenantTags']);
     expect(set.body.Links.Self).toBe(`/api/Spaces-1/variables/${project.VariableSetId}`);
 
     const library = await created('/api/Spaces-1/libraryvariablesets', { Name: `Library ${++counter}` });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { JsonObject } from '../../src/core/document.js';
 import { DEFAULT_API_KEY, startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator, SimulatorOptions } from '../../src/simulator/index.js';
 
 export interface RawResponse {
   status: number;
@@ -106,7 +106,7 @@ export interface FileSimulator {
  * makes its own uniquely named resources, so they need no server of their own. Call once at the
  * top of the file.
  */
-export function emptySimulatorForFile(): FileSimulator {
+export function emptySimulatorForFile(options: Omit<SimulatorOptions, 'seed' | 'idOffset'> = {}): FileSimulator {
   let started: Simulator | undefined;
   const current = (): Simulator => {
     if (!started) throw new Error('the simulator runs only while the file\'s tests do');
@@ -114,7 +114,7 @@ export function emptySimulatorForFile(): FileSimulator {
   };
   beforeAll(async () => {
     // These tests check what one fresh server answers, its ids included.
-    started = await startSimulator({ seed: 'empty', idOffset: 0 });
+    started = await startSimulator({ ...options, seed: 'empty', idOffset: 0 });
   });
   afterAll(async () => {
     await started?.close();

@@ -10,6 +10,7 @@ import type { ResourceDef } from '../resource-def.js';
 import { deploymentProcesses, runbookProcesses } from '../resources/processes.js';
 import type { Call, Reply, Routes } from '../routes.js';
 import { crudHandlers } from './crud.js';
+import { deprecated } from './server-configuration.js';
 import { findProject } from './project-routes.js';
 
 export function registerProcesses(routes: Routes): void {
@@ -17,7 +18,8 @@ export function registerProcesses(routes: Routes): void {
     const crud = crudHandlers(def);
     routes.space('GET', `/${def.collection}`, crud.list);
     routes.space('GET', `/${def.collection}/:id`, crud.get);
-    routes.space('PUT', `/${def.collection}/:id`, crud.update);
+    // The 2026 reference marks `PUT /deploymentprocesses/{id}` deprecated; the project route replaces it.
+    routes.space('PUT', `/${def.collection}/:id`, def === deploymentProcesses ? deprecated('PUT /deploymentprocesses/{id}', crud.update) : crud.update);
   }
 
   const deployment = `/projects/:projectId/${deploymentProcesses.collection}`;

@@ -2,8 +2,6 @@
 import { present } from '../collection.js';
 import type { Routes } from '../routes.js';
 
-/** The version a recent server reports; api-client refuses some commands below 2022.3.5512. */
-export const SERVER_VERSION = '2025.2.9341';
 
 /** Space-scoped collections and the query parameters of their list routes (as real root documents show them). */
 const SPACE_LINKS: Record<string, string> = {
@@ -48,7 +46,7 @@ export function registerRoot(routes: Routes): void {
       status: 200,
       body: {
         Application: 'Octopus Deploy',
-        Version: SERVER_VERSION,
+        Version: call.instance.settings.version,
         ApiVersion: '3.0.0',
         InstallationId: call.instance.installationId,
         IsEarlyAccessProgram: false,

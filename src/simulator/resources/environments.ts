@@ -1,5 +1,9 @@
 import type { ResourceDef } from '../resource-def.js';
-import { checkTenantTags, nextSortOrder } from './common.js';
+import { checkTags, nextSortOrder } from './common.js';
+
+// 2026: `EnvironmentTags` are canonical tag names (`Tag Set/Tag`) of tag sets scoped to
+// environments (inferred from the CLI's `environment tag` command: the reference shows only
+// `array of string`). Static environments share their names with parent environments.
 
 export const environments: ResourceDef = {
   collection: 'environments',
@@ -14,13 +18,13 @@ export const environments: ResourceDef = {
     Description: null,
     UseGuidedFailure: false,
     AllowDynamicInfrastructure: false,
+    EnvironmentTags: [],
     ExtensionSettings: [],
   }),
   validate: (doc, ctx) => [
     ...(String(doc.Name).length > 50 ? ['Name: the name must be 50 characters or fewer.'] : []),
-    // 2026 servers tag environments with tags of tag sets, by canonical name like tenant tags
-    // (inferred: the reference shows only `array of string`).
-    ...checkTenantTags(ctx.instance, ctx.spaceId, doc.EnvironmentTags, 'EnvironmentTags'),
+    ...(ctx.instance.findByName('parentEnvironments', ctx.spaceId, String(doc.Name)) ? [`The name '${String(doc.Name)}' is already in use by another environment. Please choose a different name.`] : []),
+    ...checkTags(ctx.instance, ctx.spaceId, doc.EnvironmentTags, 'EnvironmentTags', 'Environment'),
   ],
   prepare: (doc, ctx) => {
     if (typeof doc.SortOrder !== 'number') {

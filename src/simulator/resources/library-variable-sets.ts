@@ -1,6 +1,6 @@
 import type { ResourceDef } from '../resource-def.js';
 import { applySensitiveDefaults } from './properties.js';
-import { assignIds, checkOneOf } from './common.js';
+import { assignIds, checkOneOf, templateDefaults } from './common.js';
 import { createVariableSet, deleteVariableSet } from './variable-sets.js';
 
 // A library variable set owns a variable set. Script modules are library variable sets with
@@ -13,6 +13,8 @@ export const libraryVariableSets: ResourceDef = {
   scope: 'space',
   required: ['Name'],
   createOnly: ['ContentType'],
+  // The 2026 reference shows a `Version`; it counts saves like other versioned documents (inferred).
+  versioned: true,
   serverManaged: ['VariableSetId'],
   defaults: () => ({ Name: '', Description: null, ContentType: 'Variables', Templates: [] }),
   filters: { contentType: (doc, value) => String(doc.ContentType).toLowerCase() === value.toLowerCase() },
@@ -20,6 +22,7 @@ export const libraryVariableSets: ResourceDef = {
   prepare: (doc, ctx) => {
     doc.VariableSetId = `variableset-${doc.Id}`;
     assignIds(doc.Templates);
+    templateDefaults(doc.Templates);
     applySensitiveDefaults(ctx.instance.store, `${doc.Id}:Templates`, doc.Templates, ctx.previous?.Templates);
   },
   afterCreate: (doc, ctx) => createVariableSet(ctx.instance, doc, ctx.spaceId),

@@ -15,7 +15,13 @@ const phaseDefaults = {
   IsOptionalPhase: false,
   ReleaseRetentionPolicy: null,
   TentacleRetentionPolicy: null,
+  IsPriorityPhase: false,
 };
+
+/** A retention policy as 2024+ servers show it: with its `Strategy` (`Default` unless sent; real-world lifecycle fixture 07). */
+function withStrategy(policy: unknown): unknown {
+  return policy && typeof policy === 'object' ? { Strategy: 'Default', ...(policy as Record<string, unknown>) } : policy;
+}
 
 export const lifecycles: ResourceDef = {
   collection: 'lifecycles',
@@ -45,7 +51,12 @@ export const lifecycles: ResourceDef = {
     return errors;
   },
   prepare: (doc) => {
-    doc.Phases = phases(doc.Phases).map((phase) => ({ ...phaseDefaults, ...phase }));
+    doc.ReleaseRetentionPolicy = withStrategy(doc.ReleaseRetentionPolicy);
+    doc.TentacleRetentionPolicy = withStrategy(doc.TentacleRetentionPolicy);
+    doc.Phases = phases(doc.Phases).map((phase) => {
+      const full: Record<string, unknown> = { ...phaseDefaults, ...phase };
+      return { ...full, ReleaseRetentionPolicy: withStrategy(full.ReleaseRetentionPolicy), TentacleRetentionPolicy: withStrategy(full.TentacleRetentionPolicy) };
+    });
     assignIds(doc.Phases);
   },
   beforeDelete: (doc, ctx) => {

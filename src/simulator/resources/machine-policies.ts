@@ -27,7 +27,10 @@ export const machinePolicies: ResourceDef = {
     },
     MachineConnectivityPolicy: { MachineConnectivityBehavior: 'ExpectedToBeOnline' },
     MachineCleanupPolicy: { DeleteMachinesBehavior: 'DoNotDelete', DeleteMachinesElapsedTimeSpan: '00:00:00' },
-    MachineUpdatePolicy: { CalamariUpdateBehavior: 'UpdateOnDeployment', TentacleUpdateBehavior: 'NeverUpdate', TentacleUpdateAccountId: null },
+    MachineUpdatePolicy: { CalamariUpdateBehavior: 'UpdateOnDeployment', TentacleUpdateBehavior: 'NeverUpdate', KubernetesAgentUpdateBehavior: 'NeverUpdate', TentacleUpdateAccountId: null },
+    // 2026 reference fields; the values are the ones a new policy gets (inferred).
+    MachinePackageCacheRetentionPolicy: { Strategy: 'Default', QuantityOfPackagesToKeep: null, PackageUnit: null, QuantityOfVersionsToKeep: null, VersionUnit: null },
+    MachineRpcCallRetryPolicy: { Enabled: true, RetryDuration: '00:02:30', HealthCheckRetryDuration: '00:02:30' },
     ConnectionRetrySleepInterval: '00:00:01',
     ConnectionRetryCountLimit: 5,
     ConnectionRetryTimeLimit: '00:05:00',
@@ -35,6 +38,11 @@ export const machinePolicies: ResourceDef = {
     PollingRequestQueueTimeout: '00:02:00',
     PollingRequestMaximumMessageProcessingTimeout: '00:10:00',
   }),
+  // A PUT that sends an older client's update policy keeps the newer field's default.
+  prepare: (doc) => {
+    const update = (doc.MachineUpdatePolicy ?? {}) as Record<string, unknown>;
+    doc.MachineUpdatePolicy = { KubernetesAgentUpdateBehavior: 'NeverUpdate', ...update };
+  },
   references: [
     { field: 'MachineUpdatePolicy.TentacleUpdateAccountId', collection: 'accounts', ids: (doc) => [(doc.MachineUpdatePolicy as { TentacleUpdateAccountId?: unknown } | undefined)?.TentacleUpdateAccountId] },
   ],

@@ -22,6 +22,8 @@ const STEP_CONDITIONS = ['Success', 'Failure', 'Always', 'Variable'];
 // The 2026 reference adds `Variable` to the 2021 swagger's two start triggers.
 const START_TRIGGERS = ['StartAfterPrevious', 'StartWithPrevious', 'Variable'];
 const ACTION_CONDITIONS = ['Success', 'Variable'];
+// 2026: "Either \"Step\" or \"ProcessTemplateUsage\". Defaults to \"Step\" if no type is provided."
+const STEP_TYPES = ['Step', 'ProcessTemplateUsage'];
 const TEMPLATE_ID_PROPERTY = 'Octopus.Action.Template.Id';
 
 /**
@@ -114,6 +116,7 @@ function normalizeSteps(raw: unknown): Json[] {
       Properties: normalizeProperties(step.Properties),
       Condition: textOr(step.Condition, 'Success'),
       StartTrigger: textOr(step.StartTrigger, 'StartAfterPrevious'),
+      Type: textOr(step.Type, 'Step'),
       Actions: actions,
     };
   });
@@ -140,28 +143,28 @@ function normalizeAction(action: Json, usedSlugs: Set<string>): Json {
     Channels: listOf(action.Channels),
     TenantTags: listOf(action.TenantTags),
     Packages: packages,
+    GitDependencies: (Array.isArray(action.GitDependencies) ? action.GitDependencies : []).map((d) => normalizeGitDependency(asJson(d))),
     Condition: textOr(action.Condition, 'Success'),
     Properties: normalizeProperties(action.Properties),
   };
   // Newer clients send these for step-package steps; keep them when present.
   if (action.StepPackageVersion !== undefined) normalized.StepPackageVersion = action.StepPackageVersion;
   if (action.Inputs !== undefined) normalized.Inputs = action.Inputs;
-  // Git repositories a step uses (2022.3+; reference-2026 action shape).
-  if (Array.isArray(action.GitDependencies)) normalized.GitDependencies = action.GitDependencies.map((dependency) => normalizeGitDependency(asJson(dependency)));
   normalized.Links = {};
   return normalized;
 }
 
+/** A Git repository an action takes files from (2022.3+; OctopusClients GitDependencyResource, reference-2026 action shape). */
 function normalizeGitDependency(dependency: Json): Json {
   return {
     Name: textOr(dependency.Name, ''),
-    RepositoryUri: textOr(dependency.RepositoryUri, null),
-    DefaultBranch: textOr(dependency.DefaultBranch, null),
-    GitCredentialType: textOr(dependency.GitCredentialType, null),
+    RepositoryUri: textOr(dependency.RepositoryUri, ''),
+    DefaultBranch: textOr(dependency.DefaultBranch, ''),
+    GitCredentialType: textOr(dependency.GitCredentialType, 'Anonymous'),
     GitCredentialId: textOr(dependency.GitCredentialId, null),
+    GitHubConnectionId: textOr(dependency.GitHubConnectionId, null),
     FilePathFilters: listOf(dependency.FilePathFilters),
-    ...(dependency.GitHubConnectionId !== undefined ? { GitHubConnectionId: textOr(dependency.GitHubConnectionId, null) } : {}),
-    ...(dependency.StepPackageInputsReferenceId !== undefined ? { StepPackageInputsReferenceId: textOr(dependency.StepPackageInputsReferenceId, null) } : {}),
+    StepPackageInputsReferenceId: textOr(dependency.StepPackageInputsReferenceId, null),
   };
 }
 
@@ -257,7 +260,10 @@ function checkStep(step: Json): string[] {
     ...oneOf(step, 'PackageRequirement', PACKAGE_REQUIREMENTS, where),
     ...oneOf(step, 'Condition', STEP_CONDITIONS, where),
     ...oneOf(step, 'StartTrigger', START_TRIGGERS, where),
+    ...oneOf(step, 'Type', STEP_TYPES, where),
   ];
+  // A process template usage refers to a Platform Hub process template, which this simulator does not serve.
+  if (step.Type === 'ProcessTemplateUsage') errors.push(`${where}: process templates are not available on this server.`);
   const actions = actionsOf(step);
   if (actions.length === 0) errors.push(`${where}: a step must have at least one action.`);
   for (const action of actions) errors.push(...checkAction(action, where));
@@ -271,6 +277,10 @@ function checkAction(action: Json, stepWhere: string): string[] {
     ...(action.ActionType ? [] : [`${where}: the ActionType field is required.`]),
     ...oneOf(action, 'Condition', ACTION_CONDITIONS, where),
   ];
+  for (const dependency of (Array.isArray(action.GitDependencies) ? action.GitDependencies : []).map(asJson)) {
+    if (!dependency.RepositoryUri) errors.push(`${where}: a Git dependency is missing its RepositoryUri.`);
+    if (!dependency.DefaultBranch) errors.push(`${where}: a Git dependency is missing its DefaultBranch.`);
+  }
   const names = new Set<string>();
   for (const pkg of (action.Packages as Json[]).map(asJson)) {
     const name = String(pkg.Name ?? '').toLowerCase();

@@ -1,6 +1,6 @@
 import type { ResourceDef } from '../resource-def.js';
 import { applySensitiveDefaults } from './properties.js';
-import { assignIds, checkOneOf, ref, TENANTED_MODES } from './common.js';
+import { assignIds, checkOneOf, checkTags, ref, templateDefaults, TENANTED_MODES } from './common.js';
 import { createProcess, deleteProcess } from './processes.js';
 import { checkStepReferences, ownProcessSteps } from './project-step-references.js';
 import { connections } from './tenants.js';
@@ -41,15 +41,31 @@ export const projects: ResourceDef = {
     ExtensionSettings: [],
     IsVersionControlled: false,
     PersistenceSettings: { Type: 'Database' },
+    // 2026 reference fields; the defaults are a new project's (inferred).
+    AllowIgnoreChannelRules: false,
+    CombineHealthAndSyncStatusInDashboardLiveStatus: false,
+    DefaultPowerShellEdition: 'WindowsPowerShell',
+    ExecuteDeploymentsOnEventBasedPipeline: false,
+    ForcePackageDownload: false,
+    IsBadgesEnabled: false,
+    Icon: null,
+    ProjectTags: [],
+    ProjectTemplateDetails: null,
+    ProvisioningRunbookId: null,
+    DeprovisioningRunbookId: null,
   }),
   references: [
     ref('ProjectGroupId', 'projectgroups'),
     ref('LifecycleId', 'lifecycles'),
     ref('IncludedLibraryVariableSetIds', 'libraryvariablesets'),
     { field: 'ReleaseCreationStrategy.ChannelId', collection: 'channels', ids: (doc) => [(doc.ReleaseCreationStrategy as { ChannelId?: unknown } | null)?.ChannelId] },
+    ref('ProvisioningRunbookId', 'runbooks'),
+    ref('DeprovisioningRunbookId', 'runbooks'),
   ],
   validate: (doc, ctx) => [
     ...checkOneOf(doc, 'TenantedDeploymentMode', TENANTED_MODES),
+    ...checkOneOf(doc, 'DefaultPowerShellEdition', ['WindowsPowerShell', 'Core']),
+    ...checkTags(ctx.instance, ctx.spaceId, doc.ProjectTags, 'ProjectTags', 'Project'),
     ...checkOneOf(doc, 'DefaultGuidedFailureMode', ['EnvironmentDefault', 'Off', 'On']),
     // A new project's process is empty: it cannot name a step yet.
     ...checkStepReferences(doc, ctx.previous ? ownProcessSteps(ctx.instance.find('deploymentprocesses', ctx.spaceId, `deploymentprocess-${doc.Id}`)) : []),
@@ -58,6 +74,7 @@ export const projects: ResourceDef = {
     doc.VariableSetId = `variableset-${doc.Id}`;
     doc.DeploymentProcessId = `deploymentprocess-${doc.Id}`;
     assignIds(doc.Templates);
+    templateDefaults(doc.Templates);
     applySensitiveDefaults(ctx.instance.store, `${doc.Id}:Templates`, doc.Templates, ctx.previous?.Templates);
   },
   afterCreate: (doc, ctx) => {

@@ -22,8 +22,14 @@ export const runbooks: ResourceDef = {
     Environments: [],
     DefaultGuidedFailureMode: 'EnvironmentDefault',
     ConnectivityPolicy: { SkipMachineBehavior: 'None', TargetRoles: [], AllowDeploymentsToNoTargets: true, ExcludeUnhealthyTargets: false },
-    RunRetentionPolicy: { QuantityToKeep: 100, ShouldKeepForever: false, Unit: 'Items' },
+    RunRetentionPolicy: { QuantityToKeep: 100, ShouldKeepForever: false, Unit: 'Items', Strategy: 'Default' },
     PublishedRunbookSnapshotId: null,
+    // 2026 reference fields (defaults inferred: off, no tags).
+    ForcePackageDownload: false,
+    FailTargetDiscovery: false,
+    CancelQueuedTasks: false,
+    CancelRunningTasks: false,
+    RunbookTags: [],
   }),
   references: [ref('ProjectId', 'projects'), ref('Environments', 'environments')],
   filters: { projectIds: (doc, value) => value.split(',').some((id) => id.toLowerCase() === String(doc.ProjectId).toLowerCase()) },
@@ -40,6 +46,7 @@ export const runbooks: ResourceDef = {
   },
   prepare: (doc) => {
     doc.RunbookProcessId = `RunbookProcess-${doc.Id}`;
+    if (doc.RunRetentionPolicy && typeof doc.RunRetentionPolicy === 'object') doc.RunRetentionPolicy = { Strategy: 'Default', ...(doc.RunRetentionPolicy as object) };
   },
   afterCreate: (doc, ctx) =>
     createProcess(ctx.instance, 'runbookProcesses', String(doc.RunbookProcessId), { ProjectId: doc.ProjectId, RunbookId: doc.Id }, ctx.spaceId),

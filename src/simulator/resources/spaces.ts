@@ -22,6 +22,8 @@ export const spaces: ResourceDef = {
     TaskQueueStopped: false,
     SpaceManagersTeams: [],
     SpaceManagersTeamMembers: [],
+    ExtensionSettings: [],
+    Icon: null,
   }),
   references: [ref('SpaceManagersTeamMembers', 'users')],
   validate: (doc, ctx) => {
@@ -66,7 +68,14 @@ function initializeSpace(instance: Instance, space: Doc): void {
   // Names, descriptions and settings as a real server's built-ins were recorded
   // (../shared/octopus-api/fixtures/octopus-2018.11.2/{machinepolicy,lifecycle,projectgroup,feed-builtin}.json).
   instance.create('machinepolicies', spaceId, { Name: 'Default Machine Policy', Description: DEFAULT_MACHINE_POLICY_DESCRIPTION, IsDefault: true }, id('MachinePolicies-1'));
-  instance.create('workerpools', spaceId, { Name: 'Default Worker Pool', IsDefault: true, WorkerPoolType: 'StaticWorkerPool' }, id('WorkerPools-1'));
+  const cloud = instance.settings.flavour === 'cloud';
+  instance.create('workerpools', spaceId, { Name: 'Default Worker Pool', IsDefault: !cloud, WorkerPoolType: 'StaticWorkerPool' }, id('WorkerPools-1'));
+  if (cloud) {
+    // Octopus Cloud spaces come with dynamic worker pools ("Hosted Windows", "Hosted Ubuntu": the
+    // names octoterra treats as built in); steps without a pool run on the default one (inferred).
+    instance.create('workerpools', spaceId, { Name: 'Hosted Windows', IsDefault: true, WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'WindowsDefault' });
+    instance.create('workerpools', spaceId, { Name: 'Hosted Ubuntu', WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'UbuntuDefault' });
+  }
   instance.create('lifecycles', spaceId, { Name: 'Default Lifecycle' }, id('Lifecycles-1'));
   instance.create('projectgroups', spaceId, { Name: 'Default Project Group' }, id('ProjectGroups-1'));
   createBuiltInFeed(instance, spaceId, { Name: 'Octopus Server (built-in)', FeedType: 'BuiltIn' }, isFirst ? 'feeds-builtin' : undefined);

@@ -1,5 +1,8 @@
 import type { ResourceDef } from '../resource-def.js';
-import { nextSortOrder } from './common.js';
+import { TAG_SCOPES, checkOneOf, nextSortOrder } from './common.js';
+
+/** 2026 tag set types (tag-sets.md "Valid values"). */
+const TAG_SET_TYPES = ['SingleSelect', 'MultiSelect', 'FreeText'];
 
 interface Tag {
   Id?: string;
@@ -11,7 +14,9 @@ interface Tag {
 }
 
 // Tags are edited by PUTting the whole tag set. A tag keeps its Id across saves when the
-// request sends it; new tags get `TagSets-N-M` (inferred id format).
+// request sends it; new tags get `TagSets-N-M` (inferred id format). 2026 adds `Type` (how many
+// tags of the set a resource may carry; `MultiSelect` when not sent, as tenant tag sets always
+// were: inferred) and `Scopes` (what its tags apply to; `['Tenant']` when omitted, as documented).
 export const tagSets: ResourceDef = {
   collection: 'tagsets',
   idPrefix: 'TagSets',
@@ -19,9 +24,12 @@ export const tagSets: ResourceDef = {
   scope: 'space',
   sortBy: 'SortOrder',
   required: ['Name'],
-  defaults: () => ({ Name: '', Description: null, Tags: [] }),
+  defaults: () => ({ Name: '', Description: null, Type: 'MultiSelect', Scopes: ['Tenant'], IsSystem: false, Tags: [] }),
+  serverManaged: ['IsSystem'],
   validate: (doc) => {
-    const errors: string[] = [];
+    const errors: string[] = [...checkOneOf(doc, 'Type', TAG_SET_TYPES)];
+    const scopes = Array.isArray(doc.Scopes) ? doc.Scopes : [];
+    for (const scope of scopes) if (!TAG_SCOPES.includes(scope as never)) errors.push(`Scopes: '${String(scope)}' is not one of ${TAG_SCOPES.join(', ')}.`);
     const seen = new Set<string>();
     for (const tag of (doc.Tags as Tag[] | undefined) ?? []) {
       if (!tag.Name) errors.push('Tags: every tag needs a Name.');
@@ -32,6 +40,8 @@ export const tagSets: ResourceDef = {
     return errors;
   },
   prepare: (doc, ctx) => {
+    if (!Array.isArray(doc.Scopes) || doc.Scopes.length === 0) doc.Scopes = ['Tenant'];
+    if (doc.Type === null || doc.Type === undefined) doc.Type = 'MultiSelect';
     if (typeof doc.SortOrder !== 'number') {
       doc.SortOrder = ctx.previous?.SortOrder ?? nextSortOrder(ctx.instance, 'tagsets', ctx.spaceId);
     }

@@ -11,7 +11,7 @@ export const tenants: ResourceDef = {
   slug: true,
   required: ['Name'],
   createOnly: ['ClonedFromTenantId'],
-  defaults: () => ({ Name: '', Description: null, TenantTags: [], ProjectEnvironments: {}, ClonedFromTenantId: null, IsDisabled: false }),
+  defaults: () => ({ Name: '', Description: null, TenantTags: [], ProjectEnvironments: {}, ClonedFromTenantId: null, IsDisabled: false, CustomFields: [], Icon: null }),
   references: [
     { field: 'ProjectEnvironments', collection: 'projects', ids: (doc) => Object.keys(connections(doc)) },
     { field: 'ProjectEnvironments', collection: 'environments', ids: (doc) => Object.values(connections(doc)).flat() },

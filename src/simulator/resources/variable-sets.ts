@@ -328,6 +328,11 @@ export function scopeValues(lookups: ScopeLookups, doc: Doc): Record<string, unk
     Channels: project ? refs(lookups.channelsOf(project.Id)) : [],
     TenantTags: tenantTagItems(lookups),
     Processes: project ? processItems(lookups, project) : [],
+    // 2026: process templates (Platform Hub) and their parameters, which this simulator does not serve.
+    EnvironmentParameters: [],
+    ProcessTemplateSteps: [],
+    TargetTagParameters: [],
+    TenantTagParameters: [],
   };
 }
 

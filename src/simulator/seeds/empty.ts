@@ -1,7 +1,8 @@
-// A fresh server: the admin user, the built-in user roles, the system teams and the Default
-// space (which brings its default lifecycle, project group, machine policy, worker pool,
-// built-in feeds and Space Managers team).
+// A fresh server: the admin user, the built-in user roles, the system teams, the Default
+// space (which brings its default lifecycle, project group, machine policy, worker pools,
+// built-in feeds and Space Managers team) and the community step template library.
 import type { Instance } from '../instance.js';
+import { COMMUNITY_LIBRARY } from '../resources/community-action-templates.js';
 
 /** Built-in user roles, as a fresh server lists them (ids `userroles-<name without spaces>`). */
 const BUILT_IN_ROLES = [
@@ -20,4 +21,6 @@ export function seedEmpty(instance: Instance): void {
   instance.create('teams', null, { Name: 'Octopus Managers', Description: 'Members of this team can manage the server but not its system settings.' }, { id: 'teams-managers' });
   instance.create('teams', null, { Name: 'Everyone', Description: 'Every user is a member of this team.' }, { id: 'teams-everyone' });
   instance.create('spaces', null, { Name: 'Default', Description: 'The default space.', IsDefault: true, SpaceManagersTeamMembers: [instance.user.Id] }, { id: 'Spaces-1' });
+  // The community library as the server last synced it (served only while the library is enabled).
+  for (const template of COMMUNITY_LIBRARY) instance.create('communityactiontemplates', null, structuredClone(template));
 }

@@ -8,7 +8,7 @@
 // Every secret starts with `sample-secret-` (and the certificate data is in
 // `store.secretValues()` too), so tests can search responses, Git history and logs for leaks.
 import type { Instance } from '../instance.js';
-import { saveTenantVariables } from '../resources/tenant-variables.js';
+import { replaceTenantVariables } from '../resources/tenant-variables.js';
 import type { Doc } from '../store.js';
 import type { Step } from './builder.js';
 import { inlineScript, keep, lines, SeedBuilder, thumbprintFor } from './builder.js';
@@ -106,8 +106,22 @@ function seedTagSets(b: SeedBuilder): void {
 function seedWorkerPools(b: SeedBuilder): ProjectContext['pools'] {
   return {
     linux: b.create('workerpools', { Name: 'Linux Workers', Description: 'Self-hosted Ubuntu workers in the build network.', WorkerPoolType: 'StaticWorkerPool' }).Id,
-    hosted: b.create('workerpools', { Name: 'Hosted Ubuntu', Description: 'Dynamic workers provided by Octopus Cloud.', WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'Ubuntu2204' }).Id,
+    hosted: hostedUbuntuPool(b, 'Dynamic workers provided by Octopus Cloud.', 'Ubuntu workers standing in for the pool Octopus Cloud hosts.'),
   };
+}
+
+/**
+ * "Hosted Ubuntu": on Octopus Cloud the space's own dynamic pool (given the sample's description
+ * and worker type); a self-hosted server cannot have dynamic pools, so there it is a static pool
+ * of the same name, as self-hosted instances that mirror a Cloud one name theirs.
+ */
+export function hostedUbuntuPool(b: SeedBuilder, cloudDescription: string, selfHostedDescription: string): string {
+  if (b.instance.settings.flavour !== 'cloud') {
+    return b.create('workerpools', { Name: 'Hosted Ubuntu', Description: selfHostedDescription, WorkerPoolType: 'StaticWorkerPool' }).Id;
+  }
+  const pool = b.instance.findByName('workerpools', b.spaceId, 'Hosted Ubuntu');
+  if (!pool) return b.create('workerpools', { Name: 'Hosted Ubuntu', Description: cloudDescription, WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'Ubuntu2204' }).Id;
+  return b.instance.update('workerpools', b.spaceId, pool.Id, { ...pool, Description: cloudDescription, WorkerType: 'Ubuntu2204' }).Id;
 }
 
 function seedMachinePolicy(b: SeedBuilder): string {
@@ -796,7 +810,7 @@ function templateIds(owner: Doc): Record<string, string> {
 
 /** Writes a tenant's variable values as `PUT /tenants/{id}/variables` does. */
 function setTenantVariables(b: SeedBuilder, tenantId: string, body: { ProjectVariables: Record<string, unknown>; LibraryVariables: Record<string, unknown> }): void {
-  saveTenantVariables(b.instance, b.spaceId, tenantId, body);
+  replaceTenantVariables(b.instance, b.spaceId, tenantId, body);
 }
 
 function seedScopedUserRoles(

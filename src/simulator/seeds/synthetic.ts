@@ -9,7 +9,8 @@
 // two runs produce the same documents (apart from LastModifiedOn). Secrets start with
 // `synthetic-secret-`.
 import type { Instance } from '../instance.js';
-import { saveTenantVariables } from '../resources/tenant-variables.js';
+import { replaceTenantVariables } from '../resources/tenant-variables.js';
+import { hostedUbuntuPool } from './sample.js';
 import type { Doc } from '../store.js';
 import type { Step, Variable } from './builder.js';
 import { inlineScript, keep, lines, SeedBuilder } from './builder.js';
@@ -59,7 +60,7 @@ function seedBase(b: SeedBuilder): Base {
 
   const pools = {
     build: b.create('workerpools', { Name: 'Build Workers', WorkerPoolType: 'StaticWorkerPool' }).Id,
-    hosted: b.create('workerpools', { Name: 'Hosted Ubuntu', WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'Ubuntu2204' }).Id,
+    hosted: hostedUbuntuPool(b, 'Dynamic workers.', 'Static workers standing in for dynamic ones.'),
   };
   const feeds = {
     nuget: b.create('feeds', { Name: 'Synthetic NuGet', FeedType: 'NuGet', FeedUri: 'https://nuget.synthetic.example/v3/index.json', Username: 'reader', Password: secret('nuget-feed') }).Id,
@@ -258,7 +259,7 @@ function seedTenants(b: SeedBuilder, base: Base, tenanted: Doc[]): void {
     }
     // A tenant holds values only for what its connected projects use (no connection, no values).
     if (connected.length === 0) return;
-    saveTenantVariables(b.instance, b.spaceId, tenant.Id, {
+    replaceTenantVariables(b.instance, b.spaceId, tenant.Id, {
       ProjectVariables: projectVariables,
       LibraryVariables: {
         [shared.Id]: {

@@ -23,7 +23,8 @@ export async function populate(http: SimHttp, sim: Pick<Simulator, 'instance'>, 
   await http.put(`${s}/environments/${String(prod.Id)}`, { ...prod, Description: 'Live' });
 
   const staticPool = await http.post(`${s}/workerpools`, { Name: 'Linux workers', Description: 'Static pool', WorkerPoolType: 'StaticWorkerPool' });
-  await http.post(`${s}/workerpools`, { Name: 'Hosted Ubuntu', WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'UbuntuDefault' });
+  // Dynamic pools exist only on Octopus Cloud: the tests that populate run a cloud-flavoured simulator.
+  await http.post(`${s}/workerpools`, { Name: 'Ubuntu 22.04 pool', WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'Ubuntu2204' });
 
   const policy = await http.post(`${s}/machinepolicies`, { Name: 'Linux policy', Description: 'Checks often' });
   await http.put(`${s}/machinepolicies/${String(policy.Id)}`, {
@@ -151,7 +152,7 @@ export async function populate(http: SimHttp, sim: Pick<Simulator, 'instance'>, 
     Environments: [prod.Id],
     MultiTenancyMode: 'Untenanted',
   });
-  await http.post(`${s}/runbooks`, { Name: 'Flush cache', ProjectId: project.Id });
+  await http.post(`${s}/runbooks`, { Name: 'Flush cache', Description: 'Empties the cache', ProjectId: project.Id });
 
   await http.post(`${s}/machines`, {
     Name: 'web-01',
