@@ -68,6 +68,8 @@ export interface RequestOptions {
    * after a dropped connection or a 500, 502 or 504. See created-lookup.ts.
    */
   findApplied?: () => Promise<unknown>;
+  /** Attempts for this call, the first included (1: no retry), capped by the client's own. */
+  attempts?: number;
   signal?: AbortSignal;
 }
 
@@ -230,7 +232,7 @@ export class OctopusClient implements OctopusApi {
       }
       if (failed.failure.retryInCall && !failed.failure.notApplied) maybeApplied = true;
 
-      const decision = this.decide(failed, attempt, idempotent, method);
+      const decision = this.decide(failed, attempt, idempotent, method, options.attempts);
       if (!decision.retry) throw this.error(method, route, attempt, failed, decision.note);
       // Retry-After is the least to wait: `0` (or a date already past) still gets the backoff.
       const delayMs = Math.max(failed.retryAfterMs ?? 0, backoffDelay(attempt, this.retry));
@@ -282,12 +284,12 @@ export class OctopusClient implements OctopusApi {
   }
 
   /** Whether to try again after this failure, and if not, anything the message should add. */
-  private decide(failed: AttemptFailure, attempt: number, idempotent: boolean, method: HttpMethod): { retry: true } | { retry: false; note?: string } {
+  private decide(failed: AttemptFailure, attempt: number, idempotent: boolean, method: HttpMethod, attempts = this.retry.maxAttempts): { retry: true } | { retry: false; note?: string } {
     if (!failed.failure.retryInCall) return { retry: false };
     if (!mayRepeat(failed.failure, idempotent)) {
       return { retry: false, note: `not retried: a ${method} may already have been applied, so check the server's state before repeating it` };
     }
-    if (attempt >= this.retry.maxAttempts) return { retry: false };
+    if (attempt >= Math.min(attempts, this.retry.maxAttempts)) return { retry: false };
     if (failed.retryAfterMs !== undefined && failed.retryAfterMs > this.retry.maxRetryAfterMs) {
       const asked = Math.ceil(failed.retryAfterMs / 1000);
       return { retry: false, note: `the server asked to retry after ${asked} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this client waits` };
@@ -304,6 +306,13 @@ export class OctopusClient implements OctopusApi {
     let text: string;
     let retryAfter: string | string[] | undefined;
     let location: string | string[] | undefined;
+    // undici removes its abort listener a little after a response ends, so a caller's signal shared
+    // by many requests in a row would collect listeners: each attempt listens on its own signal,
+    // tied to the caller's only while it runs.
+    const own = signal ? new AbortController() : undefined;
+    const forward = (): void => own?.abort(signal?.reason);
+    if (signal?.aborted) forward();
+    else signal?.addEventListener('abort', forward, { once: true });
     try {
       const response = await this.dispatcher.request({
         origin: this.url.origin,
@@ -316,7 +325,7 @@ export class OctopusClient implements OctopusApi {
           ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
         },
         body,
-        signal,
+        signal: own?.signal,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
@@ -330,6 +339,8 @@ export class OctopusClient implements OctopusApi {
         return { ok: false, failed: { data: { reason: 'aborted', detail: 'aborted by the caller', cause }, failure: NOT_RETRIED } };
       }
       return { ok: false, failed: this.networkFailure(cause) };
+    } finally {
+      signal?.removeEventListener('abort', forward);
     }
     this.logger?.debug({ method, route, status, attempt, ms: this.retry.now() - started }, 'octopus request');
 

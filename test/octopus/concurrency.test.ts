@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_CONCURRENCY } from '../../src/octopus/index.js';
 import { startHarness } from './helpers.js';
@@ -37,5 +38,24 @@ describe('bounded concurrency', () => {
 
   it('defaults to 8', () => {
     expect(DEFAULT_MAX_CONCURRENCY).toBe(8);
+  });
+});
+
+describe('a caller\'s signal', () => {
+  it('leaves no listener on a caller\'s signal shared by many requests (no MaxListenersExceededWarning)', async () => {
+    const fast = await startHarness();
+    const controller = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      await Promise.all(Array.from({ length: 30 }, () => fast.client.get('/api/Spaces-1/environments/all', { signal: controller.signal })));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+      await fast.close();
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 });
