@@ -181,7 +181,8 @@ async function changeSource(source: Simulator): Promise<void> {
       lines.splice(1, 0, 'Write-Host "Deploying with the new CDN"');
       action.Properties['Octopus.Action.Script.ScriptBody'] = lines.join('\n');
     }
-    await client.put(`/api/Spaces-1/deploymentprocesses/${project.DeploymentProcessId}`, process);
+    // Through the project: `PUT /deploymentprocesses/{id}` is deprecated on 2026 servers.
+    await client.put(`/api/Spaces-1/projects/${project.Id}/deploymentprocesses`, process);
   } finally {
     await client.close();
   }

@@ -143,15 +143,26 @@ function overlayTenants(
     if (!doc) problem(`tenants.connections.${name}`, `names the tenant '${name}', which is not in this destination's desired state`);
     else {
       doc.body.ProjectEnvironments = connections;
-      // Values for a project or environment the tenant is no longer connected to go with the connection.
+      // Values for a project or environment the tenant is no longer connected to go with the
+      // connection: a project's values go with the project, a value's environments are narrowed to
+      // the connected ones (a value left with none goes), an unscoped value stays.
       const variables = doc.body.Variables;
       const projects = isObject(variables) ? variables.Projects : undefined;
       if (isObject(variables) && isObject(projects)) {
-        const kept = Object.entries(projects).flatMap(([project, byEnvironment]) => {
+        const kept = Object.entries(projects).flatMap(([project, byTemplate]) => {
           const environments = connections[project];
-          if (!environments || !isObject(byEnvironment)) return [];
-          const values = Object.entries(byEnvironment).filter(([environment]) => environments.some((e) => e.toLowerCase() === environment.toLowerCase()));
-          return values.length > 0 ? [[project, Object.fromEntries(values)] as const] : [];
+          if (!environments || !isObject(byTemplate)) return [];
+          const connected = (environment: Json) => environments.some((e) => e.toLowerCase() === String(environment).toLowerCase());
+          const templates = Object.entries(byTemplate).flatMap(([template, value]): [string, Json][] => {
+            if (!Array.isArray(value)) return [[template, value]];
+            const narrowed = value.filter(isObject).flatMap((entry) => {
+              if (!Array.isArray(entry.Environments) || entry.Environments.length === 0) return [entry];
+              const left = entry.Environments.filter(connected);
+              return left.length > 0 ? [{ ...entry, Environments: left }] : [];
+            });
+            return narrowed.length > 0 ? [[template, narrowed]] : [];
+          });
+          return templates.length > 0 ? [[project, Object.fromEntries(templates)] as const] : [];
         });
         doc.body.Variables = { ...variables, Projects: Object.fromEntries(kept) };
       }

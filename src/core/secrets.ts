@@ -52,10 +52,15 @@ function isSensitiveVariable(value: JsonObject): boolean {
   return typeof value.Name === 'string' && (value.IsSensitive === true || value.Type === 'Sensitive') && !('Value' in value && typeof value.Value === 'string');
 }
 
-/** How a list item is named in a path: by Name (and Scope for variables), else by position. */
+/**
+ * How a list item is named in a path: by Name (and Scope for variables); a tenant variable value
+ * by the environments it is for (`*`: every environment); else by position.
+ */
 function itemKey(item: Json, index: number): string {
-  if (item === null || typeof item !== 'object' || Array.isArray(item) || typeof item.Name !== 'string') return String(index);
-  return `${item.Name}${scopeText(item.Scope)}`;
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return String(index);
+  if (typeof item.Name === 'string') return `${item.Name}${scopeText(item.Scope)}`;
+  if ('Value' in item) return Array.isArray(item.Environments) && item.Environments.length > 0 ? item.Environments.map(String).join(',') : '*';
+  return String(index);
 }
 
 /** `{Environment=Production,Staging;Role=web}`, or '' for no scope. */

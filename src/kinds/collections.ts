@@ -11,10 +11,20 @@ export interface CollectionRead {
   serverWide?: boolean;
   /** Whether the endpoint answers a paged collection rather than a bare array. */
   paged?: boolean;
+  /** Query parameters besides paging (a filter). */
+  query?: Record<string, string>;
+  /** A route older servers do not have: a 404 there means none of these resources. */
+  since?: string;
+  /** The field of the response that lists the resources (`.`: the response is the one resource). */
+  field?: string;
+  /** A server that does not offer it answers with an error: any error status means none. */
+  absentOnError?: boolean;
 }
 
 export const COLLECTION_READS: Record<string, CollectionRead> = {
   environments: { path: 'environments/all' },
+  // Parent environments (2025+) are listed only by the environments v2 list, filtered by type.
+  parentenvironments: { path: 'environments/v2', query: { type: 'Parent' }, paged: true, since: '2025.4' },
   workerpools: { path: 'workerpools/all' },
   machinepolicies: { path: 'machinepolicies/all' },
   tagsets: { path: 'tagsets/all' },
@@ -40,12 +50,18 @@ export const COLLECTION_READS: Record<string, CollectionRead> = {
   gitcredentials: { path: 'git-credentials', paged: true },
   machines: { path: 'machines/all' },
   users: { path: 'users/all', serverWide: true },
+  // What the server can hold (see capabilities.ts): read like collections, one request each.
+  featuretoggles: { path: 'configuration/feature-toggles', serverWide: true, field: 'FeatureToggles', since: '2025.1' },
+  featuresconfiguration: { path: 'featuresconfiguration', serverWide: true, field: '.', since: '2022.3' },
+  dynamicworkertypes: { path: 'workerpools/dynamicworkertypes', field: 'WorkerTypes', absentOnError: true },
+  communityactiontemplates: { path: 'communityactiontemplates', serverWide: true, paged: true },
   userroles: { path: 'userroles/all', serverWide: true },
 };
 
 /** The kind whose documents a collection's resources become, for references written by name. */
 export const KIND_OF_COLLECTION: Record<string, KindName | ExternalKind> = {
   environments: 'environments',
+  parentenvironments: 'parent-environments',
   workerpools: 'worker-pools',
   machinepolicies: 'machine-policies',
   tagsets: 'tag-sets',

@@ -3,8 +3,10 @@
 // short, a server under load, a permission missing for one collection); taken at its word, a
 // missing process reads as "this project has none", and the snapshot would remove it everywhere.
 // Pure: collections in, problems out. Only collections that were read are checked.
+import { isObject } from '../core/document.js';
 import type { JsonObject, LiveSpace } from '../core/document.js';
 import type { Problem } from '../core/refs.js';
+import { capabilitiesOf } from './capabilities.js';
 import { variablesInGit } from './project-variables/index.js';
 
 export function incompleteReads(live: LiveSpace): Problem[] {
@@ -60,10 +62,22 @@ export function incompleteReads(live: LiveSpace): Problem[] {
     }
   }
   if (has('tenants', 'tenantvariables')) {
-    // The space-wide list holds one tenant variables resource per tenant.
+    // The space-wide list holds one tenant variables resource per tenant; the scoped API is read
+    // per tenant connected to a project (one without connections has no values to read).
     const withVariables = new Set((live.tenantvariables ?? []).map((resource) => String(resource.TenantId).toLowerCase()));
-    for (const tenant of live.tenants ?? []) {
+    const connected = (tenant: JsonObject) => isObject(tenant.ProjectEnvironments) && Object.keys(tenant.ProjectEnvironments).length > 0;
+    const expected = capabilitiesOf(live).tenantVariableScoping ? (live.tenants ?? []).filter(connected) : (live.tenants ?? []);
+    for (const tenant of expected) {
       if (!withVariables.has(String(tenant.Id).toLowerCase())) problems.push({ where: `tenant '${String(tenant.Name)}'`, message: 'its tenant variables are missing from tenantvariables: the source\'s answer is incomplete' });
+    }
+    // A scoped answer is the asked tenant's, with a list of values.
+    for (const resource of live.tenantvariables ?? []) {
+      if (!isObject(resource.Scoped)) continue;
+      for (const [part, answer] of Object.entries(resource.Scoped)) {
+        if (isObject(answer) && String(answer.TenantId).toLowerCase() === String(resource.TenantId).toLowerCase() && Array.isArray(answer.Variables)) continue;
+        const tenant = (live.tenants ?? []).find((candidate) => String(candidate.Id).toLowerCase() === String(resource.TenantId).toLowerCase());
+        problems.push({ where: `tenant '${String(tenant?.Name ?? resource.TenantId)}'`, message: `its ${part === 'Common' ? 'common' : 'project'} tenant variables were answered for another tenant or without values: the source's answer is incomplete` });
+      }
     }
   }
   return problems;

@@ -5,7 +5,10 @@ import { isObject } from '../core/document.js';
 import type { OctopusApi } from '../octopus/index.js';
 import { spacePath } from '../octopus/index.js';
 import { COLLECTION_READS } from './collections.js';
+import type { CollectionRead } from './collections.js';
+import { OctopusApiError } from '../octopus/index.js';
 import type { Kind } from './types.js';
+import { CAPABILITY_READS, capabilitiesOf } from './capabilities.js';
 
 export interface ReadProgress {
   (done: number, total: number, collection: string): void;
@@ -18,19 +21,66 @@ export function collectionsRead(kinds: readonly Kind[]): string[] {
 
 export async function readLiveSpace(api: OctopusApi, spaceId: string, collections: readonly string[], progress?: ReadProgress): Promise<LiveSpace> {
   let done = 0;
+  // Tenant variables are read through whichever API the server offers, which the feature toggles
+  // tell; the scoped API is read per tenant.
+  const tenantVariables = collections.includes('tenantvariables');
+  const plain = [...new Set([...collections.filter((c) => c !== 'tenantvariables'), ...(tenantVariables ? ['featuretoggles', 'tenants'] : [])])];
+  const total = plain.length + (tenantVariables ? 1 : 0);
   const entries = await Promise.all(
-    collections.map(async (collection) => {
+    plain.map(async (collection) => {
       const read = COLLECTION_READS[collection];
       if (!read) throw new Error(`octosync does not know how to read the collection '${collection}'`);
       const path = read.serverWide ? `/api/${read.path}` : spacePath(spaceId, read.path);
-      const resources = read.paged ? await api.list<JsonObject>(path) : await api.getAll<JsonObject>(path);
+      const resources = await readCollection(api, path, read);
       // Server-wide reads of space-scoped things (none today) would need filtering by SpaceId.
       done += 1;
-      progress?.(done, collections.length, collection);
+      progress?.(done, total, collection);
       return [collection, resources] as const;
     }),
   );
-  return Object.fromEntries(entries);
+  const live: Record<string, JsonObject[]> = Object.fromEntries(entries);
+  if (tenantVariables) {
+    live.tenantvariables = capabilitiesOf(live).tenantVariableScoping
+      ? await readScopedTenantVariables(api, spaceId, live.tenants ?? [])
+      : await readCollection(api, spacePath(spaceId, 'tenantvariables/all'), { path: 'tenantvariables/all' });
+    progress?.(total, total, 'tenantvariables');
+  }
+  return live;
+}
+
+/**
+ * The scoped API has no space-wide read: two requests per tenant connected to a project (a
+ * tenant without connections has no values), `{TenantId, Scoped: {Common, Project}}` each, the
+ * responses as the server gave them.
+ */
+async function readScopedTenantVariables(api: OctopusApi, spaceId: string, tenants: readonly JsonObject[]): Promise<JsonObject[]> {
+  const connected = tenants.filter((tenant) => isObject(tenant.ProjectEnvironments) && Object.keys(tenant.ProjectEnvironments).length > 0);
+  return Promise.all(
+    connected.map(async (tenant) => {
+      const id = String(tenant.Id);
+      const [common, project] = await Promise.all([
+        api.get<JsonObject>(spacePath(spaceId, 'tenants', id, 'commonvariables')),
+        api.get<JsonObject>(spacePath(spaceId, 'tenants', id, 'projectvariables')),
+      ]);
+      return { TenantId: id, Scoped: { Common: common, Project: project } };
+    }),
+  );
+}
+
+async function readCollection(api: OctopusApi, path: string, read: CollectionRead): Promise<JsonObject[]> {
+  try {
+    if (read.paged) return await api.list<JsonObject>(path, read.query);
+    if (read.field === undefined) return await api.getAll<JsonObject>(path);
+    const body = await api.get<JsonObject>(path, { query: read.query, ...(read.absentOnError ? { attempts: 1 } : {}) });
+    if (read.field === '.') return [body];
+    const items = body[read.field];
+    return Array.isArray(items) ? items.filter((item): item is JsonObject => item !== null && typeof item === 'object' && !Array.isArray(item)) : [];
+  } catch (error) {
+    if (!(error instanceof OctopusApiError) || error.status === undefined) throw error;
+    // A server older than the route has none of what it lists; one without the service says so with an error.
+    if ((read.since !== undefined && error.status === 404) || (read.absentOnError && error.status !== 401 && error.status !== 403)) return [];
+    throw error;
+  }
 }
 
 /**
@@ -52,7 +102,8 @@ const ON_DEMAND_READS: readonly { collection: string; needed(live: LiveSpace, de
  * collections the space or the documents to apply (`desired`) use.
  */
 export async function readSpaceFor(api: OctopusApi, spaceId: string, kinds: readonly Kind[], desired: readonly KindDocument[] = [], progress?: ReadProgress): Promise<LiveSpace> {
-  const live = await readLiveSpace(api, spaceId, collectionsRead(kinds), progress);
+  // What the server can hold (capabilities.ts) is read with every space: writers and the plan ask.
+  const live = await readLiveSpace(api, spaceId, [...collectionsRead(kinds), ...CAPABILITY_READS], progress);
   const more = ON_DEMAND_READS.filter((read) => live[read.collection] === undefined && read.needed(live, desired)).map((read) => read.collection);
   return more.length === 0 ? live : { ...live, ...(await readLiveSpace(api, spaceId, more)) };
 }

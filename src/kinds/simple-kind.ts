@@ -10,6 +10,7 @@ import { KIND_OF_COLLECTION } from './collections.js';
 import type { DocumentReference, Kind, KindWriter } from './types.js';
 import { liveResource, resolved, withClearedFields } from './writing.js';
 import { spacePath } from '../octopus/index.js';
+import { omitNewerDefaults } from './newer-fields.js';
 
 /** An id reference at the top level of a resource, written by name under another field name. */
 export interface FieldRef {
@@ -126,7 +127,7 @@ function documentsOf(spec: SimpleKindSpec, live: LiveSpace, names: NameResolver)
       if (field in body) body[field] = sensitiveMarker(resource[field]);
     }
     spec.normalize?.(body, resource, names, where);
-    return { kind: spec.name, name, file, body: canonicalize(body) };
+    return { kind: spec.name, name, file, body: canonicalize(omitNewerDefaults(spec.name, body)) };
   }).sort((a, b) => a.file.localeCompare(b.file)); // the server's list order is not ours
 }
 

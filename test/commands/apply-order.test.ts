@@ -149,10 +149,15 @@ describe('kinds that name what Octopus orders after them', () => {
       ],
     });
     expect(saved.status, saved.text).toBe(200);
-    const tenantVariables = `/api/Spaces-1/tenants/${String(tenant.Id)}/variables`;
+    // Through the scoped API (a 2026 server): the value for Production names the certificate.
+    const tenantVariables = `/api/Spaces-1/tenants/${String(tenant.Id)}/projectvariables`;
     const current = (await http.get(tenantVariables)).body;
-    const entry = current.ProjectVariables[String(project.Id)];
-    const put = await http.put(tenantVariables, { ...current, ProjectVariables: { [String(project.Id)]: { ...entry, Variables: { [String(production.Id)]: { [entry.Templates[0].Id]: certificate.Id } } } } });
+    const template = (project.Templates as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const put = await http.put(tenantVariables, {
+      TenantId: tenant.Id,
+      ConcurrencyToken: current.ConcurrencyToken,
+      Variables: [{ OwnerId: project.Id, TemplateId: template.Id, Value: certificate.Id, Scope: { EnvironmentIds: [production.Id] } }],
+    });
     expect(put.status, put.text).toBe(200);
 
     await snapshotAndApply({ secrets: { 'certificates/Web TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } } });

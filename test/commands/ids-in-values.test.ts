@@ -23,7 +23,8 @@ let destination: Simulator;
 let repo: StateRepo;
 
 beforeEach(async () => {
-  source = await startSimulator({ seed: 'empty' });
+  // The source holds tenant values through the legacy API; the destination has the scoped one.
+  source = await startSimulator({ seed: 'empty', tenantVariableScoping: false });
   destination = await startSimulator({ seed: 'empty' });
   repo = await stateRepo();
 });
@@ -287,7 +288,7 @@ describe('references octosync refused to snapshot before', () => {
     const copied = (await all(simHttp(destination), 'projects')).find((candidate) => candidate.Name === 'Web Shop') as Json;
     const process = (await simHttp(destination).get(`/api/Spaces-1/deploymentprocesses/${String(copied.DeploymentProcessId)}`)).body as Json;
     expect((actionNamed(process, 'Approve').Properties as Json)['Octopus.Action.Manual.ResponsibleTeamIds']).toBe('teams-managers,teams-everyone');
-    expect(actionNamed(process, 'Run from Git').GitDependencies).toEqual([{ ...dependency, GitCredentialId: destinationCredential.Id }]);
+    expect(actionNamed(process, 'Run from Git').GitDependencies).toEqual([{ ...dependency, GitCredentialId: destinationCredential.Id, GitHubConnectionId: null, StepPackageInputsReferenceId: null }]);
   });
 
   it('a git credential the destination does not have is a plan problem naming the document and field, and nothing is written', async () => {

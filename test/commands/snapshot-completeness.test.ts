@@ -54,7 +54,8 @@ describe('a snapshot of a source that lies', () => {
     ['[] for machine policies', () => ({ path: /\/machinepolicies\/all$/, rewrite: () => [] }), /machine polic/i],
     ['[] for tag sets', () => ({ path: /\/tagsets\/all$/, rewrite: () => [] }), /tag set/i],
     ['[] for scoped user roles', () => ({ path: /\/scopeduserroles\/all$/, rewrite: () => [] }), /user roles/i],
-    ['[] for tenant variables', () => ({ path: /\/tenantvariables\/all$/, rewrite: () => [] }), /tenant variables/i],
+    ['a tenant\'s common variables answered for another tenant', () => ({ path: /\/commonvariables$/, rewrite: (body: Body) => ({ ...body, TenantId: 'Tenants-999999' }) }), /common tenant variables/i],
+    ['a tenant\'s project variables without their values', () => ({ path: /\/projectvariables$/, rewrite: (body: Body) => ({ ...body, Variables: undefined }) }), /project tenant variables/i],
     [
       'one environment missing from the list',
       () => ({ path: /\/environments\/all$/, rewrite: (items: Body[]) => items.filter((e) => e.Name !== 'Production') }),
@@ -91,6 +92,18 @@ describe('a snapshot of a source that lies', () => {
     proxy.told.length = 0;
     await expect(snapshotThroughProxy()).rejects.toThrow(message);
     expect(proxy.told.length).toBeGreaterThan(0);
+    expect(await repositoryState()).toEqual(before);
+  });
+
+  it('[] for tenant variables from a server without the scoped API: refused naming the kind, nothing written or committed', async () => {
+    const before = await repositoryState();
+    proxy.lies.splice(0, proxy.lies.length, { path: /\/tenantvariables\/all$/, rewrite: () => [] });
+    source.instance.settings.tenantVariableScoping = false;
+    try {
+      await expect(snapshotThroughProxy()).rejects.toThrow(/tenant variables/i);
+    } finally {
+      source.instance.settings.tenantVariableScoping = true;
+    }
     expect(await repositoryState()).toEqual(before);
   });
 

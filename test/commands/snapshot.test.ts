@@ -11,7 +11,7 @@ import type { OctopusClient } from '../../src/octopus/index.js';
 import { gitEnvironment } from '../../src/repo/git.js';
 import { listFiles, readFiles } from '../../src/repo/state-files.js';
 import { startSimulator } from '../../src/simulator/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator, SimulatorOptions } from '../../src/simulator/index.js';
 import { simHttp } from '../support/sim-http.js';
 
 let dir: string;
@@ -26,8 +26,8 @@ function git() {
   return simpleGit(dir).env(gitEnvironment(process.env));
 }
 
-async function start(seed: string): Promise<void> {
-  sim = await startSimulator({ seed });
+async function start(seed: string, options: SimulatorOptions = {}): Promise<void> {
+  sim = await startSimulator({ seed, ...options });
   client = createOctopusClient({ server: sim.url, apiKey: sim.apiKey });
 }
 
@@ -182,10 +182,11 @@ describe('snapshot', () => {
 });
 
 describe('snapshot costs', () => {
-  it('makes the same number of requests for 10 and for 200 projects', async () => {
+  /** Requests of a snapshot of synthetic:10 and synthetic:200 (1 and 20 tenanted projects; 3 and all 10 tenants connected). */
+  async function costs(options: SimulatorOptions): Promise<number[]> {
     const counts: number[] = [];
     for (const seed of ['synthetic:10', 'synthetic:200']) {
-      await start(seed);
+      await start(seed, options);
       sim.knobs.resetCounts();
       await snapshot();
       counts.push(sim.knobs.requestCounts().total);
@@ -194,7 +195,18 @@ describe('snapshot costs', () => {
       await rm(dir, { recursive: true, force: true });
       dir = await mkdtemp(path.join(tmpdir(), 'octosync-snapshot-'));
     }
+    return counts;
+  }
+
+  it('makes the same number of requests for 10 and for 200 projects (tenant variables read space-wide)', async () => {
+    const counts = await costs({ tenantVariableScoping: false });
     expect(counts[0]).toBeGreaterThan(10);
     expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('with scoped tenant variables, which have no space-wide read: two requests more per connected tenant, none per project', async () => {
+    const counts = await costs({ tenantVariableScoping: true });
+    expect(counts[0]).toBeGreaterThan(10);
+    expect((counts[1] ?? 0) - (counts[0] ?? 0)).toBe(2 * (10 - 3));
   });
 });

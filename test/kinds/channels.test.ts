@@ -113,7 +113,7 @@ describe('channels kind', () => {
       body: { Project: 'Web Shop', Channels: [{ Name: 'Hotfix', IsDefault: true, Lifecycle: 'Emergency', Rules: [], TenantTags: [] }] },
     };
     const ids = new IdResolver(buildRefTable({ projects: [{ Id: 'Projects-9', Name: 'Web Shop' }], lifecycles: [] }));
-    expect(channelPayloads(doc, ids)).toEqual([{ Name: 'Hotfix', ProjectId: 'Projects-9', LifecycleId: '', IsDefault: true, Rules: [], TenantTags: [] }]);
+    expect(channelPayloads(doc, ids)).toEqual([{ Name: 'Hotfix', ProjectId: 'Projects-9', LifecycleId: '', ParentEnvironmentId: null, IsDefault: true, Rules: [], TenantTags: [] }]);
     expect(ids.problems).toEqual([{ where: "channels 'Web Shop' channel 'Hotfix' Lifecycle", message: "refers to lifecycle 'Emergency', which does not exist in the destination" }]);
 
     const missingProject = new IdResolver(buildRefTable({}));

@@ -224,7 +224,7 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
     // does not diff, and neither writer compares).
     expect(writesByRoute(setup.destination)).toEqual({
       'PUT /api/:spaceId/actiontemplates/:id': 1,
-      'PUT /api/:spaceId/deploymentprocesses/:id': 1,
+      'PUT /api/:spaceId/projects/:projectId/deploymentprocesses': 1,
     });
   });
 
@@ -237,7 +237,7 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
     const changed = { ...process, body: { ...process.body, Steps: withScriptLine(process.body.Steps, 'Run smoke tests', 'Smoke tests passed', 'Smoke tests PASSED') } };
     setup.destination.knobs.resetCounts();
     await writerOf(DEPLOYMENT_PROCESSES).update(changed, documentNamed(current, 'deployment-processes', PROJECT), await writeContext(setup.to));
-    expect(writesByRoute(setup.destination)).toEqual({ 'PUT /api/:spaceId/deploymentprocesses/:id': 1 });
+    expect(writesByRoute(setup.destination)).toEqual({ 'PUT /api/:spaceId/projects/:projectId/deploymentprocesses': 1 });
     expect(documentNamed(await setup.to.documents([DEPLOYMENT_PROCESSES]), 'deployment-processes', PROJECT)).toEqual(changed);
     expect(setup.destination.instance.store.secretValues().sort()).toEqual([...setup.secrets].sort());
 
@@ -331,7 +331,7 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
     const live = { ...ctx.live, deploymentprocesses: (ctx.live.deploymentprocesses ?? []).filter((p) => p.Id !== project.DeploymentProcessId) };
     setup.destination.knobs.resetCounts();
     await writerOf(DEPLOYMENT_PROCESSES).create(doc, { ...ctx, live });
-    expect(writesByRoute(setup.destination)).toEqual({ 'PUT /api/:spaceId/deploymentprocesses/:id': 1 });
+    expect(writesByRoute(setup.destination)).toEqual({ 'PUT /api/:spaceId/projects/:projectId/deploymentprocesses': 1 });
 
     // Read back with markers where the secrets were supplied.
     const wantedSteps = (documentNamed(setup.wanted, 'deployment-processes', PROJECT).body.Steps as JsonObject[]).filter((step) => COPIED_STEPS.includes(String(step.Name)));
@@ -351,7 +351,7 @@ describe('process writers (step templates, deployment processes, runbooks)', () 
     await writerOf(STEP_TEMPLATES).remove(documentNamed(current, 'step-templates', 'Notify Slack'), await writeContext(setup.to));
     expect(writesByRoute(setup.destination)).toEqual({
       'DELETE /api/:spaceId/runbooks/:id': 1,
-      'PUT /api/:spaceId/deploymentprocesses/:id': 1,
+      'PUT /api/:spaceId/projects/:projectId/deploymentprocesses': 1,
       'DELETE /api/:spaceId/actiontemplates/:id': 1,
     });
 

@@ -14,6 +14,7 @@ import { writesByRoute } from '../support/destinations.js';
 import { byKindAndFile, documentNamed } from '../support/kind-checks.js';
 import { sampleAndEmptyPerTest, writeContext } from '../support/write-harness.js';
 import type { Harness } from '../support/write-harness.js';
+import { entriesOf } from '../../src/kinds/tenants/variables.js';
 
 const SPACE = 'Spaces-1';
 const kind = (name: string) => kindNamed(name) as Kind;
@@ -200,24 +201,26 @@ describe('project, channel, tenant and team writers', () => {
     try {
       const secrets = destination.instance.store.secretValues().sort();
       const acme = documentNamed(wanted, 'tenants', 'Acme Corp');
-      const variables = structuredClone(acme.body.Variables) as { Projects: Record<string, Record<string, Record<string, unknown>>> };
-      const production = variables.Projects['Customer Portal']?.Production as JsonObject;
-      production['Portal.MaxUsers'] = '75';
+      const variables = structuredClone(acme.body.Variables) as { Projects: Record<string, JsonObject> };
+      const portal = variables.Projects['Customer Portal'] as JsonObject;
+      // Production gets a value of its own; the other environments keep theirs.
+      const others = entriesOf(portal['Portal.MaxUsers']).map((entry) => ({ ...entry, Environments: (entry.Environments ?? []).filter((e) => e !== 'Production') }));
+      portal['Portal.MaxUsers'] = [...others.filter((entry) => entry.Environments.length > 0), { Value: '75', Environments: ['Production'] }] as JsonObject[];
       const changed: KindDocument = { ...acme, body: { ...acme.body, Variables: variables as unknown as JsonObject } };
 
       destination.knobs.resetCounts();
       await to.write([changed]); // secrets as markers: the destination keeps its values
-      expect(writesByRoute(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id/variables': 1 });
+      expect(writesByRoute(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id/projectvariables': 1 }); // only the kind of values that changed
       expect(documentNamed(await to.documents([kind('tenants')]), 'tenants', 'Acme Corp')).toEqual(changed);
       expect(destination.instance.store.secretValues().sort()).toEqual(secrets);
 
       // A secret whose overlay value changed: apply supplies it, and the variables are written.
-      const slot = secretSlots(changed.body).find((candidate) => candidate.path.endsWith('Production.Portal.LicenseKey'));
+      const slot = secretSlots(changed.body).find((candidate) => candidate.path.endsWith('Portal.LicenseKey[Production].Value'));
       expect(slot).toBeDefined();
       const rotated = { ...changed, body: setAtPointer(changed.body, slot?.pointer ?? '', { HasValue: true, NewValue: 'rotated-license' }) };
       destination.knobs.resetCounts();
       await to.write([rotated]);
-      expect(writesByRoute(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id/variables': 1 });
+      expect(writesByRoute(destination)).toEqual({ 'PUT /api/:spaceId/tenants/:id/projectvariables': 1 }); // only the kind of values that changed
       expect(destination.instance.store.secretValues()).toContain('rotated-license');
       expect(destination.instance.store.secretValues()).not.toContain(secretOf(acme, slot?.pointer ?? ''));
       expect(documentNamed(await to.documents([kind('tenants')]), 'tenants', 'Acme Corp')).toEqual(changed);

@@ -78,17 +78,29 @@ describe('step-templates kind', () => {
     expect(parseYaml(text, 'step-templates/wait-until-time.yaml').value).toEqual(docs[0]!.body);
   });
 
-  it('writes sensitive properties as a marker only, and keeps CommunityActionTemplateId', () => {
-    const live = { actiontemplates: [{ ...notifySlack, CommunityActionTemplateId: 'CommunityActionTemplates-1493' }] };
-    const { docs, names } = documentsOf(live);
+  it('writes sensitive properties as a marker only, and never the Version', () => {
+    const { docs, names } = documentsOf({ actiontemplates: [notifySlack] });
     expect(names.problems).toEqual([]);
     const body = docs[0]!.body;
     expect((body.Properties as JsonObject)['Slack.WebhookUrl']).toEqual({ HasValue: true });
-    expect(body.CommunityActionTemplateId).toBe('CommunityActionTemplates-1493');
     expect(body).not.toHaveProperty('Version');
     expect((body.Parameters as JsonObject[]).map((p) => p.Name)).toEqual(['Slack.WebhookUrl', 'Slack.Channel', 'Slack.Message']);
     expect(idsIn(body, { rules: 'processes' })).toEqual([]);
     expect(schema(body)).toEqual([]);
+  });
+
+  it('writes a template installed from the community library as a reference to the library entry (name and website, never an id)', () => {
+    const entry = { Id: 'CommunityActionTemplates-1493', Name: 'Slack - Notify', Website: 'https://library.octopus.com/step-templates/99e6f203-3061-4018-9e34-4a3a9c3c3179', Type: 'Octopus.Script' };
+    const installed = { ...notifySlack, Name: 'Slack - Notify', CommunityActionTemplateId: 'CommunityActionTemplates-1493' };
+    const { docs } = documentsOf({ actiontemplates: [installed], communityactiontemplates: [entry] });
+    expect(docs[0]!.body).toEqual({ Name: 'Slack - Notify', CommunityTemplate: { Name: 'Slack - Notify', Website: entry.Website } });
+    expect(schema(docs[0]!.body)).toEqual([]);
+    // A reference with content besides is not a document octosync writes.
+    expect(schema({ ...docs[0]!.body, ActionType: 'Octopus.Script' })).not.toEqual([]);
+    // The server does not list the entry (its library switched off): the content, without the id.
+    const { docs: unlisted } = documentsOf({ actiontemplates: [installed], communityactiontemplates: [] });
+    expect(unlisted[0]!.body).not.toHaveProperty('CommunityActionTemplateId');
+    expect(unlisted[0]!.body.ActionType).toBe('Octopus.Script');
   });
 
   itWithReferenceData('turns documents into payloads the simulator accepts and reads them back equal, with feeds by name', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { tenantVariablesPayload, tenants } from '../../src/kinds/tenants/index.js';
+import { scopedVariablesPayloads } from '../../src/kinds/tenants/variables.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { loadSchemas } from '../../src/validate/schemas.js';
 import { byFile, fixturesIn, idsIn, kindChecks, simulatorsClosedAfterEach } from '../support/kind-checks.js';
@@ -58,11 +59,19 @@ describe('tenants kind', () => {
         TenantTags: ['Region/EU', 'Tier/Gold'],
         Variables: {
           LibraryVariableSets: { 'Common Settings': { 'Customer.ContactEmail': 'it@acme.example', 'Customer.SupportPin': secret } },
+          // Template → values, each for the environments it lists (a secret per environment, since secrets cannot be compared).
           Projects: {
             'Customer Portal': {
-              Production: { 'Portal.LicenseKey': secret, 'Portal.Subdomain': 'acme' },
-              Staging: { 'Portal.LicenseKey': secret, 'Portal.Subdomain': 'acme-staging' },
-              Test: { 'Portal.LicenseKey': secret, 'Portal.Subdomain': 'acme-test' },
+              'Portal.LicenseKey': [
+                { Value: secret, Environments: ['Production'] },
+                { Value: secret, Environments: ['Staging'] },
+                { Value: secret, Environments: ['Test'] },
+              ],
+              'Portal.Subdomain': [
+                { Value: 'acme', Environments: ['Production'] },
+                { Value: 'acme-staging', Environments: ['Staging'] },
+                { Value: 'acme-test', Environments: ['Test'] },
+              ],
             },
           },
         },
@@ -85,58 +94,77 @@ describe('tenants kind', () => {
     expect(JSON.stringify(doc)).not.toMatch(/leaked|lea"/);
   });
 
-  it('creates tenants and their variables in a fresh server, asks for the secrets it cannot keep, and reads back the same documents', async () => {
-    const sim = await simulator();
-    await createDependencies(sim);
-    const docs = tenants.toDocuments(captured, new NameResolver(buildRefTable(captured)));
-    const http = simHttp(sim);
+  describe.each([
+    [
+      'the legacy API',
+      false,
+      [
+        "tenant 'Acme Corp' Variables.Projects.Customer Portal.Portal.LicenseKey (Production)",
+        "tenant 'Acme Corp' Variables.Projects.Customer Portal.Portal.LicenseKey (Staging)",
+        "tenant 'Acme Corp' Variables.Projects.Customer Portal.Portal.LicenseKey (Test)",
+        "tenant 'Acme Corp' Variables.LibraryVariableSets.Common Settings.Customer.SupportPin",
+      ],
+    ],
+    [
+      'the scoped API',
+      true,
+      [
+        "tenant 'Acme Corp' Variables.LibraryVariableSets.Common Settings.Customer.SupportPin",
+        "tenant 'Acme Corp' Variables.Projects.Customer Portal.Portal.LicenseKey (Production)",
+        "tenant 'Acme Corp' Variables.Projects.Customer Portal.Portal.LicenseKey (Staging)",
+        "tenant 'Acme Corp' Variables.Projects.Customer Portal.Portal.LicenseKey (Test)",
+      ],
+    ],
+  ] as const)('through %s', (_, scoped, secretProblems) => {
+    it('creates tenants and their variables in a fresh server, asks for the secrets it cannot keep, and reads back the same documents', async () => {
+      const sim = await simulator(undefined, { tenantVariableScoping: scoped });
+      await createDependencies(sim);
+      const docs = tenants.toDocuments(captured, new NameResolver(buildRefTable(captured)));
+      const http = simHttp(sim);
 
-    // The tenant resource first; its variables once it is connected.
-    let ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
-    for (const doc of docs) expect((await http.post('/api/Spaces-1/tenants', tenants.toPayload(doc, ids))).status).toBe(201);
-    expect(ids.problems).toEqual([]);
+      // The tenant resource first; its variables once it is connected.
+      let ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
+      for (const doc of docs) expect((await http.post('/api/Spaces-1/tenants', tenants.toPayload(doc, ids))).status).toBe(201);
+      expect(ids.problems).toEqual([]);
 
-    // The destination holds no secret yet: every marker is a problem until an overlay supplies it.
-    ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
-    const acme = docs.find((doc) => doc.name === 'Acme Corp')!;
-    tenantVariablesPayload(acme, ids, (await http.get(`/api/Spaces-1/tenants/${ids.table.idOf('tenants', 'Acme Corp')}/variables`)).body);
-    expect(ids.problems.map((problem) => problem.where)).toEqual([
-      "tenant 'Acme Corp' Variables.Projects.Customer Portal.Production.Portal.LicenseKey",
-      "tenant 'Acme Corp' Variables.Projects.Customer Portal.Staging.Portal.LicenseKey",
-      "tenant 'Acme Corp' Variables.Projects.Customer Portal.Test.Portal.LicenseKey",
-      "tenant 'Acme Corp' Variables.LibraryVariableSets.Common Settings.Customer.SupportPin",
-    ]);
-    expect(ids.problems[0]?.message).toBe('is a secret the destination does not hold; supply it through the destination overlay');
+      // The destination holds no secret yet: every marker is a problem until an overlay supplies it.
+      ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
+      const acme = docs.find((doc) => doc.name === 'Acme Corp')!;
+      await variablesPayload(sim, acme, ids, scoped);
+      expect(ids.problems.map((problem) => problem.where)).toEqual(secretProblems);
+      expect(ids.problems[0]?.message).toBe('is a secret the destination does not hold; supply it through the destination overlay');
 
-    // With the overlay's values (here: made up), every tenant's variables are accepted.
-    ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
-    for (const doc of docs) await putVariables(sim, withSecrets(doc, 'overlay-secret'), ids);
-    expect(ids.problems).toEqual([]);
-    expect(await readDocuments(sim)).toEqual(byFile(docs));
-    expect(sim.instance.store.secretValues()).toEqual(['overlay-secret']);
+      // With the overlay's values (here: made up), every tenant's variables are accepted.
+      ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
+      for (const doc of docs) await putVariables(sim, withSecrets(doc, 'overlay-secret'), ids, scoped);
+      expect(ids.problems).toEqual([]);
+      expect(await readDocuments(sim)).toEqual(byFile(docs));
+      expect(sim.instance.store.secretValues()).toEqual(['overlay-secret']);
 
-    // Applying the snapshot again keeps the destination's secrets and changes nothing.
-    ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
-    for (const doc of docs) await putVariables(sim, doc, ids);
-    expect(ids.problems).toEqual([]);
-    expect(await readDocuments(sim)).toEqual(byFile(docs));
-    expect(sim.instance.store.secretValues()).toEqual(['overlay-secret']);
-  });
+      // Applying the snapshot again keeps the destination's secrets and changes nothing.
+      ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
+      for (const doc of docs) await putVariables(sim, doc, ids, scoped);
+      expect(ids.problems).toEqual([]);
+      expect(await readDocuments(sim)).toEqual(byFile(docs));
+      expect(sim.instance.store.secretValues()).toEqual(['overlay-secret']);
+    });
 
-  it('removes values the document no longer gives, so the template default applies', async () => {
-    const sim = await simulator();
-    await createDependencies(sim);
-    const [globex] = tenants.toDocuments(captured, new NameResolver(buildRefTable(captured))).filter((doc) => doc.name === 'Globex');
-    let ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
-    expect((await simHttp(sim).post('/api/Spaces-1/tenants', tenants.toPayload(globex!, ids))).status).toBe(201);
-    ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
-    await putVariables(sim, withSecrets(globex!, 'key'), ids);
-    const fewer = structuredClone(globex!);
-    const portal = ((fewer.body.Variables as JsonObject).Projects as JsonObject)['Customer Portal'] as Record<string, JsonObject>;
-    for (const values of Object.values(portal)) delete values['Portal.MaxUsers'];
-    await putVariables(sim, fewer, ids);
-    expect(ids.problems).toEqual([]);
-    expect((await readDocuments(sim)).find((doc) => doc.name === 'Globex')).toEqual(fewer);
+    it('removes values the document no longer gives, so the template default applies', async () => {
+      const sim = await simulator(undefined, { tenantVariableScoping: scoped });
+      await createDependencies(sim);
+      const [globex] = tenants.toDocuments(captured, new NameResolver(buildRefTable(captured))).filter((doc) => doc.name === 'Globex');
+      let ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
+      expect((await simHttp(sim).post('/api/Spaces-1/tenants', tenants.toPayload(globex!, ids))).status).toBe(201);
+      ids = new IdResolver(buildRefTable(await readLive(sim, tenants.reads)));
+      await putVariables(sim, withSecrets(globex!, 'key'), ids, scoped);
+      const fewer = structuredClone(globex!);
+      const portal = ((fewer.body.Variables as JsonObject).Projects as JsonObject)['Customer Portal'] as JsonObject;
+      expect(portal['Portal.MaxUsers']).toBeDefined();
+      delete portal['Portal.MaxUsers'];
+      await putVariables(sim, fewer, ids, scoped);
+      expect(ids.problems).toEqual([]);
+      expect((await readDocuments(sim)).find((doc) => doc.name === 'Globex')).toEqual(fewer);
+    });
   });
 
   it('names the document and field of a reference the destination lacks', () => {
@@ -159,7 +187,10 @@ describe('tenants kind', () => {
       body: {
         Name: 'Acme Corp',
         Variables: {
-          Projects: { 'Customer Portal': { Production: { 'Portal.Colour': 'red' }, Dev: { 'Portal.Subdomain': 'acme-dev' } }, 'Payments API': { Production: { X: 'y' } } },
+          Projects: {
+            'Customer Portal': { 'Portal.Colour': [{ Value: 'red', Environments: ['Production'] }], 'Portal.Subdomain': [{ Value: 'acme-dev', Environments: ['Dev'] }] },
+            'Payments API': { X: [{ Value: 'y', Environments: ['Production'] }] },
+          },
           LibraryVariableSets: { 'Common Settings': { 'Customer.ContactEmail': 'a@b.example' } },
         },
       },
@@ -167,8 +198,8 @@ describe('tenants kind', () => {
     const forVariables = new IdResolver(buildRefTable(captured));
     tenantVariablesPayload(variables, forVariables, current);
     expect(forVariables.problems).toEqual([
-      { where: "tenant 'Acme Corp' Variables.Projects.Customer Portal.Production.Portal.Colour", message: "refers to template 'Portal.Colour', which does not exist in the destination" },
-      { where: "tenant 'Acme Corp' Variables.Projects.Customer Portal.Dev", message: "the tenant is not connected to project 'Customer Portal' in environment 'Dev' in the destination" },
+      { where: "tenant 'Acme Corp' Variables.Projects.Customer Portal.Portal.Colour (Production)", message: "refers to template 'Portal.Colour', which does not exist in the destination" },
+      { where: "tenant 'Acme Corp' Variables.Projects.Customer Portal.Portal.Subdomain", message: "the tenant is not connected to project 'Customer Portal' in environment 'Dev' in the destination" },
       {
         where: "tenant 'Acme Corp' Variables.Projects.Payments API",
         message: "the tenant has no variables for project 'Payments API' in the destination (not connected, or the project has no templates)",
@@ -200,7 +231,7 @@ describe('tenants kind', () => {
         Name: 'Acme',
         TenantTags: ['Tier/Gold'],
         ProjectEnvironments: { 'Web/Shop': ['Production'] },
-        Variables: { Projects: { 'Web/Shop': { Production: { Key: 'x' } } }, LibraryVariableSets: { Common: { Email: 'a@b.example' } } },
+        Variables: { Projects: { 'Web/Shop': { Key: [{ Value: 'x', Environments: ['Production'] }] } }, LibraryVariableSets: { Common: { Email: 'a@b.example' } } },
       },
     };
     expect(tenants.references?.(doc)).toEqual([
@@ -208,7 +239,7 @@ describe('tenants kind', () => {
       { pointer: '/ProjectEnvironments/Web~1Shop', kind: 'projects', name: 'Web/Shop' },
       { pointer: '/ProjectEnvironments/Web~1Shop/0', kind: 'environments', name: 'Production' },
       { pointer: '/Variables/Projects/Web~1Shop', kind: 'projects', name: 'Web/Shop' },
-      { pointer: '/Variables/Projects/Web~1Shop/Production', kind: 'environments', name: 'Production' },
+      { pointer: '/Variables/Projects/Web~1Shop/Key/0/Environments/0', kind: 'environments', name: 'Production' },
       { pointer: '/Variables/LibraryVariableSets/Common', kind: 'library-variable-sets', name: 'Common' },
     ]);
   });
@@ -283,13 +314,25 @@ async function createDependencies(target: Simulator): Promise<void> {
   }
 }
 
-/** PUTs a tenant's variables as apply does: built from the destination's current resource. */
-async function putVariables(target: Simulator, doc: KindDocument, ids: IdResolver): Promise<void> {
+/** The bodies apply would PUT for a tenant's variables, from the destination's current values (legacy: one; scoped: common and project). */
+async function variablesPayload(target: Simulator, doc: KindDocument, ids: IdResolver, scoped: boolean): Promise<[string, Json][]> {
   const http = simHttp(target);
-  const id = ids.table.idOf('tenants', doc.name);
-  const current = await http.get(`/api/Spaces-1/tenants/${id}/variables`);
-  const response = await http.put(`/api/Spaces-1/tenants/${id}/variables`, tenantVariablesPayload(doc, ids, current.body));
-  expect(response.status, response.text).toBe(200);
+  const id = ids.table.idOf('tenants', doc.name) ?? '';
+  const base = `/api/Spaces-1/tenants/${id}`;
+  if (!scoped) return [[`${base}/variables`, tenantVariablesPayload(doc, ids, (await http.get(`${base}/variables`)).body)]];
+  const current = { common: (await http.get(`${base}/commonvariables`)).body, project: (await http.get(`${base}/projectvariables`)).body };
+  const payloads = scopedVariablesPayloads(doc.name, id, 'Spaces-1', doc.body.Variables, ids, current);
+  return [[`${base}/commonvariables`, payloads.common], [`${base}/projectvariables`, payloads.project]];
+}
+
+/** PUTs a tenant's variables as apply does: built from the destination's current values. */
+async function putVariables(target: Simulator, doc: KindDocument, ids: IdResolver, scoped: boolean): Promise<void> {
+  for (const [path, body] of await variablesPayload(target, doc, ids, scoped)) {
+    // Re-read between the two scoped writes: the tenant's concurrency token covers both.
+    const fresh = scoped && path.endsWith('/projectvariables') ? (await variablesPayload(target, doc, ids, scoped))[1]?.[1] : body;
+    const response = await simHttp(target).put(path, fresh);
+    expect(response.status, response.text).toBe(200);
+  }
 }
 
 /** The document with every secret marker replaced by a value, as a destination overlay supplies it. */

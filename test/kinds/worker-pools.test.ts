@@ -3,6 +3,7 @@ import type { JsonObject, LiveSpace } from '../../src/core/document.js';
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { workerPools } from '../../src/kinds/worker-pools/index.js';
 import { byFile, fixturesIn, idsIn, kindChecks, productSchemas, simulatorsClosedAfterEach } from '../support/kind-checks.js';
+import { simHttp } from '../support/sim-http.js';
 
 const fixture = fixturesIn(new URL('./worker-pools/fixtures/', import.meta.url));
 const captured: LiveSpace = { workerpools: fixture<JsonObject[]>('workerpools-all-simulator.json') };
@@ -39,11 +40,23 @@ describe('worker-pools kind', () => {
     expect(docs.flatMap((doc) => idsIn(doc.body))).toEqual([]);
   });
 
-  it('creates what the documents describe in a fresh server (updating its default pool) and reads back the same documents', async () => {
-    const sim = await simulator();
+  it('creates what the documents describe in a fresh Octopus Cloud server (updating its default and dynamic pools) and reads back the same documents', async () => {
+    const sim = await simulator('empty', { flavour: 'cloud' });
     const docs = workerPools.toDocuments(captured, new NameResolver(buildRefTable(captured)));
     expect(await applyDocuments(sim, docs)).toEqual([]);
-    expect(await readDocuments(sim)).toEqual(byFile(docs));
+    // A Cloud space also has its own Hosted Ubuntu pool, which the documents do not mention.
+    expect((await readDocuments(sim)).filter((doc) => doc.name !== 'Hosted Ubuntu')).toEqual(byFile(docs));
+  });
+
+  it('a self-hosted server takes the static pools and refuses the dynamic one, naming Octopus Cloud', async () => {
+    const sim = await simulator();
+    const docs = workerPools.toDocuments(captured, new NameResolver(buildRefTable(captured)));
+    const [dynamic, ...statics] = [docs.find((doc) => doc.body.WorkerPoolType === 'DynamicWorkerPool')!, ...docs.filter((doc) => doc.body.WorkerPoolType !== 'DynamicWorkerPool')];
+    expect(await applyDocuments(sim, statics)).toEqual([]);
+    expect(await readDocuments(sim)).toEqual(byFile(statics));
+    const refused = await simHttp(sim).post('/api/Spaces-1/workerpools', workerPools.toPayload(dynamic, new IdResolver(buildRefTable({}))));
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('only available on Octopus Cloud');
   });
 
   it('writes the same documents whatever order the server lists pools in', () => {

@@ -25,13 +25,13 @@ export function fixturesIn(folder: URL): <T = JsonObject>(file: string) => T {
  * Starts simulators for a test file's tests and closes every one after its test, passed or
  * failed, so no test leaks a server into the next. Call once at the top of the file.
  */
-export function simulatorsClosedAfterEach(): (seed?: SimulatorOptions['seed']) => Promise<Simulator> {
+export function simulatorsClosedAfterEach(): (seed?: SimulatorOptions['seed'], options?: Omit<SimulatorOptions, 'seed'>) => Promise<Simulator> {
   const started: Simulator[] = [];
   afterEach(async () => {
     await Promise.all(started.splice(0).map((sim) => sim.close()));
   });
-  return async (seed) => {
-    const sim = await startSimulator({ seed });
+  return async (seed, options = {}) => {
+    const sim = await startSimulator({ ...options, seed });
     started.push(sim);
     return sim;
   };
@@ -65,8 +65,7 @@ export interface IdScan {
   /**
    * `documents` (default): every `…Id`/`…Ids` key whatever its value, and every string like
    * `Environments-1`. `processes`: the key `Id` and `…Id` keys holding a GUID, and strings that are
-   * ids of a space's own resources; process steps keep `PackageId`s (names) and
-   * `CommunityActionTemplateId`s (the same on every server).
+   * ids of a space's own resources; process steps keep `PackageId`s (names).
    */
   rules?: 'documents' | 'processes';
 }

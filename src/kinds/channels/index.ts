@@ -10,6 +10,7 @@ import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import { projectFolders } from '../projects/index.js';
 import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
 import { WriteError, resolved } from '../writing.js';
+import { omitNewerDefaults } from '../newer-fields.js';
 
 /** Server fields of a channel version rule (a sub-resource with its own GUID). */
 const RULE_SERVER_FIELDS = ['Id', 'Links', 'LastModifiedOn', 'LastModifiedBy'];
@@ -18,7 +19,7 @@ export const channels: Kind = {
   name: 'channels',
   title: 'project channels',
   dependsOn: ['projects', 'lifecycles', 'tag-sets'],
-  reads: ['channels', 'projects', 'lifecycles'],
+  reads: ['channels', 'projects', 'lifecycles', 'parentenvironments'],
   toDocuments: channelDocuments,
   // One document is several resources: the payload lists them with the project they belong to.
   toPayload: (doc, ids) => {
@@ -68,9 +69,13 @@ export function channelDocuments(live: LiveSpace, names: NameResolver): KindDocu
 }
 
 function channelBody(channel: JsonObject, names: NameResolver, where: string): JsonObject {
-  const body = without(channel, [...SERVER_FIELDS, 'ProjectId', 'LifecycleId', 'Rules', 'TenantTags']);
+  const body = without(channel, [...SERVER_FIELDS, 'ProjectId', 'LifecycleId', 'ParentEnvironmentId', 'Rules', 'TenantTags']);
   // No lifecycle means the project's.
   body.Lifecycle = names.optional('lifecycles', channel.LifecycleId, `${where} LifecycleId`);
+  // Ephemeral environment channels (2025+) create environments under a parent environment.
+  body.ParentEnvironment = names.optional('parentenvironments', channel.ParentEnvironmentId, `${where} ParentEnvironmentId`);
+  // Git resource rules are identified by what they govern; their Ids are the server's.
+  if (Array.isArray(channel.GitResourceRules)) body.GitResourceRules = channel.GitResourceRules.map((rule) => (isObject(rule) ? without(rule, ['Id']) : rule));
   body.IsDefault = channel.IsDefault === true;
   body.Rules = asArray(channel.Rules)
     .filter(isObject)
@@ -81,6 +86,8 @@ function channelBody(channel: JsonObject, names: NameResolver, where: string): J
       return normalized;
     });
   body.TenantTags = asArray(channel.TenantTags).map(String).sort(compareNames);
+  // Newer fields at their defaults are left out, as a channel of an older server has none.
+  omitNewerDefaults('channels', { Channels: [body] });
   return canonicalize(body);
 }
 
@@ -99,9 +106,10 @@ export function channelPayloads(doc: KindDocument, ids: IdResolver, projectId = 
     .map((channel) => {
       const where = `channels '${doc.name}' channel '${String(channel.Name)}'`;
       return {
-        ...without(channel, ['Lifecycle']),
+        ...without(channel, ['Lifecycle', 'ParentEnvironment']),
         ProjectId: projectId,
         LifecycleId: ids.optional('lifecycles', channel.Lifecycle, `${where} Lifecycle`),
+        ParentEnvironmentId: ids.optional('parentenvironments', channel.ParentEnvironment, `${where} ParentEnvironment`),
         IsDefault: channel.IsDefault === true,
         Rules: asArray(channel.Rules),
         TenantTags: asArray(channel.TenantTags),
@@ -163,7 +171,8 @@ async function writeChannels(doc: KindDocument, ctx: WriteContext): Promise<void
     if (!channelChanged(entry, current)) continue;
     // Fields the destination's channel has and the document does not are cleared.
     const cleared: JsonObject = {};
-    for (const key of Object.keys(current)) if (!(key in entry) && key !== 'Lifecycle') cleared[key] = null;
+    // (Lifecycle and ParentEnvironment are in the payload under their API names, null when absent.)
+    for (const key of Object.keys(current)) if (!(key in entry) && key !== 'Lifecycle' && key !== 'ParentEnvironment') cleared[key] = null;
     await ctx.api.put(spacePath(ctx.spaceId, 'channels', String(existing.Id)), { ...existing, ...cleared, ...payload });
   }
   for (const channel of unmatched) await ctx.api.delete(spacePath(ctx.spaceId, 'channels', String(channel.Id)));
@@ -206,6 +215,7 @@ export function channelReferences(doc: KindDocument): DocumentReference[] {
     .filter(isObject)
     .forEach((channel, index) => {
       if (typeof channel.Lifecycle === 'string') refs.push({ pointer: pointer('Channels', index, 'Lifecycle'), kind: 'lifecycles', name: channel.Lifecycle });
+      if (typeof channel.ParentEnvironment === 'string') refs.push({ pointer: pointer('Channels', index, 'ParentEnvironment'), kind: 'parent-environments', name: channel.ParentEnvironment });
       asArray(channel.TenantTags).forEach((tag, at) => refs.push({ pointer: pointer('Channels', index, 'TenantTags', at), kind: 'tag-sets', name: String(tag) }));
     });
   return refs;

@@ -10,6 +10,7 @@ import { PROCESS_READS, currentProcess, processPayload, stepReferences, stepsToD
 import type { DocumentReference, ReferenceContext, Kind, KindWriter, WriteContext } from '../types.js';
 import { WriteError, resolved, withClearedFields } from '../writing.js';
 import { spacePath } from '../../octopus/index.js';
+import { omitNewerDefaults } from '../newer-fields.js';
 
 const TITLE = 'deployment process';
 
@@ -45,13 +46,13 @@ export function deploymentProcessDocuments(live: LiveSpace, names: NameResolver)
       Project: name,
       Steps: stepsToDocument(process.Steps, names, where),
     };
-    documents.push({ kind: 'deployment-processes', name, file: `projects/${slugs.get(name)}/deployment-process.yaml`, body: canonicalize(body) });
+    documents.push({ kind: 'deployment-processes', name, file: `projects/${slugs.get(name)}/deployment-process.yaml`, body: canonicalize(omitNewerDefaults('deployment-processes', body)) });
   }
   return documents.sort((a, b) => compareNames(a.name, b.name));
 }
 
 /**
- * The body of `PUT /deploymentprocesses/{id}`. Pass the destination's current process as
+ * The body of `PUT /projects/{projectId}/deploymentprocesses`. Pass the destination's current process as
  * `existing`: it supplies the Version the server requires, and the step and action Ids that keep
  * sensitive properties. Without it (what `Kind.toPayload` does) the body has no Id or Version.
  */
@@ -99,5 +100,6 @@ async function writeDeploymentProcess(doc: KindDocument, current: KindDocument |
   // Top-level fields the destination has and the document not are cleared, not kept.
   const body = current ? withClearedFields(doc, current) : doc;
   const payload = resolved(ctx.ids, what, () => deploymentProcessPayload(body, ctx.ids, existing));
-  await ctx.api.put(spacePath(ctx.spaceId, 'deploymentprocesses', processId), payload);
+  // Through the project: the 2026 reference marks `PUT /deploymentprocesses/{id}` deprecated.
+  await ctx.api.put(spacePath(ctx.spaceId, 'projects', projectId, 'deploymentprocesses'), payload);
 }

@@ -12,6 +12,7 @@ import { WriteError, liveResource, resolved, withClearedFields } from '../writin
 import { unresolvedNow, withoutPointers } from '../shared/deferral.js';
 import { STEP_REFERENCES, processHasPackage, processOfProject, sameStepReference, stepReferencePath, stepReferenceValue } from './step-references.js';
 import { normalizeTemplates, templateReferences, templatesPayload } from './templates.js';
+import { omitNewerDefaults } from '../newer-fields.js';
 
 /**
  * Owned documents (the project's variable set and deployment process, saved by their own
@@ -149,7 +150,8 @@ function projectBody(project: JsonObject, live: LiveSpace, names: NameResolver):
   } else {
     body.VersioningStrategy = nonEmpty(versioningStrategy(project, live, names, where));
   }
-  return canonicalize(body);
+  if (Array.isArray(project.ProjectTags)) body.ProjectTags = project.ProjectTags.map(String).sort(compareNames);
+  return canonicalize(omitNewerDefaults('projects', body));
 }
 
 function releaseCreationStrategy(project: JsonObject, live: LiveSpace, names: NameResolver, where: string): JsonObject {
@@ -351,6 +353,7 @@ export function projectReferences(doc: KindDocument): DocumentReference[] {
   if (typeof body.ProjectGroup === 'string') refs.push({ pointer: '/ProjectGroup', kind: 'project-groups', name: body.ProjectGroup });
   if (typeof body.Lifecycle === 'string') refs.push({ pointer: '/Lifecycle', kind: 'lifecycles', name: body.Lifecycle });
   asArray(body.IncludedLibraryVariableSets).forEach((name, index) => refs.push({ pointer: pointer('IncludedLibraryVariableSets', index), kind: 'library-variable-sets', name: String(name) }));
+  asArray(body.ProjectTags).forEach((tag, index) => refs.push({ pointer: pointer('ProjectTags', index), kind: 'tag-sets', name: String(tag) }));
   for (const ref of OWN_REFERENCES) {
     const name = ownReferenceName(doc, ref);
     if (typeof name !== 'string') continue;

@@ -12,6 +12,7 @@ import { PROCESS_READS, currentProcess, processPayload, stepReferences, stepsToD
 import type { DocumentReference, ReferenceContext, Kind, KindWriter, WriteContext } from '../types.js';
 import { WriteError, resolved, withClearedFields } from '../writing.js';
 import { spacePath } from '../../octopus/index.js';
+import { omitNewerDefaults } from '../newer-fields.js';
 
 const TITLE = 'runbook';
 
@@ -67,11 +68,12 @@ export function runbookDocuments(live: LiveSpace, names: NameResolver): KindDocu
         // Roles are a set: sorted, so a reordering on the server is no change.
         body.ConnectivityPolicy = { ...connectivity, TargetRoles: asArray(connectivity.TargetRoles).map(String).sort(compareNames) };
       }
+      if (Array.isArray(runbook.RunbookTags)) body.RunbookTags = runbook.RunbookTags.map(String).sort(compareNames);
       documents.push({
         kind: 'runbooks',
         name,
         file: `projects/${projectSlugs.get(projectName)}/runbooks/${slugs.get(runbookName)}.yaml`,
-        body: canonicalize(body),
+        body: canonicalize(omitNewerDefaults('runbooks', body)),
       });
     }
   }
@@ -114,6 +116,7 @@ export function runbookReferences(doc: KindDocument, context?: ReferenceContext)
   return [
     { pointer: '/Project', kind: 'projects', name: project },
     ...asArray(doc.body.Environments).map((name, index): DocumentReference => ({ pointer: `/Environments/${index}`, kind: 'environments', name: String(name) })),
+    ...asArray(doc.body.RunbookTags).map((tag, index): DocumentReference => ({ pointer: `/RunbookTags/${index}`, kind: 'tag-sets', name: String(tag) })),
     ...stepReferences(process.Steps, '/Process/Steps', project, context),
   ];
 }

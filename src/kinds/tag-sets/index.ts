@@ -1,3 +1,4 @@
+import { compareNames } from '../../core/canonical.js';
 import type { JsonObject } from '../../core/document.js';
 import type { IdResolver } from '../../core/refs.js';
 import { asArray, isObject, without } from '../fields.js';
@@ -12,7 +13,12 @@ export const tagSets = simpleKind({
   title: 'tag set',
   collection: 'tagsets',
   dependsOn: [],
+  // System tag sets belong to the server (2025+ `IsSystem`), like built-in roles.
+  include: (resource) => resource.IsSystem !== true,
+  drop: ['IsSystem'],
   normalize: (body, resource) => {
+    // What a tag set applies to is a set (2025+): sorted.
+    if (Array.isArray(resource.Scopes)) body.Scopes = resource.Scopes.map(String).sort(compareNames);
     const tags = asArray(resource.Tags).filter(isObject);
     tags.sort((a, b) => Number(a.SortOrder ?? 0) - Number(b.SortOrder ?? 0));
     body.Tags = tags.map((tag) => without(tag, ['Id', 'CanonicalTagName', 'SortOrder']));

@@ -1,24 +1,29 @@
 // Tenants: `tenants/<slug>.yaml`, with their project/environment connections and the values
-// they give to tenant variable templates, all by name. On the wire these are two resources: the
-// tenant (`/tenants/{id}`) and its variables (`/tenants/{id}/variables`, a TenantVariableResource
-// read space-wide from `/tenantvariables/all`).
+// they give to tenant variable templates, all by name. On the wire these are the tenant
+// (`/tenants/{id}`) and its variables: through the scoped API (`/tenants/{id}/commonvariables`
+// and `/projectvariables`) on a server that has it, else the legacy TenantVariableResource
+// (`/tenants/{id}/variables`, read space-wide from `/tenantvariables/all`). See variables.ts.
 import { canonicalize, compareNames, jsonEqual } from '../../core/canonical.js';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
 import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
-import { isSecretValue, propertyValue, sameName, templateById, templateByName } from '../projects/templates.js';
-import { controlTypeOf, controlTypesByName, controlValueReferences, controlValueToDocument, controlValueToPayload } from '../shared/control-type-values.js';
+import { isSecretValue, sameName } from '../projects/templates.js';
+import { capabilitiesOf } from '../capabilities.js';
+import { entriesOf, legacyVariablesPayload, scopedVariablesPayloads, variablesFromServer } from './variables.js';
+import { controlTypesByName, controlValueReferences } from '../shared/control-type-values.js';
 import type { DocumentReference, Kind, ReferenceContext, WriteContext } from '../types.js';
 import { liveResource, resolved, withClearedFields } from '../writing.js';
 import { destinationContext, unresolvedNow, withoutPointers } from '../shared/deferral.js';
+import { omitNewerDefaults } from '../newer-fields.js';
 
 export const tenants: Kind = {
   name: 'tenants',
   title: 'tenant',
   dependsOn: ['projects', 'environments', 'tag-sets', 'library-variable-sets'],
-  reads: ['tenants', 'tenantvariables', 'projects', 'environments', 'libraryvariablesets'],
+  // Tenant variables through the API the server offers (the feature toggles say which).
+  reads: ['tenants', 'tenantvariables', 'featuretoggles', 'projects', 'environments', 'libraryvariablesets'],
   toDocuments: tenantDocuments,
   toPayload: (doc, ids) => tenantPayload(doc, ids),
   references: tenantReferences,
@@ -47,9 +52,9 @@ export function tenantDocuments(live: LiveSpace, names: NameResolver): KindDocum
     body.TenantTags = asArray(tenant.TenantTags).map(String).sort(compareNames);
     body.ProjectEnvironments = connections(tenant.ProjectEnvironments, names, where);
     const variables = (live.tenantvariables ?? []).find((resource) => resource.TenantId === tenant.Id);
-    const values = variables ? variableValues(variables, live, names, where) : {};
+    const values = variables ? variablesFromServer(variables, live, names, where) : {};
     if (Object.keys(values).length > 0) body.Variables = values;
-    return { kind: 'tenants', name, file: `tenants/${slugs.get(name)}.yaml`, body: canonicalize(body) };
+    return { kind: 'tenants', name, file: `tenants/${slugs.get(name)}.yaml`, body: canonicalize(omitNewerDefaults('tenants', body)) };
   });
 }
 
@@ -58,61 +63,6 @@ function connections(value: Json | undefined, names: NameResolver, where: string
   for (const [projectId, environmentIds] of Object.entries(isObject(value) ? value : {})) {
     const project = names.name('projects', projectId, `${where} ProjectEnvironments`);
     result[project] = names.names('environments', environmentIds, `${where} ProjectEnvironments.${project}`).sort(compareNames);
-  }
-  return result;
-}
-
-/**
- * `{Projects: {<project>: {<environment>: {<template>: value}}}, LibraryVariableSets: {<set>:
- * {<template>: value}}}`. Only values the tenant sets are written (an absent one takes the
- * template's default); a secret is written as `{HasValue: true}`, never its value.
- */
-function variableValues(resource: JsonObject, live: LiveSpace, names: NameResolver, where: string): JsonObject {
-  const result: JsonObject = {};
-  const projects: JsonObject = {};
-  for (const [projectId, entry] of Object.entries(isObject(resource.ProjectVariables) ? resource.ProjectVariables : {})) {
-    if (!isObject(entry)) continue;
-    const project = names.name('projects', projectId, `${where} Variables.Projects`);
-    const templates = templatesOf(entry, live.projects, projectId);
-    const environments: JsonObject = {};
-    for (const [environmentId, values] of Object.entries(isObject(entry.Variables) ? entry.Variables : {})) {
-      const environment = names.name('environments', environmentId, `${where} Variables.Projects.${project}`);
-      const named = namedValues(values, templates, names, `${where} Variables.Projects.${project}.${environment}`);
-      if (Object.keys(named).length > 0) environments[environment] = named;
-    }
-    if (Object.keys(environments).length > 0) projects[project] = environments;
-  }
-  const sets: JsonObject = {};
-  for (const [setId, entry] of Object.entries(isObject(resource.LibraryVariables) ? resource.LibraryVariables : {})) {
-    if (!isObject(entry)) continue;
-    const set = names.name('libraryvariablesets', setId, `${where} Variables.LibraryVariableSets`);
-    const named = namedValues(entry.Variables, templatesOf(entry, live.libraryvariablesets, setId), names, `${where} Variables.LibraryVariableSets.${set}`);
-    if (Object.keys(named).length > 0) sets[set] = named;
-  }
-  if (Object.keys(projects).length > 0) result.Projects = projects;
-  if (Object.keys(sets).length > 0) result.LibraryVariableSets = sets;
-  return result;
-}
-
-/** The templates of a variables entry: as embedded in it, else its owner's. */
-function templatesOf(entry: JsonObject, owners: readonly JsonObject[] | undefined, ownerId: string): Json {
-  if (Array.isArray(entry.Templates)) return entry.Templates;
-  return (owners ?? []).find((owner) => owner.Id === ownerId)?.Templates ?? [];
-}
-
-function namedValues(values: Json | undefined, templates: Json, names: NameResolver, where: string): JsonObject {
-  const result: JsonObject = {};
-  for (const [templateId, value] of Object.entries(isObject(values) ? values : {})) {
-    const normalized = propertyValue(value);
-    if (normalized === null) continue;
-    const template = templateById(templates, templateId);
-    if (!template || typeof template.Name !== 'string') {
-      names.problems.push({ where, message: `has a value for template '${templateId}', which does not exist on the server; the value is dropped` });
-      continue;
-    }
-    // A value of a template whose control type refers to something (an account, a certificate,
-    // a worker pool) is written by name.
-    result[template.Name] = controlValueToDocument(controlTypeOf(template.DisplaySettings), normalized, names, `${where}.${template.Name}`);
   }
   return result;
 }
@@ -135,67 +85,11 @@ export function tenantPayload(doc: KindDocument, ids: IdResolver): JsonObject {
 }
 
 /**
- * The TenantVariableResource to PUT to `/tenants/{id}/variables`, from the document and the
- * destination's `current` one (GET it after the tenant itself was saved, so it lists the
- * tenant's current connections and the destination's templates with their Ids).
- *
- * Every value the document gives is set; a value it does not give is removed (the template's
- * default applies). A secret marker `{HasValue: true}` keeps the destination's stored secret;
- * when the destination has none, the overlay must supply one as `{NewValue: "..."}` (a problem
- * otherwise). Values for projects, environments, sets or templates the destination's resource
- * does not list are problems naming the field.
+ * The TenantVariableResource to PUT to `/tenants/{id}/variables` for a document (legacy API; see
+ * variables.ts `legacyVariablesPayload`).
  */
 export function tenantVariablesPayload(doc: KindDocument, ids: IdResolver, current: JsonObject): JsonObject {
-  const where = `tenant '${doc.name}'`;
-  const desired = isObject(doc.body.Variables) ? doc.body.Variables : {};
-  const desiredProjects = isObject(desired.Projects) ? desired.Projects : {};
-  const desiredSets = isObject(desired.LibraryVariableSets) ? desired.LibraryVariableSets : {};
-  const currentProjects = isObject(current.ProjectVariables) ? current.ProjectVariables : {};
-  const currentSets = isObject(current.LibraryVariables) ? current.LibraryVariables : {};
-
-  const projectVariables: JsonObject = {};
-  for (const [projectId, entry] of Object.entries(currentProjects)) {
-    if (!isObject(entry)) continue;
-    const name = ids.table.nameOf('projects', projectId) ?? String(entry.ProjectName ?? projectId);
-    const wanted = valueByName(desiredProjects, name);
-    const currentValues = isObject(entry.Variables) ? entry.Variables : {};
-    const variables: JsonObject = {};
-    // Every environment the destination lists stays, emptied unless the document gives values.
-    for (const environmentId of Object.keys(currentValues)) variables[environmentId] = {};
-    for (const [environment, values] of Object.entries(isObject(wanted) ? wanted : {})) {
-      const at = `${where} Variables.Projects.${name}.${environment}`;
-      const environmentId = ids.id('environments', environment, at);
-      if (environmentId === '') continue;
-      const known = Object.keys(currentValues).find((id) => id.toLowerCase() === environmentId.toLowerCase()) ?? connectedEnvironment(doc, ids, projectId, environmentId);
-      if (known === undefined) {
-        ids.problems.push({ where: at, message: `the tenant is not connected to project '${name}' in environment '${environment}' in the destination` });
-        continue;
-      }
-      const stored = currentValues[known];
-      variables[known] = idValues(values, entry.Templates, isObject(stored) ? stored : {}, ids, at);
-    }
-    projectVariables[projectId] = { ...entry, Variables: variables };
-  }
-  for (const name of Object.keys(desiredProjects)) {
-    if (!Object.keys(currentProjects).some((id) => sameName(ids.table.nameOf('projects', id) ?? (isObject(currentProjects[id]) ? currentProjects[id].ProjectName : undefined), name))) {
-      ids.problems.push({ where: `${where} Variables.Projects.${name}`, message: `the tenant has no variables for project '${name}' in the destination (not connected, or the project has no templates)` });
-    }
-  }
-
-  const libraryVariables: JsonObject = {};
-  for (const [setId, entry] of Object.entries(currentSets)) {
-    if (!isObject(entry)) continue;
-    const name = ids.table.nameOf('libraryvariablesets', setId) ?? String(entry.LibraryVariableSetName ?? setId);
-    const at = `${where} Variables.LibraryVariableSets.${name}`;
-    const stored = isObject(entry.Variables) ? entry.Variables : {};
-    libraryVariables[setId] = { ...entry, Variables: idValues(valueByName(desiredSets, name), entry.Templates, stored, ids, at) };
-  }
-  for (const name of Object.keys(desiredSets)) {
-    if (!Object.keys(currentSets).some((id) => sameName(ids.table.nameOf('libraryvariablesets', id) ?? (isObject(currentSets[id]) ? currentSets[id].LibraryVariableSetName : undefined), name))) {
-      ids.problems.push({ where: `${where} Variables.LibraryVariableSets.${name}`, message: `the tenant has no variables for library variable set '${name}' in the destination (no project of the tenant includes it, or it has no templates)` });
-    }
-  }
-  return { ...current, ProjectVariables: projectVariables, LibraryVariables: libraryVariables };
+  return legacyVariablesPayload(doc.name, doc.body.Variables, ids, current, (projectId, environmentId) => connectedEnvironment(doc, ids, projectId, environmentId));
 }
 
 /**
@@ -206,7 +100,7 @@ export function tenantVariablesPayload(doc: KindDocument, ids: IdResolver, curre
 async function createTenant(doc: KindDocument, ctx: WriteContext): Promise<void> {
   const payload = resolved(ctx.ids, `tenant '${doc.name}'`, () => checkedTenantPayload(doc, doc, ctx, hasVariables(doc)));
   const tenant = await ctx.api.post<JsonObject>(spacePath(ctx.spaceId, 'tenants'), payload);
-  if (hasVariables(doc)) await writeTenantVariables(doc, ctx, String(tenant.Id));
+  if (hasVariables(doc)) await writeTenantVariables(doc, undefined, ctx, String(tenant.Id));
 }
 
 /**
@@ -223,30 +117,65 @@ async function updateTenant(doc: KindDocument, current: KindDocument, ctx: Write
   const variablesChanged = !sameContent(doc.body.Variables ?? null, current.body.Variables ?? null) || suppliesSecret(doc.body.Variables ?? null);
   const payload = resolved(ctx.ids, `tenant '${doc.name}'`, () => checkedTenantPayload(doc, desiredTenant, ctx, variablesChanged, tenantId));
   if (tenantChanged) await ctx.api.put(spacePath(ctx.spaceId, 'tenants', tenantId), { ...existing, ...payload });
-  if (variablesChanged) await writeTenantVariables(doc, ctx, tenantId);
+  if (variablesChanged) await writeTenantVariables(doc, current, ctx, tenantId);
 }
 
 /**
  * The tenant payload of `tenant` (the document, or its settings with cleared fields), and, when
  * `variables`, the check of the document's variables against the destination's variables as
- * they will be once the tenant is saved.
+ * they will be once the tenant is saved, through the API the destination offers.
  */
 function checkedTenantPayload(doc: KindDocument, tenant: KindDocument, ctx: WriteContext, variables: boolean, tenantId?: string): JsonObject {
   const before = ctx.ids.problems.length;
   const payload = tenantPayload(tenant, ctx.ids);
   if (variables && ctx.ids.problems.length === before) {
     const connections = isObject(payload.ProjectEnvironments) ? payload.ProjectEnvironments : {};
-    tenantVariablesPayload(doc, ctx.ids, expectedVariables(ctx, connections, tenantId));
+    if (capabilitiesOf(ctx.live).tenantVariableScoping) {
+      const stored = tenantId === undefined ? undefined : storedVariables(ctx, tenantId);
+      const scoped = isObject(stored?.Scoped) ? stored.Scoped : {};
+      const response = (value: Json | undefined): JsonObject => (isObject(value) ? value : { Variables: [] });
+      scopedVariablesPayloads(doc.name, tenantId ?? '', ctx.spaceId, doc.body.Variables, ctx.ids, { common: response(scoped.Common), project: response(scoped.Project) }, connections);
+    } else {
+      tenantVariablesPayload(doc, ctx.ids, expectedVariables(ctx, connections, tenantId));
+    }
   }
   return payload;
 }
 
-/** GET the tenant's variables as the destination now lists them, then PUT the document's. */
-async function writeTenantVariables(doc: KindDocument, ctx: WriteContext, tenantId: string): Promise<void> {
-  const path = spacePath(ctx.spaceId, 'tenants', tenantId, 'variables');
-  const current = await ctx.api.get<JsonObject>(path);
-  const payload = resolved(ctx.ids, `tenant '${doc.name}' variables`, () => tenantVariablesPayload(doc, ctx.ids, current));
-  await ctx.api.put(path, payload);
+/**
+ * Writes the tenant's variables through the API the destination offers. Scoped: GET both kinds
+ * as the destination now has them and PUT each kind whose values changed (all values of a kind
+ * go in one request). Legacy: GET the TenantVariableResource and PUT it back with the values.
+ */
+async function writeTenantVariables(doc: KindDocument, current: KindDocument | undefined, ctx: WriteContext, tenantId: string): Promise<void> {
+  const what = `tenant '${doc.name}' variables`;
+  if (!capabilitiesOf(ctx.live).tenantVariableScoping) {
+    const path = spacePath(ctx.spaceId, 'tenants', tenantId, 'variables');
+    const legacy = await ctx.api.get<JsonObject>(path);
+    const payload = resolved(ctx.ids, what, () => tenantVariablesPayload(doc, ctx.ids, legacy));
+    await ctx.api.put(path, payload);
+    return;
+  }
+  const paths = { common: spacePath(ctx.spaceId, 'tenants', tenantId, 'commonvariables'), project: spacePath(ctx.spaceId, 'tenants', tenantId, 'projectvariables') };
+  const read = async () => {
+    const [common, project] = await Promise.all([ctx.api.get<JsonObject>(paths.common), ctx.api.get<JsonObject>(paths.project)]);
+    return resolved(ctx.ids, what, () => scopedVariablesPayloads(doc.name, tenantId, ctx.spaceId, doc.body.Variables, ctx.ids, { common, project }));
+  };
+  const part = (body: KindDocument | undefined, key: 'Projects' | 'LibraryVariableSets'): Json => (isObject(body?.body.Variables) ? (body.body.Variables[key] ?? null) : null);
+  const changed = (key: 'Projects' | 'LibraryVariableSets') =>
+    (current === undefined || !sameContent(part(doc, key), part(current, key)) || suppliesSecret(part(doc, key))) && (current !== undefined || part(doc, key) !== null);
+  const [writeCommon, writeProject] = [changed('LibraryVariableSets'), changed('Projects')];
+  let payloads = await read();
+  if (writeCommon) await ctx.api.put(paths.common, payloads.common);
+  // The tenant's concurrency token may cover both kinds (a write of one makes the other's stale):
+  // read again before the second write.
+  if (writeCommon && writeProject) payloads = await read();
+  if (writeProject) await ctx.api.put(paths.project, payloads.project);
+}
+
+/** What the destination's live state holds of a tenant's variables (either API's form). */
+function storedVariables(ctx: WriteContext, tenantId: string): JsonObject | undefined {
+  return (ctx.live.tenantvariables ?? []).find((resource) => sameName(resource.TenantId, tenantId));
 }
 
 /**
@@ -256,7 +185,7 @@ async function writeTenantVariables(doc: KindDocument, ctx: WriteContext, tenant
  * secrets) the destination holds now for an existing tenant.
  */
 function expectedVariables(ctx: WriteContext, connections: JsonObject, tenantId?: string): JsonObject {
-  const stored = tenantId === undefined ? undefined : (ctx.live.tenantvariables ?? []).find((resource) => sameName(resource.TenantId, tenantId));
+  const stored = tenantId === undefined ? undefined : storedVariables(ctx, tenantId);
   const storedProjects = isObject(stored?.ProjectVariables) ? stored.ProjectVariables : {};
   const storedSets = isObject(stored?.LibraryVariables) ? stored.LibraryVariables : {};
   const storedValues = (entries: JsonObject, id: string): JsonObject => {
@@ -324,31 +253,6 @@ function connectedEnvironment(doc: KindDocument, ids: IdResolver, projectId: str
   return key === undefined ? undefined : asArray(connected[key]).map(String).find((id) => id.toLowerCase() === environmentId.toLowerCase());
 }
 
-/** Template name → value, to template Id → value as the server takes it. */
-function idValues(values: Json | undefined, templates: Json | undefined, stored: JsonObject, ids: IdResolver, where: string): JsonObject {
-  const result: JsonObject = {};
-  for (const [name, value] of Object.entries(isObject(values) ? values : {})) {
-    const template = templateByName(templates, name);
-    if (!template || typeof template.Id !== 'string') {
-      ids.problems.push({ where: `${where}.${name}`, message: `refers to template '${name}', which does not exist in the destination` });
-      continue;
-    }
-    if (!isSecretValue(value)) {
-      result[template.Id] = controlValueToPayload(controlTypeOf(template.DisplaySettings), value, ids, `${where}.${name}`);
-      continue;
-    }
-    if (typeof value.NewValue === 'string') {
-      result[template.Id] = { HasValue: true, NewValue: value.NewValue };
-    } else if (isSecretValue(propertyValue(stored[template.Id]))) {
-      // Keep the destination's secret: a SensitiveValue without NewValue leaves it as it is.
-      result[template.Id] = { HasValue: true, NewValue: null };
-    } else {
-      ids.problems.push({ where: `${where}.${name}`, message: 'is a secret the destination does not hold; supply it through the destination overlay' });
-    }
-  }
-  return result;
-}
-
 /**
  * The names a tenant document refers to (for the repository's reference checks); with `context`,
  * also those its values name, as the control types of the templates of its projects and library
@@ -363,14 +267,16 @@ export function tenantReferences(doc: KindDocument, context?: ReferenceContext):
     asArray(environments).forEach((environment, index) => refs.push({ pointer: pointer('ProjectEnvironments', project, index), kind: 'environments', name: String(environment) }));
   }
   const variables = isObject(body.Variables) ? body.Variables : {};
-  for (const [project, environments] of Object.entries(isObject(variables.Projects) ? variables.Projects : {})) {
-    refs.push({ pointer: pointer('Variables', 'Projects', project), kind: 'projects', name: project });
-    for (const environment of Object.keys(isObject(environments) ? environments : {})) {
-      refs.push({ pointer: pointer('Variables', 'Projects', project, environment), kind: 'environments', name: environment });
+  for (const [owners, kind] of [['Projects', 'projects'], ['LibraryVariableSets', 'library-variable-sets']] as const) {
+    for (const [owner, templates] of Object.entries(isObject(variables[owners]) ? variables[owners] : {})) {
+      refs.push({ pointer: pointer('Variables', owners, owner), kind, name: owner });
+      for (const [template, value] of Object.entries(isObject(templates) ? templates : {})) {
+        if (!Array.isArray(value)) continue;
+        entriesOf(value).forEach((entry, index) =>
+          (entry.Environments ?? []).forEach((environment, at) => refs.push({ pointer: pointer('Variables', owners, owner, template, index, 'Environments', at), kind: 'environments', name: environment })),
+        );
+      }
     }
-  }
-  for (const set of Object.keys(isObject(variables.LibraryVariableSets) ? variables.LibraryVariableSets : {})) {
-    refs.push({ pointer: pointer('Variables', 'LibraryVariableSets', set), kind: 'library-variable-sets', name: set });
   }
   return [...refs, ...tenantValueReferences(doc, context)];
 }
@@ -378,28 +284,25 @@ export function tenantReferences(doc: KindDocument, context?: ReferenceContext):
 /**
  * The names the tenant's values refer to, as the control types of the templates of its projects
  * and library variable sets (found through `context`) say: accounts, certificates, worker pools.
+ * A value scoped to environments is pointed at as its whole entry (`…/<template>/<index>`), so a
+ * value left out until the second pass (`defer`) leaves out its environments with it.
  */
 export function tenantValueReferences(doc: KindDocument, context?: ReferenceContext): DocumentReference[] {
   const variables = isObject(doc.body.Variables) ? doc.body.Variables : {};
   const refs: DocumentReference[] = [];
-  const valueReferences = (values: Json | undefined, templates: Json | undefined, ...at: string[]) => {
-    const types = controlTypesByName(templates);
-    for (const [template, value] of Object.entries(isObject(values) ? values : {})) refs.push(...controlValueReferences(types.get(template.toLowerCase()), value, pointer(...at, template)));
-  };
-  for (const [project, environments] of Object.entries(isObject(variables.Projects) ? variables.Projects : {})) {
-    const templates = context?.document('projects', project)?.body.Templates;
-    for (const [environment, values] of Object.entries(isObject(environments) ? environments : {})) valueReferences(values, templates, 'Variables', 'Projects', project, environment);
-  }
-  for (const [set, values] of Object.entries(isObject(variables.LibraryVariableSets) ? variables.LibraryVariableSets : {})) {
-    valueReferences(values, context?.document('library-variable-sets', set)?.body.Templates, 'Variables', 'LibraryVariableSets', set);
+  for (const [owners, kind] of [['Projects', 'projects'], ['LibraryVariableSets', 'library-variable-sets']] as const) {
+    for (const [owner, templates] of Object.entries(isObject(variables[owners]) ? variables[owners] : {})) {
+      const types = controlTypesByName(context?.document(kind, owner)?.body.Templates);
+      for (const [template, value] of Object.entries(isObject(templates) ? templates : {})) {
+        const type = types.get(template.toLowerCase());
+        if (!Array.isArray(value)) refs.push(...controlValueReferences(type, value, pointer('Variables', owners, owner, template)));
+        else entriesOf(value).forEach((entry, index) => refs.push(...controlValueReferences(type, entry.Value, pointer('Variables', owners, owner, template, index))));
+      }
+    }
   }
   return refs;
 }
 
-function valueByName(values: JsonObject, name: string): Json | undefined {
-  const key = Object.keys(values).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : values[key];
-}
 
 /** A JSON pointer to a value of a document body. */
 function pointer(...segments: (string | number)[]): string {
