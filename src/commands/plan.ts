@@ -33,6 +33,8 @@ import { readStatus } from '../state/status-store.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
+import { adaptToDestination, versionNotice } from './server-compatibility.js';
+import { SOURCE_FILE, parseSourceRecord } from '../repo/source-record.js';
 import { OctosyncError } from './errors.js';
 import type { FollowedDestination } from './followed-destination.js';
 import { connectionChanges, followedDestination } from './followed-destination.js';
@@ -85,7 +87,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const stateDir = options.stateDir ?? defaultStateDir(options.repo);
   const followed = await followedDestination(options.repo, options.destination, schemas);
   const commit = await commitToPlan(options, followed);
-  const files = await readFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`));
+  const files = await readFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`));
 
   const destinationText = files.get(destinationFile(options.destination));
   if (destinationText === undefined) {
@@ -111,7 +113,10 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     .catch((error: unknown) => {
       throw new OctosyncError('missing-api-key', (error as Error).message);
     });
-  const { client } = await connectWithKey(connection.server, apiKey);
+  const { client, server } = await connectWithKey(connection.server, apiKey);
+  const source = parseSourceRecord(files.get(SOURCE_FILE));
+  const olderThanSource = versionNotice(source, destination.name, server.version);
+  if (olderThanSource) notices.push(olderThanSource);
 
   try {
     const problems: PlanProblem[] = [];
@@ -131,8 +136,12 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       const overlaid = applyOverlay(name, repoDocuments, destination.overlays);
       problems.push(...overlaid.problems);
       for (const [key, sources] of overlaid.secretSources) secretSources.set(key, sources);
-      const desired = checkReferences(name, secretSources, overlaid.documents, liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
-      spaces.push({ name, spaceId, desired, liveDocuments, live });
+      // What this destination's version and flavour can hold (server-compatibility.ts).
+      const compatible = adaptToDestination({ space: name, desired: overlaid.documents, liveDocuments, live, kinds, destinationVersion: server.version, source });
+      problems.push(...compatible.problems);
+      notices.push(...compatible.notices);
+      const desired = checkReferences(name, secretSources, compatible.desired, compatible.liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
+      spaces.push({ name, spaceId, desired, liveDocuments: compatible.liveDocuments, live });
     }
 
     const key = await digestKey(stateDir);

@@ -16,6 +16,9 @@ import type { OctopusApi } from '../octopus/index.js';
 import { resolveSpaceId } from '../octopus/index.js';
 import { isDocumentExcluded } from '../core/exclusions.js';
 import { formatRepoConfig, parseRepoConfig } from '../repo/config.js';
+import { SOURCE_FILE, formatSourceRecord } from '../repo/source-record.js';
+import { capabilitiesOf } from '../kinds/capabilities.js';
+import type { Capabilities } from '../kinds/capabilities.js';
 import type { RepoConfig } from '../repo/config.js';
 import { checkoutBranch, commitPaths, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentName, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
@@ -77,6 +80,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const read = await readSource(options, spaceNames, kinds, config);
   const desired = read.files;
   for (const [file, text] of schemaFiles()) desired.set(`${SCHEMAS_DIR}/${file}`, text);
+  desired.set(SOURCE_FILE, formatSourceRecord({ version: await serverVersion(options.api), ...read.capabilities }));
   if (!configText) desired.set(CONFIG_FILE, formatRepoConfig(config));
 
   // What octosync owns: the snapshotted spaces, the schemas, a new config (and a new repository's .gitignore).
@@ -85,6 +89,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   if (newRepository && !existsSync(path.join(options.repo, GITIGNORE))) desired.set(GITIGNORE, GITIGNORE_TEXT);
   const spaceFolders = spaceNames.map((name) => `${SPACES_DIR}/${slugify(name)}/`);
   const owns = (file: string) =>
+    file === SOURCE_FILE ||
     file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (!configText && file === CONFIG_FILE) || (desired.has(GITIGNORE) && file === GITIGNORE);
 
   // Compared with the branch, not the working tree: files a snapshot wrote and could not commit
@@ -113,17 +118,23 @@ interface SourceRead {
   /** Repository path → the document body its text holds (so it need not be parsed again). */
   bodies: Map<string, JsonObject>;
   count: number;
+  /** What the server can hold, as the first space shows it (see source.yaml). */
+  capabilities: Pick<Capabilities, 'flavour' | 'tenantVariableScoping'>;
 }
 
 /** Every space read and turned into documents; refused whole when any answer is incomplete or dangles. */
 async function readSource(options: SnapshotOptions, spaceNames: readonly string[], kinds: readonly Kind[], config: RepoConfig): Promise<SourceRead> {
-  const result: SourceRead = { files: new Map(), names: new Map(), documents: new Map(), bodies: new Map(), count: 0 };
+  const result: SourceRead = { files: new Map(), names: new Map(), documents: new Map(), bodies: new Map(), count: 0, capabilities: { flavour: 'self-hosted', tenantVariableScoping: false } };
   const problems: Problem[] = [];
   for (const spaceName of spaceNames) {
     const spaceId = await resolveSpaceId(options.api, spaceName);
     const live = await readSpaceFor(options.api, spaceId, kinds, [], (done, total) =>
       options.progress?.({ step: 'read', space: spaceName, done, total }),
     );
+    if (spaceName === spaceNames[0]) {
+      const { flavour, tenantVariableScoping } = capabilitiesOf(live);
+      result.capabilities = { flavour, tenantVariableScoping };
+    }
     const resolver = new NameResolver(buildRefTable(live));
     const spaceSlug = slugify(spaceName);
     const documents: KindDocument[] = [];
@@ -152,7 +163,7 @@ async function committedFiles(repo: string, branch: string): Promise<Map<string,
   if (!existsSync(path.join(repo, '.git'))) return new Map();
   const commit = await resolveRef(repo, branch).catch(() => undefined);
   if (!commit) return new Map();
-  return readFilesAt(repo, commit, (file) => file === CONFIG_FILE || file === GITIGNORE || [SPACES_DIR, SCHEMAS_DIR, DESTINATIONS_DIR].some((dir) => file.startsWith(`${dir}/`)));
+  return readFilesAt(repo, commit, (file) => file === CONFIG_FILE || file === GITIGNORE || file === SOURCE_FILE || [SPACES_DIR, SCHEMAS_DIR, DESTINATIONS_DIR].some((dir) => file.startsWith(`${dir}/`)));
 }
 
 /** What committing `desired` changes on a branch holding `committed`, among the files octosync owns. */
@@ -279,4 +290,10 @@ function branchOf(text: string | undefined): string | undefined {
   const source = value !== null && typeof value === 'object' && !Array.isArray(value) ? value.source : undefined;
   const found = source !== null && typeof source === 'object' && !Array.isArray(source) ? source?.branch : undefined;
   return typeof found === 'string' ? found : undefined;
+}
+
+/** The server's version from its root document (served without a key). */
+async function serverVersion(api: OctopusApi): Promise<string> {
+  const root = await api.get<{ Version?: unknown }>('/api');
+  return typeof root.Version === 'string' ? root.Version : 'unknown';
 }
