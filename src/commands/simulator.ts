@@ -13,6 +13,8 @@ export async function runSimulator(options: SimulatorCommandOptions): Promise<vo
   const simulator: Simulator = await startSimulator(options);
   options.print(`Octopus simulator listening on ${simulator.url}`);
   options.print(`API key: ${simulator.apiKey}`);
+  const settings = simulator.instance.settings;
+  options.print(`Octopus Server ${settings.version} (${settings.flavour}), scoped tenant variables ${settings.tenantVariableScoping ? 'on' : 'off'}.`);
   options.print(`Seed: ${options.seed ?? 'empty'}. Press Ctrl+C to stop.`);
   await options.untilStopped;
   await simulator.close();
