@@ -253,6 +253,27 @@ describe('ids in values', () => {
   });
 });
 
+describe('names the destination lacks', () => {
+  it('an account named by a template parameter value, a parameter default and a tenant value is a plan problem for each, and nothing is written', async () => {
+    await buildSource(simHttp(source));
+    await repo.snapshot(source);
+    // The destination has no accounts: they are never synced.
+    await repo.writeDestination('production', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder' });
+    const prepared = await preparePlan({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
+    await prepared.client.close();
+    expect(prepared.plan.problems.filter((problem) => problem.message.includes("account 'AWS Production'")).map((problem) => problem.where).sort()).toEqual([
+      "deployment process 'Parent' /Steps/1/Actions/0/Properties/App.Aws",
+      "deployment process 'Parent' /Steps/2/Actions/0/Inputs",
+      "step template 'Deploy web app' /Parameters/3/DefaultValue",
+      "tenant 'Acme' /Variables/Projects/Parent/Tenant.Aws/0",
+    ]);
+    destination.knobs.resetCounts();
+    await expect(runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } })).rejects.toThrow(/nothing was applied/);
+    const { byMethod } = destination.knobs.requestCounts();
+    expect([byMethod.POST, byMethod.PUT, byMethod.DELETE]).toEqual([undefined, undefined, undefined]);
+  });
+});
+
 describe('references octosync refused to snapshot before', () => {
   it('a manual intervention for built-in teams and a step with a git repository: snapshot, validate, plan and apply accept them', async () => {
     const http = simHttp(source);
