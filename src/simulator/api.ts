@@ -13,6 +13,7 @@ import { registerTeams } from './handlers/teams.js';
 import { registerDynamicWorkerTypes } from './handlers/worker-pools.js';
 import { registerTenantVariables } from './handlers/tenant-variables.js';
 import { registerVariables } from './handlers/variables.js';
+import { registerVersionControl } from './handlers/version-control.js';
 import { accounts } from './resources/accounts.js';
 import { actionTemplates } from './resources/action-templates.js';
 import { certificates } from './resources/certificates.js';
@@ -114,6 +115,7 @@ export function registerApi(routes: Routes): void {
   registerProcesses(routes);
   registerTenantVariables(routes);
   registerGitCredentials(routes);
+  registerVersionControl(routes);
   registerServerConfiguration(routes);
   registerParentEnvironments(routes);
   registerCommunityActionTemplates(routes);

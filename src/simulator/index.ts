@@ -13,6 +13,9 @@ import { createSimulatorServer, listen } from './server.js';
 import { serverSettings } from './settings.js';
 import type { SettingsOptions } from './settings.js';
 import { Store } from './store.js';
+import type { GitHost } from './git-host.js';
+
+export { GitHost } from './git-host.js';
 
 export type { Flavour, ServerSettings } from './settings.js';
 
@@ -63,6 +66,12 @@ export interface SimulatorOptions extends SettingsOptions {
    * can never pass on an id copied from one simulator to another.
    */
   idOffset?: number;
+  /**
+   * The Git host of version-controlled projects' repositories. Default: one shared by every
+   * simulator of the process, as real servers share GitHub, so a repository one simulator
+   * commits to is the one another reads.
+   */
+  gitHost?: GitHost;
 }
 
 export interface Simulator {
@@ -99,6 +108,7 @@ export function createInstance(options: Omit<SimulatorOptions, 'port' | 'host' |
     randomUUID(),
     serverSettings(options),
   );
+  if (options.gitHost) instance.gitHost = options.gitHost;
   applySeed(instance, parseSeed(options.seed ?? 'empty'));
   return instance;
 }

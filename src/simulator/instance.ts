@@ -8,6 +8,8 @@ import { serverSettings } from './settings.js';
 import type { ServerSettings } from './settings.js';
 import type { Doc, EventCategory, Store } from './store.js';
 import { slugify } from './slug.js';
+import { sharedGitHost } from './git-host.js';
+import type { GitHost } from './git-host.js';
 
 export interface SimUser {
   Id: string;
@@ -21,6 +23,8 @@ const SERVER_FIELDS = ['Id', 'SpaceId', 'Links', 'LastModifiedOn', 'LastModified
 export class Instance {
   readonly defs = new Map<string, ResourceDef>();
   readonly installationId: string;
+  /** Where version-controlled projects' repositories are (shared by the simulators of a process unless given one). */
+  gitHost: GitHost = sharedGitHost;
 
   constructor(
     readonly store: Store,

@@ -48,7 +48,9 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   const { instance, routes, knobs } = parts;
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', 'http://simulator');
-  const path = decodeURIComponent(url.pathname);
+  // An encoded slash stays inside its segment (a git ref `refs%2Fheads%2Fmain`), as ASP.NET
+  // routing keeps it; the router decodes it in the parameter.
+  const path = url.pathname.split(/%2F/i).map(decodeURIComponent).join('%2F');
   const match = routes.find(method, path);
   knobs.count(method, match?.target.pattern ?? 'unmatched');
 

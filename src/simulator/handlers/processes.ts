@@ -12,14 +12,16 @@ import type { Call, Reply, Routes } from '../routes.js';
 import { crudHandlers } from './crud.js';
 import { deprecated } from './server-configuration.js';
 import { findProject } from './project-routes.js';
+import { isVersionControlled, refusedInDatabase } from '../resources/version-control.js';
+import type { Handler } from '../routes.js';
 
 export function registerProcesses(routes: Routes): void {
   for (const def of [deploymentProcesses, runbookProcesses]) {
     const crud = crudHandlers(def);
     routes.space('GET', `/${def.collection}`, crud.list);
-    routes.space('GET', `/${def.collection}/:id`, crud.get);
+    routes.space('GET', `/${def.collection}/:id`, notInGit(crud.get));
     // The 2026 reference marks `PUT /deploymentprocesses/{id}` deprecated; the project route replaces it.
-    routes.space('PUT', `/${def.collection}/:id`, def === deploymentProcesses ? deprecated('PUT /deploymentprocesses/{id}', crud.update) : crud.update);
+    routes.space('PUT', `/${def.collection}/:id`, def === deploymentProcesses ? deprecated('PUT /deploymentprocesses/{id}', notInGit(crud.update)) : crud.update);
   }
 
   const deployment = `/projects/:projectId/${deploymentProcesses.collection}`;
@@ -36,8 +38,21 @@ function update(call: Call, def: ResourceDef, id: string): Reply {
   return { status: 200, body: present(def, call.instance.update(def.collection, call.spaceId, id, call.body)) };
 }
 
+/**
+ * A version-controlled project's process is in its Git repository: the database routes refuse
+ * it as real servers do (`deploymentprocess-Projects-N` of such a project).
+ */
+function notInGit(handler: Handler): Handler {
+  return (call) => {
+    const owner = /^deploymentprocess-(.+)$/i.exec(call.params.id ?? '')?.[1];
+    if (owner !== undefined && isVersionControlled(call.instance.find('projects', call.spaceId, owner))) throw refusedInDatabase();
+    return handler(call);
+  };
+}
+
 function projectProcess(call: Call) {
   const project = findProject(call.instance, call.spaceId, call.params.projectId ?? '');
+  if (isVersionControlled(project)) throw refusedInDatabase();
   return call.instance.get(deploymentProcesses.collection, call.spaceId, String(project.DeploymentProcessId));
 }
 

@@ -7,6 +7,8 @@ import { ScopeLookups, scopeValues, variableSets } from '../resources/variable-s
 import type { Call, Reply, Routes } from '../routes.js';
 import type { Doc } from '../store.js';
 import { findProject } from './project-routes.js';
+import { asJson, variablesInGit } from '../resources/version-control.js';
+import { validationFailed } from '../http-error.js';
 
 export function registerVariables(routes: Routes): void {
   routes.space('GET', '/variables/all', (call) => {
@@ -32,9 +34,26 @@ function read(call: Call, id: string): Reply {
 }
 
 function write(call: Call, id: string): Reply {
+  refuseGitVariables(call, id);
   return { status: 200, body: presentVariableSet(call.instance, call.instance.update('variables', call.spaceId, id, call.body)) };
 }
 
 function projectVariableSetId(call: Call): string {
   return String(findProject(call.instance, call.spaceId, call.params.projectId ?? '').VariableSetId);
+}
+
+/**
+ * A version-controlled project whose variables were converted keeps only its sensitive variables
+ * in the database: a database write carrying another is refused (our wording; Octopus's
+ * Config-as-Code reference says where each kind of variable lives).
+ */
+function refuseGitVariables(call: Call, id: string): void {
+  const set = call.instance.find('variables', call.spaceId, id);
+  const owner = set ? call.instance.find('projects', call.spaceId, String(set.OwnerId)) : undefined;
+  if (!variablesInGit(owner)) return;
+  const body = asJson(call.body);
+  const plain = (Array.isArray(body.Variables) ? body.Variables : []).map(asJson).filter((v) => v.IsSensitive !== true && v.Type !== 'Sensitive');
+  if (plain.length > 0) {
+    throw validationFailed(plain.map((v) => `Variable '${String(v.Name)}': the non-sensitive variables of a version-controlled project are stored in Git; save them through /projects/{projectId}/{gitRef}/variables.`));
+  }
 }

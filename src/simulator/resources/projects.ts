@@ -5,6 +5,7 @@ import { createProcess, deleteProcess } from './processes.js';
 import { checkStepReferences, ownProcessSteps } from './project-step-references.js';
 import { connections } from './tenants.js';
 import { createVariableSet, deleteVariableSet } from './variable-sets.js';
+import { checkPersistence, isVersionControlled, preparePersistence } from './version-control.js';
 
 // A project owns a variable set (`variableset-Projects-N`), a deployment process
 // (`deploymentprocess-Projects-N`) and, from birth, a `Default` channel. Deleting it deletes
@@ -67,12 +68,14 @@ export const projects: ResourceDef = {
     ...checkOneOf(doc, 'DefaultPowerShellEdition', ['WindowsPowerShell', 'Core']),
     ...checkTags(ctx.instance, ctx.spaceId, doc.ProjectTags, 'ProjectTags', 'Project'),
     ...checkOneOf(doc, 'DefaultGuidedFailureMode', ['EnvironmentDefault', 'Off', 'On']),
+    ...checkPersistence(doc, ctx),
     // A new project's process is empty: it cannot name a step yet.
     ...checkStepReferences(doc, ctx.previous ? ownProcessSteps(ctx.instance.find('deploymentprocesses', ctx.spaceId, `deploymentprocess-${doc.Id}`)) : []),
   ],
   prepare: (doc, ctx) => {
     doc.VariableSetId = `variableset-${doc.Id}`;
     doc.DeploymentProcessId = `deploymentprocess-${doc.Id}`;
+    preparePersistence(doc, ctx);
     assignIds(doc.Templates);
     templateDefaults(doc.Templates);
     applySensitiveDefaults(ctx.instance.store, `${doc.Id}:Templates`, doc.Templates, ctx.previous?.Templates);
@@ -106,7 +109,13 @@ export const projects: ResourceDef = {
       Releases: `${self}/releases{?skip,take}`,
       Runbooks: `${self}/runbooks{?skip,take,partialName}`,
       Variables: `${space}/variables/${String(doc.VariableSetId)}`,
-      DeploymentProcess: `${space}/deploymentprocesses/${String(doc.DeploymentProcessId)}`,
+      ...(isVersionControlled(doc)
+        ? {
+            DeploymentProcess: `${self}/{gitRef}/deploymentprocesses`,
+            GitRefVariables: `${self}/{gitRef}/variables`,
+            Branches: `${self}/git/branches{/name}{?skip,take,searchByName}`,
+          }
+        : { DeploymentProcess: `${space}/deploymentprocesses/${String(doc.DeploymentProcessId)}` }),
     };
   },
 };
