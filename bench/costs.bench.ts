@@ -14,7 +14,7 @@ import { collectionsRead } from '../src/kinds/read-live.js';
 import { kindsInOrder } from '../src/kinds/registry.js';
 import { checkServer, createOctopusClient } from '../src/octopus/index.js';
 import { formatYaml } from '../src/repo/yaml.js';
-import { commitPaths, openRepository } from '../src/repo/git.js';
+import { commitPaths } from '../src/repo/git.js';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { startSimulator } from '../src/simulator/index.js';
 
@@ -51,7 +51,7 @@ it('measures snapshot and no-op plan costs', { timeout: 600_000 }, async () => {
       // The same instance as the destination: a plan with nothing to do.
       await mkdir(path.join(dir, 'destinations'), { recursive: true });
       await writeFile(path.join(dir, 'destinations/self.yaml'), formatYaml({ server: sim.url, apiKey: { env: 'BENCH_KEY' }, branch: 'source' }));
-      await commitPaths(await openRepository(dir), ['destinations/self.yaml'], 'destination');
+      await commitPaths(dir, ['destinations/self.yaml'], 'destination');
       sim.knobs.resetCounts();
       started = performance.now();
       const prepared = await preparePlan({ repo: dir, destination: 'self', ref: 'HEAD', env: { BENCH_KEY: sim.apiKey } });

@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SimpleGit } from 'simple-git';
 import { renderPlanText } from '../core/render-plan.js';
 import type { Plan } from '../core/plan.js';
 import type { Json } from '../core/document.js';
@@ -58,7 +57,7 @@ export async function runDemo(io: DemoIo, options: { keep?: boolean } = {}): Pro
     io.progress('');
     io.show(`commit ${first.commit?.slice(0, 12)} on branch ${first.branch}: ${first.message?.split('\n')[0]}\n${first.documents} documents, one YAML file each; no ids, no secrets.`);
     const git = await openRepository(dir);
-    await writeDestination(dir, git, destination.url);
+    await writeDestination(dir, destination.url);
 
     step('2. Plan the destination', ['desired = the repository + destinations/production.yaml (its overlay); live = the destination']);
     io.show(abridged(await plan(dir, env)));
@@ -105,7 +104,7 @@ function stepper(io: DemoIo): (title: string, lines: string[]) => void {
   };
 }
 
-async function writeDestination(dir: string, git: SimpleGit, server: string): Promise<void> {
+async function writeDestination(dir: string, server: string): Promise<void> {
   const file = 'destinations/production.yaml';
   const body = {
     server,
@@ -126,7 +125,7 @@ async function writeDestination(dir: string, git: SimpleGit, server: string): Pr
   };
   await mkdir(path.join(dir, 'destinations'), { recursive: true });
   await writeFile(path.join(dir, file), formatYaml(body as Json, '../schemas/destination.schema.json'));
-  await commitPaths(git, [file], 'destination: production');
+  await commitPaths(dir, [file], 'destination: production');
 }
 
 async function plan(dir: string, env: NodeJS.ProcessEnv): Promise<Plan> {

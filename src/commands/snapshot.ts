@@ -104,7 +104,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   await syncFiles(options.repo, desired, owns);
   const message = options.message ?? summarize(changes, read.names);
   const touched = [...changes.added, ...changes.changed, ...changes.removed];
-  const commit = touched.length > 0 ? await commitPaths(repo, touched, message) : undefined;
+  const commit = touched.length > 0 ? await commitPaths(options.repo, touched, message) : undefined;
   return { branch, commit, message: commit ? message : undefined, changes, documents: read.count };
 }
 
@@ -254,16 +254,35 @@ async function defaultSpaceName(api: OctopusApi): Promise<string> {
   return space.Name;
 }
 
-/** `snapshot: 2 added, 5 changed, 1 removed`, then one line per resource. */
+/** Resources a commit message lists one by one; beyond them it counts by kind. */
+const LISTED_CHANGES = 100;
+
+/**
+ * `snapshot: 2 added, 5 changed, 1 removed`, then one line per resource. A large change (a first
+ * snapshot of a large instance) is counted by kind, and only its first resources are listed:
+ * `git show --stat` has every file.
+ */
 export function summarize(changes: FileChanges, names: ReadonlyMap<string, string>): string {
-  const documentsOnly = (files: string[]) => files.filter((file) => locateDocument(file, allKinds()) !== undefined);
+  const kinds = allKinds();
+  const documentsOnly = (files: string[]) => files.filter((file) => locateDocument(file, kinds) !== undefined);
   const added = documentsOnly(changes.added);
   const changed = documentsOnly(changes.changed);
   const removed = documentsOnly(changes.removed);
   const head = `snapshot: ${added.length} added, ${changed.length} changed, ${removed.length} removed`;
   const describe = (file: string) => names.get(file) ?? file.replace(/^spaces\//, '').replace(/\.yaml$/, '');
   const lines = [...added.map((f) => `+ ${describe(f)}`), ...changed.map((f) => `~ ${describe(f)}`), ...removed.map((f) => `- ${describe(f)}`)];
-  return lines.length > 0 ? `${head}\n\n${lines.join('\n')}\n` : head;
+  if (lines.length === 0) return head;
+  if (lines.length <= LISTED_CHANGES) return `${head}\n\n${lines.join('\n')}\n`;
+  const byKind = kinds
+    .map((kind) => {
+      const count = (files: string[]) => files.filter((file) => locateDocument(file, kinds)?.kind === kind).length;
+      const counts = [[count(added), 'added'], [count(changed), 'changed'], [count(removed), 'removed']] as const;
+      const parts = counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+      return parts.length > 0 ? `${kind}: ${parts.join(', ')}` : undefined;
+    })
+    .filter((line) => line !== undefined);
+  const listed = lines.slice(0, LISTED_CHANGES);
+  return `${head}\n\n${byKind.join('\n')}\n\n${listed.join('\n')}\n… and ${lines.length - listed.length} more (git show --stat lists every file)\n`;
 }
 
 function allKinds(): KindName[] {

@@ -3,7 +3,9 @@
 // no checkout.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { simpleGit } from 'simple-git';
@@ -86,25 +88,55 @@ export async function headCommit(repo: SimpleGit): Promise<string | undefined> {
 }
 
 /**
- * Stages `paths` (additions, changes and removals) and commits them; no commit when nothing
- * changed. The repository's hooks run (`pre-commit`, `commit-msg`, ...); a commit they refuse, or
- * that fails for any other reason (a held `index.lock`), throws, even when git says nothing.
+ * Stages `paths` (additions, changes and removals) of the working tree at `dir` and commits them;
+ * no commit when nothing changed. Neither the paths nor the message go on a command line (a first
+ * snapshot of a large instance has thousands of paths and a long message, beyond what one process
+ * may be given): the paths go to git in a file, the message on its standard input. The
+ * repository's hooks run (`pre-commit`, `commit-msg`, ...); a commit they refuse, or that fails
+ * for any other reason (a held `index.lock`), throws, even when git says nothing.
  */
-export async function commitPaths(repo: SimpleGit, paths: readonly string[], message: string): Promise<string | undefined> {
-  const before = await headCommit(repo);
+export async function commitPaths(dir: string, paths: readonly string[], message: string): Promise<string | undefined> {
+  const before = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
+  const scratch = await mkdtemp(path.join(tmpdir(), 'octosync-commit-'));
+  const pathspec = path.join(scratch, 'pathspec');
+  // Literal: a file named `*.yaml` or `:x` means that file, not a pattern.
+  const withPaths = ['--pathspec-from-file', pathspec, '--pathspec-file-nul'];
   try {
-    await repo.raw(['add', '--all', '--', ...paths]);
-    const staged = (await repo.raw(['diff', '--cached', '--name-only', '--', ...paths])).trim();
-    if (staged === '') return undefined;
+    await writeFile(pathspec, paths.map((file) => `${file}\0`).join(''));
+    await runGit(dir, ['--literal-pathspecs', 'add', '--all', ...withPaths]);
+    const wanted = new Set(paths);
+    const staged = (await runGit(dir, ['diff', '--cached', '--name-only', '--no-renames', '-z'])).split('\0');
+    if (!staged.some((file) => wanted.has(file))) return undefined;
     // Only these paths: whatever else someone staged in the same working tree stays out of it.
-    await repo.raw(['commit', '--only', '--message', message, '--', ...paths]);
+    await runGit(dir, ['--literal-pathspecs', 'commit', '--only', ...withPaths, '--file', '-'], message);
   } catch (error) {
     throw new GitError(`could not commit: ${firstLine(error)}`, { cause: error });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
-  // simple-git resolves a failed command that printed nothing (a hook that exits 1 silently).
-  const after = await headCommit(repo);
+  // A hook may exit 1 without a word: only a new HEAD says the commit happened.
+  const after = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
   if (after === undefined || after === before) throw new GitError('could not commit: git made no commit (a hook such as pre-commit or commit-msg refused it without saying why)');
   return after;
+}
+
+/** Runs the system git in `dir` with `input` on its standard input; rejects with its error output. */
+function runGit(dir: string, args: readonly string[], input = ''): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: dir, env: gitEnvironment(process.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const output = Buffer.concat(stdout).toString('utf8');
+      if (code === 0) resolve(output);
+      else reject(new Error((Buffer.concat(stderr).toString('utf8') || output).trim() || `git ${args[0] === '--literal-pathspecs' ? args[1] : args[0]} exited with ${code}`));
+    });
+    child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code says why
+    child.stdin.end(input);
+  });
 }
 
 /** Resolves a ref (branch, tag, sha) to a commit sha in the repository at `dir`. */

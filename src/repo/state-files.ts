@@ -2,6 +2,7 @@
 // only what changed, removing what is gone).
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { forEachPooled } from '../core/pool.js';
 
 export interface FileChanges {
   added: string[];
@@ -30,8 +31,11 @@ export async function listFiles(dir: string, under = ''): Promise<string[]> {
 }
 
 export async function readFiles(dir: string, files: readonly string[]): Promise<Map<string, string>> {
-  const contents = await Promise.all(files.map(async (file) => [file, await readFile(path.join(dir, file), 'utf8')] as const));
-  return new Map(contents);
+  const contents = new Map<string, string>();
+  await forEachPooled(files, FILES_IN_FLIGHT, async (file) => {
+    contents.set(file, await readFile(path.join(dir, file), 'utf8'));
+  });
+  return new Map(files.map((file) => [file, contents.get(file) as string])); // in the order asked
 }
 
 /**
@@ -42,13 +46,16 @@ export async function syncFiles(dir: string, desired: ReadonlyMap<string, string
   const existing = (await listFiles(dir)).filter(owns);
   const current = await readFiles(dir, existing);
   const changes: FileChanges = { added: [], changed: [], removed: [] };
+  const writes: string[] = [];
   for (const [file, content] of desired) {
     const before = current.get(file);
     if (before === content) continue;
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), content);
+    writes.push(file);
     (before === undefined ? changes.added : changes.changed).push(file);
   }
+  // Each folder made once, then the files written several at a time (a first snapshot writes thousands).
+  for (const folder of new Set(writes.map((file) => path.dirname(path.join(dir, file))))) await mkdir(folder, { recursive: true });
+  await forEachPooled(writes, FILES_IN_FLIGHT, (file) => writeFile(path.join(dir, file), desired.get(file) as string));
   for (const file of existing) {
     if (desired.has(file)) continue;
     await rm(path.join(dir, file));
@@ -57,6 +64,9 @@ export async function syncFiles(dir: string, desired: ReadonlyMap<string, string
   }
   return changes;
 }
+
+/** Files read or written at once: enough to keep the disk busy, few enough for any open-files limit. */
+const FILES_IN_FLIGHT = 32;
 
 async function removeEmptyParents(dir: string, relative: string): Promise<void> {
   for (let current = relative; current !== '.' && current !== ''; current = path.dirname(current)) {

@@ -5,10 +5,11 @@
 // that dies midway.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { simpleGit } from 'simple-git';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readStatus } from '../../src/state/status-store.js';
 import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
@@ -99,6 +100,31 @@ describe('octosync snapshot', () => {
     const second = await octosync(args, { env: { OCTOPUS_API_KEY: source.apiKey } });
     expect(second).toMatchObject({ code: 0, stderr: '' });
     expect(second.stdout).toMatch(/^No changes: \d+ documents already match /);
+  });
+
+  it('commits the first snapshot of a 1,000-project instance: thousands of files, one commit, a readable message', { timeout: 180_000 }, async () => {
+    const large = await startSimulator({ seed: 'synthetic:1000' });
+    try {
+      const repo = path.join(dir, 'state');
+      // Thousands of new objects would start a background `git gc` racing the folder's removal.
+      await mkdir(repo, { recursive: true });
+      await simpleGit(repo).init().addConfig('gc.auto', '0');
+      const run = await octosync(['snapshot', '--source', large.url, '--repo', repo], { env: { OCTOPUS_API_KEY: large.apiKey } });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      const added = Number(/^Committed [0-9a-f]{12} to source: snapshot: (\d+) added, 0 changed, 0 removed\n$/.exec(run.stdout)?.[1]);
+      expect(added).toBeGreaterThan(5_000);
+      const git = simpleGit(repo);
+      expect(await git.raw(['rev-list', '--count', 'source'])).toBe('1\n');
+      expect((await git.raw(['ls-tree', '-r', '--name-only', 'source'])).split('\n').filter((file) => file.startsWith('spaces/'))).toHaveLength(added);
+      // Counted by kind, the first resources listed, the rest said: not thousands of lines.
+      const message = await git.raw(['log', '-1', '--format=%B', 'source']);
+      expect(message).toContain('\nprojects: 1000 added\n');
+      expect(message).toMatch(new RegExp(`\\n… and ${added - 100} more `));
+      expect(message.split('\n').length).toBeLessThan(150);
+      expect(await git.raw(['status', '--porcelain'])).toBe('');
+    } finally {
+      await large.close();
+    }
   });
 
   it('exits 1 on a rejected API key, naming the server and the 401 but never the key', async () => {
