@@ -15,6 +15,7 @@ export type KindName =
   | 'feeds'
   | 'lifecycles'
   | 'script-modules'
+  | 'git-credentials'
   | 'step-templates'
   | 'library-variable-sets'
   | 'project-groups'

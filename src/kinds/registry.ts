@@ -8,6 +8,7 @@ import { channels } from './channels/index.js';
 import { deploymentProcesses } from './deployment-processes/index.js';
 import { environments } from './environments/index.js';
 import { feeds } from './feeds/index.js';
+import { gitCredentials } from './git-credentials/index.js';
 import { libraryVariableSets } from './library-variable-sets/index.js';
 import { lifecycles } from './lifecycles/index.js';
 import { machinePolicies } from './machine-policies/index.js';
@@ -32,6 +33,7 @@ export const KINDS: readonly Kind[] = [
   feeds,
   lifecycles,
   scriptModules,
+  gitCredentials,
   stepTemplates,
   libraryVariableSets,
   projectGroups,

@@ -5,7 +5,7 @@ import type { IdResolver, NameResolver } from '../core/refs.js';
 import type { OctopusApi } from '../octopus/index.js';
 
 /** Kinds octosync never syncs but documents refer to by name: they must exist in each destination. */
-export type ExternalKind = 'accounts' | 'users' | 'user-roles' | 'deployment-targets' | 'workers' | 'git-credentials' | 'parent-environments';
+export type ExternalKind = 'accounts' | 'users' | 'user-roles' | 'deployment-targets' | 'workers' | 'parent-environments';
 
 /** A name a document refers to. */
 export interface DocumentReference {

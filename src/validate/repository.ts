@@ -34,7 +34,7 @@ interface ParsedDocument {
   doc: KindDocument;
 }
 
-const EXTERNAL_KINDS = new Set<string>(['accounts', 'users', 'user-roles', 'deployment-targets', 'workers', 'git-credentials']);
+const EXTERNAL_KINDS = new Set<string>(['accounts', 'users', 'user-roles', 'deployment-targets', 'workers']);
 
 /**
  * The largest file octosync reads. Far beyond any real document (a process with many long

@@ -290,7 +290,7 @@ describe('references octosync refused to snapshot before', () => {
       ],
     });
     expect(saved.status, saved.text).toBe(200);
-    // Git credentials are not synced: the destination has its own, of the same name.
+    // The destination has its own credential of that name: apply updates it and keeps its password.
     const destinationCredential = (await postCreated(simHttp(destination), '/api/Spaces-1/git-credentials', credential('GitHub bot'))) as Json;
     expect(destinationCredential.Id).not.toBe(sourceCredential.Id);
 
@@ -312,7 +312,7 @@ describe('references octosync refused to snapshot before', () => {
     expect(actionNamed(process, 'Run from Git').GitDependencies).toEqual([{ ...dependency, GitCredentialId: destinationCredential.Id, GitHubConnectionId: null, StepPackageInputsReferenceId: null }]);
   });
 
-  it('a git credential the destination does not have is a plan problem naming the document and field, and nothing is written', async () => {
+  it('a git credential the destination does not have, without a password in the overlay, is a plan problem naming it, and nothing is written', async () => {
     const http = simHttp(source);
     const sourceCredential = (await postCreated(http, '/api/Spaces-1/git-credentials', { Name: 'Only here', Details: { Type: 'UsernamePassword', Username: 'u', Password: { HasValue: true, NewValue: 'p' } } })) as Json;
     const project = await postCreated(http, '/api/Spaces-1/projects', { Name: 'Web Shop', ...(await defaultProjectFields(http)) });
@@ -324,7 +324,7 @@ describe('references octosync refused to snapshot before', () => {
     await repo.writeDestination('production', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source' });
     destination.knobs.resetCounts();
     await expect(runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } })).rejects.toThrow(
-      /deployment process 'Web Shop' \/Steps\/0\/Actions\/0\/GitDependencies\/0\/GitCredential: refers to the git credential 'Only here', which does not exist/,
+      /git credential 'Only here'.*cannot be created without Details\.Password: supply it in the destination's overlay \(secrets\.git-credentials\/Only here\.Details\.Password/,
     );
     const { byMethod } = destination.knobs.requestCounts();
     expect([byMethod.POST, byMethod.PUT, byMethod.DELETE]).toEqual([undefined, undefined, undefined]);

@@ -20,7 +20,7 @@ const PROCESS_SERVER_FIELDS = [...SERVER_FIELDS, 'ProjectId', 'LastSnapshotId'];
 export const deploymentProcesses: Kind = {
   name: 'deployment-processes',
   title: TITLE,
-  dependsOn: ['projects', 'channels', 'environments', 'worker-pools', 'feeds', 'step-templates', 'tag-sets', 'teams'],
+  dependsOn: ['projects', 'channels', 'environments', 'worker-pools', 'feeds', 'step-templates', 'tag-sets', 'teams', 'git-credentials'],
   reads: ['projects', 'deploymentprocesses', ...PROCESS_READS],
   toDocuments: (live, names) => deploymentProcessDocuments(live, names),
   toPayload: (doc, ids) => deploymentProcessPayload(doc, ids),

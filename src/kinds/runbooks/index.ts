@@ -23,7 +23,7 @@ const PROCESS_SERVER_FIELDS = [...SERVER_FIELDS, 'ProjectId', 'RunbookId', 'Last
 export const runbooks: Kind = {
   name: 'runbooks',
   title: TITLE,
-  dependsOn: ['projects', 'channels', 'environments', 'worker-pools', 'feeds', 'step-templates', 'tag-sets', 'teams'],
+  dependsOn: ['projects', 'channels', 'environments', 'worker-pools', 'feeds', 'step-templates', 'tag-sets', 'teams', 'git-credentials'],
   reads: ['projects', 'runbooks', 'runbookProcesses', ...PROCESS_READS],
   toDocuments: (live, names) => runbookDocuments(live, names),
   // One document, two API resources: the runbook, and (under `Process`, not an API field of a
