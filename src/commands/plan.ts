@@ -34,6 +34,7 @@ import { validateRepository } from '../validate/repository.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
 import { adaptToDestination, versionNotice } from './server-compatibility.js';
+import { convertibleProjects, persistenceFindings } from '../kinds/projects/persistence.js';
 import { SOURCE_FILE, parseSourceRecord } from '../repo/source-record.js';
 import { OctosyncError } from './errors.js';
 import type { FollowedDestination } from './followed-destination.js';
@@ -140,6 +141,10 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       const compatible = adaptToDestination({ space: name, desired: overlaid.documents, liveDocuments, live, kinds, destinationVersion: server.version, source });
       problems.push(...compatible.problems);
       notices.push(...compatible.notices);
+      // Where each project's configuration lives, here and in the repository (kinds/projects/persistence.ts).
+      const persistence = persistenceFindings({ space: name, desired: compatible.desired, live: compatible.liveDocuments, convertible: convertibleProjects(destination.overlays?.versionControl) });
+      problems.push(...persistence.problems);
+      notices.push(...persistence.notices);
       const desired = checkReferences(name, secretSources, compatible.desired, compatible.liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
       spaces.push({ name, spaceId, desired, liveDocuments: compatible.liveDocuments, live });
     }

@@ -21,6 +21,7 @@ import { capabilitiesOf } from '../kinds/capabilities.js';
 import type { Capabilities } from '../kinds/capabilities.js';
 import type { RepoConfig } from '../repo/config.js';
 import { checkoutBranch, commitPaths, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
+import { readGitHeldParts } from '../kinds/projects/git-held.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentName, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
 import { syncFiles } from '../repo/state-files.js';
 import type { FileChanges } from '../repo/state-files.js';
@@ -146,6 +147,15 @@ async function readSource(options: SnapshotOptions, spaceNames: readonly string[
         result.names.set(file, `${kind.title} ${doc.name}`);
         result.bodies.set(file, doc.body);
         documents.push(doc);
+      }
+    }
+    // What version-controlled projects keep in Git, for review only (kinds/projects/git-held.ts).
+    if (config.snapshot?.gitHeldParts) {
+      const kept = new Set(documents.filter((doc) => doc.kind === 'projects').map((doc) => doc.name));
+      for (const held of await readGitHeldParts(options.api, spaceId, live, resolver, (name) => kept.has(name))) {
+        const file = documentPath(spaceSlug, held.file);
+        result.files.set(file, formatYaml(held.body));
+        result.names.set(file, held.title);
       }
     }
     result.documents.set(spaceName, documents);

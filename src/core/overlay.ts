@@ -22,7 +22,20 @@ export interface OverlaySpec {
   lifecycles?: Record<string, { phases?: JsonObject[]; editPhases?: Record<string, JsonObject> }>;
   tenants?: { only?: string[]; connections?: Record<string, Record<string, string[]>>; variables?: Record<string, JsonObject> };
   secrets?: Record<string, Record<string, OverlayValue>>;
+  versionControl?: Record<string, VersionControlOverride>;
   patches?: Record<string, JsonObject>;
+}
+
+/**
+ * Where a version-controlled project's configuration lives in this destination (by default
+ * where the source's does), and whether a database project of the same name here may be
+ * converted (one-way).
+ */
+export interface VersionControlOverride {
+  url?: string;
+  basePath?: string;
+  defaultBranch?: string;
+  convert?: boolean;
 }
 
 export interface OverlayResult {
@@ -88,6 +101,14 @@ export function applyOverlay(space: string, documents: readonly KindDocument[], 
       else if (!isValueFrom(value)) problem(`secrets.${target}.${path}`, 'a secret must come from valueFrom (env or file), never a value written in Git');
       else addSecret(doc, path, value.valueFrom);
     }
+  }
+
+  for (const [name, override] of Object.entries(overlay.versionControl ?? {})) {
+    const doc = find('projects', name);
+    const settings = doc && isObject(doc.body.PersistenceSettings) && doc.body.PersistenceSettings.Type === 'VersionControlled' ? doc.body.PersistenceSettings : undefined;
+    if (!doc) problem(`versionControl.${name}`, `names the project '${name}', which is not in the repository`);
+    else if (!settings) problem(`versionControl.${name}`, `the project '${name}' is not version-controlled in the repository`);
+    else Object.assign(settings, canonicalize({ Url: override.url ?? null, BasePath: override.basePath ?? null, DefaultBranch: override.defaultBranch ?? null }));
   }
 
   for (const [target, patch] of Object.entries(overlay.patches ?? {})) {

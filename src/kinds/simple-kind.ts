@@ -29,8 +29,10 @@ export interface FieldRef {
 export interface SimpleKindSpec {
   name: KindName;
   title: string;
-  /** The API collection behind the kind. */
+  /** The API collection behind the kind (the live state's key). */
   collection: string;
+  /** The route segment of its resources when it is not the collection's name (`git-credentials`). */
+  path?: string;
   dependsOn: KindName[];
   /** Collections read only for their names. */
   extraReads?: string[];
@@ -77,16 +79,16 @@ function collectionWriter(spec: SimpleKindSpec): KindWriter {
     writes: [spec.collection],
     create: async (doc, ctx) => {
       const payload = resolved(ctx.ids, what(doc.name), () => payloadOf(spec, doc, ctx.ids));
-      await ctx.api.post(spacePath(ctx.spaceId, spec.collection), payload);
+      await ctx.api.post(spacePath(ctx.spaceId, spec.path ?? spec.collection), payload);
     },
     update: async (doc, current, ctx) => {
       const existing = liveResource(ctx, spec.collection, current.name);
       const payload = resolved(ctx.ids, what(doc.name), () => payloadOf(spec, withClearedFields(doc, current), ctx.ids));
-      await ctx.api.put(spacePath(ctx.spaceId, spec.collection, String(existing.Id)), { ...existing, ...payload });
+      await ctx.api.put(spacePath(ctx.spaceId, spec.path ?? spec.collection, String(existing.Id)), { ...existing, ...payload });
     },
     remove: async (current, ctx) => {
       const existing = liveResource(ctx, spec.collection, current.name);
-      await ctx.api.delete(spacePath(ctx.spaceId, spec.collection, String(existing.Id)));
+      await ctx.api.delete(spacePath(ctx.spaceId, spec.path ?? spec.collection, String(existing.Id)));
     },
   };
 }

@@ -14,7 +14,7 @@ export interface RepoConfig {
   spaces?: string[];
   kinds?: KindName[];
   exclude?: Exclusion[];
-  snapshot?: { allowLargeRemoval?: boolean; largeRemovalShare?: number };
+  snapshot?: { allowLargeRemoval?: boolean; largeRemovalShare?: number; gitHeldParts?: boolean };
 }
 
 export class ConfigError extends Error {

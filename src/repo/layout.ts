@@ -5,6 +5,7 @@
 //   spaces/<space-slug>/<kind>/<slug>.yaml
 //   spaces/<space-slug>/projects/<slug>/{project,channels,variables,deployment-process}.yaml
 //   spaces/<space-slug>/projects/<slug>/runbooks/<slug>.yaml
+//   spaces/<space-slug>/projects/<slug>/git/*.yaml   what a version-controlled project keeps in Git (review only)
 //   destinations/<name>.yaml
 import type { Json, KindName } from '../core/document.js';
 import { ownedName } from '../core/names.js';
@@ -48,6 +49,16 @@ export function locateDocument(path: string, kinds: readonly KindName[]): Locate
   }
   const kind = rest[0] as KindName;
   return rest.length === 2 && kinds.includes(kind) ? { space, kind } : undefined;
+}
+
+/**
+ * Whether a path is a file of what a version-controlled project keeps in its own Git repository,
+ * written for review under `projects/<slug>/git/` (kinds/projects/git-held.ts): not a document,
+ * never validated as one nor applied.
+ */
+export function isGitHeldFile(path: string): boolean {
+  const parts = path.split('/');
+  return parts[0] === SPACES_DIR && parts.length === 6 && parts[2] === 'projects' && parts[4] === 'git' && path.endsWith('.yaml');
 }
 
 /** The identity a document's body gives it (its name, or its project's for per-project files). */

@@ -4,7 +4,7 @@
 import type { Json, JsonObject, KindDocument, KindName } from '../core/document.js';
 import { isObject } from '../core/document.js';
 import { KnownNames, describeMissing } from '../core/references.js';
-import { CONFIG_FILE, DESTINATIONS_DIR, SPACES_DIR, documentName, locateDocument } from '../repo/layout.js';
+import { CONFIG_FILE, DESTINATIONS_DIR, SPACES_DIR, documentName, isGitHeldFile, locateDocument } from '../repo/layout.js';
 import { YamlSyntaxError, parseYaml } from '../repo/yaml.js';
 import type { ParsedYaml } from '../repo/yaml.js';
 import { BUILT_IN_NAMES } from '../kinds/shared/built-ins.js';
@@ -109,6 +109,7 @@ function schemaFor(file: string, kinds: readonly KindName[]): SchemaChoice | nul
   if (file.startsWith(`${DESTINATIONS_DIR}/`) && file.endsWith('.yaml')) return { name: 'destination' };
   if (!file.startsWith(`${SPACES_DIR}/`)) return undefined;
   if (!file.endsWith('.yaml') && !file.endsWith('.yml')) return undefined;
+  if (isGitHeldFile(file)) return undefined;
   const located = locateDocument(file, kinds);
   return located ? { name: located.kind, kind: located.kind, space: located.space } : null;
 }

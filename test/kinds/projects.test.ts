@@ -186,9 +186,22 @@ describe('projects kind', () => {
     ]);
   });
 
-  itWithReferenceData('writes a version-controlled project without its Git connection or its Git-stored settings, and keeps the destination connection', () => {
-    const persistence = { Type: 'VersionControlled', Url: 'https://git.example/shop.git', DefaultBranch: 'main', BasePath: '.octopus', Credentials: { Type: 'Reference', Id: 'GitCredentials-1' } };
-    const live: LiveSpace = { ...recorded, projects: [{ ...testProj1, IsVersionControlled: true, PersistenceSettings: persistence }] };
+  itWithReferenceData('writes a version-controlled project with its Git connection (the credential by name, no conversion state), without its Git-stored settings', () => {
+    const persistence = {
+      Type: 'VersionControlled',
+      Url: 'https://git.example/shop.git',
+      DefaultBranch: 'main',
+      BasePath: '.octopus',
+      ProtectedDefaultBranch: false,
+      ProtectedBranchNamePatterns: ['release/*', 'hotfix/*'],
+      Credentials: { Type: 'Reference', Id: 'GitCredentials-7' },
+      ConversionState: { VariablesAreInGit: true, RunbooksAreInGit: false },
+    };
+    const live: LiveSpace = {
+      ...recorded,
+      projects: [{ ...testProj1, IsVersionControlled: true, PersistenceSettings: persistence }],
+      gitcredentials: [{ Id: 'GitCredentials-7', Name: 'GitHub bot' }],
+    };
     const [doc] = projects.toDocuments(live, new NameResolver(buildRefTable(live)));
     expect(doc?.body).toEqual({
       Name: 'TestProj1',
@@ -197,18 +210,32 @@ describe('projects kind', () => {
       DiscreteChannelRelease: false,
       IncludedLibraryVariableSets: [],
       IsDisabled: false,
-      IsVersionControlled: true,
       Lifecycle: 'Default Lifecycle',
+      PersistenceSettings: {
+        BasePath: '.octopus',
+        Credentials: { GitCredential: 'GitHub bot', Type: 'Reference' },
+        DefaultBranch: 'main',
+        ProtectedBranchNamePatterns: ['hotfix/*', 'release/*'],
+        ProtectedDefaultBranch: false,
+        Type: 'VersionControlled',
+        Url: 'https://git.example/shop.git',
+      },
       ProjectGroup: 'Default Project Group',
       Templates: [],
       TenantedDeploymentMode: 'Untenanted',
     });
-    const ids = new IdResolver(buildRefTable(live));
-    const payload = projectPayload(doc!, ids, live.projects?.[0]);
-    expect(payload.PersistenceSettings).toEqual(persistence);
+    expect(idsIn(doc?.body)).toEqual([]);
+    expect(projects.references?.(doc!)).toContainEqual({ pointer: '/PersistenceSettings/Credentials/GitCredential', kind: 'git-credentials', name: 'GitHub bot' });
+    // In a destination whose credential of that name has another id, the payload names that one.
+    const destination: LiveSpace = { ...live, gitcredentials: [{ Id: 'GitCredentials-2001', Name: 'GitHub bot' }] };
+    const ids = new IdResolver(buildRefTable(destination));
+    const payload = projectPayload(doc!, ids, destination.projects?.[0]);
+    expect(payload.PersistenceSettings).toMatchObject({ Url: 'https://git.example/shop.git', Credentials: { Type: 'Reference', Id: 'GitCredentials-2001' } });
     expect(payload).not.toHaveProperty('IsVersionControlled');
     expect(payload).not.toHaveProperty('VersioningStrategy');
     expect(ids.problems).toEqual([]);
+    // A new project is created in the database: the writer converts it afterwards.
+    expect(projectPayload(doc!, ids)).not.toHaveProperty('PersistenceSettings');
   });
 
   itWithReferenceData('names the document and field of a reference the destination lacks', () => {

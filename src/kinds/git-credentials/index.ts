@@ -10,6 +10,7 @@ export const gitCredentials = simpleKind({
   name: 'git-credentials',
   title: 'git credential',
   collection: 'gitcredentials',
+  path: 'git-credentials',
   dependsOn: [],
   normalize: (body) => {
     if (isObject(body.Details)) {

@@ -13,6 +13,7 @@ import { unresolvedNow, withoutPointers } from '../shared/deferral.js';
 import { STEP_REFERENCES, processHasPackage, processOfProject, sameStepReference, stepReferencePath, stepReferenceValue } from './step-references.js';
 import { normalizeTemplates, templateReferences, templatesPayload } from './templates.js';
 import { omitNewerDefaults } from '../newer-fields.js';
+import { GIT_STORED_SETTINGS, isVersionControlled, persistenceDocument, persistencePayload, persistenceReferences } from './persistence.js';
 
 /**
  * Owned documents (the project's variable set and deployment process, saved by their own
@@ -21,20 +22,6 @@ import { omitNewerDefaults } from '../newer-fields.js';
  * swagger).
  */
 const DROPPED = ['VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'AutoDeployReleaseOverrides', 'ExtensionSettings'];
-
-/**
- * Deployment settings that a version-controlled (Config-as-Code) project keeps in its own Git
- * repository; the project resource only carries defaults for them (OctopusDeploy/Architecture
- * ConfigAsCodeSettingsAPI.md), so they are not written for such projects.
- */
-const GIT_STORED_SETTINGS = [
-  'DefaultGuidedFailureMode',
-  'DefaultToSkipIfAlreadyInstalled',
-  'DeploymentChangesTemplate',
-  'ReleaseNotesTemplate',
-  'VersioningStrategy',
-  'ProjectConnectivityPolicy',
-];
 
 /** Fields the document holds under another name or shape, rebuilt by the payload. */
 const RENAMED = ['ProjectGroupId', 'LifecycleId', 'IncludedLibraryVariableSetIds', 'Templates', 'ReleaseCreationStrategy', 'VersioningStrategy'];
@@ -50,14 +37,17 @@ const OWN_REFERENCES = [
   { parent: null, field: 'DeprovisioningRunbookId', as: 'DeprovisioningRunbook', collection: 'runbooks' },
 ] as const;
 
-/** Document fields that never go back into a payload (see `projectPayload`). */
+/**
+ * Resource fields a document never holds as they are: `IsVersionControlled` is computed from
+ * `PersistenceSettings`, which the document holds in its own form (persistence.ts).
+ */
 const READ_ONLY = ['IsVersionControlled', 'PersistenceSettings'];
 
 /**
  * Fields octosync does not manage but a PUT replaces: an update sends the destination's own
- * value back, so syncing a project never wipes its Git connection or its extension settings.
+ * value back, so syncing a project never wipes its extension settings.
  */
-const DESTINATION_OWNED = ['PersistenceSettings', 'ExtensionSettings'];
+const DESTINATION_OWNED = ['ExtensionSettings'];
 
 /**
  * The folder (slug under `projects/`) of every project of a space, by project id. Slugs come
@@ -83,15 +73,28 @@ export const projectWriter: ProjectWriter = {
   // tenant variable templates shape every connected tenant's variables.
   writes: ['projects', 'channels', 'variables', 'deploymentprocesses', 'tenantvariables'],
   create: async (doc, ctx) => {
-    const payload = resolved(ctx.ids, `project '${doc.name}'`, () => projectPayload(doc, ctx.ids));
-    await ctx.api.post(spacePath(ctx.spaceId, 'projects'), payload);
+    // A project is created in the database and put under version control by converting it,
+    // as Octopus's own clients do: its Git-held parts come from the repository's branch.
+    const where = `project '${doc.name}'`;
+    const payload = resolved(ctx.ids, where, () => projectPayload(doc, ctx.ids));
+    const settings = isVersionControlled(doc.body) ? resolved(ctx.ids, where, () => persistencePayload(doc.body, ctx.ids, where)) : undefined;
+    const created = await ctx.api.post<JsonObject>(spacePath(ctx.spaceId, 'projects'), payload);
+    if (settings) await convertToGit(String(created.Id), settings, ctx);
   },
   update: async (doc, current, ctx) => {
-    // PUT over the destination's own project: its ids (VariableSetId, DeploymentProcessId),
-    // ExtensionSettings and PersistenceSettings stay as they are.
+    // PUT over the destination's own project: its ids (VariableSetId, DeploymentProcessId) and
+    // ExtensionSettings stay as they are. A database project the document keeps in Git (the
+    // plan allowed it) is converted after, once.
+    const where = `project '${doc.name}'`;
     const existing = liveResource(ctx, 'projects', current.name);
-    const payload = resolved(ctx.ids, `project '${doc.name}'`, () => projectPayload(withClearedFields(doc, current), ctx.ids, existing));
+    // What a version-controlled document leaves to Git is not cleared here: a database project
+    // being converted takes its own settings into Git.
+    const managed = isVersionControlled(doc.body) ? { ...current, body: without(current.body, GIT_STORED_SETTINGS) } : current;
+    const payload = resolved(ctx.ids, where, () => projectPayload(withClearedFields(doc, managed), ctx.ids, existing));
     await ctx.api.put(spacePath(ctx.spaceId, 'projects', String(existing.Id)), { ...existing, ...payload });
+    if (isVersionControlled(doc.body) && !isVersionControlled(existing)) {
+      await convertToGit(String(existing.Id), resolved(ctx.ids, where, () => persistencePayload(doc.body, ctx.ids, where)), ctx);
+    }
   },
   remove: async (current, ctx) => {
     const existing = liveResource(ctx, 'projects', current.name);
@@ -107,8 +110,8 @@ export const projects: Kind = {
   name: 'projects',
   title: 'project',
   // Script modules are library variable sets too: a project includes them by the same field.
-  dependsOn: ['project-groups', 'lifecycles', 'library-variable-sets', 'script-modules'],
-  reads: ['projects', 'projectgroups', 'lifecycles', 'libraryvariablesets', 'channels', 'runbooks', 'deploymentprocesses'],
+  dependsOn: ['project-groups', 'lifecycles', 'library-variable-sets', 'script-modules', 'git-credentials'],
+  reads: ['projects', 'projectgroups', 'lifecycles', 'libraryvariablesets', 'channels', 'runbooks', 'deploymentprocesses', 'gitcredentials'],
   toDocuments: projectDocuments,
   toPayload: (doc, ids) => projectPayload(doc, ids, existingProject(doc, ids)),
   references: projectReferences,
@@ -125,7 +128,7 @@ export function projectDocuments(live: LiveSpace, names: NameResolver): KindDocu
 
 function projectBody(project: JsonObject, live: LiveSpace, names: NameResolver): JsonObject {
   const where = `project '${String(project.Name)}'`;
-  const versionControlled = project.IsVersionControlled === true;
+  const versionControlled = isVersionControlled(project);
   const body = without(project, [...SERVER_FIELDS, ...DROPPED, ...RENAMED, ...READ_ONLY]);
   for (const ref of OWN_REFERENCES) {
     if (ref.parent !== null || !(ref.field in project)) continue;
@@ -143,9 +146,8 @@ function projectBody(project: JsonObject, live: LiveSpace, names: NameResolver):
     body.ProjectConnectivityPolicy = { ...policy, TargetRoles: asArray(policy.TargetRoles).map(String).sort(compareNames) };
   }
   if (versionControlled) {
-    // The Git connection (repository, branch, credentials) is per instance and set up when a
-    // project is converted; the document only says that the project is version-controlled.
-    body.IsVersionControlled = true;
+    // The Git connection, by names; the settings kept in Git are not the project resource's.
+    body.PersistenceSettings = persistenceDocument(project.PersistenceSettings, names, where);
     for (const field of GIT_STORED_SETTINGS) delete body[field];
   } else {
     body.VersioningStrategy = nonEmpty(versioningStrategy(project, live, names, where));
@@ -226,7 +228,7 @@ export function projectPayload(doc: KindDocument, ids: IdResolver, existing?: Js
   };
   if (isObject(body.VersioningStrategy)) {
     payload.VersioningStrategy = { Template: null, ...body.VersioningStrategy, DonorPackage: body.VersioningStrategy.DonorPackage ?? null };
-  } else if (body.IsVersionControlled !== true) {
+  } else if (!isVersionControlled(body)) {
     payload.VersioningStrategy = { Template: null, DonorPackage: null };
   }
   for (const ref of OWN_REFERENCES) {
@@ -237,6 +239,10 @@ export function projectPayload(doc: KindDocument, ids: IdResolver, existing?: Js
     if (ref.requiredBy) payload[ref.requiredBy] = false;
   }
   for (const field of DESTINATION_OWNED) if (existing && field in existing) payload[field] = existing[field] ?? null;
+  // The Git connection is written to a project that is version-controlled already; a new or
+  // database project keeps the database until it is converted (see the writer).
+  if (existing && isVersionControlled(existing) && isVersionControlled(body)) payload.PersistenceSettings = persistencePayload(body, ids, where);
+  else if (existing && 'PersistenceSettings' in existing) payload.PersistenceSettings = existing.PersistenceSettings ?? null;
   return payload;
 }
 
@@ -246,7 +252,7 @@ export function projectPayload(doc: KindDocument, ids: IdResolver, existing?: Js
  * step the process does not have yet. They are saved empty and set by the second pass.
  */
 function unsatisfiedStepReferences(doc: KindDocument, ids: IdResolver, existing: JsonObject | undefined) {
-  if (doc.body.IsVersionControlled === true) return [];
+  if (isVersionControlled(doc.body)) return [];
   const process = processOfProject(ids, existing ?? existingProject(doc, ids));
   return STEP_REFERENCES.filter((ref) => {
     const wanted = stepReferenceValue(doc.body, ref);
@@ -318,7 +324,7 @@ async function writeOwnReferences(doc: KindDocument, ctx: WriteContext): Promise
  * document says; one whose step its process still lacks fails, naming the field.
  */
 function staleStepReferences(doc: KindDocument, existing: JsonObject, ctx: WriteContext) {
-  if (doc.body.IsVersionControlled === true) return [];
+  if (isVersionControlled(doc.body)) return [];
   const process = processOfProject(ctx.ids, existing);
   return STEP_REFERENCES.flatMap((ref) => {
     const wanted = stepReferenceValue(doc.body, ref) ?? null;
@@ -361,7 +367,19 @@ export function projectReferences(doc: KindDocument): DocumentReference[] {
     refs.push({ pointer: at, kind: ref.collection, name, project: doc.name });
   }
   refs.push(...templateReferences(body.Templates));
+  refs.push(...persistenceReferences(body));
   return refs;
+}
+
+/**
+ * Puts a database project under version control (`POST /projects/{id}/git/convert`): one-way. A
+ * branch that holds the project already (the source's repository) is taken as it is.
+ */
+async function convertToGit(projectId: string, settings: JsonObject, ctx: WriteContext): Promise<void> {
+  await ctx.api.post(spacePath(ctx.spaceId, 'projects', projectId, 'git', 'convert'), {
+    ChangeDescription: 'Version control as the octosync state repository says',
+    VersionControlSettings: { ...settings, Type: 'VersionControlled' },
+  });
 }
 
 function nonEmpty(value: JsonObject): JsonObject | null {

@@ -8,19 +8,16 @@ import { page } from '../collection.js';
 import { badRequest, notFound, validationFailed } from '../http-error.js';
 import type { Instance } from '../instance.js';
 import type { SaveContext } from '../resource-def.js';
-import { deleteProcess } from '../resources/processes.js';
 import { deploymentProcesses } from '../resources/processes.js';
 import { variableSets } from '../resources/variable-sets.js';
 import {
   PROCESS_FILE,
-  SETTINGS_FILE,
   VARIABLES_FILE,
-  GIT_SETTINGS,
   asJson,
-  checkConnection,
   commitAt,
   commitTo,
-  connectionSettings,
+  convertProject,
+  nonEmpty,
   fileAt,
   isProtected,
   isVersionControlled,
@@ -48,49 +45,9 @@ export function registerVersionControl(routes: Routes): void {
 // ---------------------------------------------------------------------------------------------
 // Conversion.
 
-/**
- * Converts a database project: its process, its non-sensitive variables and its deployment
- * settings are committed to the branch (`InitialCommitBranchName`, else the default branch), the
- * database keeps the sensitive variables. When that branch already holds a project at the base
- * path (Issues#7789: converting onto existing OCL is supported), the project takes what the
- * branch holds and nothing is committed (inferred).
- */
 function convert(call: Call): Reply {
-  const { instance, spaceId } = call;
-  const project = findProject(instance, spaceId, call.params.projectId ?? '');
-  if (isVersionControlled(project)) throw badRequest('This project is already version-controlled.');
-  const body = asJson(call.body);
-  const settings = asJson(body.VersionControlSettings);
-  const errors = [
-    ...(nonEmpty(body.ChangeDescription) || nonEmpty(body.CommitMessage) ? [] : ['The ChangeDescription field is required.']),
-    ...(body.VersionControlSettings === undefined ? ['The VersionControlSettings field is required.'] : []),
-    ...((settings.Type ?? 'VersionControlled') === 'VersionControlled' ? [] : ["VersionControlSettings.Type: a project can only be converted to 'VersionControlled'."]),
-    ...checkConnection(settings, instance, spaceId, 'VersionControlSettings'),
-  ];
-  if (errors.length > 0) throw validationFailed(errors);
-  const stored = connectionSettings(instance, project.Id, settings, asJson(settings.Credentials), { VariablesAreInGit: true, RunbooksAreInGit: false });
-  const initial = nonEmpty(body.InitialCommitBranchName) ? String(body.InitialCommitBranchName) : String(stored.DefaultBranch);
-  if (isProtected(stored, initial)) {
-    throw badRequest(`The branch '${initial}' is protected: name another branch for the initial commit (InitialCommitBranchName).`);
-  }
-  const converted: Doc = { ...project, PersistenceSettings: stored, IsVersionControlled: true };
-  const repo = projectRepository(instance, converted);
-  const existing = repo.repository.resolve(initial);
-  const variableSet = instance.find('variables', spaceId, String(project.VariableSetId));
-  const variables = Array.isArray(variableSet?.Variables) ? (variableSet.Variables as Json[]) : [];
-  if (!existing || fileAt(repo, existing.commit, PROCESS_FILE) === undefined) {
-    const process = instance.find('deploymentprocesses', spaceId, String(project.DeploymentProcessId));
-    const files = {
-      [`${repo.basePath}/${PROCESS_FILE}`]: { Steps: process?.Steps ?? [], Version: 0 },
-      [`${repo.basePath}/${VARIABLES_FILE}`]: { Variables: variables.filter((v) => v.IsSensitive !== true), Version: 0 },
-      [`${repo.basePath}/${SETTINGS_FILE}`]: Object.fromEntries(GIT_SETTINGS.map((field) => [field, project[field] ?? null])),
-    };
-    const message = String(nonEmpty(body.CommitMessage) ? body.CommitMessage : body.ChangeDescription);
-    repo.repository.commit(initial, files, message, instance.user.Username, instance.store.now(), String(stored.DefaultBranch));
-  }
-  deleteProcess(instance, 'deploymentprocesses', String(project.DeploymentProcessId));
-  if (variableSet) instance.saveOwned('variables', { ...variableSet, Variables: variables.filter((v) => v.IsSensitive === true) }, 'Modified');
-  instance.saveOwned('projects', converted, 'Modified');
+  const project = findProject(call.instance, call.spaceId, call.params.projectId ?? '');
+  convertProject(call.instance, call.spaceId, project, asJson(call.body));
   return { status: 200, body: {} };
 }
 
@@ -226,6 +183,3 @@ function changeDescription(input: Json, fallback: string): string {
   return nonEmpty(input.ChangeDescription) ? String(input.ChangeDescription) : fallback;
 }
 
-function nonEmpty(value: unknown): boolean {
-  return typeof value === 'string' && value.trim() !== '';
-}

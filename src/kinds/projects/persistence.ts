@@ -1,0 +1,143 @@
+// Where a project's configuration lives: in the database, or in the project's own Git repository
+// (a version-controlled, Config-as-Code project). Octopus's Config-as-Code reference: the
+// deployment process, the deployment settings and the non-sensitive variables (runbooks too, once
+// migrated) are in Git; channels, triggers, sensitive variables and the other settings stay in
+// the database. The conversion of a database project is one-way.
+//
+// A document keeps a version-controlled project's `PersistenceSettings` (repository, base path,
+// branches, credentials; the Git credential by name, a password only as `{HasValue: true}`); a
+// database project's document has none. Pure.
+import { canonicalize, compareNames } from '../../core/canonical.js';
+import type { Json, JsonObject, KindDocument } from '../../core/document.js';
+import type { VersionControlOverride } from '../../core/overlay.js';
+import type { PlanProblem } from '../../core/plan.js';
+import type { IdResolver, NameResolver } from '../../core/refs.js';
+import { asArray, isObject, sensitiveMarker, without } from '../fields.js';
+
+/**
+ * Deployment settings a version-controlled project keeps in its repository; the project resource
+ * only carries defaults for them (OctopusDeploy/Architecture ConfigAsCodeSettingsAPI.md), and a
+ * real server refuses a project PUT that changes them (terraform-provider-octopusdeploy#467).
+ */
+export const GIT_STORED_SETTINGS = [
+  'DefaultGuidedFailureMode',
+  'DefaultToSkipIfAlreadyInstalled',
+  'DeploymentChangesTemplate',
+  'ReleaseNotesTemplate',
+  'VersioningStrategy',
+  'ProjectConnectivityPolicy',
+];
+
+/** What a version-controlled project keeps in Git, as plans and the README say it. */
+export const GIT_HELD_PARTS = 'deployment process, deployment settings and non-sensitive variables';
+
+/** Whether a document (or a normalized body) is of a version-controlled project. */
+export function isVersionControlled(body: JsonObject): boolean {
+  return isObject(body.PersistenceSettings) && body.PersistenceSettings.Type === 'VersionControlled';
+}
+
+/**
+ * A resource's `PersistenceSettings` as a document holds it: the conversion state (which the
+ * server sets) left out, the credential by name, a password as a marker, patterns sorted.
+ */
+export function persistenceDocument(settings: Json | undefined, names: NameResolver, where: string): JsonObject {
+  const source = isObject(settings) ? settings : {};
+  const body = without(source, ['ConversionState', 'Credentials']);
+  if (Array.isArray(source.ProtectedBranchNamePatterns)) body.ProtectedBranchNamePatterns = source.ProtectedBranchNamePatterns.map(String).sort(compareNames);
+  const credentials = isObject(source.Credentials) ? source.Credentials : {};
+  if (credentials.Type === 'Reference') {
+    body.Credentials = { ...without(credentials, ['Id']), GitCredential: names.name('gitcredentials', credentials.Id, `${where} PersistenceSettings.Credentials.Id`) };
+  } else if ('Password' in credentials) {
+    body.Credentials = { ...credentials, Password: sensitiveMarker(credentials.Password) };
+  } else {
+    body.Credentials = credentials;
+  }
+  return canonicalize(body) as JsonObject;
+}
+
+/**
+ * The API's form of a document's `PersistenceSettings` (for a project PUT, or as a conversion's
+ * `VersionControlSettings`): the credential's id in the destination; a password as the document
+ * has it (a marker keeps the destination's; apply has put an overlay's value in `NewValue`).
+ */
+export function persistencePayload(body: JsonObject, ids: IdResolver, where: string): JsonObject {
+  const settings = isObject(body.PersistenceSettings) ? body.PersistenceSettings : {};
+  const credentials = isObject(settings.Credentials) ? settings.Credentials : { Type: 'Anonymous' };
+  const payload: JsonObject = { ...settings, ProtectedBranchNamePatterns: asArray(settings.ProtectedBranchNamePatterns) };
+  payload.Credentials =
+    credentials.Type === 'Reference'
+      ? { ...without(credentials, ['GitCredential']), Id: ids.id('gitcredentials', credentials.GitCredential, `${where} PersistenceSettings.Credentials.GitCredential`) }
+      : credentials;
+  return payload;
+}
+
+/** The names a document's persistence settings refer to (a Git credential). */
+export function persistenceReferences(body: JsonObject): { pointer: string; kind: 'git-credentials'; name: string }[] {
+  const settings = isObject(body.PersistenceSettings) ? body.PersistenceSettings : {};
+  const credentials = isObject(settings.Credentials) ? settings.Credentials : {};
+  return typeof credentials.GitCredential === 'string' ? [{ pointer: '/PersistenceSettings/Credentials/GitCredential', kind: 'git-credentials', name: credentials.GitCredential }] : [];
+}
+
+export interface PersistenceCheck {
+  space: string;
+  desired: readonly KindDocument[];
+  /** The destination's documents, normalized like the repository's. */
+  live: readonly KindDocument[];
+  /** Projects the destination's overlay allows octosync to convert to version control (lower case). */
+  convertible: ReadonlySet<string>;
+}
+
+/**
+ * Problems and notices of persistence before anything is written: a project kept in Git by the
+ * repository and in the database by the destination cannot be synced field by field (the fields
+ * the repository leaves to Git would be cleared in the database, and never match again), so it is
+ * a problem unless the overlay allows the one-way conversion; the reverse is always a problem (a
+ * project cannot go back to the database). Notices say what octosync does not manage.
+ */
+export function persistenceFindings(input: PersistenceCheck): { problems: PlanProblem[]; notices: string[] } {
+  const problems: PlanProblem[] = [];
+  const notices: string[] = [];
+  const live = new Map(input.live.filter((doc) => doc.kind === 'projects').map((doc) => [doc.name.toLowerCase(), doc]));
+  const controlled: string[] = [];
+  for (const doc of input.desired.filter((d) => d.kind === 'projects')) {
+    const wantGit = isVersionControlled(doc.body);
+    if (wantGit) controlled.push(doc.name);
+    const current = live.get(doc.name.toLowerCase());
+    if (!current) continue;
+    const where = `project '${doc.name}' (${doc.file}) PersistenceSettings`;
+    const hasGit = isVersionControlled(current.body);
+    if (wantGit && !hasGit) {
+      if (input.convertible.has(doc.name.toLowerCase())) {
+        notices.push(`project '${doc.name}' is converted to version control in the destination (one-way): its ${GIT_HELD_PARTS} move to ${describeRepository(doc.body)}`);
+      } else {
+        problems.push({
+          space: input.space,
+          where,
+          message:
+            `the repository's project is version-controlled and the destination's keeps its configuration in its database; ` +
+            `octosync converts it only when the destination's overlay allows it (overlays.versionControl.${doc.name}.convert: true), and a conversion cannot be undone`,
+        });
+      }
+    } else if (!wantGit && hasGit) {
+      problems.push({
+        space: input.space,
+        where,
+        message: "the destination's project is version-controlled and the repository's keeps its configuration in the database; a project cannot be converted back to the database: convert the source's, or exclude the project",
+      });
+    }
+  }
+  if (controlled.length > 0) {
+    notices.push(`version-controlled projects (${controlled.sort(compareNames).join(', ')}): their ${GIT_HELD_PARTS} live in their Git repositories and are not managed by octosync; their settings, channels and Git connection are`);
+  }
+  return { problems, notices };
+}
+
+/** The projects a destination's overlay allows octosync to convert to version control, in lower case. */
+export function convertibleProjects(overrides: Readonly<Record<string, VersionControlOverride>> | undefined): Set<string> {
+  return new Set(Object.entries(overrides ?? {}).filter(([, override]) => override.convert === true).map(([name]) => name.toLowerCase()));
+}
+
+function describeRepository(body: JsonObject): string {
+  const settings = isObject(body.PersistenceSettings) ? body.PersistenceSettings : {};
+  return `${String(settings.Url)} (branch ${String(settings.DefaultBranch)}, ${String(settings.BasePath ?? '.octopus')})`;
+}

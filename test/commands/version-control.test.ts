@@ -1,0 +1,218 @@
+// Version-controlled (Config-as-Code) projects end to end: two simulators sharing one Git host
+// (as two real servers share GitHub), a real state repository. A project's Git-held parts are
+// never written through database routes; a persistence mismatch is a plan problem with zero
+// writes unless the overlay allows the one-way conversion; nothing is cleared because it lives
+// elsewhere.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runApply } from '../../src/commands/apply.js';
+import { preparePlan } from '../../src/commands/plan.js';
+import { renderPlanText } from '../../src/core/render-plan.js';
+import { listFiles, readFiles } from '../../src/repo/state-files.js';
+import { GitHost, startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { writesByRoute } from '../support/destinations.js';
+import { stateRepo } from '../support/gitops.js';
+import type { StateRepo } from '../support/gitops.js';
+import { defaultProjectFields, postCreated, simHttp } from '../support/sim-http.js';
+
+const URL_SOURCE = 'https://git.example.com/petclinic/deploy.git';
+const TOKEN = 'prod-git-token-0001';
+
+let gitHost: GitHost;
+let source: Simulator;
+let destination: Simulator;
+let repo: StateRepo;
+const env = () => ({ DEST_KEY: destination.apiKey, GIT_TOKEN: TOKEN });
+
+type Json = Record<string, unknown>;
+
+function script(name: string) {
+  return { Name: name, Actions: [{ Name: name, ActionType: 'Octopus.Script', Properties: { 'Octopus.Action.RunOnServer': 'true', 'Octopus.Action.Script.ScriptBody': `echo ${name}` } }] };
+}
+
+/** A database project with settings, a one-step process and a plain and a sensitive variable. */
+async function databaseProject(sim: Simulator, name: string, settings: Json = {}): Promise<Json> {
+  const http = simHttp(sim);
+  const project = (await postCreated(http, '/api/Spaces-1/projects', { Name: name, ...(await defaultProjectFields(http)), ...settings })) as Json;
+  const processPath = `/api/Spaces-1/projects/${String(project.Id)}/deploymentprocesses`;
+  expect((await http.put(processPath, { ...((await http.get(processPath)).body as Json), Steps: [script('Migrate database')] })).status).toBe(200);
+  const variablesPath = `/api/Spaces-1/projects/${String(project.Id)}/variables`;
+  const variables = [
+    { Name: 'Clinic.Url', Value: 'https://clinic.example.com', Type: 'String' },
+    { Name: 'Clinic.DbPassword', Value: 'source-db-password', Type: 'Sensitive', IsSensitive: true },
+  ];
+  expect((await http.put(variablesPath, { ...((await http.get(variablesPath)).body as Json), Variables: variables })).status).toBe(200);
+  return project;
+}
+
+async function convert(sim: Simulator, project: Json, credentialId: string, url = URL_SOURCE): Promise<void> {
+  const answer = await simHttp(sim).post(`/api/Spaces-1/projects/${String(project.Id)}/git/convert`, {
+    ChangeDescription: 'Keep the configuration in Git',
+    VersionControlSettings: { Type: 'VersionControlled', Url: url, BasePath: '.octopus', DefaultBranch: 'main', ProtectedBranchNamePatterns: [], Credentials: { Type: 'Reference', Id: credentialId } },
+  });
+  expect(answer.status, answer.text).toBe(200);
+}
+
+async function credential(sim: Simulator, password: string): Promise<Json> {
+  return (await postCreated(simHttp(sim), '/api/Spaces-1/git-credentials', {
+    Name: 'GitHub deploy bot',
+    Details: { Type: 'UsernamePassword', Username: 'petclinic-bot', Password: { HasValue: true, NewValue: password } },
+  })) as Json;
+}
+
+async function projectNamed(sim: Simulator, name: string): Promise<Json> {
+  const all = (await simHttp(sim).get('/api/Spaces-1/projects/all')).body as Json[];
+  const found = all.find((project) => project.Name === name);
+  if (!found) throw new Error(`no project ${name}`);
+  return found;
+}
+
+async function destinationFile(overlays: Json = {}): Promise<void> {
+  await repo.writeDestination('production', {
+    server: destination.url,
+    apiKey: { env: 'DEST_KEY' },
+    branch: 'source',
+    overlays: { secrets: { 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } }, ...overlays },
+  });
+}
+
+/** Writes the destination answered, without the reads. */
+function writeCount(sim: Simulator): number {
+  return Object.values(writesByRoute(sim)).reduce((sum, n) => sum + n, 0);
+}
+
+beforeEach(async () => {
+  gitHost = new GitHost();
+  source = await startSimulator({ seed: 'empty', gitHost });
+  destination = await startSimulator({ seed: 'empty', gitHost });
+  repo = await stateRepo();
+  const sourceCredential = await credential(source, 'source-git-token');
+  await convert(source, await databaseProject(source, 'Pet Clinic'), String(sourceCredential.Id));
+});
+
+afterEach(async () => {
+  await source.close();
+  await destination.close();
+  await repo.cleanup();
+});
+
+describe('version-controlled projects', () => {
+  it('snapshot the Git connection with the credential by name, and no process or plain variables from the database', async () => {
+    await repo.snapshot(source);
+    const files = await listFiles(repo.dir);
+    const project = (await readFiles(repo.dir, ['spaces/default/projects/pet-clinic/project.yaml'])).get('spaces/default/projects/pet-clinic/project.yaml') ?? '';
+    expect(project).toContain('Url: https://git.example.com/petclinic/deploy.git');
+    expect(project).toContain('GitCredential: GitHub deploy bot');
+    expect(project).not.toMatch(/GitCredentials-\d+|ConversionState/);
+    expect(files).toContain('spaces/default/git-credentials/github-deploy-bot.yaml');
+    expect(files.filter((file) => file.includes('pet-clinic/'))).toEqual(['spaces/default/projects/pet-clinic/channels.yaml', 'spaces/default/projects/pet-clinic/project.yaml']);
+  });
+
+  it("a database project in the destination is a plan problem, and apply writes nothing and clears none of its settings", async () => {
+    const settings = { ReleaseNotesTemplate: 'Release #{Octopus.Release.Number}', DefaultGuidedFailureMode: 'On', DefaultToSkipIfAlreadyInstalled: true };
+    await credential(destination, 'destination-own-token');
+    await databaseProject(destination, 'Pet Clinic', settings);
+    await repo.snapshot(source);
+    await destinationFile();
+    const prepared = await preparePlan({ repo: repo.dir, destination: 'production', env: env() });
+    await prepared.client.close();
+    expect(prepared.plan.problems).toEqual([
+      expect.objectContaining({ where: "project 'Pet Clinic' (projects/pet-clinic/project.yaml) PersistenceSettings", message: expect.stringContaining('overlays.versionControl.Pet Clinic.convert: true') }),
+    ]);
+    destination.knobs.resetCounts();
+    await expect(runApply({ repo: repo.dir, destination: 'production', env: env() })).rejects.toThrow(/PersistenceSettings/);
+    expect(writesByRoute(destination)).toEqual({});
+    expect(await projectNamed(destination, 'Pet Clinic')).toMatchObject({ ...settings, IsVersionControlled: false });
+  });
+
+  it('converts a database project once when the overlay allows it, then writes nothing', async () => {
+    await credential(destination, 'destination-own-token');
+    await databaseProject(destination, 'Pet Clinic', { ReleaseNotesTemplate: 'Kept' });
+    await repo.snapshot(source);
+    await destinationFile({ versionControl: { 'Pet Clinic': { convert: true } } });
+    const prepared = await preparePlan({ repo: repo.dir, destination: 'production', env: env() });
+    await prepared.client.close();
+    expect(prepared.plan.problems).toEqual([]);
+    expect(prepared.plan.notices.join('\n')).toContain("project 'Pet Clinic' is converted to version control in the destination (one-way)");
+    destination.knobs.resetCounts();
+    expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('success');
+    expect(writesByRoute(destination)['POST /api/:spaceId/projects/:projectId/git/convert']).toBe(1);
+    const converted = await projectNamed(destination, 'Pet Clinic');
+    // Nothing the repository leaves to Git was cleared on the way.
+    expect(converted).toMatchObject({ IsVersionControlled: true, ReleaseNotesTemplate: 'Kept', PersistenceSettings: { Url: URL_SOURCE, DefaultBranch: 'main' } });
+    destination.knobs.resetCounts();
+    expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('no-changes');
+    expect(writeCount(destination)).toBe(0);
+  });
+
+  it('a version-controlled project in the destination against a database one in the repository is a plan problem with zero writes, even with conversion allowed', async () => {
+    // The source's project is a database one here; the destination's is in Git.
+    await simHttp(source).del(`/api/Spaces-1/projects/${String((await projectNamed(source, 'Pet Clinic')).Id)}`);
+    await databaseProject(source, 'Pet Clinic');
+    const destinationCredential = await credential(destination, 'destination-own-token');
+    await convert(destination, await databaseProject(destination, 'Pet Clinic'), String(destinationCredential.Id), 'https://git.example.com/petclinic/other.git');
+    await repo.snapshot(source);
+    await destinationFile({ versionControl: {} });
+    destination.knobs.resetCounts();
+    await expect(runApply({ repo: repo.dir, destination: 'production', env: env() })).rejects.toThrow(/cannot be converted back to the database/);
+    expect(writesByRoute(destination)).toEqual({});
+  });
+
+  it('creates a version-controlled project in an empty destination: its credential by name with the overlay password, its process from Git, never through a database route', async () => {
+    await repo.snapshot(source);
+    await destinationFile();
+    const prepared = await preparePlan({ repo: repo.dir, destination: 'production', env: env() });
+    await prepared.client.close();
+    expect(prepared.plan.problems).toEqual([]);
+    const text = renderPlanText(prepared.plan);
+    expect(text).toContain('version-controlled projects (Pet Clinic): their deployment process, deployment settings and non-sensitive variables live in their Git repositories and are not managed by octosync');
+    expect(text).not.toContain(TOKEN);
+    destination.knobs.resetCounts();
+    expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('success');
+    const writes = writesByRoute(destination);
+    expect(Object.keys(writes).filter((route) => /deploymentprocesses|\/variables/.test(route))).toEqual([]);
+    expect(writes['POST /api/:spaceId/projects/:projectId/git/convert']).toBe(1);
+
+    const project = await projectNamed(destination, 'Pet Clinic');
+    const credentials = (await simHttp(destination).get('/api/Spaces-1/git-credentials')).body.Items as Json[];
+    expect(credentials.map((c) => c.Name)).toEqual(['GitHub deploy bot']);
+    expect(project.PersistenceSettings).toMatchObject({ Type: 'VersionControlled', Url: URL_SOURCE, Credentials: { Type: 'Reference', Id: credentials[0]?.Id } });
+    expect(destination.instance.store.secretValues()).toEqual([TOKEN]);
+    // The project reads its process from the repository the source committed it to.
+    const process = (await simHttp(destination).get(`/api/Spaces-1/projects/${String(project.Id)}/main/deploymentprocesses`)).body as Json;
+    expect((process.Steps as Json[]).map((step) => step.Name)).toEqual(['Migrate database']);
+    // The password is in no file of the state repository.
+    const files = await readFiles(repo.dir, await listFiles(repo.dir));
+    expect([...files.values()].some((text) => text.includes(TOKEN) || text.includes('source-git-token'))).toBe(false);
+
+    destination.knobs.resetCounts();
+    const again = await runApply({ repo: repo.dir, destination: 'production', env: env() });
+    expect(again.result).toBe('no-changes');
+    expect(writeCount(destination)).toBe(0);
+  });
+
+  it('points the destination project at the repository and branch its overlay names', async () => {
+    await repo.snapshot(source);
+    await destinationFile({ versionControl: { 'Pet Clinic': { url: 'https://git.example.com/petclinic/prod.git', defaultBranch: 'production' } } });
+    expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('success');
+    expect((await projectNamed(destination, 'Pet Clinic')).PersistenceSettings).toMatchObject({ Url: 'https://git.example.com/petclinic/prod.git', DefaultBranch: 'production', BasePath: '.octopus' });
+    destination.knobs.resetCounts();
+    expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('no-changes');
+    await destinationFile({ versionControl: { 'Web Shop': { defaultBranch: 'x' } } });
+    await expect(runApply({ repo: repo.dir, destination: 'production', env: env() })).rejects.toThrow(/versionControl\.Web Shop.*not in the repository/);
+  });
+
+  it('snapshots the Git-held process and plain variables for review when octosync.yaml asks, and never applies them', async () => {
+    await repo.commitFile('octosync.yaml', 'source:\n  server: http://source.example\nspaces: [Default]\nsnapshot:\n  gitHeldParts: true\n', 'config');
+    await repo.snapshot(source);
+    const held = await readFiles(repo.dir, ['spaces/default/projects/pet-clinic/git/deployment-process.yaml', 'spaces/default/projects/pet-clinic/git/variables.yaml']);
+    expect(held.get('spaces/default/projects/pet-clinic/git/deployment-process.yaml')).toContain('echo Migrate database');
+    const variables = held.get('spaces/default/projects/pet-clinic/git/variables.yaml') ?? '';
+    expect(variables).toContain('Clinic.Url');
+    expect(variables).not.toContain('Clinic.DbPassword');
+    await destinationFile();
+    destination.knobs.resetCounts();
+    expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('success');
+    expect(Object.keys(writesByRoute(destination)).filter((route) => /deploymentprocesses|\/variables/.test(route))).toEqual([]);
+  });
+});
