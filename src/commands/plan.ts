@@ -103,7 +103,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const config = parseRepoConfig(files.get(CONFIG_FILE) ?? 'source: {server: "http://unknown"}\n', schemas);
   // Kinds the repository does not snapshot are neither desired nor compared.
   if (config.kinds) kinds = kinds.filter((kind) => config.kinds?.includes(kind.name));
-  const documents = readDocuments(files, kinds.map((k) => k.name));
+  const documents = readDocuments(files, kinds.map((k) => k.name), report.values);
   const secrets = secretReader(options.env, secretFilePolicy({ stateDir, env: options.env, secretDirs: options.secretDirs }));
   const notices: string[] = [];
   const connection = connectionOf(options, destination, followed, notices);

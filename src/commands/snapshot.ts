@@ -26,6 +26,7 @@ import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentName, d
 import { syncFiles } from '../repo/state-files.js';
 import type { FileChanges } from '../repo/state-files.js';
 import { formatYaml, parseYaml } from '../repo/yaml.js';
+import { loadYaml } from '../repo/yaml-load.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas, schemaFiles } from '../validate/schemas.js';
 import { OctosyncError } from './errors.js';
@@ -225,7 +226,7 @@ function documentsOf(files: ReadonlyMap<string, string>, kinds: readonly KindNam
     if (!located) continue;
     let body: JsonObject;
     try {
-      body = known.get(file) ?? (parseYaml(text, file).value as JsonObject);
+      body = known.get(file) ?? (loadYaml(text, file) as JsonObject);
     } catch {
       continue;
     }

@@ -1,6 +1,6 @@
-// Git for the state repository: the working tree through the system git (simple-git), and
-// files at a commit read in-process (isomorphic-git), so `validate --ref` and `plan --ref` need
-// no checkout.
+// Git for the state repository: the working tree through the system git (simple-git), refs
+// resolved in-process (isomorphic-git), and files at a commit read from git's object store in one
+// batch, so `validate --ref` and `plan --ref` need no checkout.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -105,7 +105,7 @@ export async function commitPaths(dir: string, paths: readonly string[], message
     await writeFile(pathspec, paths.map((file) => `${file}\0`).join(''));
     await runGit(dir, ['--literal-pathspecs', 'add', '--all', ...withPaths]);
     const wanted = new Set(paths);
-    const staged = (await runGit(dir, ['diff', '--cached', '--name-only', '--no-renames', '-z'])).split('\0');
+    const staged = (await runGit(dir, ['diff', '--cached', '--name-only', '--no-renames', '-z'])).toString('utf8').split('\0');
     if (!staged.some((file) => wanted.has(file))) return undefined;
     // Only these paths: whatever else someone staged in the same working tree stays out of it.
     await runGit(dir, ['--literal-pathspecs', 'commit', '--only', ...withPaths, '--file', '-'], message);
@@ -121,7 +121,7 @@ export async function commitPaths(dir: string, paths: readonly string[], message
 }
 
 /** Runs the system git in `dir` with `input` on its standard input; rejects with its error output. */
-function runGit(dir: string, args: readonly string[], input = ''): Promise<string> {
+function runGit(dir: string, args: readonly string[], input = ''): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd: dir, env: gitEnvironment(process.env), stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
@@ -130,9 +130,9 @@ function runGit(dir: string, args: readonly string[], input = ''): Promise<strin
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
-      const output = Buffer.concat(stdout).toString('utf8');
+      const output = Buffer.concat(stdout);
       if (code === 0) resolve(output);
-      else reject(new Error((Buffer.concat(stderr).toString('utf8') || output).trim() || `git ${args[0] === '--literal-pathspecs' ? args[1] : args[0]} exited with ${code}`));
+      else reject(new Error((Buffer.concat(stderr).toString('utf8') || output.toString('utf8')).trim() || `git ${args[0] === '--literal-pathspecs' ? args[1] : args[0]} exited with ${code}`));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code says why
     child.stdin.end(input);
@@ -170,25 +170,47 @@ async function headRef(dir: string, gitdir: string): Promise<string> {
   return (await simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)).revparse(['HEAD'])).trim();
 }
 
-/** Files (path → text) of the tree at `commit` whose paths `wanted` selects. */
+/**
+ * Files (path → text) of the tree at `commit` whose paths `wanted` selects: the tree listed by one
+ * `git ls-tree`, the blobs read by one `git cat-file --batch`, whatever the number of files.
+ */
 export async function readFilesAt(dir: string, commit: string, wanted: (file: string) => boolean): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  await git.walk({
-    fs,
-    gitdir: await gitDirOf(dir),
-    trees: [git.TREE({ ref: commit })],
-    map: async (file, [entry]) => {
-      if (!entry || file === '.') return true;
-      const type = await entry.type();
-      if (type === 'tree') return true;
-      if (type === 'blob' && wanted(file)) {
-        const content = await entry.content();
-        if (content) files.set(file, Buffer.from(content).toString('utf8'));
-      }
-      return true;
-    },
-  });
-  return files;
+  const blobs = await listBlobsAt(dir, commit, wanted);
+  const texts = await readBlobs(dir, new Set(blobs.values()));
+  return new Map([...blobs].map(([file, oid]) => [file, texts.get(oid) as string]));
+}
+
+/** Blob ids (path → id) of the tree at `commit` whose paths `wanted` selects. */
+export async function listBlobsAt(dir: string, commit: string, wanted: (file: string) => boolean): Promise<Map<string, string>> {
+  const listing = (await runGit(dir, ['ls-tree', '-r', '-z', '--full-tree', commit])).toString('utf8');
+  const blobs = new Map<string, string>();
+  for (const entry of listing.split('\0')) {
+    // `<mode> <type> <id>\t<path>`
+    const tab = entry.indexOf('\t');
+    if (tab === -1) continue;
+    const [, type, oid] = entry.slice(0, tab).split(' ');
+    const file = entry.slice(tab + 1);
+    if (type === 'blob' && oid && wanted(file)) blobs.set(file, oid);
+  }
+  return blobs;
+}
+
+/** The text of each blob, all read through one `git cat-file --batch`. */
+export async function readBlobs(dir: string, oids: ReadonlySet<string>): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  if (oids.size === 0) return texts;
+  const output = await runGit(dir, ['cat-file', '--batch'], [...oids].map((oid) => `${oid}\n`).join(''));
+  // Each object: `<id> <type> <size>\n<content>\n` (`<id> missing\n` for none).
+  for (let at = 0; at < output.length; ) {
+    const lineEnd = output.indexOf(0x0a, at);
+    const [oid, type, size] = output.toString('utf8', at, lineEnd).split(' ');
+    if (type === 'missing' || oid === undefined) throw new GitError(`the repository at ${dir} has no object ${oid}`);
+    const start = lineEnd + 1;
+    const end = start + Number(size);
+    texts.set(oid, output.toString('utf8', start, end));
+    at = end + 1;
+  }
+  return texts;
 }
 
 /** A branch head: a local branch, or `origin`'s copy of one (all a CI clone has). */

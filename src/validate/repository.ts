@@ -7,6 +7,7 @@ import { KnownNames, describeMissing } from '../core/references.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SPACES_DIR, documentName, isGitHeldFile, locateDocument } from '../repo/layout.js';
 import { YamlSyntaxError, parseYaml } from '../repo/yaml.js';
 import type { ParsedYaml } from '../repo/yaml.js';
+import { loadYaml } from '../repo/yaml-load.js';
 import { BUILT_IN_NAMES } from '../kinds/shared/built-ins.js';
 import type { ExternalKind, Kind, ReferenceContext } from '../kinds/types.js';
 import type { SchemaSet } from './schemas.js';
@@ -20,6 +21,8 @@ export interface Issue {
 
 export interface ValidationReport {
   errors: Issue[];
+  /** The value of every file it read (path → value), so a caller need not parse them again. */
+  values: ReadonlyMap<string, Json>;
   /** Names of never-synced kinds the repository refers to: they must exist in each destination. */
   external: { kind: ExternalKind; name: string; files: string[] }[];
   documents: number;
@@ -44,12 +47,13 @@ const EXTERNAL_KINDS = new Set<string>(['accounts', 'users', 'user-roles', 'depl
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
- * `parsed` may give the value of files already in memory (what a snapshot just wrote): they are
- * not parsed again, unless an issue needs a line number.
+ * `parsed` may give the value of files already in memory (what a snapshot just wrote, or a
+ * cache by blob): they are not parsed again, unless an issue needs a line number.
  */
 export function validateRepository(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json> = new Map()): ValidationReport {
   const errors: Issue[] = [];
   const documents: ParsedDocument[] = [];
+  const values = new Map<string, Json>();
   const kindNames = kinds.map((kind) => kind.name);
 
   for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
@@ -72,6 +76,7 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
       errors.push({ file, line: error.problem.line, pointer: '', message: `invalid YAML: ${error.problem.message}` });
       continue;
     }
+    values.set(file, yaml.value);
     const schemaIssues = schemas.validate(schema.name, yaml.value);
     errors.push(...schemaIssues.map((issue) => ({ file, line: yaml.lineOf(issue.pointer), pointer: issue.pointer, message: issue.message })));
     if (schema.kind) {
@@ -87,14 +92,16 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
   errors.push(...sharedDestinationSpaces(files));
   const { errors: referenceErrors, external } = checkReferences(documents, kinds);
   errors.push(...referenceErrors);
-  return { errors, external, documents: documents.length };
+  return { errors, values, external, documents: documents.length };
 }
 
-/** A file's value as given, with lines found by parsing it only if asked; else the file parsed. */
+/**
+ * A file's value (as given, else loaded as plain data); its syntax tree, which knows lines, is
+ * built only when an issue asks for a line, and not kept alive for files without issues.
+ */
 function parsedOrParse(file: string, text: string, value: Json | undefined): ParsedYaml {
-  if (value === undefined) return parseYaml(text, file);
   let lines: ParsedYaml | undefined;
-  return { value, lineOf: (pointer) => (lines ??= parseYaml(text, file)).lineOf(pointer) };
+  return { value: value ?? loadYaml(text, file), lineOf: (pointer) => (lines ??= parseYaml(text, file)).lineOf(pointer) };
 }
 
 interface SchemaChoice {
