@@ -5,6 +5,7 @@ import { runApply } from '../commands/apply.js';
 import { OctosyncError } from '../commands/errors.js';
 import type { Plan } from '../core/plan.js';
 import { renderPlanText } from '../core/render-plan.js';
+import { DEFAULT_MAX_CONCURRENCY } from '../octopus/index.js';
 import type { CliIo } from './io.js';
 import { collect } from './snapshot.js';
 
@@ -15,6 +16,7 @@ interface ApplyFlags {
   plan?: string;
   stateDir?: string;
   secretsDir: string[];
+  concurrency: number;
 }
 
 const VERB = { create: 'created', update: 'updated', delete: 'deleted' } as const;
@@ -29,6 +31,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
     .option('--plan <file>', 'a plan saved by `plan --out`; refused if the commit (of the ref it was planned at), overlay or destination moved since')
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
+    .option('--concurrency <n>', 'requests in flight to the destination at most, and writes at once (lower it to stay within its rate limits)', positiveInteger, DEFAULT_MAX_CONCURRENCY)
     .action(async (flags: ApplyFlags) => {
       const savedPlan = flags.plan ? (JSON.parse(await readFile(flags.plan, 'utf8')) as Plan) : undefined;
       const destination = flags.destination ?? savedPlan?.destination;
@@ -43,6 +46,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
         env: io.env,
         stateDir: flags.stateDir,
         secretDirs: flags.secretsDir,
+        concurrency: flags.concurrency,
         savedPlan,
         progress: (outcome) => {
           if (outcome.result === 'applied') io.out(`✓ ${VERB[outcome.action]} ${outcome.kind} ${outcome.name}`);
@@ -54,4 +58,10 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
         io.out(`Applied to ${destination}: ${create} created, ${update} updated, ${remove} deleted.`);
       }
     });
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new OctosyncError('config-invalid', `--concurrency must be a whole number of at least 1, not '${value}'`);
+  return n;
 }

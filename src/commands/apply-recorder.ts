@@ -17,12 +17,26 @@ export interface ManagedRecorder {
 /** A recorder over the destination's managed journal, starting from the managed set it holds now. */
 export async function managedRecorder(stateDir: string, destination: string): Promise<ManagedRecorder> {
   const managed = new Set((await readStatus(stateDir, destination)).lastApplied?.documents ?? []);
-  // One append at a time, in the order the writes happened.
-  let appending: Promise<void> = Promise.resolve();
-  const append = (key: string, add: boolean) => {
-    appending = appending.then(() => appendToJournal(stateDir, destination, { add, key }));
-    return appending;
+  // One append at a time, in the order the writes happened; entries that arrive while one is being
+  // flushed go together in the next (a flush per entry, one after another, would hold every
+  // concurrent write back to the disk's pace).
+  let waiting: { entry: { add: boolean; key: string }; done: (error?: unknown) => void }[] = [];
+  let flushing = false;
+  const flush = async () => {
+    flushing = true;
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      const error = await appendToJournal(stateDir, destination, batch.map((item) => item.entry)).then(() => undefined, (failure: unknown) => failure ?? new Error('the journal could not be written'));
+      for (const item of batch) item.done(error);
+    }
+    flushing = false;
   };
+  const append = (key: string, add: boolean) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ entry: { add, key }, done: (error) => (error === undefined ? resolve() : reject(error as Error)) });
+      if (!flushing) void flush();
+    });
   return {
     managing: async (key) => {
       if (managed.has(key)) return; // already recorded: no write for the common update

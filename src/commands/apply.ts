@@ -10,7 +10,8 @@ import { diffDocuments } from '../core/diff.js';
 import { IdResolver, NameResolver, buildRefTable } from '../core/refs.js';
 import { secretSlots, setAtPointer } from '../core/secrets.js';
 import { readLiveSpace } from '../kinds/read-live.js';
-import { withCreateLookup, withSignal } from '../octopus/index.js';
+import { DEFAULT_MAX_CONCURRENCY, withCreateLookup, withSignal } from '../octopus/index.js';
+import { forEachPooled } from '../core/pool.js';
 import type { OctopusApi } from '../octopus/index.js';
 import type { Kind, WriteContext } from '../kinds/types.js';
 import { acquireLock } from '../state/lock.js';
@@ -29,8 +30,6 @@ import { preparePlan } from './plan.js';
 import { defaultStateDir } from '../state/state-dir.js';
 import { redactError, redactKnownSecrets, secretDigest } from './secret-values.js';
 
-/** Documents of one kind written at once. */
-const KIND_CONCURRENCY = 4;
 
 export interface ApplyOptions extends PlanOptions {
   /** A plan saved by `plan --out`: applied only if it still matches. */
@@ -130,7 +129,7 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
       const changes = plan.changes.filter((change) => change.space === space.name);
       // Writers record what they make octosync's as they go (see apply-recorder.ts).
       const recording = { ...prepared, kinds: recordingKinds(prepared.kinds, space.name, recorder) };
-      await applySpace(recording, space, changes, record, setSecrets, options.signal);
+      await applySpace(recording, space, changes, record, setSecrets, options.signal, options.concurrency ?? DEFAULT_MAX_CONCURRENCY);
     }
   } catch (error) {
     // A cancelled apply fails with why it was cancelled, not with the request it interrupted.
@@ -216,6 +215,7 @@ async function applySpace(
   record: (outcome: ResourceOutcome) => void,
   setSecrets: Map<string, string>,
   signal: AbortSignal | undefined,
+  concurrency: number,
 ): Promise<void> {
   if (changes.length === 0) return;
   let live = space.live;
@@ -234,7 +234,7 @@ async function applySpace(
   ];
   for (const phase of phases) {
     if (phase.actions.includes('delete')) {
-      await finishWrites(prepared, api, space, changes, { desired, deferred, states, dependencies }, () => live, (next) => (live = next), record);
+      await finishWrites(prepared, api, space, changes, { desired, deferred, states, dependencies }, () => live, (next) => (live = next), record, concurrency);
     }
     for (const kind of phase.kinds) {
       const mine = changes.filter((change) => change.kind === kind.name && phase.actions.includes(change.action));
@@ -242,14 +242,15 @@ async function applySpace(
       const writer = kind.writer;
       if (!writer) throw new OctosyncError('apply-failed', `octosync cannot write ${kind.title} documents yet`);
       const ctx = context();
-      await inBatches(mine, KIND_CONCURRENCY, async (change) => {
+      // A pool, not batches: a new write starts as soon as one ends, so the pipe stays full.
+      await forEachPooled(mine, concurrency, async (change) => {
         const key = `${change.kind}/${change.name}`.toLowerCase();
         signal?.throwIfAborted();
         const blocker = blockerOf(dependencies.needs(change), states);
         if (blocker) {
           states.set(change, 'skipped');
           record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: skippedBecause(blocker, states) });
-          return false;
+          return;
         }
         try {
           if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
@@ -265,13 +266,12 @@ async function applySpace(
           }
           states.set(change, 'applied');
           record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'applied' });
-          return true;
         } catch (error) {
           states.set(change, 'failed');
           record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
           // Cancelled: nothing further starts (execute says why).
           signal?.throwIfAborted();
-          return false;
+          return;
         }
       });
       // Later kinds refer to what this one created: read it back before going on.
@@ -300,8 +300,9 @@ interface SecondPass {
 /**
  * The writers' second pass, in kind order, once every kind is created and updated: a document
  * written without its deferred values is written whole when the destination's does not say the
- * same yet, then the kind's own second pass (see KindWriter.finish) runs. A document whose first
- * write did not happen, or whose needs failed, is left alone (the latter recorded as skipped).
+ * same yet, then the kind's own second pass (see KindWriter.finish) runs, several documents at a
+ * time. A document whose first write did not happen, or whose needs failed, is left alone (the
+ * latter recorded as skipped).
  */
 async function finishWrites(
   prepared: PreparedPlan,
@@ -312,35 +313,54 @@ async function finishWrites(
   live: () => SpacePlanState['live'],
   setLive: (next: SpacePlanState['live']) => void,
   record: (outcome: ResourceOutcome) => void,
+  concurrency: number,
 ): Promise<void> {
   for (const kind of prepared.kinds) {
     const writer = kind.writer;
     const mine = changes.filter((change) => change.kind === kind.name && change.action !== 'delete' && pass.states.get(change) === 'applied' && (writer?.finish || pass.deferred.has(change)));
     if (!writer || mine.length === 0) continue;
-    const names = new NameResolver(buildRefTable(live()));
-    const currentDocs = new Map(kind.toDocuments(live(), names).map((doc) => [doc.name.toLowerCase(), doc]));
-    for (const change of mine) {
+    const table = buildRefTable(live());
+    const currentDocs = new Map(kind.toDocuments(live(), new NameResolver(table)).map((doc) => [doc.name.toLowerCase(), doc]));
+    // One reference table for the kind, built again only when the live state is read again (a
+    // table per document made this pass grow with the square of the number of projects).
+    let ctx: WriteContext = { api, spaceId: space.spaceId, live: live(), ids: new IdResolver(table) };
+    const failed = (change: PlannedChange, error: unknown) => {
+      pass.states.set(change, 'failed');
+      record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
+    };
+    const ready = mine.filter((change) => {
       const blocker = blockerOf(pass.dependencies.finishNeeds(change), pass.states);
-      if (blocker) {
-        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: `second pass ${skippedBecause(blocker, pass.states)}` });
-        continue;
-      }
-      let ctx: WriteContext = { api, spaceId: space.spaceId, live: live(), ids: new IdResolver(buildRefTable(live())) };
-      const doc = pass.desired.get(`${change.kind}/${change.name}`.toLowerCase()) as KindDocument;
+      if (blocker) record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: `second pass ${skippedBecause(blocker, pass.states)}` });
+      return blocker === undefined;
+    });
+    const desiredOf = (change: PlannedChange) => pass.desired.get(`${change.kind}/${change.name}`.toLowerCase()) as KindDocument;
+    // Documents written without their deferred values are written whole (few), then the kind is
+    // read again once: the kind's own pass works from what the destination holds now.
+    let rewritten = false;
+    for (const change of ready) {
+      const whole = pass.deferred.get(change);
+      const now = currentDocs.get(change.name.toLowerCase());
+      if (!whole || !now || diffDocuments(now.body, desiredOf(change).body).length === 0) continue;
       try {
-        const whole = pass.deferred.get(change);
-        const now = currentDocs.get(change.name.toLowerCase());
-        if (whole && now && diffDocuments(now.body, doc.body).length > 0) {
-          await writer.update(whole, now, ctx);
-          // The kind's own pass works from what the destination holds now.
-          setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, writer.writes)) });
-          ctx = { ...ctx, live: live(), ids: new IdResolver(buildRefTable(live())) };
-        }
-        if (writer.finish) await writer.finish(doc, ctx);
+        await writer.update(whole, now, ctx);
+        rewritten = true;
       } catch (error) {
-        pass.states.set(change, 'failed');
-        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
+        failed(change, error);
       }
+    }
+    if (rewritten) {
+      setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, writer.writes)) });
+      ctx = { ...ctx, live: live(), ids: new IdResolver(buildRefTable(live())) };
+    }
+    const finish = writer.finish;
+    if (finish) {
+      await forEachPooled(ready.filter((change) => pass.states.get(change) !== 'failed'), concurrency, async (change) => {
+        try {
+          await finish(desiredOf(change), ctx);
+        } catch (error) {
+          failed(change, error);
+        }
+      });
     }
     setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, writer.writes)) });
   }
@@ -367,14 +387,6 @@ async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocum
     body = setAtPointer(body, slot.pointer, filled);
   }
   return { doc: { ...doc, body }, digests };
-}
-
-async function inBatches<T>(items: readonly T[], limit: number, run: (item: T) => Promise<boolean>): Promise<boolean[]> {
-  const results: boolean[] = [];
-  for (let start = 0; start < items.length; start += limit) {
-    results.push(...(await Promise.all(items.slice(start, start + limit).map(run))));
-  }
-  return results;
 }
 
 function errorMessage(error: unknown): string {

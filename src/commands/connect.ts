@@ -17,9 +17,12 @@ export async function connect(server: string, apiKeyEnv: string, env: NodeJS.Pro
   return connectWithKey(server, apiKey);
 }
 
-/** Connects with a key already read (from wherever a destination file says). */
-export async function connectWithKey(server: string, apiKey: string): Promise<Connection> {
-  const client = createOctopusClient({ server, apiKey });
+/**
+ * Connects with a key already read (from wherever a destination file says), with at most
+ * `maxConcurrency` requests in flight (default: the client's).
+ */
+export async function connectWithKey(server: string, apiKey: string, maxConcurrency?: number): Promise<Connection> {
+  const client = createOctopusClient({ server, apiKey, ...(maxConcurrency === undefined ? {} : { maxConcurrency }) });
   try {
     return { client, server: await checkServer(client) };
   } catch (error) {

@@ -53,6 +53,8 @@ export interface PlanOptions {
   stateDir?: string;
   /** Directories secret files may be read from (see secretFilePolicy). */
   secretDirs?: string[];
+  /** Requests in flight to the destination at most (and writes an apply runs at once); default 8. */
+  concurrency?: number;
 }
 
 /** One destination space: what it should be and what it is. */
@@ -114,7 +116,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     .catch((error: unknown) => {
       throw new OctosyncError('missing-api-key', (error as Error).message);
     });
-  const { client, server } = await connectWithKey(connection.server, apiKey);
+  const { client, server } = await connectWithKey(connection.server, apiKey, options.concurrency);
   const source = parseSourceRecord(files.get(SOURCE_FILE));
   const olderThanSource = versionNotice(source, destination.name, server.version);
   if (olderThanSource) notices.push(olderThanSource);

@@ -78,12 +78,13 @@ export function journalFile(stateDir: string, destination: string): string {
   return path.join(stateDir, 'destinations', destination, 'managed.journal');
 }
 
-export async function appendToJournal(stateDir: string, destination: string, entry: { add: boolean; key: string }): Promise<void> {
+/** Appends entries to the journal, durably (flushed before it resolves), in one write. */
+export async function appendToJournal(stateDir: string, destination: string, entries: { add: boolean; key: string } | readonly { add: boolean; key: string }[]): Promise<void> {
   await ensureStateDir(stateDir, 'destinations', destination);
   const file = journalFile(stateDir, destination);
   const handle = await open(file, 'a');
   try {
-    await handle.write(`${entry.add ? '+' : '-'}${JSON.stringify(entry.key)}\n`);
+    await handle.write((Array.isArray(entries) ? entries : [entries]).map((entry: { add: boolean; key: string }) => `${entry.add ? '+' : '-'}${JSON.stringify(entry.key)}\n`).join(''));
     await handle.sync();
   } finally {
     await handle.close();

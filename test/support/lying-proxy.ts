@@ -26,6 +26,11 @@ export interface LyingProxy {
   refusals: Refusal[];
   /** Called when the target answered, before the answer is passed on (e.g. to kill the client then). */
   onAnswer?: (method: string, path: string, status: number) => void;
+  /** Milliseconds to hold a request (its body given) before passing it on: a slow write. */
+  delay?: (method: string, path: string, body: string) => number;
+  /** Requests being handled right now, and the most at once so far, by method. */
+  inFlight: Record<string, number>;
+  maxInFlight: Record<string, number>;
   /** Paths of the answers rewritten so far. */
   told: string[];
   close(): Promise<void>;
@@ -35,6 +40,8 @@ export async function lyingProxy(target: string): Promise<LyingProxy> {
   const lies: Lie[] = [];
   const refusals: Refusal[] = [];
   const told: string[] = [];
+  const inFlight: Record<string, number> = {};
+  const maxInFlight: Record<string, number> = {};
   const proxy: Partial<LyingProxy> = {};
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -54,8 +61,18 @@ export async function lyingProxy(target: string): Promise<LyingProxy> {
           res.end(JSON.stringify(refused.body));
           return;
         }
-        const response = await fetch(`${target}${req.url ?? '/'}`, { method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined });
-        let text = await response.text();
+        inFlight[method] = (inFlight[method] ?? 0) + 1;
+        maxInFlight[method] = Math.max(maxInFlight[method] ?? 0, inFlight[method]);
+        let response: Response;
+        let text: string;
+        try {
+          const wait = proxy.delay?.(method, pathOnly, Buffer.concat(chunks).toString('utf8')) ?? 0;
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          response = await fetch(`${target}${req.url ?? '/'}`, { method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined });
+          text = await response.text();
+        } finally {
+          inFlight[method] = (inFlight[method] ?? 1) - 1;
+        }
         const pathname = new URL(req.url ?? '/', 'http://proxy').pathname;
         const lie = lies.find((l) => (!l.method || l.method === method) && l.path.test(pathname));
         if (lie && response.ok) {
@@ -74,6 +91,8 @@ export async function lyingProxy(target: string): Promise<LyingProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return Object.assign(proxy, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    inFlight,
+    maxInFlight,
     lies,
     refusals,
     told,
