@@ -363,8 +363,11 @@ function processItems(lookups: ScopeLookups, project: Doc): (ReferenceItem & { P
   ];
 }
 
+/** One collator for every comparison: `localeCompare` with options builds one per call. */
+const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base' });
+
 function byName(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { sensitivity: 'base' });
+  return NAME_ORDER.compare(a, b);
 }
 
 // ---------------------------------------------------------------------------------------------
