@@ -394,6 +394,16 @@ describe('synthetic seed', () => {
     }
   });
 
+  it('connects each tenanted project to three tenants, and each tenant to as many projects', () => {
+    const instance = createInstance({ seed: 'synthetic:300' });
+    const tenanted = instance.list('projects', 'Spaces-1').filter((project) => project.TenantedDeploymentMode !== 'Untenanted');
+    expect(tenanted).toHaveLength(30);
+    const tenants = instance.list('tenants', 'Spaces-1');
+    const connections = tenants.map((tenant) => Object.keys((tenant.ProjectEnvironments ?? {}) as object));
+    for (const project of tenanted) expect(connections.filter((ids) => ids.includes(project.Id)), String(project.Name)).toHaveLength(3);
+    expect(connections.map((ids) => ids.length)).toEqual(tenants.map(() => 9));
+  });
+
   it('makes 0 projects too', () => {
     const instance = createInstance({ seed: 'synthetic:0' });
     expect(instance.list('projects', 'Spaces-1')).toEqual([]);

@@ -236,7 +236,9 @@ function seedTenants(b: SeedBuilder, base: Base, tenanted: Doc[]): void {
   const sharedTemplates = templateIds(shared);
   TENANTS.forEach((name, tenantIndex) => {
     // Each tenanted project k connects tenants k, k+1, k+2 (mod the tenant count).
-    const connected = tenanted.filter((_project, k) => (tenantIndex - k + TENANTS.length) % TENANTS.length < TENANTS_PER_PROJECT);
+    // Tenant t serves project k when (t - k) mod n < 3; JavaScript's % keeps the sign, so it is
+    // made non-negative first (a negative remainder would connect every later project).
+    const connected = tenanted.filter((_project, k) => (((tenantIndex - k) % TENANTS.length) + TENANTS.length) % TENANTS.length < TENANTS_PER_PROJECT);
     const environments = (k: number) => (k % 2 === 0 ? [base.env.test, base.env.production] : [base.env.production]);
     const projectEnvironments = Object.fromEntries(connected.map((project) => [project.Id, environments(tenanted.indexOf(project))]));
     const tenant = b.create('tenants', {
