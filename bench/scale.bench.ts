@@ -1,0 +1,153 @@
+// What octosync costs from the command line as instances grow, against simulators with latency:
+// the first snapshot, a no-op plan, a full apply to an empty destination, a re-apply, a drift
+// check with nothing changed and after a change by hand, and one changed variable carried from
+// source to destination. Each step runs the built CLI in a child process, so its time is what a
+// user waits (process start included), and its peak memory and CPU time are octosync's alone (the
+// simulators run in this process; CPU time is the figure to compare when other work shares the
+// cores). Requests and writes are counted by the simulators.
+//
+//   npm run bench                                  # BENCH_SIZES=100,1000 BENCH_LATENCY_MS=20
+//   BENCH_SIZES=2000 BENCH_STEPS=snapshot,plan npm run bench
+//
+// Lower bounds: a snapshot or plan reads each collection once (plus the server check and the
+// space lookup); an apply writes each change at least once, and with its concurrency (8) of
+// requests in flight takes at least requests × latency / 8. The source and destination use the
+// space-wide tenant variable read, whose request count is constant.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, it } from 'vitest';
+import { collectionsRead } from '../src/kinds/read-live.js';
+import { kindsInOrder } from '../src/kinds/registry.js';
+import { commitPaths } from '../src/repo/git.js';
+import { formatYaml } from '../src/repo/yaml.js';
+import { startSimulator } from '../src/simulator/index.js';
+import type { Simulator } from '../src/simulator/index.js';
+import { DEFAULT_MAX_CONCURRENCY } from '../src/octopus/index.js';
+
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000').split(',').map(Number);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const STEPS = new Set((process.env.BENCH_STEPS ?? 'snapshot,plan,apply,change,drift').split(','));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = path.join(ROOT, 'bin', 'octosync.js');
+const PEAK_RSS = path.join(ROOT, 'bench', 'peak-rss.mjs');
+
+interface Row {
+  projects: number;
+  step: string;
+  requests: number;
+  lowerBound: number;
+  writes: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  /** Requests × latency / time: the average requests in flight, at least. */
+  inFlight: number;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+}
+
+/** Runs `octosync <args>` to completion with its peak memory reported. */
+function octosync(args: string[], env: Record<string, string>): Promise<Run> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', PEAK_RSS, BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const usage = /BENCH_USAGE peakRssKb=(\d+) cpuUs=(\d+)/.exec(stderr);
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      if (code !== 0 && code !== 2) console.error(`octosync ${args[0]} exited with ${code}:\n${stderr.slice(0, 4000)}`);
+      resolve({ code, stdout, seconds: (performance.now() - started) / 1000, cpuSeconds: usage ? Number(usage[2]) / 1e6 : NaN, peakRssMb: usage ? Number(usage[1]) / 1024 : NaN });
+    });
+  });
+}
+
+beforeAll(async () => {
+  // The CLI measured is the compiled one, what `npm ci` installs.
+  await new Promise<void>((resolve, reject) => execFile('npm', ['run', 'build'], { cwd: ROOT }, (error) => (error ? reject(error) : resolve())));
+}, 300_000);
+
+it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
+  const collections = collectionsRead(kindsInOrder()).length;
+  const rows: Row[] = [];
+  for (const projects of SIZES) {
+    const source = await startSimulator({ seed: `synthetic:${projects}`, latencyMs: LATENCY_MS, tenantVariableScoping: false });
+    const destination = await startSimulator({ seed: 'empty', latencyMs: LATENCY_MS, tenantVariableScoping: false });
+    const dir = await mkdtemp(path.join(tmpdir(), 'octosync-scale-'));
+    const env = { SOURCE_KEY: source.apiKey, DEST_KEY: destination.apiKey, SELF_KEY: source.apiKey };
+    const measure = async (step: string, sim: Simulator, args: string[], lowerBound: (requests: number, writes: number) => number, expectCode = 0): Promise<Run> => {
+      sim.knobs.resetCounts();
+      const run = await octosync(args, env);
+      if (run.code !== expectCode) throw new Error(`${step} of ${projects} projects exited with ${run.code}, expected ${expectCode}:\n${run.stdout.slice(0, 2000)}`);
+      const counts = sim.knobs.requestCounts();
+      const writes = (counts.byMethod.POST ?? 0) + (counts.byMethod.PUT ?? 0) + (counts.byMethod.DELETE ?? 0);
+      rows.push({ projects, step, requests: counts.total, lowerBound: lowerBound(counts.total, writes), writes, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb, inFlight: (counts.total * LATENCY_MS) / 1000 / run.seconds });
+      return run;
+    };
+    const readBound = (extra: number) => () => collections + extra;
+    try {
+      const repoArgs = ['--repo', dir];
+      await measure('first snapshot', source, ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', ...repoArgs], readBound(2));
+      await mkdir(path.join(dir, 'destinations'), { recursive: true });
+      for (const [name, sim, key] of [['self', source, 'SELF_KEY'], ['copy', destination, 'DEST_KEY']] as const) {
+        await writeFile(path.join(dir, 'destinations', `${name}.yaml`), formatYaml({ server: sim.url, apiKey: { env: key }, branch: 'source', missingSecrets: 'placeholder' }));
+      }
+      await commitPaths(dir, ['destinations/self.yaml', 'destinations/copy.yaml'], 'destinations');
+      if (STEPS.has('plan')) await measure('no-op plan', source, ['plan', ...repoArgs, '--destination', 'self', '--detailed-exitcode'], readBound(3));
+      if (!STEPS.has('apply')) continue;
+      // Lower bound of an apply: its writes, each at least once.
+      await measure('full apply (empty destination)', destination, ['apply', ...repoArgs, '--destination', 'copy'], (_requests, writes) => writes);
+      await measure('re-apply', destination, ['apply', ...repoArgs, '--destination', 'copy'], readBound(3));
+      if (STEPS.has('drift')) await measure('drift check, nothing changed', destination, ['plan', ...repoArgs, '--destination', 'copy', '--detailed-exitcode'], readBound(3));
+      if (STEPS.has('change')) {
+        await changeOneVariable(source, 'App.Port', '9999');
+        await measure('snapshot of one change', source, ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', ...repoArgs], readBound(2));
+        await measure('apply of one change', destination, ['apply', ...repoArgs, '--destination', 'copy'], (_requests, writes) => collections + 3 + writes);
+      }
+      if (STEPS.has('drift')) {
+        await changeOneVariable(destination, 'App.Name', 'changed by hand');
+        await measure('drift check after a change by hand', destination, ['plan', ...repoArgs, '--destination', 'copy', '--detailed-exitcode'], readBound(3), 2);
+      }
+    } finally {
+      await source.close();
+      await destination.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`\nlatency ${LATENCY_MS} ms per request, ${DEFAULT_MAX_CONCURRENCY} requests in flight at most; lower bound of a read: ${collections} collections + server check and space lookup (+ destination file for a plan); of an apply: its writes\n`);
+  console.table(
+    rows.map((row) => ({
+      projects: row.projects,
+      step: row.step,
+      requests: row.requests,
+      'lower bound': row.lowerBound,
+      ratio: (row.requests / Math.max(1, row.lowerBound)).toFixed(2),
+      writes: row.writes,
+      seconds: row.seconds.toFixed(1),
+      'CPU seconds': row.cpuSeconds.toFixed(1),
+      'peak RSS MB': row.peakRssMb.toFixed(0),
+      'in flight (avg)': row.inFlight.toFixed(1),
+    })),
+  );
+});
+
+/** Changes one variable of the first project through the simulator's API, as a person would. */
+async function changeOneVariable(sim: Simulator, name: string, value: string): Promise<void> {
+  const headers = { 'X-Octopus-ApiKey': sim.apiKey, 'Content-Type': 'application/json' };
+  const projects = (await (await fetch(`${sim.url}/api/Spaces-1/projects/all`, { headers })).json()) as { Id: string; Name: string; VariableSetId: string }[];
+  const project = [...projects].sort((a, b) => a.Name.localeCompare(b.Name))[0];
+  if (!project) throw new Error('no project to change');
+  const url = `${sim.url}/api/Spaces-1/variables/${project.VariableSetId}`;
+  const set = (await (await fetch(url, { headers })).json()) as { Variables: { Name: string; Value: string | null }[] };
+  const variable = set.Variables.find((v) => v.Name === name);
+  if (!variable) throw new Error(`project ${project.Name} has no variable ${name}`);
+  variable.Value = value;
+  const response = await fetch(url, { method: 'PUT', headers, body: JSON.stringify(set) });
+  if (!response.ok) throw new Error(`could not change ${name}: ${response.status} ${await response.text()}`);
+}
