@@ -33,6 +33,7 @@ import { readStatus } from '../state/status-store.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
+import type { Connection } from './connect.js';
 import { adaptToDestination, versionNotice } from './server-compatibility.js';
 import { convertibleProjects, persistenceFindings } from '../kinds/projects/persistence.js';
 import { SOURCE_FILE, parseSourceRecord } from '../repo/source-record.js';
@@ -109,14 +110,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const secrets = secretReader(options.env, secretFilePolicy({ stateDir, env: options.env, secretDirs: options.secretDirs }));
   const notices: string[] = [];
   const connection = connectionOf(options, destination, followed, notices);
-  const keyFor = `the API key of destination '${destination.name}'`;
-  const apiKey = await secrets
-    .read(connection.apiKey, keyFor)
-    .then((value) => checkApiKey(value, connection.apiKey, keyFor))
-    .catch((error: unknown) => {
-      throw new OctosyncError('missing-api-key', (error as Error).message);
-    });
-  const { client, server } = await connectWithKey(connection.server, apiKey, options.concurrency);
+  const { client, server } = await connectToDestination(destination.name, connection, secrets, options.concurrency);
   const source = parseSourceRecord(files.get(SOURCE_FILE));
   const olderThanSource = versionNotice(source, destination.name, server.version);
   if (olderThanSource) notices.push(olderThanSource);
@@ -180,6 +174,18 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     await client.close();
     throw error;
   }
+}
+
+/** Connects to a destination with the key its file says where to find. */
+export async function connectToDestination(name: string, connection: Pick<Destination, 'server' | 'apiKey'>, secrets: SecretReader, concurrency?: number): Promise<Connection> {
+  const keyFor = `the API key of destination '${name}'`;
+  const apiKey = await secrets
+    .read(connection.apiKey, keyFor)
+    .then((value) => checkApiKey(value, connection.apiKey, keyFor))
+    .catch((error: unknown) => {
+      throw new OctosyncError('missing-api-key', (error as Error).message);
+    });
+  return connectWithKey(connection.server, apiKey, concurrency);
 }
 
 /**

@@ -4,6 +4,7 @@
 // at a time; triggers that arrive meanwhile fold into one more. What it applied is persisted
 // (status store), so a restarted daemon resumes without applying anything twice.
 import { runApply } from '../commands/apply.js';
+import { destinationActivity } from '../commands/destination-activity.js';
 import { preparePlan } from '../commands/plan.js';
 import { LockedError } from '../state/lock.js';
 import type { Logger } from './logger.js';
@@ -53,6 +54,8 @@ export class Reconciler {
   private again = false;
   private failing: { commit: string; attempts: number; nextAt: number } | undefined;
   private lastDriftCheck = 0;
+  /** What the last full drift check saw: its commit, the destination's activity, and the drift. */
+  private lastDrift: { commit: string; activity: string; changes: number } | undefined;
   private head: string | undefined;
   private pending: string | undefined;
   private waitingForLock: ReconcilerState['waitingForLock'];
@@ -203,8 +206,17 @@ export class Reconciler {
     const { destination, logger, metrics } = this.options;
     const log = logger.child({ destination: destination.name });
     let changes: number;
+    const planOptions = { repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs };
+    // Nothing happened at the destination (its events log says) and the commit is the same: the
+    // last answer holds, for a few requests instead of reading every collection.
+    const activity = await destinationActivity(planOptions).catch(() => undefined);
+    if (activity !== undefined && this.lastDrift?.commit === commit && this.lastDrift.activity === activity) {
+      log.debug('drift check: nothing changed at the destination since the last check');
+      await updateStatus(this.options.stateDir, destination.name, (status) => ({ ...status, drift: { at: new Date(this.now()).toISOString(), changes: this.lastDrift?.changes ?? 0 } }));
+      return;
+    }
     try {
-      const prepared = await preparePlan({ repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs });
+      const prepared = await preparePlan(planOptions);
       await prepared.client.close();
       changes = prepared.plan.changes.length;
       if (changes > 0) log.warn({ changes: prepared.plan.changes.map((c) => `${c.action} ${c.kind} ${c.name}`) }, `drift: the destination differs from ${commit.slice(0, 12)} in ${changes} resources`);
@@ -212,6 +224,7 @@ export class Reconciler {
       log.warn(`drift check failed: ${(error as Error).message}`);
       return;
     }
+    this.lastDrift = activity === undefined ? undefined : { commit, activity, changes };
     metrics.drift.set({ destination: destination.name }, changes);
     await updateStatus(this.options.stateDir, destination.name, (status) => ({ ...status, drift: { at: new Date(this.now()).toISOString(), changes } }));
     if (changes > 0 && destination.drift === 'correct') await this.apply(commit, 'drift correction');

@@ -10,11 +10,10 @@ import { checkApiKey, secretFilePolicy, secretReader } from '../commands/secret-
 import { parseRepoConfig } from '../repo/config.js';
 import type { RepoConfig } from '../repo/config.js';
 import { currentBranch, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
+import { newestEvents, sameEvents } from '../octopus/index.js';
 import { CONFIG_FILE } from '../repo/layout.js';
 import { ensureStateDir } from '../state/state-dir.js';
 import { loadSchemas } from '../validate/schemas.js';
-import { resolveSpaceId } from '../octopus/index.js';
-import type { OctopusApi } from '../octopus/index.js';
 import type { Logger } from './logger.js';
 import type { DaemonMetrics } from './metrics.js';
 
@@ -126,18 +125,4 @@ export class Snapshotter {
     else await repo.raw(['worktree', 'add', '-b', branch, dir]);
     return dir;
   }
-}
-
-async function newestEvents(api: OctopusApi, spaces: readonly string[]): Promise<Map<string, string>> {
-  const newest = new Map<string, string>();
-  for (const space of spaces) {
-    const spaceId = await resolveSpaceId(api, space);
-    const page = await api.get<{ Items: { Id: string }[] }>(`/api/${spaceId}/events`, { query: { take: 1, eventGroups: 'Document' } });
-    newest.set(space, page.Items[0]?.Id ?? '');
-  }
-  return newest;
-}
-
-function sameEvents(a: Map<string, string>, b: Map<string, string>): boolean {
-  return a.size === b.size && [...a].every(([space, id]) => b.get(space) === id);
 }

@@ -18,3 +18,4 @@ export type { RequestStats } from './stats.js';
 export { compareVersions, isSupportedVersion, MINIMUM_SERVER_VERSION, parseVersion } from './version.js';
 export { withSignal } from './with-signal.js';
 export { createdBy, withCreateLookup } from './created-lookup.js';
+export { newestEvents, sameEvents } from './events.js';

@@ -208,6 +208,34 @@ describe('watch', () => {
     expect(await (await fetch(`${watch?.url}/metrics`)).text()).toMatch(/octosync_drift_changes\{destination="staging"\} 1/);
   });
 
+  it('checks drift in a few requests while nothing happens at the destination, and in full once something does', async () => {
+    await start({ driftIntervalMs: 300, destinations: ['staging'] });
+    await untilApplied('staging', 'staging');
+    const stateDir = path.join(repo.dir, '.octosync');
+    const checkedAt = async () => (await readStatus(stateDir, 'staging')).drift?.at;
+    const checks = async (count: number) => {
+      let last = await checkedAt();
+      for (let n = 0; n < count; n += 1) {
+        const before = last;
+        last = await eventually(`drift check ${n + 1} of ${count}`, async () => {
+          const at = await checkedAt();
+          return at !== undefined && at !== before ? at : undefined;
+        });
+      }
+    };
+    // The first checks after the apply see its events and plan in full; then the destination is idle.
+    await checks(2);
+    staging.knobs.resetCounts();
+    await checks(3);
+    // A full check reads every collection (about 30 requests); an idle one asks the events log.
+    expect(staging.knobs.requestCounts().total).toBeLessThanOrEqual(5 * 4);
+    expect((await readStatus(stateDir, 'staging')).drift?.changes).toBe(0);
+
+    const env = (await simHttp(staging).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
+    await simHttp(staging).put(`/api/Spaces-1/environments/${env.Id}`, { ...env, Description: 'changed by hand' });
+    await eventually('the change by hand is reported', async () => ((await readStatus(stateDir, 'staging')).drift?.changes ?? 0) > 0);
+  });
+
   it('resumes after a restart without applying what was applied', async () => {
     await start();
     await untilApplied('staging', 'staging');
