@@ -1,35 +1,44 @@
 // One destination's reconciler: follows the branch the destination follows and applies each new
 // commit (sync: auto), retries a failing commit with backoff until a newer commit supersedes it,
-// and checks for drift on an interval (drift: warn reports it, correct applies). One evaluation
-// at a time; triggers that arrive meanwhile fold into one more. What it applied is persisted
-// (status store), so a restarted daemon resumes without applying anything twice.
+// and checks for drift when asked (the daemon asks on a clock of its own: drift: warn reports it,
+// correct undoes it by applying the applied commit again). Every policy comes from the
+// destination's file as committed at the commit considered: the branch head for sync, the
+// applied commit for drift. One piece of work at a time (an evaluation, a drift check, an action
+// from the status page); triggers that arrive during an evaluation fold into one more. What it
+// applied is persisted (status store), so a restarted daemon resumes without applying anything twice.
 import { runApply } from '../commands/apply.js';
-import { destinationActivity } from '../commands/destination-activity.js';
 import { preparePlan } from '../commands/plan.js';
+import { renderPlanText } from '../core/render-plan.js';
+import { destinationFile, parseDestination } from '../repo/destination.js';
+import type { Destination } from '../repo/destination.js';
+import { readFileAt, resolveRef } from '../repo/git.js';
 import { LockedError } from '../state/lock.js';
+import { readStatus, recordAttempt, updateStatus } from '../state/status-store.js';
+import { loadSchemas } from '../validate/schemas.js';
 import type { Logger } from './logger.js';
 import type { DaemonMetrics } from './metrics.js';
-import { readStatus, recordAttempt, updateStatus } from '../state/status-store.js';
-import { resolveRef } from '../repo/git.js';
 
-export interface DestinationPolicy {
+/** Which destination, and the branch that follows it (see repo/discovery.ts). */
+export interface FollowedBranch {
   name: string;
   branch: string;
+}
+
+export interface Policy {
   sync: 'auto' | 'manual';
   drift: 'ignore' | 'warn' | 'correct';
+  prune: boolean;
 }
 
 export interface ReconcilerOptions {
   repo: string;
-  destination: DestinationPolicy;
+  destination: FollowedBranch;
   stateDir: string;
   /** Directories secret files may be read from (see secretFilePolicy). */
   secretDirs?: string[];
   env: NodeJS.ProcessEnv;
   logger: Logger;
   metrics: DaemonMetrics;
-  /** How often to plan against live for drift (0: never). */
-  driftIntervalMs: number;
   /** An apply taking longer is cancelled and reported failed; the next evaluation plans what is left. */
   applyTimeoutMs: number;
   retry: { baseMs: number; maxMs: number };
@@ -42,22 +51,35 @@ export interface ReconcilerState {
   destination: string;
   branch: string;
   head?: string;
+  /** The policies as the head's copy of the destination file says. */
+  policy?: Policy;
   busy: boolean;
   pending?: string;
+  /** Whether an evaluation has run to a decision since the daemon started (see /readyz). */
+  reconciled: boolean;
+  lastEvaluatedAt?: string;
+  /** Why the last evaluation could not decide (a missing branch, an unreadable file). */
+  problem?: string;
   retry?: { commit: string; attempts: number; nextAt: string };
   /** Another applier held the destination's lock at the last try. */
   waitingForLock?: { holder: string; since: string };
+  /** When drift was last checked, and what came of it (the status keeps the last successful check). */
+  driftCheck?: { at: string; result: 'checked' | 'skipped' | 'failed'; reason?: string };
 }
 
 export class Reconciler {
   private running: Promise<void> | undefined;
   private again = false;
+  private exclusiveTail: Promise<unknown> = Promise.resolve();
+  private driftRunning: Promise<void> | undefined;
   private failing: { commit: string; attempts: number; nextAt: number } | undefined;
-  private lastDriftCheck = 0;
-  /** What the last full drift check saw: its commit, the destination's activity, and the drift. */
-  private lastDrift: { commit: string; activity: string; changes: number } | undefined;
   private head: string | undefined;
+  private policy: Policy | undefined;
   private pending: string | undefined;
+  private reconciled = false;
+  private lastEvaluatedAt: string | undefined;
+  private problem: string | undefined;
+  private driftCheck: ReconcilerState['driftCheck'];
   private waitingForLock: ReconcilerState['waitingForLock'];
 
   private readonly options: ReconcilerOptions;
@@ -70,9 +92,16 @@ export class Reconciler {
     return this.options.destination.name;
   }
 
-  /** Takes a changed destination file (branch, sync, drift) into account from the next evaluation. */
-  setPolicy(destination: DestinationPolicy): void {
-    this.options.destination = destination;
+  get branch(): string {
+    return this.options.destination.branch;
+  }
+
+  /** Follows another branch from the next evaluation (its file moved the destination). */
+  follow(branch: string): void {
+    if (branch === this.options.destination.branch) return;
+    this.options.destination = { ...this.options.destination, branch };
+    this.pending = undefined;
+    this.failing = undefined;
   }
 
   state(): ReconcilerState {
@@ -81,10 +110,15 @@ export class Reconciler {
       destination: destination.name,
       branch: destination.branch,
       head: this.head,
+      ...(this.policy ? { policy: this.policy } : {}),
       busy: this.running !== undefined,
       ...(this.pending ? { pending: this.pending } : {}),
+      reconciled: this.reconciled,
+      ...(this.lastEvaluatedAt ? { lastEvaluatedAt: this.lastEvaluatedAt } : {}),
+      ...(this.problem ? { problem: this.problem } : {}),
       ...(this.waitingForLock ? { waitingForLock: this.waitingForLock } : {}),
       ...(this.failing ? { retry: { commit: this.failing.commit, attempts: this.failing.attempts, nextAt: new Date(this.failing.nextAt).toISOString() } } : {}),
+      ...(this.driftCheck ? { driftCheck: this.driftCheck } : {}),
     };
   }
 
@@ -98,12 +132,7 @@ export class Reconciler {
       try {
         do {
           this.again = false;
-          try {
-            await this.evaluate();
-          } catch (error) {
-            // One destination's trouble (an unreadable status, a full disk) must not stop the others.
-            this.options.logger.error({ destination: this.name }, `evaluation failed: ${(error as Error).message}`);
-          }
+          await this.guarded('evaluation', () => this.evaluate());
         } while (this.again);
       } finally {
         this.running = undefined;
@@ -112,43 +141,87 @@ export class Reconciler {
     return this.running;
   }
 
-  /** Resolves when no evaluation runs (for shutdown). */
+  /** Compares the destination with the applied commit now; a check already under way is joined. */
+  checkDrift(): Promise<void> {
+    this.driftRunning ??= this.guarded('drift check', () => this.driftNow()).finally(() => {
+      this.driftRunning = undefined;
+    });
+    return this.driftRunning;
+  }
+
+  /** Resolves when no work runs (for shutdown). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.driftRunning) await Promise.all([this.running, this.driftRunning]);
   }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
 
+  /** Runs one piece of work after the others; its failure is logged, never thrown. */
+  private guarded(what: string, work: () => Promise<void>): Promise<void> {
+    const next = this.exclusiveTail.then(async () => {
+      try {
+        await work();
+      } catch (error) {
+        // One destination's trouble (an unreadable status, a full disk) must not stop the others.
+        this.options.logger.error({ destination: this.name }, `${what} failed: ${(error as Error).message}`);
+      }
+    });
+    this.exclusiveTail = next;
+    return next;
+  }
+
+  /** The destination file as committed at `commit`, if it is still this branch's destination there. */
+  private async fileAt(commit: string): Promise<Destination | undefined> {
+    const text = await readFileAt(this.options.repo, commit, destinationFile(this.name));
+    if (text === undefined) return undefined;
+    return parseDestination(this.name, text, loadSchemas());
+  }
+
   private async evaluate(): Promise<void> {
     const { destination, logger } = this.options;
     const log = logger.child({ destination: destination.name });
+    this.lastEvaluatedAt = new Date(this.now()).toISOString();
+    this.problem = undefined;
     let head: string;
     try {
       head = await resolveRef(this.options.repo, destination.branch);
     } catch (error) {
-      log.warn({ branch: destination.branch }, `branch not found: ${(error as Error).message}`);
+      this.problem = `branch '${destination.branch}' not found: ${(error as Error).message}`;
+      log.warn({ branch: destination.branch }, this.problem);
       return;
     }
     this.head = head;
-    const status = await readStatus(this.options.stateDir, destination.name);
-    const applied = status.lastApplied?.commit;
-    if (head !== applied) {
-      if (destination.sync === 'manual') {
-        if (this.pending !== head) log.info({ commit: head }, 'new commit waiting for a manual apply (sync: manual)');
-        this.pending = head;
-        return;
-      }
-      if (this.failing?.commit === head && this.now() < this.failing.nextAt) return;
-      await this.apply(head, 'new commit');
+    const file = await this.fileAt(head).catch((error: unknown) => {
+      this.problem = `${destinationFile(this.name)} at ${head.slice(0, 12)} is invalid: ${(error as Error).message}`;
+      return undefined;
+    });
+    if (!file || file.branch !== destination.branch) {
+      this.problem ??= `${destinationFile(this.name)} at ${head.slice(0, 12)} no longer names branch '${destination.branch}'`;
+      log.warn(this.problem);
       return;
     }
-    this.pending = undefined;
-    this.failing = undefined;
-    if (destination.drift !== 'ignore' && this.options.driftIntervalMs > 0 && this.now() - this.lastDriftCheck >= this.options.driftIntervalMs) {
-      this.lastDriftCheck = this.now();
-      await this.checkDrift(head);
+    this.policy = policyOf(file);
+    const status = await readStatus(this.options.stateDir, destination.name);
+    const applied = status.lastApplied?.commit;
+    if (head === applied) {
+      this.pending = undefined;
+      this.failing = undefined;
+      this.reconciled = true;
+      return;
+    }
+    const known = this.pending === head;
+    this.pending = head;
+    if (this.policy.sync === 'manual') {
+      if (!known) log.info({ commit: head }, 'new commit waiting for a manual apply (sync: manual)');
+      this.reconciled = true;
+      return;
+    }
+    if (this.failing?.commit === head && this.now() < this.failing.nextAt) return;
+    if (await this.apply(head, 'new commit')) {
+      this.pending = undefined;
+      this.reconciled = true;
     }
   }
 
@@ -202,31 +275,47 @@ export class Reconciler {
     });
   }
 
-  private async checkDrift(commit: string): Promise<void> {
+  /**
+   * Drift is the difference between the destination and what was applied to it, whatever waits
+   * to be applied: a pending commit (sync: manual, or one failing to apply) does not hide it.
+   */
+  private async driftNow(): Promise<void> {
     const { destination, logger, metrics } = this.options;
     const log = logger.child({ destination: destination.name });
-    let changes: number;
-    const planOptions = { repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs };
-    // Nothing happened at the destination (its events log says) and the commit is the same: the
-    // last answer holds, for a few requests instead of reading every collection.
-    const activity = await destinationActivity(planOptions).catch(() => undefined);
-    if (activity !== undefined && this.lastDrift?.commit === commit && this.lastDrift.activity === activity) {
-      log.debug('drift check: nothing changed at the destination since the last check');
-      await updateStatus(this.options.stateDir, destination.name, (status) => ({ ...status, drift: { at: new Date(this.now()).toISOString(), changes: this.lastDrift?.changes ?? 0 } }));
+    const at = new Date(this.now()).toISOString();
+    const status = await readStatus(this.options.stateDir, destination.name);
+    const applied = status.lastApplied?.commit;
+    if (!applied) {
+      this.driftCheck = { at, result: 'skipped', reason: 'nothing applied yet' };
       return;
     }
+    const file = await this.fileAt(applied).catch(() => undefined);
+    const policy = file ? policyOf(file) : this.policy;
+    if (policy?.drift === 'ignore') {
+      this.driftCheck = { at, result: 'skipped', reason: 'drift: ignore' };
+      return;
+    }
+    let changes: number;
+    let diff: string;
     try {
-      const prepared = await preparePlan(planOptions);
+      const prepared = await preparePlan({ repo: this.options.repo, destination: destination.name, ref: applied, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs });
       await prepared.client.close();
       changes = prepared.plan.changes.length;
-      if (changes > 0) log.warn({ changes: prepared.plan.changes.map((c) => `${c.action} ${c.kind} ${c.name}`) }, `drift: the destination differs from ${commit.slice(0, 12)} in ${changes} resources`);
+      diff = renderPlanText(prepared.plan);
+      if (changes > 0) log.warn({ changes: prepared.plan.changes.map((c) => `${c.action} ${c.kind} ${c.name}`) }, `drift: the destination differs from ${applied.slice(0, 12)} in ${changes} resources`);
     } catch (error) {
-      log.warn(`drift check failed: ${(error as Error).message}`);
+      const reason = (error as Error).message;
+      this.driftCheck = { at, result: 'failed', reason };
+      log.warn(`drift check failed: ${reason}`);
       return;
     }
-    this.lastDrift = activity === undefined ? undefined : { commit, activity, changes };
+    this.driftCheck = { at, result: 'checked' };
     metrics.drift.set({ destination: destination.name }, changes);
-    await updateStatus(this.options.stateDir, destination.name, (status) => ({ ...status, drift: { at: new Date(this.now()).toISOString(), changes } }));
-    if (changes > 0 && destination.drift === 'correct') await this.apply(commit, 'drift correction');
+    await updateStatus(this.options.stateDir, destination.name, (current) => ({ ...current, drift: { at, changes, commit: applied, ...(changes > 0 ? { diff } : {}) } }));
+    if (changes > 0 && policy?.drift === 'correct') await this.apply(applied, 'drift correction');
   }
+}
+
+function policyOf(file: Destination): Policy {
+  return { sync: file.sync ?? 'auto', drift: file.drift ?? 'warn', prune: file.prune ?? false };
 }

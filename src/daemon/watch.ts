@@ -1,27 +1,27 @@
 // `octosync watch`: one process that snapshots the source and reconciles every destination,
 // following their branches. A local repository is watched with chokidar (a new commit is picked
 // up within a second or two); a remote one is cloned under the state directory and fetched on an
-// interval with jitter and on `POST /hooks/git`. Serves /healthz, /status and /metrics.
+// interval with jitter and on `POST /hooks/git`. Destinations are found on every branch
+// (repo/discovery.ts); drift is checked on a clock of its own. Serves /healthz, /readyz, /status and
+// /metrics (server.ts).
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { watch as watchFiles } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 import { simpleGit } from 'simple-git';
 import { defaultStateDir, ensureStateDir } from '../state/state-dir.js';
-import { parseDestination } from '../repo/destination.js';
-import { gitEnvironment, readFilesAt, remoteGit, resolveRef } from '../repo/git.js';
-import { DESTINATIONS_DIR } from '../repo/layout.js';
+import { gitEnvironment, remoteGit } from '../repo/git.js';
 import { loadSchemas } from '../validate/schemas.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import type { DaemonMetrics } from './metrics.js';
+import { discoverDestinations } from '../repo/discovery.js';
+import type { FollowedPolicy } from '../repo/discovery.js';
 import { Reconciler } from './reconciler.js';
-import type { DestinationPolicy } from './reconciler.js';
+import type { FollowedBranch } from './reconciler.js';
+import { serve } from './server.js';
+import type { Health } from './server.js';
 import { Snapshotter } from './snapshotter.js';
 import { readStatus } from '../state/status-store.js';
 import type { DestinationStatus } from '../state/status-store.js';
@@ -57,6 +57,8 @@ export interface Watch {
   metrics: DaemonMetrics;
   /** Fetches (remote) and evaluates every destination now. */
   sync(): Promise<void>;
+  /** Checks every destination for drift now. */
+  checkDrift(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,8 +70,9 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   const repo = remote ? await cloneOrFetch(options.repo, await ensureStateDir(stateDir).then(() => path.join(stateDir, 'clone'))) : options.repo;
   const { logger } = options;
   const metrics = createMetrics();
+  const schemas = loadSchemas();
   const reconcilers = new Map<string, Reconciler>();
-  const newReconciler = (destination: DestinationPolicy) =>
+  const newReconciler = (destination: FollowedBranch) =>
     new Reconciler({
       repo,
       destination,
@@ -78,32 +81,42 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       env: options.env,
       logger,
       metrics,
-      driftIntervalMs: options.driftIntervalMs ?? 5 * 60_000,
       applyTimeoutMs: options.applyTimeoutMs ?? 30 * 60_000,
       retry: options.retry ?? { baseMs: 10_000, maxMs: 10 * 60_000 },
     });
-  const policies = await destinationPolicies(repo, options.destinations);
-  for (const policy of policies) reconcilers.set(policy.name, newReconciler(policy));
-  // Destination files are read again before each evaluation: a destination added, removed or
+  const only = options.destinations?.length ? options.destinations : undefined;
+  let problems: string[] = [];
+  const discover = async () => {
+    const found = await discoverDestinations(repo, schemas);
+    problems = found.problems;
+    return found.destinations.filter((d) => !only || only.includes(d.name));
+  };
+  const initial = await discover();
+  for (const name of only ?? []) {
+    if (!initial.some((d) => d.name === name)) throw new Error(`unknown destination '${name}': no branch follows it (followed: ${initial.map((d) => d.name).join(', ') || 'none'})`);
+  }
+  for (const followed of initial) reconcilers.set(followed.name, newReconciler(followed));
+  if (reconcilers.size === 0) logger.error({ problems }, 'no destination to reconcile: no branch has a destinations/<name>.yaml whose branch: names that branch');
+  // Destinations are found again before each evaluation, on every branch: one added, removed or
   // following another branch takes effect with the commit that says so, without a restart.
   const refreshDestinations = async () => {
-    let current: DestinationPolicy[];
+    let current: FollowedPolicy[];
     try {
-      current = await destinationPolicies(repo, options.destinations);
+      current = await discover();
     } catch (error) {
       logger.error(`destination files unreadable, keeping the ones in use: ${(error as Error).message}`);
       return;
     }
-    for (const policy of current) {
-      const existing = reconcilers.get(policy.name);
-      if (existing) existing.setPolicy(policy);
+    for (const followed of current) {
+      const existing = reconcilers.get(followed.name);
+      if (existing) existing.follow(followed.branch);
       else {
-        reconcilers.set(policy.name, newReconciler(policy));
-        logger.info({ destination: policy.name, branch: policy.branch }, 'destination added');
+        reconcilers.set(followed.name, newReconciler(followed));
+        logger.info({ destination: followed.name, branch: followed.branch }, 'destination added');
       }
     }
     for (const name of [...reconcilers.keys()]) {
-      if (current.some((policy) => policy.name === name)) continue;
+      if (current.some((followed) => followed.name === name)) continue;
       reconcilers.delete(name);
       logger.info({ destination: name }, 'destination removed: no longer reconciled');
     }
@@ -120,13 +133,18 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     gitWork = next;
     return next;
   };
+  let checked = false;
   const evaluateAll = async () => {
     await refreshDestinations();
     await Promise.all([...reconcilers.values()].map((r) => r.trigger()));
+    checked = true;
   };
   const sync = async () => {
     if (remote) await oneAtATime(() => fetch(repo, logger));
     await evaluateAll();
+  };
+  const checkDrift = async () => {
+    await Promise.all([...reconcilers.values()].map((r) => r.checkDrift()));
   };
   const snapshot = () => (snapshotter ? (remote ? oneAtATime(() => snapshotter.trigger()) : snapshotter.trigger()) : Promise.resolve());
 
@@ -147,13 +165,25 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     schedule();
   };
   every(options.pollIntervalMs ?? 60_000, sync);
+  // Drift has a clock of its own: a long poll interval, a pending commit or sync: manual does
+  // not leave a change made by hand unreported.
+  const driftIntervalMs = options.driftIntervalMs ?? 5 * 60_000;
+  if (driftIntervalMs > 0) every(driftIntervalMs, checkDrift);
   if (snapshotter) {
     every(options.snapshotIntervalMs as number, snapshot);
     void background(snapshot());
   }
   const watcher = remote ? undefined : await watchRefs(repo, () => background(evaluateAll()), logger);
-  const server = await serve(options, { reconcilers: () => [...reconcilers.values()], metrics, stateDir, sync });
-  logger.info({ destinations: policies.map((p) => `${p.name} ← ${p.branch}`), status: server.url }, 'watching');
+  const health = (): Health => {
+    const all = [...reconcilers.values()];
+    return { checked, destinations: all.length, unreconciled: all.filter((r) => !r.state().reconciled).map((r) => r.name), problems };
+  };
+  const status = async () => ({
+    health: health(),
+    destinations: await Promise.all([...reconcilers.values()].map(async (r) => ({ ...r.state(), status: withoutDigests(await readStatus(stateDir, r.name)) }))),
+  });
+  const server = await serve(options, { health, status, metrics, onPush: () => void sync().catch(() => undefined), ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}) });
+  logger.info({ destinations: [...reconcilers.values()].map((r) => `${r.name} ← ${r.branch}`), status: server.url }, 'watching');
   void background(evaluateAll());
 
   return {
@@ -161,6 +191,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     reconcilers: () => [...reconcilers.values()],
     metrics,
     sync,
+    checkDrift,
     stop: async () => {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
@@ -170,23 +201,6 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       await Promise.all([...[...reconcilers.values()].map((r) => r.idle()), snapshotter?.idle()]);
     },
   };
-}
-
-/** Each destination's branch and policies, from its file as committed at the repository's HEAD. */
-async function destinationPolicies(repo: string, only?: string[]): Promise<DestinationPolicy[]> {
-  const schemas = loadSchemas();
-  const texts = await readFilesAt(repo, await resolveRef(repo, 'HEAD'), (file) => file.startsWith(`${DESTINATIONS_DIR}/`) && file.endsWith('.yaml'));
-  const names = [...texts.keys()].map((file) => path.basename(file, '.yaml')).sort();
-  for (const name of only ?? []) {
-    if (!names.includes(name)) throw new Error(`unknown destination '${name}' (known: ${names.join(', ') || 'none'})`);
-  }
-  return names
-    .filter((name) => !only?.length || only.includes(name))
-    .map((name) => {
-      const destination = parseDestination(name, texts.get(`${DESTINATIONS_DIR}/${name}.yaml`) as string, schemas);
-      if (!destination.branch) throw new Error(`destination '${name}' follows no branch: set \`branch\` in ${DESTINATIONS_DIR}/${name}.yaml to watch it`);
-      return { name, branch: destination.branch, sync: destination.sync ?? 'auto', drift: destination.drift ?? 'warn' };
-    });
 }
 
 /** Watches the repository's refs: a commit, merge or revert on any branch triggers an evaluation. */
@@ -235,75 +249,9 @@ async function push(repo: string, branch: string): Promise<void> {
   await remoteGit(repo).push('origin', branch);
 }
 
-interface ServeContext {
-  reconcilers: () => Reconciler[];
-  metrics: DaemonMetrics;
-  stateDir: string;
-  sync: () => Promise<void>;
-}
-
-async function serve(options: WatchOptions, context: ServeContext): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const reply = (status: number, body: string, type = 'application/json') => {
-      res.writeHead(status, { 'Content-Type': type });
-      res.end(body);
-    };
-    const route = `${req.method} ${new URL(req.url ?? '/', 'http://daemon').pathname}`;
-    const handle = async () => {
-      if (route === 'GET /healthz') return reply(200, JSON.stringify({ status: 'ok' }));
-      if (route === 'GET /metrics') return reply(200, await context.metrics.registry.metrics(), context.metrics.registry.contentType);
-      if (route === 'GET /status') {
-        const destinations = await Promise.all(
-          context.reconcilers().map(async (r) => ({ ...r.state(), status: withoutDigests(await readStatus(context.stateDir, r.name)) })),
-        );
-        return reply(200, JSON.stringify({ destinations }, null, 2));
-      }
-      if (route === 'POST /hooks/git') {
-        const body = await readBody(req);
-        if (options.webhookSecret && !webhookAuthorized(req.headers, body, options.webhookSecret)) return reply(401, JSON.stringify({ error: 'the webhook secret does not match' }));
-        void context.sync().catch(() => undefined);
-        return reply(202, JSON.stringify({ accepted: true }));
-      }
-      return reply(404, JSON.stringify({ error: `no route ${route}` }));
-    };
-    handle().catch((error: unknown) => reply(500, JSON.stringify({ error: (error as Error).message })));
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve()));
-  const address = server.address() as AddressInfo;
-  return { url: `http://${options.host ?? '127.0.0.1'}:${address.port}`, server };
-}
-
 /** Status as /status shows it: secret digests stay in the state directory. */
 function withoutDigests(status: DestinationStatus): DestinationStatus {
   if (!status.lastApplied) return status;
   const { secretDigests: _digests, ...applied } = status.lastApplied;
   return { ...status, lastApplied: applied as DestinationStatus['lastApplied'] };
-}
-
-/** Request bodies of webhooks are small; a larger one is cut off (and then fails the signature). */
-const MAX_WEBHOOK_BYTES = 1024 * 1024;
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_WEBHOOK_BYTES) chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/**
- * Whether a webhook knows the shared secret, in the forms Git hosts send it: GitHub's
- * `X-Hub-Signature-256` (an HMAC of the body), GitLab's `X-Gitlab-Token`, or a bearer token.
- * Compared in constant time.
- */
-export function webhookAuthorized(headers: IncomingHttpHeaders, body: Buffer, secret: string): boolean {
-  const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-  const signature = headers['x-hub-signature-256'];
-  if (typeof signature === 'string') return same(signature, `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
-  const gitlab = headers['x-gitlab-token'];
-  if (typeof gitlab === 'string') return same(gitlab, secret);
-  const authorization = headers.authorization;
-  return typeof authorization === 'string' && same(authorization, `Bearer ${secret}`);
 }

@@ -41,8 +41,8 @@ export interface DestinationStatus {
   destination: string;
   lastApplied?: AppliedState;
   lastAttempt?: AttemptState;
-  /** Drift found by the last check against live, if any. */
-  drift?: { at: string; changes: number };
+  /** Drift found by the last check against live: when, against which applied commit, and the changes as a plan renders them. */
+  drift?: { at: string; changes: number; commit?: string; diff?: string };
   /** Fields the destination did not keep when last written (document key → path → value written): plans leave such changes out. */
   notKept?: Record<string, Record<string, string>>;
   history: { commit: string; at: string; result: ApplyResult; error?: string }[];

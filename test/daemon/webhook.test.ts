@@ -1,7 +1,7 @@
 // Which webhook requests prove they know the shared secret.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { webhookAuthorized } from '../../src/daemon/watch.js';
+import { webhookAuthorized } from '../../src/daemon/server.js';
 
 describe('webhookAuthorized', () => {
   const body = Buffer.from('{"ref":"refs/heads/staging"}');
