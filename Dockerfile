@@ -60,8 +60,9 @@ WORKDIR /var/lib/octosync
 # /healthz, /status, /metrics and POST /hooks/git (see `octosync watch --help`).
 EXPOSE 8066
 # No curl in the slim image: node itself asks. Running another command than watch, or watch on
-# another port, needs `--no-healthcheck` or `--health-cmd` on docker run.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+# another port, needs `--no-healthcheck` or `--health-cmd` on docker run. /healthz is not ok
+# until every destination was looked at once, which may include a first apply: a long start period.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30m --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8066/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/app/bin/octosync.js"]
 CMD ["watch", "--repo", "/repo", "--host", "0.0.0.0", "--port", "8066"]

@@ -296,7 +296,7 @@ describe('Dockerfile', () => {
     expect([runtime, flag]).toEqual(['node', '-e']);
     expect(script).toContain(`'http://127.0.0.1:${port}/healthz'`);
     // The daemon's status server answers that route.
-    expect(read('src/daemon/watch.ts')).toContain("route === 'GET /healthz'");
+    expect(read('src/daemon/server.ts')).toContain("route === 'GET /healthz'");
   });
 
   it('runs as a user other than root', () => {
