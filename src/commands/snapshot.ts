@@ -45,6 +45,10 @@ export interface SnapshotOptions {
   message?: string;
   /** Commit even when a kind loses all or an unusual share of its documents (see core/removals.ts). */
   allowLargeRemoval?: boolean;
+  /** The working tree is already at the branch's head, detached: commit there, switch nothing (see snapshot-worktree.ts). */
+  detached?: boolean;
+  /** `server` replaces the configured source in octosync.yaml (asked for with --switch-source). */
+  switchSource?: boolean;
   progress?: (event: SnapshotProgress) => void;
 }
 
@@ -75,6 +79,8 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const branch = options.branch ?? config.source.branch ?? 'source';
   const spaceNames = options.spaces?.length ? options.spaces : (config.spaces ?? [await defaultSpaceName(options.api)]);
   if (!configText) config.spaces = spaceNames;
+  const rewriteConfig = !configText || options.switchSource === true;
+  if (options.switchSource) config.source = { ...config.source, server: options.server, ...(options.apiKeyEnv ? { apiKey: { env: options.apiKeyEnv } } : {}) };
   refuseSharedFolders(spaceNames);
 
   // Read: every space, then compute every document, before anything is written.
@@ -83,7 +89,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const desired = read.files;
   for (const [file, text] of schemaFiles()) desired.set(`${SCHEMAS_DIR}/${file}`, text);
   desired.set(SOURCE_FILE, formatSourceRecord({ version: await serverVersion(options.api), ...read.capabilities }));
-  if (!configText) desired.set(CONFIG_FILE, formatRepoConfig(config));
+  if (rewriteConfig) desired.set(CONFIG_FILE, formatRepoConfig(config));
 
   // What octosync owns: the snapshotted spaces, the schemas, a new config (and a new repository's .gitignore).
   const committed = await committedFiles(options.repo, branch);
@@ -92,7 +98,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const spaceFolders = spaceNames.map((name) => `${SPACES_DIR}/${slugify(name)}/`);
   const owns = (file: string) =>
     file === SOURCE_FILE ||
-    file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (!configText && file === CONFIG_FILE) || (desired.has(GITIGNORE) && file === GITIGNORE);
+    file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (rewriteConfig && file === CONFIG_FILE) || (desired.has(GITIGNORE) && file === GITIGNORE);
 
   // Compared with the branch, not the working tree: files a snapshot wrote and could not commit
   // (a hook refused, the index was locked, the process was killed) are committed by the next one.
@@ -101,7 +107,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   refuseInvalidRepository(committed, desired, owns, read.bodies);
 
   const repo = await openRepository(options.repo);
-  await checkoutBranch(repo, branch);
+  if (!options.detached) await checkoutBranch(repo, branch);
   options.progress?.({ step: 'write', files: desired.size });
   await syncFiles(options.repo, desired, owns);
   const message = options.message ?? summarize(changes, read.names);
@@ -304,6 +310,12 @@ function allKinds(): KindName[] {
  * octosync.yaml as the branch snapshots go to has it (a snapshot run from another checkout must
  * not use that checkout's spaces or exclusions); the working tree's when the branch has none yet.
  */
+/** octosync.yaml as the snapshot reads it (see configOf), parsed; undefined before the first snapshot. */
+export async function readRepoConfig(repo: string, branch?: string): Promise<RepoConfig | undefined> {
+  const text = await configOf(repo, branch);
+  return text === undefined ? undefined : parseRepoConfig(text, loadSchemas());
+}
+
 async function configOf(repo: string, branch: string | undefined): Promise<string | undefined> {
   const file = path.join(repo, CONFIG_FILE);
   const working = existsSync(file) ? await readFile(file, 'utf8') : undefined;

@@ -1,18 +1,17 @@
 // The source side of the loop: snapshots the source instance on an interval and commits to the
 // source branch. It asks the events log first (one request per space) and skips the snapshot when
-// no document changed since the last one. It works in a Git worktree of its own, so the user's
-// working tree and current branch are never touched.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+// no document changed since the last one. It works in a detached Git worktree of its own and moves
+// the branch by compare-and-swap, so the user's working tree and current branch are never touched
+// and a snapshot run by hand beside it works too.
 import { connectWithKey } from '../commands/connect.js';
 import { runSnapshot } from '../commands/snapshot.js';
-import { checkApiKey, secretFilePolicy, secretReader } from '../commands/secret-values.js';
+import { snapshotSource } from '../commands/snapshot-source.js';
+import { inSnapshotWorktree } from '../commands/snapshot-worktree.js';
 import { parseRepoConfig } from '../repo/config.js';
 import type { RepoConfig } from '../repo/config.js';
-import { currentBranch, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
+import { readFilesAt, resolveRef } from '../repo/git.js';
 import { newestEvents, sameEvents } from '../octopus/index.js';
 import { CONFIG_FILE } from '../repo/layout.js';
-import { ensureStateDir } from '../state/state-dir.js';
 import { loadSchemas } from '../validate/schemas.js';
 import type { Logger } from './logger.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -27,9 +26,9 @@ export interface SnapshotterOptions {
   /** Called after a commit to the source branch (a remote repository pushes here). */
   afterCommit?: (branch: string) => Promise<void>;
   /**
-   * Always snapshot in a worktree of its own, reset to the branch before each snapshot (a clone
-   * of a remote repository, whose branches a fetch moves). Otherwise the main working tree is
-   * used when it has the branch checked out.
+   * Never snapshot in the main working tree (a clone of a remote repository has no checkout).
+   * Otherwise it is used when it has the branch checked out; else a detached worktree of the
+   * daemon's own, moved to the branch before each snapshot (see snapshot-worktree.ts).
    */
   ownWorktree?: boolean;
   /** Directories secret files may be read from (see secretFilePolicy). */
@@ -58,10 +57,7 @@ export class Snapshotter {
     const { logger, metrics } = this.options;
     try {
       const config = await this.config();
-      const source = config.source.apiKey;
-      const secrets = secretReader(this.options.env, secretFilePolicy({ stateDir: this.options.stateDir, env: this.options.env, secretDirs: this.options.secretDirs }));
-      const apiKey = source ? checkApiKey(await secrets.read(source, 'the source API key'), source, 'the source API key') : this.options.env.OCTOPUS_API_KEY;
-      if (!apiKey) throw new Error(`${CONFIG_FILE} gives no source apiKey and OCTOPUS_API_KEY is not set`);
+      const { apiKey } = await snapshotSource(config, {}, { env: this.options.env, stateDir: this.options.stateDir, ...(this.options.secretDirs ? { secretDirs: this.options.secretDirs } : {}) });
       const { client } = await connectWithKey(config.source.server, apiKey);
       try {
         const events = await newestEvents(client, config.spaces ?? []);
@@ -70,8 +66,8 @@ export class Snapshotter {
           return;
         }
         const branch = config.source.branch ?? 'source';
-        const worktree = await this.worktree(branch);
-        const result = await runSnapshot({ api: client, server: config.source.server, repo: worktree, branch });
+        const place = { repo: this.options.repo, stateDir: this.options.stateDir, branch, keep: `daemon-${branch}`, ...(this.options.ownWorktree ? { ownWorktree: true } : {}) };
+        const result = await inSnapshotWorktree(place, (dir, detached) => runSnapshot({ api: client, server: config.source.server, repo: dir, branch, detached }));
         if (result.commit) {
           logger.info({ commit: result.commit.slice(0, 12), branch }, result.message?.split('\n')[0] ?? 'snapshot committed');
           // A failed push throws: the source is not marked as snapshotted, so the next tick retries.
@@ -99,30 +95,5 @@ export class Snapshotter {
     const text = (await read(headConfig?.source.branch ?? 'source')) ?? atHead;
     if (!text) throw new Error(`${CONFIG_FILE} is missing: run \`octosync snapshot\` once to create it`);
     return parseRepoConfig(text, loadSchemas());
-  }
-
-  /**
-   * Where to snapshot: the main working tree when it already has the source branch checked out
-   * (Git allows a branch in one working tree only), else a worktree of the branch under the
-   * state directory, created once.
-   */
-  private async worktree(branch: string): Promise<string> {
-    const repo = await openRepository(this.options.repo);
-    if (!this.options.ownWorktree && (await currentBranch(repo)) === branch) return this.options.repo;
-    const dir = path.join(this.options.stateDir, 'worktrees', branch);
-    if (existsSync(path.join(dir, '.git'))) {
-      // The branch may have moved under the worktree (a fetch, a rejected push): start from it.
-      if (this.options.ownWorktree) await (await openRepository(dir)).raw(['reset', '--hard', 'HEAD']);
-      return dir;
-    }
-    const branches = await repo.branchLocal();
-    await ensureStateDir(this.options.stateDir, 'worktrees');
-    await repo.raw(['worktree', 'prune']);
-    // A clone made without a checkout still names its default branch as HEAD; it has no files
-    // there, so checking the branch out in the worktree as well (--force) is safe.
-    const force = this.options.ownWorktree ? ['--force'] : [];
-    if (branches.all.includes(branch)) await repo.raw(['worktree', 'add', ...force, dir, branch]);
-    else await repo.raw(['worktree', 'add', '-b', branch, dir]);
-    return dir;
   }
 }

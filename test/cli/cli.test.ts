@@ -147,6 +147,73 @@ describe('octosync snapshot', () => {
   });
 });
 
+describe('octosync snapshot in a state repository', () => {
+  let dir: string;
+  let repo: string;
+  const git = (...args: string[]) =>
+    new Promise<string>((resolve, reject) => execFile('git', ['-C', repo, ...args], { env: childEnv({}) }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))));
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'octosync-cli-'));
+    repo = path.join(dir, 'state');
+    // The first snapshot names the source and where its key is; octosync.yaml keeps both.
+    const first = await octosync(['snapshot', '--source', source.url, '--repo', repo, '--api-key-env', 'SOURCE_KEY'], { env: { SOURCE_KEY: source.apiKey } });
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    await git('checkout', '-q', '-b', 'work');
+  });
+  afterEach(async () => {
+    await simHttp(source).put(`/api/Spaces-1/environments/${devId}`, dev);
+    await rm(dir, { recursive: true, force: true });
+  });
+  let dev: Record<string, unknown>;
+  let devId: string;
+  const changeSource = async (description: string) => {
+    dev = (await simHttp(source).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
+    devId = dev.Id as string;
+    await simHttp(source).put(`/api/Spaces-1/environments/${devId}`, { ...dev, Description: description });
+  };
+
+  it('with no flags snapshots the configured source with the configured key, beside another worktree holding the branch, leaving the checkout alone', async () => {
+    // A worktree that has the source branch checked out (a daemon's, or anyone's).
+    await git('worktree', 'add', '-q', path.join(dir, 'daemon-worktree'), 'source');
+    await changeSource('changed at the source');
+    const before = await git('rev-parse', 'source');
+    const run = await octosync(['snapshot'], { cwd: repo, env: { SOURCE_KEY: source.apiKey } });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^Committed [0-9a-f]{12} to source: snapshot: 0 added, 1 changed, 0 removed\n$/);
+    expect(await git('rev-parse', 'source~1')).toBe(before);
+    expect(await git('show', 'source:spaces/default/environments/dev.yaml')).toContain('changed at the source');
+    // The user's checkout: same branch, nothing changed in it, nothing staged.
+    expect(await git('symbolic-ref', '--short', 'HEAD')).toBe('work');
+    expect(await git('status', '--porcelain')).toBe('');
+    expect(await git('worktree', 'list', '--porcelain')).not.toContain('.octosync');
+  });
+
+  it('refuses a --source other than the configured one, and switches only when asked', async () => {
+    const other = await startSimulator({ seed: 'empty' });
+    try {
+      const before = await git('rev-parse', 'source');
+      const refused = await octosync(['snapshot', '--source', other.url], { cwd: repo, env: { SOURCE_KEY: other.apiKey } });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`--source ${other.url} is not the configured source (octosync.yaml: ${source.url})`);
+      expect(refused.stderr).toContain('--switch-source');
+      expect(await git('rev-parse', 'source')).toBe(before);
+      expect(writes(other)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
+      expect(other.knobs.requestCounts().total).toBe(0);
+      // The same server spelled with a trailing slash is the configured one.
+      expect((await octosync(['snapshot', '--source', `${source.url}/`], { cwd: repo, env: { SOURCE_KEY: source.apiKey } })).code).toBe(0);
+
+      const switched = await octosync(['snapshot', '--source', other.url, '--api-key-env', 'OTHER_KEY', '--switch-source', '--allow-large-removal'], { cwd: repo, env: { OTHER_KEY: other.apiKey } });
+      expect(switched.code).toBe(0);
+      expect(switched.stderr).toContain(`The source is now ${other.url}`);
+      const config = await git('show', 'source:octosync.yaml');
+      expect(config).toContain(`server: ${other.url}`);
+      expect(config).toContain('env: OTHER_KEY');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('octosync validate', () => {
   let repo: StateRepo;
   beforeEach(async () => {
