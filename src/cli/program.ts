@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { CliIo } from './io.js';
 import { registerApplyCommand } from './apply.js';
+import { registerDaemonCommand } from './daemon.js';
 import { registerDemoCommand } from './demo.js';
 import { registerPlanCommand } from './plan.js';
 import { registerRevertCommand } from './revert.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerStatusCommand(program, io);
   registerRevertCommand(program, io);
   registerWatchCommand(program, io);
+  registerDaemonCommand(program, io);
   registerSimulatorCommand(program, io);
   registerDemoCommand(program, io);
   return program;

@@ -20,6 +20,7 @@ interface WatchFlags {
   logLevel: string;
   logFormat: 'json' | 'pretty';
   webhookSecretEnv?: string;
+  uiTokenEnv?: string;
   secretsDir: string[];
 }
 
@@ -31,13 +32,14 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     .option('--destination <name>', 'a destination to reconcile (repeatable; default: all)', collect, [])
     .option('--state-dir <path>', 'where status, locks and clones live (default <repo>/.octosync)')
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
-    .option('--port <n>', 'port of /healthz, /status, /metrics and POST /hooks/git', parseInteger, 8066)
+    .option('--port <n>', 'port of the status page (/), /healthz, /readyz, /status, /metrics and POST /hooks/git', parseInteger, 8066)
     .option('--host <address>', 'interface to listen on', '127.0.0.1')
     .option('--poll-seconds <n>', 'evaluate (and fetch a remote repository) at least this often', parseInteger, 60)
     .option('--drift-seconds <n>', 'check destinations for drift this often (0: never)', parseInteger, 300)
     .option('--snapshot-seconds <n>', 'snapshot the source this often (0: never)', parseInteger, 0)
     .option('--apply-timeout-seconds <n>', 'report an apply failed after this long', parseInteger, 1800)
     .option('--webhook-secret-env <name>', 'environment variable holding the secret POST /hooks/git must prove (GitHub signature, GitLab token or bearer)')
+    .option('--ui-token-env <name>', 'environment variable holding the token that allows the status page\'s actions and `octosync daemon` (without it the page is read-only)')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--log-format <format>', 'json, or pretty for a terminal', io.isTerminal ? 'pretty' : 'json')
     .action(async (flags: WatchFlags) => {
@@ -55,7 +57,8 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
         driftIntervalMs: flags.driftSeconds * 1000,
         snapshotIntervalMs: flags.snapshotSeconds * 1000,
         applyTimeoutMs: flags.applyTimeoutSeconds * 1000,
-        webhookSecret: flags.webhookSecretEnv ? requiredEnv(io.env, flags.webhookSecretEnv) : undefined,
+        webhookSecret: flags.webhookSecretEnv ? requiredEnv(io.env, flags.webhookSecretEnv, 'the webhook secret') : undefined,
+        uiToken: flags.uiTokenEnv ? requiredEnv(io.env, flags.uiTokenEnv, 'the status page token') : undefined,
       });
       await io.untilStopped();
       logger.info('stopping');
@@ -63,8 +66,8 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     });
 }
 
-function requiredEnv(env: NodeJS.ProcessEnv, name: string): string {
+function requiredEnv(env: NodeJS.ProcessEnv, name: string, holding: string): string {
   const value = env[name];
-  if (!value) throw new OctosyncError('config-invalid', `the environment variable ${name} holding the webhook secret is not set`);
+  if (!value) throw new OctosyncError('config-invalid', `the environment variable ${name} holding ${holding} is not set`);
   return value;
 }

@@ -12,7 +12,8 @@ export type OctosyncErrorCode =
   | 'plan-stale'
   | 'plan-invalid'
   | 'missing-secrets'
-  | 'apply-failed';
+  | 'apply-failed'
+  | 'daemon-refused';
 
 export class OctosyncError extends Error {
   constructor(

@@ -8,12 +8,14 @@
 // applied is persisted (status store), so a restarted daemon resumes without applying anything twice.
 import { runApply } from '../commands/apply.js';
 import { preparePlan } from '../commands/plan.js';
-import { renderPlanText } from '../core/render-plan.js';
+import { renderPlanMarkdown, renderPlanText } from '../core/render-plan.js';
 import { destinationFile, parseDestination } from '../repo/destination.js';
 import type { Destination } from '../repo/destination.js';
 import { readFileAt, resolveRef } from '../repo/git.js';
 import { LockedError } from '../state/lock.js';
 import { readStatus, recordAttempt, updateStatus } from '../state/status-store.js';
+import { readSuspension, writeSuspension } from '../state/suspension.js';
+import type { Suspension } from '../state/suspension.js';
 import { loadSchemas } from '../validate/schemas.js';
 import type { Logger } from './logger.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -65,6 +67,16 @@ export interface ReconcilerState {
   waitingForLock?: { holder: string; since: string };
   /** When drift was last checked, and what came of it (the status keeps the last successful check). */
   driftCheck?: { at: string; result: 'checked' | 'skipped' | 'failed'; reason?: string };
+  /** Nothing is applied by itself while suspended (an apply asked for by hand still is). */
+  suspended?: Suspension;
+  /** The plan of the last apply this process made, as pull-request comments show it. */
+  lastPlan?: { commit: string; at: string; markdown: string };
+}
+
+/** What an action asked of a reconciler came to. */
+export interface ActionOutcome {
+  done: boolean;
+  message: string;
 }
 
 export class Reconciler {
@@ -81,6 +93,8 @@ export class Reconciler {
   private problem: string | undefined;
   private driftCheck: ReconcilerState['driftCheck'];
   private waitingForLock: ReconcilerState['waitingForLock'];
+  private suspended: Suspension | undefined;
+  private lastPlan: ReconcilerState['lastPlan'];
 
   private readonly options: ReconcilerOptions;
 
@@ -119,7 +133,35 @@ export class Reconciler {
       ...(this.waitingForLock ? { waitingForLock: this.waitingForLock } : {}),
       ...(this.failing ? { retry: { commit: this.failing.commit, attempts: this.failing.attempts, nextAt: new Date(this.failing.nextAt).toISOString() } } : {}),
       ...(this.driftCheck ? { driftCheck: this.driftCheck } : {}),
+      ...(this.suspended ? { suspended: this.suspended } : {}),
+      ...(this.lastPlan ? { lastPlan: this.lastPlan } : {}),
     };
+  }
+
+  /** Applies the head of the followed branch now, whatever the sync policy (a person asked). */
+  applyPending(): Promise<ActionOutcome> {
+    return this.exclusive(async () => {
+      const head = await resolveRef(this.options.repo, this.branch);
+      const status = await readStatus(this.options.stateDir, this.name);
+      if (status.lastApplied?.commit === head) return { done: false, message: `${this.name}: nothing pending, ${head.slice(0, 12)} is applied` };
+      this.head = head;
+      const applied = await this.apply(head, 'applied by hand');
+      if (applied) {
+        this.pending = undefined;
+        this.reconciled = true;
+      }
+      return { done: applied, message: applied ? `${this.name}: applied ${head.slice(0, 12)}` : `${this.name}: the apply of ${head.slice(0, 12)} failed (see the last result)` };
+    });
+  }
+
+  /** Stops (or resumes) applying by itself; kept in the state directory across restarts. */
+  async suspend(suspend: boolean): Promise<ActionOutcome> {
+    await this.exclusive(async () => {
+      this.suspended = suspend ? { since: new Date(this.now()).toISOString() } : undefined;
+      await writeSuspension(this.options.stateDir, this.name, this.suspended);
+    });
+    if (!suspend) void this.trigger();
+    return { done: true, message: `${this.name}: ${suspend ? 'suspended' : 'resumed'}` };
   }
 
   /** Asks for an evaluation; resolves when the evaluation it caused (or joined) is done. */
@@ -158,18 +200,19 @@ export class Reconciler {
     return (this.options.now ?? Date.now)();
   }
 
-  /** Runs one piece of work after the others; its failure is logged, never thrown. */
-  private guarded(what: string, work: () => Promise<void>): Promise<void> {
-    const next = this.exclusiveTail.then(async () => {
-      try {
-        await work();
-      } catch (error) {
-        // One destination's trouble (an unreadable status, a full disk) must not stop the others.
-        this.options.logger.error({ destination: this.name }, `${what} failed: ${(error as Error).message}`);
-      }
-    });
+  /** Runs one piece of work after the others. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.exclusiveTail.catch(() => undefined).then(work);
     this.exclusiveTail = next;
     return next;
+  }
+
+  /** Like exclusive; a failure is logged, never thrown. */
+  private guarded(what: string, work: () => Promise<void>): Promise<void> {
+    return this.exclusive(work).catch((error: unknown) => {
+      // One destination's trouble (an unreadable status, a full disk) must not stop the others.
+      this.options.logger.error({ destination: this.name }, `${what} failed: ${(error as Error).message}`);
+    });
   }
 
   /** The destination file as committed at `commit`, if it is still this branch's destination there. */
@@ -184,6 +227,7 @@ export class Reconciler {
     const log = logger.child({ destination: destination.name });
     this.lastEvaluatedAt = new Date(this.now()).toISOString();
     this.problem = undefined;
+    this.suspended = await readSuspension(this.options.stateDir, destination.name);
     let head: string;
     try {
       head = await resolveRef(this.options.repo, destination.branch);
@@ -218,6 +262,11 @@ export class Reconciler {
       this.reconciled = true;
       return;
     }
+    if (this.suspended) {
+      if (!known) log.info({ commit: head }, 'new commit waiting: the destination is suspended');
+      this.reconciled = true;
+      return;
+    }
     if (this.failing?.commit === head && this.now() < this.failing.nextAt) return;
     if (await this.apply(head, 'new commit')) {
       this.pending = undefined;
@@ -244,6 +293,10 @@ export class Reconciler {
       metrics.drift.set({ destination: destination.name }, 0);
       this.failing = undefined;
       this.waitingForLock = undefined;
+      const at = new Date(this.now()).toISOString();
+      this.lastPlan = { commit, at, markdown: renderPlanMarkdown(result.plan) };
+      const { create, update, delete: remove } = result.plan.summary;
+      await this.amendHistory(commit, { durationMs: this.now() - started, writes: result.result === 'no-changes' ? 0 : create + update + remove });
       log.info({ summary: result.plan.summary }, result.result === 'no-changes' ? 'already up to date' : 'applied');
       return true;
     } catch (error) {
@@ -260,10 +313,20 @@ export class Reconciler {
       const message = (error as Error).message;
       log.error({ attempts, retryInMs: Math.round(delay) }, `apply failed: ${message}`);
       await this.recordFailure(commit, message);
+      await this.amendHistory(commit, { durationMs: this.now() - started });
       return false;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Adds how long the newest attempt took (and its writes) to its history entry. */
+  private async amendHistory(commit: string, extra: { durationMs: number; writes?: number }): Promise<void> {
+    await updateStatus(this.options.stateDir, this.name, (status) => {
+      const [newest, ...rest] = status.history;
+      if (newest?.commit !== commit || newest.durationMs !== undefined) return status;
+      return { ...status, history: [{ ...newest, ...extra }, ...rest] };
+    });
   }
 
   /** Failures before anything was written (an invalid plan, an unreachable server) are recorded too. */
@@ -310,9 +373,10 @@ export class Reconciler {
       return;
     }
     this.driftCheck = { at, result: 'checked' };
+    this.suspended = await readSuspension(this.options.stateDir, destination.name);
     metrics.drift.set({ destination: destination.name }, changes);
     await updateStatus(this.options.stateDir, destination.name, (current) => ({ ...current, drift: { at, changes, commit: applied, ...(changes > 0 ? { diff } : {}) } }));
-    if (changes > 0 && policy?.drift === 'correct') await this.apply(applied, 'drift correction');
+    if (changes > 0 && policy?.drift === 'correct' && !this.suspended) await this.apply(applied, 'drift correction');
   }
 }
 

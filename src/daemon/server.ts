@@ -1,11 +1,24 @@
-// The daemon's HTTP side: /healthz (alive and has something to do), /readyz (every destination
-// reconciled once), /status (JSON), /metrics (Prometheus) and POST /hooks/git (a Git host's push
-// webhook). Routes only read what the watch hands them; the work stays in watch.ts and reconciler.ts.
+// The daemon's HTTP side: the status page at / (page.ts), /healthz (alive and has something to
+// do), /readyz (every destination reconciled once), /status (JSON), /metrics (Prometheus),
+// POST /hooks/git (a Git host's push webhook) and POST /destinations/<name>/<action> (the page's
+// and the CLI's actions). Routes only read what the watch hands them; the work stays in watch.ts
+// and reconciler.ts.
+//
+// Actions change a destination, so they need the token the daemon was started with, presented in
+// the form (typed by a person) or as a bearer token (the CLI), and are refused from other sites:
+// POST only, and a browser's Origin (or Sec-Fetch-Site) must say the request comes from the page
+// itself. A page on another site can make a browser post a form, but cannot know the token.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DaemonMetrics } from './metrics.js';
+import { renderPage } from './page.js';
+import type { ActionOutcome } from './reconciler.js';
+import type { StatusDocument } from './status-document.js';
+
+export const ACTIONS = ['apply', 'check-drift', 'suspend', 'resume'] as const;
+export type ActionName = (typeof ACTIONS)[number];
 
 /** How healthy the daemon is, as /healthz and /readyz answer. */
 export interface Health {
@@ -20,8 +33,14 @@ export interface Health {
 
 export interface ServeContext {
   health: () => Health;
-  /** The document /status serves. */
-  status: () => Promise<unknown>;
+  /** The document /status serves and the page shows. */
+  status: () => Promise<StatusDocument>;
+  /** Carries out an action on a destination; undefined when there is no such destination. */
+  action: (destination: string, action: ActionName) => Promise<ActionOutcome | undefined>;
+  /** The token actions need; without it the page is read-only and actions are refused. */
+  uiToken?: string;
+  /** Seconds between reloads of the page. */
+  refreshSeconds?: number;
   metrics: DaemonMetrics;
   /** A push webhook arrived (already authorized). */
   onPush: () => void;
@@ -35,15 +54,25 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions, context: ServeContext): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
-    const route = `${req.method} ${new URL(req.url ?? '/', 'http://daemon').pathname}`;
-    route_(route, req, res, context).catch((error: unknown) => json(res, 500, { error: (error as Error).message }));
+    const url = new URL(req.url ?? '/', 'http://daemon');
+    route_(`${req.method} ${url.pathname}`, url, req, res, context).catch((error: unknown) => json(res, 500, { error: (error as Error).message }));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve()));
   const address = server.address() as AddressInfo;
   return { url: `http://${options.host ?? '127.0.0.1'}:${address.port}`, server };
 }
 
-async function route_(route: string, req: IncomingMessage, res: ServerResponse, context: ServeContext): Promise<void> {
+async function route_(route: string, url: URL, req: IncomingMessage, res: ServerResponse, context: ServeContext): Promise<void> {
+  if (route === 'GET /') {
+    const refresh = url.searchParams.get('refresh') === '0' ? 0 : (context.refreshSeconds ?? 10);
+    const message = url.searchParams.get('message') ?? undefined;
+    const html = renderPage(await context.status(), { refreshSeconds: refresh, ...(message ? { message } : {}) });
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'" });
+    res.end(html);
+    return;
+  }
+  const action = /^POST \/destinations\/([^/]+)\/([a-z-]+)$/.exec(route);
+  if (action) return runAction(decodeURIComponent(action[1] as string), action[2] as string, req, res, context);
   if (route === 'GET /healthz') return healthz(res, context.health());
   if (route === 'GET /readyz') return readyz(res, context.health());
   if (route === 'GET /metrics') return reply(res, 200, await context.metrics.registry.metrics(), context.metrics.registry.contentType);
@@ -55,6 +84,34 @@ async function route_(route: string, req: IncomingMessage, res: ServerResponse, 
     return json(res, 202, { accepted: true });
   }
   return json(res, 404, { error: `no route ${route}` });
+}
+
+async function runAction(destination: string, name: string, req: IncomingMessage, res: ServerResponse, context: ServeContext): Promise<void> {
+  const body = await readBody(req);
+  const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const refused = refuseAction(req, form ? new URLSearchParams(body.toString('utf8')).get('token') ?? '' : undefined, context.uiToken);
+  if (refused) return json(res, refused.status, { error: refused.error });
+  if (!(ACTIONS as readonly string[]).includes(name)) return json(res, 404, { error: `no action ${name} (actions: ${ACTIONS.join(', ')})` });
+  const outcome = await context.action(destination, name as ActionName);
+  if (!outcome) return json(res, 404, { error: `no destination ${destination}` });
+  if (!form) return json(res, 200, outcome);
+  // Post, redirect, get: reloading the page shows the outcome and repeats nothing.
+  res.writeHead(303, { Location: `/?message=${encodeURIComponent(outcome.message)}#destination-${destination.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` });
+  res.end();
+}
+
+/** Why an action request is refused, if it is. `formToken` is the token a form carried. */
+function refuseAction(req: IncomingMessage, formToken: string | undefined, token: string | undefined): { status: number; error: string } | undefined {
+  if (!token) return { status: 403, error: 'actions are off: the daemon was started without --ui-token-env' };
+  const site = req.headers['sec-fetch-site'];
+  const origin = req.headers.origin;
+  if ((typeof site === 'string' && site !== 'same-origin' && site !== 'none') || (origin !== undefined && origin !== `http://${req.headers.host}`)) {
+    return { status: 403, error: 'actions are accepted only from the status page itself' };
+  }
+  const bearer = req.headers.authorization;
+  const presented = formToken ?? (typeof bearer === 'string' && bearer.startsWith('Bearer ') ? bearer.slice('Bearer '.length) : '');
+  if (!sameSecret(presented, token)) return { status: 401, error: 'the token does not match' };
+  return undefined;
 }
 
 /**

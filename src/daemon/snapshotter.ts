@@ -35,10 +35,21 @@ export interface SnapshotterOptions {
   secretDirs?: string[];
 }
 
+/** The snapshotter's last run, for /status and the status page. */
+export interface SnapshotRun {
+  at: string;
+  result: 'committed' | 'unchanged' | 'failed';
+  durationMs: number;
+  commit?: string;
+  message?: string;
+  error?: string;
+}
+
 export class Snapshotter {
   /** Newest event id per space at the last snapshot: nothing newer, nothing to snapshot. */
   private lastEvents = new Map<string, string>();
   private running: Promise<void> | undefined;
+  lastRun: SnapshotRun | undefined;
 
   constructor(private readonly options: SnapshotterOptions) {}
 
@@ -55,6 +66,10 @@ export class Snapshotter {
 
   private async tick(): Promise<void> {
     const { logger, metrics } = this.options;
+    const started = Date.now();
+    const done = (run: Omit<SnapshotRun, 'at' | 'durationMs'>) => {
+      this.lastRun = { at: new Date(started).toISOString(), durationMs: Date.now() - started, ...run };
+    };
     try {
       const config = await this.config();
       const { apiKey } = await snapshotSource(config, {}, { env: this.options.env, stateDir: this.options.stateDir, ...(this.options.secretDirs ? { secretDirs: this.options.secretDirs } : {}) });
@@ -63,6 +78,7 @@ export class Snapshotter {
         const events = await newestEvents(client, config.spaces ?? []);
         if (this.lastEvents.size > 0 && sameEvents(events, this.lastEvents)) {
           metrics.snapshots.inc({ result: 'unchanged' });
+          done({ result: 'unchanged' });
           return;
         }
         const branch = config.source.branch ?? 'source';
@@ -75,11 +91,13 @@ export class Snapshotter {
         }
         this.lastEvents = events;
         metrics.snapshots.inc({ result: result.commit ? 'committed' : 'unchanged' });
+        done(result.commit ? { result: 'committed', commit: result.commit, ...(result.message ? { message: result.message.split('\n')[0] } : {}) } : { result: 'unchanged' });
       } finally {
         await client.close();
       }
     } catch (error) {
       metrics.snapshots.inc({ result: 'failed' });
+      done({ result: 'failed', error: (error as Error).message });
       logger.error(`snapshot failed: ${(error as Error).message}`);
     }
   }

@@ -20,11 +20,12 @@ import { discoverDestinations } from '../repo/discovery.js';
 import type { FollowedPolicy } from '../repo/discovery.js';
 import { Reconciler } from './reconciler.js';
 import type { FollowedBranch } from './reconciler.js';
+import type { ActionOutcome } from './reconciler.js';
 import { serve } from './server.js';
-import type { Health } from './server.js';
-import { Snapshotter } from './snapshotter.js';
+import type { ActionName, Health } from './server.js';
+import { buildStatusDocument } from './status-document.js';
 import { readStatus } from '../state/status-store.js';
-import type { DestinationStatus } from '../state/status-store.js';
+import { Snapshotter } from './snapshotter.js';
 
 export interface WatchOptions {
   /** A local repository path, or a URL (https://, ssh://, git@…, file://) cloned under the state directory. */
@@ -48,6 +49,10 @@ export interface WatchOptions {
   retry?: { baseMs: number; maxMs: number };
   /** When set, `POST /hooks/git` must prove it knows it (see webhookAuthorized). */
   webhookSecret?: string;
+  /** When set, the status page and the CLI may act on destinations with it (see server.ts). */
+  uiToken?: string;
+  /** Seconds between reloads of the status page (default 10). */
+  refreshSeconds?: number;
 }
 
 export interface Watch {
@@ -178,11 +183,30 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     const all = [...reconcilers.values()];
     return { checked, destinations: all.length, unreconciled: all.filter((r) => !r.state().reconciled).map((r) => r.name), problems };
   };
-  const status = async () => ({
-    health: health(),
-    destinations: await Promise.all([...reconcilers.values()].map(async (r) => ({ ...r.state(), status: withoutDigests(await readStatus(stateDir, r.name)) }))),
+  const status = () =>
+    buildStatusDocument({ repo, stateDir, env: options.env, health: health(), actions: options.uiToken !== undefined, reconcilers: [...reconcilers.values()], ...(snapshotter ? { snapshotter } : {}) });
+  const action = async (name: string, what: ActionName): Promise<ActionOutcome | undefined> => {
+    const reconciler = reconcilers.get(name);
+    if (!reconciler) return undefined;
+    logger.info({ destination: name, action: what }, 'action asked for');
+    if (what === 'apply') return reconciler.applyPending();
+    if (what === 'suspend' || what === 'resume') return reconciler.suspend(what === 'suspend');
+    await reconciler.checkDrift();
+    const check = reconciler.state().driftCheck;
+    if (check?.result !== 'checked') return { done: false, message: `${name}: drift not checked${check?.reason ? `: ${check.reason}` : ''}` };
+    const changes = (await readStatus(stateDir, name)).drift?.changes ?? 0;
+    return { done: true, message: `${name}: drift checked, ${changes === 0 ? 'no changes' : `${changes} ${changes === 1 ? 'change' : 'changes'} made outside the repository`}` };
+  };
+  const server = await serve(options, {
+    health,
+    status,
+    action,
+    metrics,
+    onPush: () => void sync().catch(() => undefined),
+    ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
+    ...(options.uiToken ? { uiToken: options.uiToken } : {}),
+    ...(options.refreshSeconds !== undefined ? { refreshSeconds: options.refreshSeconds } : {}),
   });
-  const server = await serve(options, { health, status, metrics, onPush: () => void sync().catch(() => undefined), ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}) });
   logger.info({ destinations: [...reconcilers.values()].map((r) => `${r.name} ← ${r.branch}`), status: server.url }, 'watching');
   void background(evaluateAll());
 
@@ -247,11 +271,4 @@ async function fetch(repo: string, logger: Logger): Promise<void> {
 
 async function push(repo: string, branch: string): Promise<void> {
   await remoteGit(repo).push('origin', branch);
-}
-
-/** Status as /status shows it: secret digests stay in the state directory. */
-function withoutDigests(status: DestinationStatus): DestinationStatus {
-  if (!status.lastApplied) return status;
-  const { secretDigests: _digests, ...applied } = status.lastApplied;
-  return { ...status, lastApplied: applied as DestinationStatus['lastApplied'] };
 }

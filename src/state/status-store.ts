@@ -45,7 +45,8 @@ export interface DestinationStatus {
   drift?: { at: string; changes: number; commit?: string; diff?: string };
   /** Fields the destination did not keep when last written (document key → path → value written): plans leave such changes out. */
   notKept?: Record<string, Record<string, string>>;
-  history: { commit: string; at: string; result: ApplyResult; error?: string }[];
+  /** Newest first; the daemon adds how long an apply took and how many writes it made. */
+  history: { commit: string; at: string; result: ApplyResult; error?: string; durationMs?: number; writes?: number }[];
 }
 
 const HISTORY_LENGTH = 20;
