@@ -245,7 +245,8 @@ describe('watch', () => {
     await start();
     await h.untilApplied('staging', 'staging');
     await h.eventually('the broken status is logged', async () => h.logs.join('').includes('evaluation failed'));
-    expect((await fetch(`${h.watch?.url}/healthz`)).status).toBe(200);
+    // Healthy once the first look at every destination ended, the broken one included.
+    await h.eventually('the daemon is healthy', async () => (await fetch(`${h.watch?.url}/healthz`)).status === 200);
   });
 
   it('never shows secret digests on /status', async () => {
