@@ -5,6 +5,7 @@ import { registerApplyCommand } from './apply.js';
 import { registerDaemonCommand } from './daemon.js';
 import { registerDemoCommand } from './demo.js';
 import { registerPlanCommand } from './plan.js';
+import { registerPromoteCommand } from './promote.js';
 import { registerRevertCommand } from './revert.js';
 import { registerSimulatorCommand } from './simulator.js';
 import { registerSnapshotCommand } from './snapshot.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerApplyCommand(program, io);
   registerStatusCommand(program, io);
   registerRevertCommand(program, io);
+  registerPromoteCommand(program, io);
   registerWatchCommand(program, io);
   registerDaemonCommand(program, io);
   registerSimulatorCommand(program, io);

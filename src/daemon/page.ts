@@ -65,6 +65,9 @@ function renderDestination(d: DestinationDocument, doc: StatusDocument): string 
     ['last-result', 'Last result', lastResult],
     ['drift', 'Drift', driftText],
   ];
+  if (d.keptOut.length > 0) {
+    rows.push(['kept-out', 'Kept out by a revert', d.keptOut.map((k) => `${commit(k.merge)} ${esc(k.subject)}, reverted by <code>${esc(k.revert.slice(0, 12))}</code> (<code>octosync promote</code> brings it back)`).join('<br>')]);
+  }
   if (d.retry) rows.push(['retry', 'Retry', `attempt ${d.retry.attempts} of ${commit(d.retry.commit)}, next at ${time(d.retry.nextAt)}`]);
   if (d.waitingForLock) rows.push(['lock', 'Waiting for', `${esc(d.waitingForLock.holder)} since ${time(d.waitingForLock.since)}`]);
   return `<section class="destination" id="${id}" data-destination="${esc(d.destination)}" aria-labelledby="${id}-title">

@@ -2,6 +2,8 @@
 // page can never say something /status does not. Commit subjects are looked up here (one `git log`
 // per commit named), secret digests are left in the state directory.
 import { readCommitInfo } from '../repo/history.js';
+import { keptOutByReverts } from '../repo/promotion.js';
+import type { KeptOut } from '../repo/promotion.js';
 import { readStatus } from '../state/status-store.js';
 import type { DestinationStatus } from '../state/status-store.js';
 import type { Reconciler, ReconcilerState } from './reconciler.js';
@@ -10,6 +12,8 @@ import type { SnapshotRun } from './snapshotter.js';
 
 export interface DestinationDocument extends ReconcilerState {
   status: DestinationStatus;
+  /** Merges into the followed branch whose changes a revert keeps out (see repo/promotion.ts). */
+  keptOut: KeptOut[];
 }
 
 export interface StatusDocument {
@@ -34,7 +38,13 @@ export interface StatusSources {
 }
 
 export async function buildStatusDocument(sources: StatusSources): Promise<StatusDocument> {
-  const destinations = await Promise.all(sources.reconcilers.map(async (r) => ({ ...r.state(), status: withoutDigests(await readStatus(sources.stateDir, r.name)) })));
+  const destinations = await Promise.all(
+    sources.reconcilers.map(async (r) => ({
+      ...r.state(),
+      status: withoutDigests(await readStatus(sources.stateDir, r.name)),
+      keptOut: await keptOutByReverts(sources.repo, r.branch, sources.env).catch(() => []),
+    })),
+  );
   const named = new Set<string>();
   for (const d of destinations) {
     for (const commit of [d.head, d.pending, d.status.lastApplied?.commit, d.status.lastAttempt?.commit, ...d.status.history.map((h) => h.commit)]) if (commit) named.add(commit);

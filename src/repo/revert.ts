@@ -74,7 +74,7 @@ export interface RevertResult {
   where: { kind: 'temporary-worktree' } | { kind: 'working-tree'; path: string };
 }
 
-interface WorktreeEntry {
+export interface WorktreeEntry {
   path: string;
   branch?: string;
   prunable: boolean;
@@ -249,7 +249,7 @@ async function removeWorktree(repo: SimpleGit, tree: string): Promise<void> {
   }
 }
 
-async function listWorktrees(repo: SimpleGit): Promise<WorktreeEntry[]> {
+export async function listWorktrees(repo: SimpleGit): Promise<WorktreeEntry[]> {
   const text = await repo.raw(['worktree', 'list', '--porcelain']);
   const entries: WorktreeEntry[] = [];
   for (const block of text.split(/\n\n+/)) {
