@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { CliIo } from './io.js';
 import { registerApplyCommand } from './apply.js';
 import { registerDaemonCommand } from './daemon.js';
+import { registerHistoryCommand } from './history.js';
 import { registerDemoCommand } from './demo.js';
 import { registerPlanCommand } from './plan.js';
 import { registerPromoteCommand } from './promote.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerPlanCommand(program, io);
   registerApplyCommand(program, io);
   registerStatusCommand(program, io);
+  registerHistoryCommand(program, io);
   registerRevertCommand(program, io);
   registerPromoteCommand(program, io);
   registerWatchCommand(program, io);

@@ -19,6 +19,8 @@ import type { Suspension } from '../state/suspension.js';
 import { loadSchemas } from '../validate/schemas.js';
 import type { Logger } from './logger.js';
 import type { DaemonMetrics } from './metrics.js';
+import { notify } from './notifier.js';
+import type { NotificationEvent } from './notifier.js';
 
 /** Which destination, and the branch that follows it (see repo/discovery.ts). */
 export interface FollowedBranch {
@@ -279,6 +281,7 @@ export class Reconciler {
     const log = logger.child({ destination: destination.name, commit: commit.slice(0, 12) });
     log.info({ reason }, 'applying');
     const started = this.now();
+    const failedBefore = (await readStatus(this.options.stateDir, destination.name)).lastAttempt?.result === 'failed';
     // An apply that takes too long is cancelled: no further write starts, requests in flight abort.
     const cancel = new AbortController();
     const timer = setTimeout(
@@ -297,6 +300,7 @@ export class Reconciler {
       this.lastPlan = { commit, at, markdown: renderPlanMarkdown(result.plan) };
       const { create, update, delete: remove } = result.plan.summary;
       await this.amendHistory(commit, { durationMs: this.now() - started, writes: result.result === 'no-changes' ? 0 : create + update + remove });
+      if (failedBefore) await this.notify(commit, 'recovered', `applied ${commit.slice(0, 12)} after a failed apply (${create} created, ${update} updated, ${remove} deleted)`);
       log.info({ summary: result.plan.summary }, result.result === 'no-changes' ? 'already up to date' : 'applied');
       return true;
     } catch (error) {
@@ -314,10 +318,17 @@ export class Reconciler {
       log.error({ attempts, retryInMs: Math.round(delay) }, `apply failed: ${message}`);
       await this.recordFailure(commit, message);
       await this.amendHistory(commit, { durationMs: this.now() - started });
+      if (attempts === 1) await this.notify(commit, 'apply-failed', `the apply of ${commit.slice(0, 12)} failed: ${message.split('\n')[0] ?? ''}`);
       return false;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Posts to the destination's webhook, as its file at `commit` names it (see notifier.ts). */
+  private async notify(commit: string, event: NotificationEvent, text: string): Promise<void> {
+    const file = await this.fileAt(commit).catch(() => undefined);
+    if (file) await notify(file, event, text, { env: this.options.env, stateDir: this.options.stateDir, logger: this.options.logger, ...(this.options.secretDirs ? { secretDirs: this.options.secretDirs } : {}) });
   }
 
   /** Adds how long the newest attempt took (and its writes) to its history entry. */
@@ -373,6 +384,8 @@ export class Reconciler {
       return;
     }
     this.driftCheck = { at, result: 'checked' };
+    // Once per drift found, not at every check that finds it again.
+    if (changes > 0 && status.drift?.diff !== diff) await this.notify(applied, 'drift-found', `${changes} ${changes === 1 ? 'change' : 'changes'} made outside the repository (against ${applied.slice(0, 12)}):\n${diff}`);
     this.suspended = await readSuspension(this.options.stateDir, destination.name);
     metrics.drift.set({ destination: destination.name }, changes);
     await updateStatus(this.options.stateDir, destination.name, (current) => ({ ...current, drift: { at, changes, commit: applied, ...(changes > 0 ? { diff } : {}) } }));

@@ -20,6 +20,8 @@ export interface Destination {
   scopePolicy?: 'error' | 'drop';
   sync?: 'auto' | 'manual';
   drift?: 'ignore' | 'warn' | 'correct';
+  /** Where the daemon posts notifications (see daemon/notifier.ts). */
+  notify?: { webhook?: SecretSource };
   overlays?: OverlaySpec;
 }
 
