@@ -157,13 +157,19 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   let stopped = false;
   // Background work logs its failures: nothing it does may end the daemon.
   const background = (work: Promise<unknown>) => work.catch((error: unknown) => logger.error(`background work failed: ${(error as Error).message}`));
-  const every = (ms: number, run: () => Promise<void>) => {
+  /**
+   * Runs `run` about every `ms`: after the previous run ends, or (fixedRate) counted from when it
+   * started, so a slow run does not stretch the period (a run still going is joined, not doubled).
+   */
+  const every = (ms: number, run: () => Promise<void>, fixedRate = false) => {
     // Jitter keeps many daemons from fetching the same remote in step.
     const schedule = () => {
       if (stopped) return;
       const timer = setTimeout(() => {
         timers.delete(timer);
-        void background(run()).finally(schedule);
+        const done = background(run());
+        if (fixedRate) schedule();
+        else void done.finally(schedule);
       }, ms * (0.8 + 0.4 * Math.random()));
       timers.add(timer);
     };
@@ -173,7 +179,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   // Drift has a clock of its own: a long poll interval, a pending commit or sync: manual does
   // not leave a change made by hand unreported.
   const driftIntervalMs = options.driftIntervalMs ?? 5 * 60_000;
-  if (driftIntervalMs > 0) every(driftIntervalMs, checkDrift);
+  if (driftIntervalMs > 0) every(driftIntervalMs, checkDrift, true);
   if (snapshotter) {
     every(options.snapshotIntervalMs as number, snapshot);
     void background(snapshot());
