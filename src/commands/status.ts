@@ -3,9 +3,10 @@
 // applied, the last drift check and the sync policy.
 // Read (files, Git, status JSON) → a plain report → rendered as text or JSON.
 //
-// Destinations are the files destinations/*.yaml as committed at HEAD, not the working tree: that
-// is what `watch` follows and what `plan` reads the branch from, so an uncommitted edit is not
-// shown as if it were in effect, and a clone without a checkout (the daemon's) works too.
+// Destinations are the files destinations/*.yaml as committed at HEAD, not the working tree, so
+// an uncommitted edit is not shown as if it were in effect, and a clone without a checkout (the
+// daemon's) works too. Their policies are read where `watch` reads them: from the copy of the file
+// on the branch the destination follows.
 import path from 'node:path';
 import type { AttemptState } from '../state/status-store.js';
 import { readStatus } from '../state/status-store.js';
@@ -17,6 +18,7 @@ import { commitDistance, isGitRepository, readCommitInfo } from '../repo/history
 import { readFilesAt, resolveRef } from '../repo/git.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { OctosyncError } from './errors.js';
+import { followedDestination } from './followed-destination.js';
 import { defaultStateDir } from '../state/state-dir.js';
 
 export interface StatusOptions {
@@ -102,6 +104,9 @@ async function reportDestination(name: string, text: string, context: Context): 
     const branch = /^branch:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
     if (branch) destination = { branch };
   }
+  // Policies as the followed branch's own copy of the file says: that is what the daemon does.
+  const followed = await followedDestination(repo, name, context.schemas).catch(() => undefined);
+  if (followed) destination = followed.destination;
   const branch = destination.branch ?? null;
   // As `plan` and `apply` do: a destination without a branch follows HEAD.
   const head = (await readCommitInfo(repo, branch === null ? 'HEAD' : `refs/heads/${branch}`, env)) ?? null;

@@ -153,6 +153,14 @@ describe('status', () => {
     expect(prod).toMatchObject({ pending: true, sinceApplied: { ahead: 0, behind: 1 } });
   });
 
+  it('shows the policies the followed branch says, whatever HEAD says', async () => {
+    await git('checkout', '--quiet', 'production');
+    await repo.writeDestination('production', { server: 'https://octopus-prod.example.com', apiKey: { env: 'PROD_KEY' }, branch: 'production', sync: 'manual', drift: 'ignore' });
+    await git('checkout', '--quiet', 'main');
+    expect((await production0()).policy).toEqual({ sync: 'manual', drift: 'ignore', prune: false });
+    expect(await cli('--destination', 'production', '--state-dir', stateDir)).toMatch(/\n {2}policy +sync manual, drift ignore, prune off$/m);
+  });
+
   it('prints JSON for machines', async () => {
     await recordApplied(production[0] as string, '2026-03-01T10:00:00.000Z');
     const parsed = JSON.parse(await cli('--output', 'json', '--state-dir', stateDir)) as StatusReport;
