@@ -7,6 +7,7 @@
 // from the status page); triggers that arrive during an evaluation fold into one more. What it
 // applied is persisted (status store), so a restarted daemon resumes without applying anything twice.
 import { runApply } from '../commands/apply.js';
+import { destinationActivity } from '../commands/destination-activity.js';
 import { preparePlan } from '../commands/plan.js';
 import { renderPlanMarkdown, renderPlanText } from '../core/render-plan.js';
 import { destinationFile, parseDestination } from '../repo/destination.js';
@@ -97,6 +98,8 @@ export class Reconciler {
   private waitingForLock: ReconcilerState['waitingForLock'];
   private suspended: Suspension | undefined;
   private lastPlan: ReconcilerState['lastPlan'];
+  /** What the last full drift check saw: its commit, the destination's activity, and the drift. */
+  private lastDrift: { commit: string; activity: string; changes: number } | undefined;
 
   private readonly options: ReconcilerOptions;
 
@@ -369,10 +372,21 @@ export class Reconciler {
       this.driftCheck = { at, result: 'skipped', reason: 'drift: ignore' };
       return;
     }
+    const planOptions = { repo: this.options.repo, destination: destination.name, ref: applied, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs };
+    // Nothing happened at the destination (its events log says) and the applied commit is the
+    // same: the last answer holds, for a few requests instead of reading every collection.
+    const activity = await destinationActivity(planOptions).catch(() => undefined);
+    const last = this.lastDrift;
+    if (activity !== undefined && last?.commit === applied && last.activity === activity) {
+      log.debug('drift check: nothing changed at the destination since the last check');
+      this.driftCheck = { at, result: 'checked' };
+      await updateStatus(this.options.stateDir, destination.name, (current) => ({ ...current, drift: { ...current.drift, at, changes: last.changes, commit: applied } }));
+      return;
+    }
     let changes: number;
     let diff: string;
     try {
-      const prepared = await preparePlan({ repo: this.options.repo, destination: destination.name, ref: applied, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs });
+      const prepared = await preparePlan(planOptions);
       await prepared.client.close();
       changes = prepared.plan.changes.length;
       diff = renderPlanText(prepared.plan);
@@ -383,6 +397,7 @@ export class Reconciler {
       log.warn(`drift check failed: ${reason}`);
       return;
     }
+    this.lastDrift = activity === undefined ? undefined : { commit: applied, activity, changes };
     this.driftCheck = { at, result: 'checked' };
     // Once per drift found, not at every check that finds it again.
     if (changes > 0 && status.drift?.diff !== diff) await this.notify(applied, 'drift-found', `${changes} ${changes === 1 ? 'change' : 'changes'} made outside the repository (against ${applied.slice(0, 12)}):\n${diff}`);

@@ -130,14 +130,14 @@ describe('watch', () => {
 
   it('checks drift in a few requests while nothing happens at the destination, and in full once something does', async () => {
     await start({ driftIntervalMs: 300, destinations: ['staging'] });
-    await untilApplied('staging', 'staging');
+    await h.untilApplied('staging', 'staging');
     const stateDir = path.join(repo.dir, '.octosync');
     const checkedAt = async () => (await readStatus(stateDir, 'staging')).drift?.at;
     const checks = async (count: number) => {
       let last = await checkedAt();
       for (let n = 0; n < count; n += 1) {
         const before = last;
-        last = await eventually(`drift check ${n + 1} of ${count}`, async () => {
+        last = await h.eventually(`drift check ${n + 1} of ${count}`, async () => {
           const at = await checkedAt();
           return at !== undefined && at !== before ? at : undefined;
         });
@@ -153,7 +153,7 @@ describe('watch', () => {
 
     const env = (await simHttp(staging).get('/api/Spaces-1/environments/all')).body.find((e: { Name: string }) => e.Name === 'Dev');
     await simHttp(staging).put(`/api/Spaces-1/environments/${env.Id}`, { ...env, Description: 'changed by hand' });
-    await eventually('the change by hand is reported', async () => ((await readStatus(stateDir, 'staging')).drift?.changes ?? 0) > 0);
+    await h.eventually('the change by hand is reported', async () => ((await readStatus(stateDir, 'staging')).drift?.changes ?? 0) > 0);
   });
 
   it('resumes after a restart without applying what was applied', async () => {
