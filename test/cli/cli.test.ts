@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleGit } from 'simple-git';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readStatus } from '../../src/state/status-store.js';
 import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
 import { startSimulator } from '../../src/simulator/index.js';
@@ -20,6 +20,10 @@ import { lyingProxy } from '../support/lying-proxy.js';
 import { simHttp } from '../support/sim-http.js';
 import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
+
+// Each test runs the CLI several times in child processes; on a busy machine (CI has 2 shared
+// cores, other suites beside) starting one can take seconds, so the default 30 s is too tight.
+vi.setConfig({ testTimeout: 240_000 });
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'octosync.js');
