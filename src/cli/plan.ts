@@ -51,10 +51,12 @@ export function render(plan: Plan, output: Output): string {
 
 /**
  * 1 when the plan cannot be applied as it is (problems, or secrets nothing supplies: apply
- * refuses both), 2 for changes (when asked), else 0.
+ * refuses both), or, when asked, when it may be incomplete; 2 for changes (when asked), else 0.
  */
 export function planExitCode(plan: Plan, detailed: boolean): number {
   if (plan.problems.length > 0 || plan.missingSecrets.length > 0) return 1;
+  // An incomplete plan (what was applied before could not be read) never passes for "no changes".
+  if (detailed && plan.incomplete?.length) return 1;
   return detailed && plan.changes.length > 0 ? 2 : 0;
 }
 

@@ -5,7 +5,7 @@
 // arrived is already recorded. Kept apart from the write loop: it wraps the kinds' writers.
 import { documentKey } from '../core/plan.js';
 import type { Kind } from '../kinds/types.js';
-import { appendToJournal, readStatus } from '../state/status-store.js';
+import { appendToJournal } from '../state/status-store.js';
 
 export interface ManagedRecorder {
   /** Before a create (or an update of something not yet managed): from now on it is octosync's. */
@@ -14,9 +14,9 @@ export interface ManagedRecorder {
   deleted(key: string): Promise<void>;
 }
 
-/** A recorder over the destination's managed journal, starting from the managed set it holds now. */
-export async function managedRecorder(stateDir: string, destination: string): Promise<ManagedRecorder> {
-  const managed = new Set((await readStatus(stateDir, destination)).lastApplied?.documents ?? []);
+/** A recorder over the destination's managed journal, starting from the managed set as the plan read it. */
+export function managedRecorder(stateDir: string, destination: string, current: ReadonlySet<string>): ManagedRecorder {
+  const managed = new Set(current);
   // One append at a time, in the order the writes happened; entries that arrive while one is being
   // flushed go together in the next (a flush per entry, one after another, would hold every
   // concurrent write back to the disk's pace).

@@ -18,7 +18,10 @@ import { acquireLock } from '../state/lock.js';
 import { acquireRemoteLock } from '../state/remote-lock.js';
 import type { RemoteLockOptions } from '../state/remote-lock.js';
 import type { AppliedState, AttemptState, ResourceOutcome } from '../state/status-store.js';
-import { clearJournal, recordAttempt, updateStatus } from '../state/status-store.js';
+import { clearJournal, readJournal, recordAttempt, updateStatus } from '../state/status-store.js';
+import { pushAppliedRecord, recordApplied } from '../state/applied-record.js';
+import type { AppliedRecord } from '../state/applied-record.js';
+import { describeSource } from '../core/plan.js';
 import { managedRecorder, recordingKinds } from './apply-recorder.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
@@ -58,7 +61,8 @@ export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
     const remoteLock = await acquireRemoteLock(options.repo, options.destination, { ...options.remoteLock, onLost: (error) => lost.abort(error) });
     try {
       const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
-      const prepared = await preparePlan(options);
+      // Apply reads the secrets' values: one that is not available stops it before any write.
+      const prepared = await preparePlan({ ...options, readSecretValues: true });
       try {
         const { plan } = prepared;
         if (options.savedPlan) refuseStalePlan(options.savedPlan, plan);
@@ -85,6 +89,10 @@ function refuseStalePlan(saved: Plan, now: Plan): void {
 }
 
 function refuseUnsafePlan(plan: Plan): void {
+  if (plan.incomplete?.length) {
+    // Writing a new record without the old one would make octosync forget what it manages.
+    throw new OctosyncError('plan-invalid', `nothing was applied; what the destination last applied is not known:\n${plan.incomplete.map((line) => `  - ${line}`).join('\n')}`);
+  }
   if (plan.problems.length > 0) {
     throw new OctosyncError('plan-invalid', `nothing was applied; the plan has problems:\n${plan.problems.map((p) => `  - ${p.space ? `space '${p.space}': ` : ''}${p.where}: ${p.message}`).join('\n')}`);
   }
@@ -117,13 +125,14 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
     options.progress?.(clean);
   };
   let failure: unknown;
-  const setSecrets = new Map<string, string>();
+  const setSecrets: SetSecrets = new Map();
   // Recorded first, so an apply that is killed still shows as the last attempt.
   await updateStatus(stateDir, destination.name, (status) => ({
     ...status,
     lastAttempt: { commit: plan.commit, at: now().toISOString(), result: 'failed', error: 'interrupted: the apply did not finish', summary: plan.summary, outcomes: [] },
   }));
-  const recorder = await managedRecorder(stateDir, destination.name);
+  await recordIntent(prepared, now);
+  const recorder = managedRecorder(stateDir, destination.name, prepared.managed.documents);
   try {
     for (const space of prepared.spaces) {
       const changes = plan.changes.filter((change) => change.space === space.name);
@@ -160,29 +169,52 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
   const appliedKeys = outcomes.filter((o) => o.result === 'applied' && o.action !== 'delete').map((o) => documentKey(o.space, o.kind, o.name));
   const deletedKeys = new Set(outcomes.filter((o) => o.result === 'applied' && o.action === 'delete').map((o) => documentKey(o.space, o.kind, o.name)));
   const desiredKeys = prepared.spaces.flatMap((space) => space.desired.map((doc) => documentKey(space.name, doc.kind, doc.name)));
-  const error = failure === undefined ? outcomes.find((o) => o.error)?.error : redact(errorMessage(failure));
+  let error = failure === undefined ? outcomes.find((o) => o.error)?.error : redact(errorMessage(failure));
+  // What octosync manages: after a success, the desired state; after a failure, what it managed
+  // before plus what it wrote now (the journal recorded each write as it happened: see
+  // apply-recorder.ts), so prune never forgets something it created.
+  const managed = new Set(prepared.managed.documents);
+  for (const entry of await readJournal(stateDir, destination.name)) {
+    if (entry.add) managed.add(entry.key);
+    else managed.delete(entry.key);
+  }
+  const documents = (failed ? [...new Set([...managed, ...appliedKeys])].filter((key) => !deletedKeys.has(key)) : desiredKeys).sort();
+  const previous = prepared.managed.applied;
+  const notKept = verification ? mergeNotKept(prepared.managed.notKept, verification) : prepared.managed.notKept;
+  const applied: AppliedRecord = {
+    format: 'octosync-applied/1',
+    destination: destination.name,
+    commit: failed ? (previous?.commit ?? '') : plan.commit,
+    overlayDigest: failed ? (previous?.overlayDigest ?? '') : plan.overlayDigest,
+    at: now().toISOString(),
+    documents,
+    secretSources: appliedSecretSources(prepared, failed, setSecrets, new Set(documents)),
+    ...(notKept && Object.keys(notKept).length > 0 ? { notKept } : {}),
+  };
+  // The record in the repository first: the journal is forgotten only once the record holds it.
+  await recordApplied(prepared.repo, applied);
+  let pushFailure: unknown;
+  await pushAppliedRecord(prepared.repo, destination.name).catch((cause: unknown) => {
+    pushFailure = cause;
+    error ??= errorMessage(cause);
+  });
   await updateStatus(stateDir, destination.name, (current) => {
-    // What octosync manages: after a success, the desired state; after a failure, what it managed
-    // before plus what it wrote now (recorded as it wrote: see apply-recorder.ts), so prune never
-    // forgets something it created.
-    const managed = current.lastApplied?.documents ?? [];
-    const documents = failed ? [...new Set([...managed, ...appliedKeys])].filter((key) => !deletedKeys.has(key)) : desiredKeys;
-    const applied: AppliedState = {
-      commit: failed ? (current.lastApplied?.commit ?? '') : plan.commit,
-      overlayDigest: failed ? (current.lastApplied?.overlayDigest ?? '') : plan.overlayDigest,
-      at: now().toISOString(),
-      documents: documents.sort(),
-      secretDigests: { ...(current.lastApplied?.secretDigests ?? {}), ...Object.fromEntries(setSecrets) },
+    const state: AppliedState = {
+      commit: applied.commit,
+      overlayDigest: applied.overlayDigest,
+      at: applied.at,
+      documents,
+      secretDigests: { ...(current.lastApplied?.secretDigests ?? {}), ...Object.fromEntries([...setSecrets].map(([where, set]) => [where, set.digest])) },
     };
-    const { notKept: previous, ...rest } = current;
-    const notKept = verification ? mergeNotKept(previous, verification) : previous;
+    const { notKept: _previous, ...rest } = current;
     const withNotKept = notKept && Object.keys(notKept).length > 0 ? { ...rest, notKept } : rest;
     const attempt: AttemptState = { commit: plan.commit, at: now().toISOString(), result, ...(error ? { error } : {}), summary: plan.summary, outcomes };
-    return recordAttempt(withNotKept, attempt, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : applied);
+    return recordAttempt(withNotKept, attempt, failed && appliedKeys.length === 0 && deletedKeys.size === 0 ? undefined : state);
   });
   // The status now holds what the journal recorded (readStatus folded it in).
   await clearJournal(stateDir, destination.name);
   if (failure !== undefined) throw failure;
+  if (pushFailure !== undefined) throw pushFailure;
   if (failed) throw new OctosyncError('apply-failed', describeFailedApply(destination.name, plan.changes.length, outcomes), { outcomes });
   return { plan, outcomes, result };
 }
@@ -213,7 +245,7 @@ async function applySpace(
   space: SpacePlanState,
   changes: PlannedChange[],
   record: (outcome: ResourceOutcome) => void,
-  setSecrets: Map<string, string>,
+  setSecrets: SetSecrets,
   signal: AbortSignal | undefined,
   concurrency: number,
 ): Promise<void> {
@@ -262,7 +294,7 @@ async function applySpace(
             if (existing) await writer.update(first, existing, ctx);
             else await writer.create(first, ctx);
             // Only a written secret counts as set: a failed write must be tried again next time.
-            for (const [where, digest] of digests) setSecrets.set(where, digest);
+            for (const [where, set] of digests) setSecrets.set(where, set);
           }
           states.set(change, 'applied');
           record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'applied' });
@@ -367,8 +399,8 @@ async function finishWrites(
 }
 
 /** The document with the overlay's secret values put in, read at the last moment. */
-async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocument, change: PlannedChange): Promise<{ doc: KindDocument; digests: Map<string, string> }> {
-  const digests = new Map<string, string>();
+async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocument, change: PlannedChange): Promise<{ doc: KindDocument; digests: SetSecrets }> {
+  const digests: SetSecrets = new Map();
   if (change.secrets.length === 0) return { doc, digests };
   const key = documentKey(space, doc.kind, doc.name);
   const slots = new Map(secretSlots(doc.body).map((slot) => [slot.path, slot]));
@@ -381,12 +413,56 @@ async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocum
       const source = prepared.secretSources.get(key)?.get(secret.path);
       if (!source) continue;
       value = await prepared.secrets.read(source, `${key} ${secret.path}`);
-      digests.set(`${key}#${secret.path}`, secretDigest(prepared.digestKey, `${key}#${secret.path}`, value));
+      digests.set(`${key}#${secret.path}`, { key, path: secret.path, digest: secretDigest(prepared.digestKey as Buffer, `${key}#${secret.path}`, value), from: describeSource(source) });
     }
     const filled: Json = slot.form === 'variable' ? value : { HasValue: true, NewValue: value };
     body = setAtPointer(body, slot.pointer, filled);
   }
   return { doc: { ...doc, body }, digests };
+}
+
+/** Secrets written by this apply: `document key#path` → the digest of the value and where it came from. */
+type SetSecrets = Map<string, { key: string; path: string; digest: string; from: string }>;
+
+/**
+ * Before the first write of an apply that makes something octosync's, the record says so: an
+ * apply killed midway then leaves nothing a plan made anywhere cannot see (the journal says the
+ * same, more precisely, on this machine).
+ */
+async function recordIntent(prepared: PreparedPlan, now: () => Date): Promise<void> {
+  const { plan, managed } = prepared;
+  const documents = new Set(managed.documents);
+  for (const change of plan.changes) if (change.action !== 'delete') documents.add(documentKey(change.space, change.kind, change.name));
+  if (documents.size === managed.documents.size) return;
+  const previous = managed.applied;
+  await recordApplied(prepared.repo, {
+    format: 'octosync-applied/1',
+    destination: plan.destination,
+    commit: previous?.commit ?? '',
+    overlayDigest: previous?.overlayDigest ?? '',
+    at: now().toISOString(),
+    inProgress: true,
+    documents: [...documents].sort(),
+    secretSources: managed.record?.secretSources ?? {},
+    ...(managed.notKept ? { notKept: managed.notKept } : {}),
+  });
+  await pushAppliedRecord(prepared.repo, plan.destination);
+}
+
+/**
+ * Where the secrets the destination now holds were set from. After a success, every secret the
+ * overlay supplies (set now, or set before from the same source); after a failure, what was
+ * recorded before plus what this apply set. Documents no longer managed lose theirs.
+ */
+function appliedSecretSources(prepared: PreparedPlan, failed: boolean, set: SetSecrets, documents: ReadonlySet<string>): AppliedRecord['secretSources'] {
+  const sources: AppliedRecord['secretSources'] = {};
+  const add = (key: string, secretPath: string, from: string) => {
+    if (documents.has(key)) (sources[key] ??= {})[secretPath] = from;
+  };
+  if (failed) for (const [key, paths] of Object.entries(prepared.managed.record?.secretSources ?? {})) for (const [secretPath, from] of Object.entries(paths)) add(key, secretPath, from);
+  else for (const [key, paths] of prepared.secretSources) for (const [secretPath, source] of paths) add(key, secretPath, describeSource(source));
+  for (const { key, path: secretPath, from } of set.values()) add(key, secretPath, from);
+  return Object.fromEntries(Object.entries(sources).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function errorMessage(error: unknown): string {

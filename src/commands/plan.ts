@@ -28,8 +28,10 @@ import { CONFIG_FILE, DESTINATIONS_DIR } from '../repo/layout.js';
 import { listFiles, readFiles } from '../repo/state-files.js';
 import { parseYaml } from '../repo/yaml.js';
 import { digestKey } from '../state/digest-key.js';
-import { defaultStateDir } from '../state/state-dir.js';
 import { readStatus } from '../state/status-store.js';
+import { defaultStateDir } from '../state/state-dir.js';
+import { readManagedState } from '../state/applied-record.js';
+import type { ManagedState } from '../state/applied-record.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
@@ -56,6 +58,11 @@ export interface PlanOptions {
   secretDirs?: string[];
   /** Requests in flight to the destination at most (and writes an apply runs at once); default 8. */
   concurrency?: number;
+  /**
+   * Read the secrets' values too (apply): a value that is not available is then a problem, and
+   * one that changed behind an unchanged source is set again. A plan never needs them.
+   */
+  readSecretValues?: boolean;
 }
 
 /** One destination space: what it should be and what it is. */
@@ -75,12 +82,14 @@ export interface PreparedPlan {
   /** Document key → secret path → source. */
   secretSources: Map<string, Map<string, SecretSource>>;
   secrets: SecretReader;
-  /** Digests of the secrets as they are now. */
-  secretDigests: Map<string, string>;
-  /** The state directory's key for secret digests. */
-  digestKey: Buffer;
+  /** What the destination last applied (managed set, secret sources), from the state repository. */
+  managed: ManagedState;
+  /** The state directory's key for secret digests (when the values were read). */
+  digestKey?: Buffer;
   kinds: Kind[];
   client: OctopusClient;
+  /** The state repository. */
+  repo: string;
   stateDir: string;
 }
 
@@ -145,9 +154,11 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       spaces.push({ name, spaceId, desired, liveDocuments: compatible.liveDocuments, live });
     }
 
-    const key = await digestKey(stateDir);
-    const secretDigests = await digestSecrets(secretSources, secrets, key, problems);
-    const status = await readStatus(stateDir, destination.name);
+    const managed = await readManagedState(options.repo, stateDir, destination.name);
+    if (managed.notice) notices.push(managed.notice);
+    const key = options.readSecretValues ? await digestKey(stateDir) : undefined;
+    const secretDigests = key ? await digestSecrets(secretSources, secrets, key, problems) : undefined;
+    const localDigests = key ? (await readStatus(stateDir, destination.name)).lastApplied?.secretDigests : undefined;
     const plan = computePlan({
       destination: destination.name,
       ref: options.ref,
@@ -157,19 +168,21 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       kinds,
       spaces: spaces.map((space) => ({ space: space.name, desired: space.desired, live: space.liveDocuments })),
       secretSources,
-      secretDigests,
+      ...(secretDigests ? { secretDigests } : {}),
       lastApplied: {
-        documents: new Set(status.lastApplied?.documents ?? []),
-        secretDigests: new Map(Object.entries(status.lastApplied?.secretDigests ?? {})),
+        documents: managed.documents,
+        secretSources: managed.secretSources,
+        ...(key ? { secretDigests: new Map(Object.entries(localDigests ?? {})) } : {}),
       },
+      ...(managed.unreadable ? { incomplete: [`${managed.unreadable}. Deletes of what octosync applied before may be missing from this plan.`] } : {}),
       prune: destination.prune ?? false,
       missingSecrets: destination.missingSecrets ?? 'error',
       problems,
       notices,
       // Fields the destination did not keep when last written would be written again for nothing.
-      ...(status.notKept ? { notKept: status.notKept } : {}),
+      ...(managed.notKept ? { notKept: managed.notKept } : {}),
     });
-    return { plan, destination, spaces, secretSources, secrets, secretDigests, digestKey: key, kinds, client, stateDir };
+    return { plan, destination, spaces, secretSources, secrets, managed, ...(key ? { digestKey: key } : {}), kinds, client, repo: options.repo, stateDir };
   } catch (error) {
     await client.close();
     throw error;

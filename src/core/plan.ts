@@ -61,6 +61,8 @@ export interface Plan {
   missingSecrets: MissingSecret[];
   /** Errors: apply refuses a plan with problems. */
   problems: PlanProblem[];
+  /** Why this plan may miss changes (what the destination last applied could not be read): shown first; apply refuses it. */
+  incomplete?: string[];
   /** What a reader should know that is not an error (a connection change waiting for a merge). */
   notices: string[];
   summary: { create: number; update: number; delete: number };
@@ -91,10 +93,18 @@ export interface PlanInput {
   spaces: readonly SpaceState[];
   /** Where secrets come from: document key (see documentKey) → secret path → source. */
   secretSources: ReadonlyMap<string, ReadonlyMap<string, SecretSource>>;
-  /** Digests of the secret values now (document key + path → digest), computed by the caller. */
-  secretDigests: ReadonlyMap<string, string>;
-  /** What the last successful apply applied: document keys and secret digests. */
-  lastApplied: { documents: ReadonlySet<string>; secretDigests: ReadonlyMap<string, string> };
+  /**
+   * Digests of the secret values now (document key + path → digest), when the caller read them
+   * (apply does, to write again a value that changed behind an unchanged source; a plan does not).
+   */
+  secretDigests?: ReadonlyMap<string, string>;
+  /**
+   * What the destination last applied: document keys (the managed set), where each secret set
+   * came from (document key + path → `env:NAME`), and the digests this machine kept of them.
+   */
+  lastApplied: { documents: ReadonlySet<string>; secretSources: ReadonlyMap<string, string>; secretDigests?: ReadonlyMap<string, string> };
+  /** Why what was last applied is not known (see Plan.incomplete). */
+  incomplete?: readonly string[];
   prune: boolean;
   missingSecrets: 'error' | 'placeholder';
   problems: readonly PlanProblem[];
@@ -159,6 +169,7 @@ export function computePlan(input: PlanInput): Plan {
     changes: ordered,
     missingSecrets,
     problems: [...input.problems, ...requiredMissing],
+    ...(input.incomplete?.length ? { incomplete: [...input.incomplete] } : {}),
     notices,
     summary: {
       create: ordered.filter((c) => c.action === 'create').length,
@@ -169,9 +180,11 @@ export function computePlan(input: PlanInput): Plan {
 }
 
 /**
- * Which secrets this change sets. A secret with a source is set when the destination has none
- * or when its value changed since the last apply (compared by digest, never by value). A secret
- * without a source keeps the destination's; with none there either, it is missing.
+ * Which secrets this change sets. A secret with a source is set when the destination has none or
+ * when its source differs from the one it was last set from: both known without its value, so a
+ * plan made anywhere says the same. Given digests (apply), one whose value changed since it was
+ * last set here is set too. A secret without a source keeps the destination's; with none there
+ * either, it is missing.
  */
 function planSecrets(input: PlanInput, space: string, doc: KindDocument, current: KindDocument | undefined, missing: MissingSecret[]): SecretChange[] {
   const key = documentKey(space, doc.kind, doc.name);
@@ -182,8 +195,9 @@ function planSecrets(input: PlanInput, space: string, doc: KindDocument, current
     const source = sources?.get(slot.path);
     const digestKey = `${key}#${slot.path}`;
     if (source) {
-      const changed = input.secretDigests.get(digestKey) !== input.lastApplied.secretDigests.get(digestKey);
-      if (!held.has(slot.path) || changed) result.push({ path: slot.path, action: 'set', from: describeSource(source) });
+      const moved = input.lastApplied.secretSources.get(digestKey) !== describeSource(source);
+      const rotated = input.secretDigests !== undefined && input.secretDigests.get(digestKey) !== input.lastApplied.secretDigests?.get(digestKey);
+      if (!held.has(slot.path) || moved || rotated) result.push({ path: slot.path, action: 'set', from: describeSource(source) });
     } else if (slot.hasValue && !held.has(slot.path)) {
       if (input.missingSecrets === 'placeholder') result.push({ path: slot.path, action: 'placeholder' });
       else missing.push({ space, kind: doc.kind, name: doc.name, path: slot.path });

@@ -15,7 +15,7 @@ export function summaryLine(plan: Plan): string {
 }
 
 export function renderPlanText(plan: Plan): string {
-  const lines = [`Plan for destination ${plan.destination} at ${plan.commit.slice(0, 12)}:`, ''];
+  const lines = [...(plan.incomplete ?? []).map((line) => `! INCOMPLETE PLAN: ${line}`), `Plan for destination ${plan.destination} at ${plan.commit.slice(0, 12)}:`, ''];
   if (plan.changes.length === 0) lines.push('  No changes. The destination matches the repository.');
   for (const change of plan.changes) {
     lines.push(`${SIGN[change.action]} ${change.title} ${change.name}${spaceSuffix(change)}`);
@@ -29,7 +29,9 @@ export function renderPlanText(plan: Plan): string {
 }
 
 export function renderPlanMarkdown(plan: Plan): string {
-  const lines = [`### octosync plan for \`${plan.destination}\``, '', `Commit \`${plan.commit.slice(0, 12)}\`: **${summaryLine(plan)}**`, ''];
+  const lines = [`### octosync plan for \`${plan.destination}\``, ''];
+  if (plan.incomplete?.length) lines.push('> [!CAUTION]', '> **This plan may be incomplete.**', ...plan.incomplete.map((line) => `> ${line}`), '');
+  lines.push(`Commit \`${plan.commit.slice(0, 12)}\`: **${summaryLine(plan)}**`, '');
   const problems = problemLines(plan);
   if (problems.length > 0) lines.push('> [!WARNING]', ...problems.map((p) => `> ${p}`), '');
   if ((plan.notices ?? []).length > 0) lines.push('> [!NOTE]', ...plan.notices.map((n) => `> ${n}`), '');
@@ -77,8 +79,11 @@ function describeField(field: FieldChange): string {
   return `${show(field.before)} → ${show(field.after)}`;
 }
 
+/** Where the value will come from: it is read only by apply, so a plan needs no secret. */
 function describeSecret(secret: PlannedChange['secrets'][number]): string {
-  return secret.action === 'set' ? `secret set from ${secret.from}` : 'secret created empty (placeholder)';
+  if (secret.action !== 'set') return 'secret created empty (placeholder)';
+  const [type, ...rest] = (secret.from ?? '').split(':');
+  return `secret set from ${type} ${rest.join(':')} at apply`;
 }
 
 function show(value: Json | undefined): string {

@@ -253,3 +253,41 @@ export async function readFileAt(dir: string, commit: string, file: string): Pro
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
+
+/** The commit a ref points at, or undefined when the repository has no such ref. */
+export async function readRef(dir: string, ref: string): Promise<string | undefined> {
+  try {
+    return await git.resolveRef({ fs, gitdir: await gitDirOf(dir), ref });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFoundError') return undefined;
+    throw error;
+  }
+}
+
+/** Whether `ancestor` is `commit` or one of its ancestors. */
+export async function isAncestor(dir: string, ancestor: string, commit: string): Promise<boolean> {
+  if (ancestor === commit) return true;
+  return git.isDescendent({ fs, gitdir: await gitDirOf(dir), oid: commit, ancestor, depth: -1 });
+}
+
+/**
+ * Points `ref` at a new commit whose tree holds only `files` (path → text), with the ref's
+ * current commit as its parent: a small history of records kept apart from every branch.
+ */
+export async function commitFilesToRef(dir: string, ref: string, files: Readonly<Record<string, string>>, message: string): Promise<string> {
+  const gitdir = await gitDirOf(dir);
+  const tree = await git.writeTree({
+    fs,
+    gitdir,
+    tree: await Promise.all(
+      Object.entries(files)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(async ([filepath, text]) => ({ mode: '100644', path: filepath, type: 'blob' as const, oid: await git.writeBlob({ fs, gitdir, blob: Buffer.from(text, 'utf8') }) })),
+    ),
+  });
+  const parent = await readRef(dir, ref);
+  const who = { ...OCTOSYNC_AUTHOR, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: 0 };
+  const commit = await git.writeCommit({ fs, gitdir, commit: { message, tree, parent: parent ? [parent] : [], author: who, committer: who } });
+  await git.writeRef({ fs, gitdir, ref, value: commit, force: true });
+  return commit;
+}

@@ -97,7 +97,8 @@ export async function clearJournal(stateDir: string, destination: string): Promi
   await rm(journalFile(stateDir, destination), { force: true });
 }
 
-async function readJournal(stateDir: string, destination: string): Promise<{ add: boolean; key: string }[]> {
+/** The journal's entries in the order they were written (empty when there is none). */
+export async function readJournal(stateDir: string, destination: string): Promise<{ add: boolean; key: string }[]> {
   let text: string;
   try {
     text = await readFile(journalFile(stateDir, destination), 'utf8');

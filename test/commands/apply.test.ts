@@ -126,12 +126,16 @@ describe('apply', () => {
     await repo.writeDestination('production', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder', overlays: overlay });
     await apply();
     expect(destination.instance.store.secretValues()).toContain(env.PROD_SHOP_DB);
-    // Rotating the value is one more apply.
-    env.PROD_SHOP_DB = 'Server=prod-sql;Password=rotated';
+    // Giving it a source again sets it: the plan says so without reading the value.
     await writeDestination();
-    const rotated = await plan();
-    expect(rotated.changes.flatMap((c) => c.secrets)).toEqual([{ path: 'Variables[ConnectionStrings:Shop{Environment=Production}]', action: 'set', from: 'env:PROD_SHOP_DB' }]);
+    const sourced = await plan();
+    expect(sourced.changes.flatMap((c) => c.secrets)).toEqual([{ path: 'Variables[ConnectionStrings:Shop{Environment=Production}]', action: 'set', from: 'env:PROD_SHOP_DB' }]);
     await apply();
+    // Rotating the value behind the same source is one more apply (which reads it; a plan does not).
+    env.PROD_SHOP_DB = 'Server=prod-sql;Password=rotated';
+    expect((await plan()).changes).toEqual([]);
+    const rotated = await apply();
+    expect(rotated.plan.changes.flatMap((c) => c.secrets)).toEqual([{ path: 'Variables[ConnectionStrings:Shop{Environment=Production}]', action: 'set', from: 'env:PROD_SHOP_DB' }]);
     expect(destination.instance.store.secretValues()).toContain('Server=prod-sql;Password=rotated');
   });
 
@@ -145,9 +149,8 @@ describe('apply', () => {
     destination.knobs.addFault({ method: 'PUT', path: '/variables/', status: 400, times: 1 });
     await expect(apply()).rejects.toThrow(/failed/);
     destination.knobs.clearFaults();
-    const retry = await plan();
-    expect(retry.changes.flatMap((c) => c.secrets)).toEqual([{ path: 'Variables[ConnectionStrings:Shop{Environment=Production}]', action: 'set', from: 'env:PROD_SHOP_DB' }]);
-    await apply();
+    const retry = await apply();
+    expect(retry.plan.changes.flatMap((c) => c.secrets)).toEqual([{ path: 'Variables[ConnectionStrings:Shop{Environment=Production}]', action: 'set', from: 'env:PROD_SHOP_DB' }]);
     expect(destination.instance.store.secretValues()).toContain('Server=prod-sql;Password=rotated-but-failed');
   });
 

@@ -5,10 +5,12 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runApply } from '../../src/commands/apply.js';
 import { preparePlan } from '../../src/commands/plan.js';
 import { MAX_SECRET_FILE_BYTES, secretFilePolicy, secretReader } from '../../src/commands/secret-values.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
+import { writes } from '../support/destinations.js';
 import { stateRepo } from '../support/gitops.js';
 import { postCreated, simHttp } from '../support/sim-http.js';
 import type { StateRepo } from '../support/gitops.js';
@@ -95,7 +97,7 @@ describe('a destination API key from a file', () => {
     expect(destination.knobs.requestCounts().total).toBe(0);
   });
 
-  it('an overlay value from /dev/zero: a plan problem naming the file, nothing read', async () => {
+  it('an overlay value from /dev/zero: apply refuses naming the file before any write, nothing read (a plan reads no values)', async () => {
     await postCreated(simHttp(destination), '/api/Spaces-1/feeds', { Name: 'Zero Feed', FeedType: 'NuGet', FeedUri: 'https://zero.example.com', Username: 'u', Password: { HasValue: true, NewValue: 'p' } });
     await repo.snapshot(destination);
     await repo.writeDestination('production', {
@@ -106,7 +108,10 @@ describe('a destination API key from a file', () => {
     });
     const prepared = await preparePlan({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
     await prepared.client.close();
-    expect(prepared.plan.problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toMatch(/\/dev\/zero.*outside the directories/);
+    expect(prepared.plan.problems).toEqual([]);
+    destination.knobs.resetCounts();
+    await expect(runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } })).rejects.toThrow(/\/dev\/zero.*outside the directories/);
+    expect(writes(destination)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
   });
 
   it('in an allowed directory: connects with it', async () => {

@@ -27,8 +27,7 @@ function input(desired: KindDocument[], live: KindDocument[], extra: Partial<Pla
     kinds: KINDS,
     spaces: [{ space: 'Default', desired, live }],
     secretSources: new Map(),
-    secretDigests: new Map(),
-    lastApplied: { documents: new Set(), secretDigests: new Map() },
+    lastApplied: { documents: new Set(), secretSources: new Map() },
     prune: false,
     missingSecrets: 'error',
     problems: [],
@@ -96,7 +95,7 @@ describe('computePlan', () => {
 
   it('deletes only with prune, only what it applied before, in reverse kind order, never for an empty desired space', () => {
     const live = [doc('environments', 'Old'), doc('lifecycles', 'Old cycle'), doc('environments', 'Hand made')];
-    const lastApplied = { documents: new Set([documentKey('Default', 'environments', 'Old'), documentKey('Default', 'lifecycles', 'Old cycle')]), secretDigests: new Map() };
+    const lastApplied = { documents: new Set([documentKey('Default', 'environments', 'Old'), documentKey('Default', 'lifecycles', 'Old cycle')]), secretSources: new Map() };
     const desired = [doc('environments', 'Keep')];
     expect(computePlan(input(desired, live, { lastApplied })).summary.delete).toBe(0);
     const pruned = computePlan(input(desired, live, { lastApplied, prune: true }));
@@ -104,19 +103,23 @@ describe('computePlan', () => {
     expect(computePlan(input([], live, { lastApplied, prune: true })).changes).toEqual([]);
   });
 
-  it('sets a secret when the destination has none or its value changed, keeps it otherwise, and reports missing ones', () => {
+  it('sets a secret when the destination has none or its source changed (known without its value), keeps it otherwise, and reports missing ones', () => {
     const feed = doc('feeds', 'NuGet', { Password: { HasValue: true } });
     const key = documentKey('Default', 'feeds', 'NuGet');
     const sources = new Map([[key, new Map([['Password', { env: 'NUGET_PW' }]])]]);
-    const digests = new Map([[`${key}#Password`, 'd1']]);
     const held = doc('feeds', 'NuGet', { Password: { HasValue: true } });
     const empty = doc('feeds', 'NuGet');
 
-    expect(computePlan(input([feed], [empty], { secretSources: sources, secretDigests: digests })).changes[0]?.secrets).toEqual([{ path: 'Password', action: 'set', from: 'env:NUGET_PW' }]);
-    const unchanged = { documents: new Set<string>(), secretDigests: new Map([[`${key}#Password`, 'd1']]) };
-    expect(computePlan(input([feed], [held], { secretSources: sources, secretDigests: digests, lastApplied: unchanged })).changes).toEqual([]);
-    const rotated = { documents: new Set<string>(), secretDigests: new Map([[`${key}#Password`, 'd0']]) };
-    expect(computePlan(input([feed], [held], { secretSources: sources, secretDigests: digests, lastApplied: rotated })).changes[0]?.secrets).toHaveLength(1);
+    expect(computePlan(input([feed], [empty], { secretSources: sources })).changes[0]?.secrets).toEqual([{ path: 'Password', action: 'set', from: 'env:NUGET_PW' }]);
+    const sameSource = { documents: new Set<string>(), secretSources: new Map([[`${key}#Password`, 'env:NUGET_PW']]) };
+    expect(computePlan(input([feed], [held], { secretSources: sources, lastApplied: sameSource })).changes).toEqual([]);
+    const otherSource = { documents: new Set<string>(), secretSources: new Map([[`${key}#Password`, 'env:OLD_NUGET_PW']]) };
+    expect(computePlan(input([feed], [held], { secretSources: sources, lastApplied: otherSource })).changes[0]?.secrets).toEqual([{ path: 'Password', action: 'set', from: 'env:NUGET_PW' }]);
+    // Apply, which reads the value, also sets one that changed behind the same source.
+    const digests = new Map([[`${key}#Password`, 'd1']]);
+    const keptHere = (digest: string) => ({ ...sameSource, secretDigests: new Map([[`${key}#Password`, digest]]) });
+    expect(computePlan(input([feed], [held], { secretSources: sources, secretDigests: digests, lastApplied: keptHere('d1') })).changes).toEqual([]);
+    expect(computePlan(input([feed], [held], { secretSources: sources, secretDigests: digests, lastApplied: keptHere('d0') })).changes[0]?.secrets).toHaveLength(1);
     expect(computePlan(input([feed], [held])).changes).toEqual([]);
     const missing = computePlan(input([feed], [empty]));
     expect(missing.missingSecrets).toEqual([{ space: 'Default', kind: 'feeds', name: 'NuGet', path: 'Password' }]);
@@ -134,7 +137,7 @@ describe('secrets a document cannot be created without', () => {
     ]);
     expect(computePlan(input([cert], [doc('certificates', 'TLS', { CertificateData: { HasValue: true } })], { kinds })).problems).toEqual([]);
     const key = documentKey('Default', 'certificates', 'TLS');
-    const supplied = { secretSources: new Map([[key, new Map([['CertificateData', { file: 'tls.b64' }]])]]), secretDigests: new Map([[`${key}#CertificateData`, 'd']]) };
+    const supplied = { secretSources: new Map([[key, new Map([['CertificateData', { file: 'tls.b64' }]])]]) };
     expect(computePlan(input([cert], [], { kinds, ...supplied })).problems).toEqual([]);
   });
 });
@@ -217,9 +220,8 @@ describe('renderPlan', () => {
       [doc('lifecycles', 'Main', { Phases: [{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 0 }] }), doc('feeds', 'NuGet'), doc('environments', 'Old')],
       {
         prune: true,
-        lastApplied: { documents: new Set([documentKey('Default', 'environments', 'Old')]), secretDigests: new Map() },
+        lastApplied: { documents: new Set([documentKey('Default', 'environments', 'Old')]), secretSources: new Map() },
         secretSources: new Map([[documentKey('Default', 'feeds', 'NuGet'), new Map([['Password', { env: 'NUGET_PW' }]])]]),
-        secretDigests: new Map([[`${documentKey('Default', 'feeds', 'NuGet')}#Password`, 'd']]),
       },
     ),
   );
@@ -230,7 +232,7 @@ describe('renderPlan', () => {
 
       + environment Staging
       ~ feed NuGet
-          Password: secret set from env:NUGET_PW
+          Password: secret set from env NUGET_PW at apply
       ~ lifecycle Main
           Phases[Prod].MinimumEnvironmentsBeforePromotion: 0 → 1
           Description: added (3 lines)
@@ -258,7 +260,7 @@ describe('renderPlan', () => {
 
       **~ feed NuGet**
 
-      - \`Password\`: secret set from env:NUGET_PW
+      - \`Password\`: secret set from env NUGET_PW at apply
 
       **~ lifecycle Main**
 
