@@ -223,7 +223,7 @@ export async function killPhase(world: World, kills: number, random: () => numbe
       }
       const args =
         run % 2 === 0
-          ? ['apply', '--repo', world.repo.dir, '--destination', 'production']
+          ? ['apply', '--repo', world.repo.dir, '--destination', 'production', '--auto-approve']
           : ['watch', '--repo', world.repo.dir, '--port', '0', '--poll-seconds', '1', '--drift-seconds', '0', '--log-format', 'json'];
       if ((await runAndKill(args, world.env, work, 200 + Math.floor(random() * 2500))) === 'killed') killed += 1;
     }

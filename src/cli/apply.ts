@@ -17,6 +17,7 @@ interface ApplyFlags {
   stateDir?: string;
   secretsDir: string[];
   concurrency: number;
+  autoApprove?: boolean;
 }
 
 const VERB = { create: 'created', update: 'updated', delete: 'deleted' } as const;
@@ -29,6 +30,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
     .option('--destination <name>', 'a destination (destinations/<name>.yaml)')
     .option('--ref <commit>', 'branch, tag or commit to apply (default: the branch the destination follows)')
     .option('--plan <file>', 'a plan saved by `plan --out`; refused if the commit (of the ref it was planned at), overlay or destination moved since')
+    .option('--auto-approve', 'apply without showing the plan and asking (needed without a terminal, except with --plan)')
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
     .option('--concurrency <n>', 'requests in flight to the destination at most, and writes at once (lower it to stay within its rate limits)', positiveInteger, DEFAULT_MAX_CONCURRENCY)
@@ -36,6 +38,8 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
       const savedPlan = flags.plan ? (JSON.parse(await readFile(flags.plan, 'utf8')) as Plan) : undefined;
       const destination = flags.destination ?? savedPlan?.destination;
       if (!destination) throw new OctosyncError('config-invalid', 'apply needs --destination or --plan');
+      // A saved plan was reviewed already; anything else is shown and confirmed, or approved by flag.
+      const approve = flags.autoApprove || savedPlan ? undefined : approval(io, destination);
       const result = await runApply({
         repo: flags.repo,
         destination,
@@ -48,11 +52,12 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
         secretDirs: flags.secretsDir,
         concurrency: flags.concurrency,
         savedPlan,
+        ...(approve ? { approve } : {}),
         progress: (outcome) => {
           if (outcome.result === 'applied') io.out(`✓ ${VERB[outcome.action]} ${outcome.kind} ${outcome.name}`);
         },
       });
-      if (result.result === 'no-changes') io.out(renderPlanText(result.plan).trimEnd());
+      if (result.result === 'no-changes') io.out(renderPlanText(result.plan, { color: io.color === true }).trimEnd());
       else {
         const { create, update, delete: remove } = result.plan.summary;
         io.out(`Applied to ${destination}: ${create} created, ${update} updated, ${remove} deleted.`);
@@ -64,4 +69,17 @@ function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new OctosyncError('config-invalid', `--concurrency must be a whole number of at least 1, not '${value}'`);
   return n;
+}
+
+/** Shows the plan on the terminal and asks; without a terminal there is no one to ask, so nothing runs. */
+function approval(io: CliIo, destination: string): (plan: Plan) => Promise<boolean> {
+  const ask = io.ask;
+  if (!ask) {
+    throw new OctosyncError('not-approved', `apply without a terminal needs --auto-approve (there is no one to show the plan and ask); nothing was applied to '${destination}'`);
+  }
+  return async (plan) => {
+    io.out(renderPlanText(plan, { color: io.color === true }).trimEnd());
+    const answer = await ask(`\nApply these changes to '${destination}'? Only 'yes' applies: `);
+    return answer.trim() === 'yes';
+  };
 }

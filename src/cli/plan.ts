@@ -37,16 +37,16 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
       const prepared = await preparePlan({ repo: flags.repo, destination: flags.destination, ref: flags.ref, env: io.env, stateDir: flags.stateDir, secretDirs: flags.secretsDir });
       await prepared.client.close();
       const { plan } = prepared;
-      io.out(render(plan, flags.output).trimEnd());
+      io.out(render(plan, flags.output, io.color === true).trimEnd());
       if (flags.out) await writeFile(flags.out, `${JSON.stringify(plan, null, 2)}\n`);
       process.exitCode = planExitCode(plan, flags.detailedExitcode === true);
     });
 }
 
-export function render(plan: Plan, output: Output): string {
+export function render(plan: Plan, output: Output, color = false): string {
   if (output === 'json') return JSON.stringify(plan, null, 2);
   if (output === 'markdown') return renderPlanMarkdown(plan);
-  return renderPlanText(plan);
+  return renderPlanText(plan, { color });
 }
 
 /**

@@ -41,6 +41,11 @@ export interface ApplyOptions extends PlanOptions {
   signal?: AbortSignal;
   progress?: (outcome: ResourceOutcome) => void;
   now?: () => Date;
+  /**
+   * Asked with the plan before anything is written, when it has changes: false stops the apply
+   * (`apply` on a terminal asks the person; the daemon and saved plans are not asked).
+   */
+  approve?: (plan: Plan) => Promise<boolean>;
   /** Timing of the lock in the state repository's remote (tests shorten it). */
   remoteLock?: Pick<RemoteLockOptions, 'ttlMs' | 'renewMs'>;
 }
@@ -67,6 +72,9 @@ export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
         const { plan } = prepared;
         if (options.savedPlan) refuseStalePlan(options.savedPlan, plan);
         refuseUnsafePlan(plan);
+        if (options.approve && plan.changes.length > 0 && !(await options.approve(plan))) {
+          throw new OctosyncError('not-approved', `nothing was applied to '${plan.destination}': the plan was not approved`);
+        }
         return await execute(prepared, { ...options, signal });
       } finally {
         await prepared.client.close();

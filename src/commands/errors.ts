@@ -13,7 +13,8 @@ export type OctosyncErrorCode =
   | 'plan-invalid'
   | 'missing-secrets'
   | 'apply-failed'
-  | 'daemon-refused';
+  | 'daemon-refused'
+  | 'not-approved';
 
 export class OctosyncError extends Error {
   constructor(

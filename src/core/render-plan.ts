@@ -1,31 +1,51 @@
 // A plan as people read it: text for terminals (`+ ~ -` per resource, changed fields, a summary
-// line) and Markdown for pull-request comments. Secrets never appear: a plan holds none, and a
+// line; coloured when asked) and Markdown for pull-request comments; a script's change as a line
+// diff, a list's item by item (describe-field.ts). Secrets never appear: a plan holds none, and a
 // secret change shows only where its value comes from.
-import type { Json } from './document.js';
-import type { FieldChange } from './diff.js';
+import { describeField } from './describe-field.js';
 import type { Plan, PlannedChange } from './plan.js';
 
 const SIGN = { create: '+', update: '~', delete: '-' } as const;
-/** Longest value shown inline; longer ones (scripts) are shown as a line count. */
-const INLINE_LIMIT = 80;
 
 export function summaryLine(plan: Plan): string {
   const { create, update, delete: remove } = plan.summary;
   return `${create} to create, ${update} to update, ${remove} to delete.`;
 }
 
-export function renderPlanText(plan: Plan): string {
-  const lines = [...(plan.incomplete ?? []).map((line) => `! INCOMPLETE PLAN: ${line}`), `Plan for destination ${plan.destination} at ${plan.commit.slice(0, 12)}:`, ''];
+export interface TextOptions {
+  /** ANSI colours (a terminal that wants them: not piped, no NO_COLOR). */
+  color?: boolean;
+}
+
+/** ANSI colours of the text plan: signs, diff lines, problems. */
+const COLOURS = { create: '32', update: '33', delete: '31', added: '32', removed: '31', hunk: '36', problem: '31', dim: '2' } as const;
+
+export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
+  const paint = (colour: keyof typeof COLOURS, text: string) => (options.color ? `\x1b[${COLOURS[colour]}m${text}\x1b[0m` : text);
+  const lines = [...(plan.incomplete ?? []).map((line) => paint('problem', `! INCOMPLETE PLAN: ${line}`)), `Plan for destination ${plan.destination} at ${plan.commit.slice(0, 12)}:`, ''];
   if (plan.changes.length === 0) lines.push('  No changes. The destination matches the repository.');
   for (const change of plan.changes) {
-    lines.push(`${SIGN[change.action]} ${change.title} ${change.name}${spaceSuffix(change)}`);
-    if (change.action === 'update') for (const field of change.fields) lines.push(`    ${field.path}: ${describeField(field)}`);
+    lines.push(paint(change.action, `${SIGN[change.action]} ${change.title} ${change.name}${spaceSuffix(change)}`));
+    if (change.action === 'update') {
+      for (const field of change.fields) {
+        const { summary, diff } = describeField(field);
+        lines.push(`    ${field.path}: ${summary}`);
+        for (const line of diff ?? []) lines.push(`      ${paintDiffLine(line, paint)}`);
+      }
+    }
     for (const secret of change.secrets) lines.push(`    ${secret.path}: ${describeSecret(secret)}`);
   }
   lines.push('', summaryLine(plan));
-  lines.push(...problemLines(plan).map((line) => `! ${line}`));
+  lines.push(...problemLines(plan).map((line) => paint('problem', `! ${line}`)));
   lines.push(...(plan.notices ?? []).map((line) => `note: ${line}`));
   return `${lines.join('\n')}\n`;
+}
+
+function paintDiffLine(line: string, paint: (colour: keyof typeof COLOURS, text: string) => string): string {
+  if (line.startsWith('@@')) return paint('hunk', line);
+  if (line.startsWith('+')) return paint('added', line);
+  if (line.startsWith('-')) return paint('removed', line);
+  return line;
 }
 
 export function renderPlanMarkdown(plan: Plan): string {
@@ -45,13 +65,18 @@ export function renderPlanMarkdown(plan: Plan): string {
     if (detailed.length > 0) lines.push('', '<details><summary>Field changes</summary>', '');
     for (const change of detailed) {
       lines.push(`**${SIGN[change.action]} ${change.title} ${escapeCell(change.name)}**`, '');
-      for (const field of change.fields) lines.push(`- \`${field.path}\`: ${escapeCell(describeField(field))}`);
+      for (const field of change.fields) {
+        const { summary, diff } = describeField(field);
+        lines.push(`- \`${field.path}\`: ${escapeCell(summary)}`);
+        if (diff) lines.push('', fence(diff, '  '), '');
+      }
       for (const secret of change.secrets) lines.push(`- \`${secret.path}\`: ${describeSecret(secret)}`);
       lines.push('');
     }
     if (detailed.length > 0) lines.push('</details>');
   }
-  return `${lines.join('\n').trimEnd()}\n`;
+  // A diff block ends its item with a blank line of its own.
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 function problemLines(plan: Plan): string[] {
@@ -73,12 +98,6 @@ function changeCount(change: PlannedChange): string {
   return parts.join(', ');
 }
 
-function describeField(field: FieldChange): string {
-  if (field.before === undefined) return `added ${show(field.after)}`;
-  if (field.after === undefined) return `removed (was ${show(field.before)})`;
-  return `${show(field.before)} → ${show(field.after)}`;
-}
-
 /** Where the value will come from: it is read only by apply, so a plan needs no secret. */
 function describeSecret(secret: PlannedChange['secrets'][number]): string {
   if (secret.action !== 'set') return 'secret created empty (placeholder)';
@@ -86,10 +105,11 @@ function describeSecret(secret: PlannedChange['secrets'][number]): string {
   return `secret set from ${type} ${rest.join(':')} at apply`;
 }
 
-function show(value: Json | undefined): string {
-  if (typeof value === 'string' && value.includes('\n')) return `(${value.split('\n').length} lines)`;
-  const text = JSON.stringify(value);
-  return text.length > INLINE_LIMIT ? `${text.slice(0, INLINE_LIMIT - 1)}…` : text;
+/** A fenced diff block (in a list item: indented) whose fence no line of it can close. */
+function fence(lines: readonly string[], indent: string): string {
+  const longest = Math.max(0, ...lines.flatMap((line) => [...line.matchAll(/`+/g)].map((match) => match[0].length)));
+  const marks = '`'.repeat(Math.max(3, longest + 1));
+  return [`${marks}diff`, ...lines, marks].map((line) => `${indent}${line}`).join('\n');
 }
 
 function escapeCell(text: string): string {

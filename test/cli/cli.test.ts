@@ -333,10 +333,25 @@ describe('octosync plan and apply', () => {
       expect(run.stdout).toMatch(/^! .*'Ghost'/m);
     }
     destination.knobs.resetCounts();
-    const applied = await apply('--destination', 'production');
+    const applied = await apply('--destination', 'production', '--auto-approve');
     expect(applied.code).toBe(1);
     expect(applied.stderr).toContain('nothing was applied');
     expect(writes(destination)).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
+  });
+
+  it('apply without a terminal and without --auto-approve exits 1 before planning or writing anything', async () => {
+    destination.knobs.resetCounts();
+    const run = await apply('--destination', 'production');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('apply without a terminal needs --auto-approve');
+    expect(destination.knobs.requestCounts().total).toBe(0);
+    expect((await plan('--detailed-exitcode')).code).toBe(2);
+  });
+
+  it('prints the plan without colour when piped, NO_COLOR or not', async () => {
+    const run = await octosync(['plan', '--repo', repo.dir, '--destination', 'production'], { env: { ...env, NO_COLOR: undefined }, cwd: work });
+    expect(run.stdout).toContain('+ environment Production');
+    expect(run.stdout).not.toContain('\x1b[');
   });
 
   it('refuses a saved plan made before a new commit on the branch the destination follows', async () => {
@@ -373,7 +388,7 @@ describe('octosync plan and apply', () => {
     expect(planned.stdout).toMatch(/^! .*has no value in the overlay or the destination/m);
 
     destination.knobs.resetCounts();
-    const applied = await apply('--destination', 'production');
+    const applied = await apply('--destination', 'production', '--auto-approve');
     expect(applied.code).toBe(1);
     expect(applied.stderr).toContain('nothing was applied');
     expect(applied.stderr).toContain('have no value');
@@ -386,7 +401,7 @@ describe('octosync plan and apply', () => {
     env.DEST_KEY = destination.apiKey;
     await writeDestination();
 
-    const child = spawn(process.execPath, [BIN, 'apply', '--repo', repo.dir, '--destination', 'production'], { cwd: work, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'apply', '--repo', repo.dir, '--destination', 'production', '--auto-approve'], { cwd: work, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -403,7 +418,7 @@ describe('octosync plan and apply', () => {
     expect((await readStatus(path.join(repo.dir, '.octosync'), 'production')).lastAttempt?.error).toBe('interrupted: the apply did not finish');
 
     destination.knobs.latencyMs = 0;
-    const again = await apply('--destination', 'production');
+    const again = await apply('--destination', 'production', '--auto-approve');
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^Applied to production: \d+ created/m);
@@ -435,7 +450,7 @@ describe('an apply killed right after a create', () => {
       });
       const env = { DEST_KEY: destination.apiKey };
       const teamsBefore = ((await simHttp(destination).get('/api/Spaces-1/teams/all')).body as { Name: string }[]).map((t) => t.Name);
-      const child = spawn(process.execPath, [BIN, 'apply', '--repo', repo.dir, '--destination', 'production'], { cwd: work, env: childEnv(env), stdio: 'ignore' });
+      const child = spawn(process.execPath, [BIN, 'apply', '--repo', repo.dir, '--destination', 'production', '--auto-approve'], { cwd: work, env: childEnv(env), stdio: 'ignore' });
       const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
       // Killed when the destination has created a team, before octosync hears of it.
       proxy.onAnswer = (method, pathname, status) => {
@@ -451,7 +466,7 @@ describe('an apply killed right after a create', () => {
       // The repository drops the teams the killed apply created.
       for (const name of created) await repo.git().rm([`spaces/default/teams/${name.toLowerCase().replace(/ /g, '-')}.yaml`]);
       await repo.git().commit('drop teams');
-      const again = await octosync(['apply', '--repo', repo.dir, '--destination', 'production'], { env, cwd: work });
+      const again = await octosync(['apply', '--repo', repo.dir, '--destination', 'production', '--auto-approve'], { env, cwd: work });
       expect(again.stderr).toBe('');
       expect(again.code).toBe(0);
       const teamsAfter = ((await simHttp(destination).get('/api/Spaces-1/teams/all')).body as { Name: string }[]).map((t) => t.Name);

@@ -210,15 +210,29 @@ describe('applyOverlay', () => {
 });
 
 describe('renderPlan', () => {
+  const script = (lines: string[]) => `${lines.join('\n')}\n`;
+  const before = script(['$ErrorActionPreference = "Stop"', 'Write-Host "Deploying"', 'Invoke-Deploy -Target $Target', 'Write-Host "Smoke test"', 'Invoke-Smoke', 'Write-Host "Done"', 'exit 0']);
+  const after = script(['$ErrorActionPreference = "Stop"', 'Write-Host "Deploying"', 'Invoke-Deploy -Target $Target -Verbose', 'Write-Host "Smoke test"', 'Invoke-Smoke', 'Invoke-Warmup', 'Write-Host "Done"', 'exit 0']);
+  const step = (name: string, body: string) => ({ Name: name, Actions: [{ Name: name, Properties: { 'Octopus.Action.Script.ScriptBody': body } }] });
+  const kinds = [...KINDS, { name: 'deployment-processes' as const, title: 'deployment process' }];
   const plan = computePlan(
     input(
       [
         doc('environments', 'Staging', { SortOrder: 1 }),
-        doc('lifecycles', 'Main', { Phases: [{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 1 }], Description: 'Script:\nline 1\nline 2' }),
+        doc('lifecycles', 'Main', { Phases: [{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 1, OptionalDeploymentTargets: ['Production', 'DR'] }], Description: 'Script:\nline 1\nline 2' }),
         doc('feeds', 'NuGet', { Password: { HasValue: true } }),
+        doc('deployment-processes', 'Web Shop', { Steps: [step('Deploy', after), step('Notify', 'Send-Slack')] }),
+        doc('project-variables', 'Web Shop', { Variables: [{ Name: 'B', Value: '2' }, { Name: 'A', Value: '1' }, { Name: 'C', Value: '3' }] }),
       ],
-      [doc('lifecycles', 'Main', { Phases: [{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 0 }] }), doc('feeds', 'NuGet'), doc('environments', 'Old')],
+      [
+        doc('lifecycles', 'Main', { Phases: [{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 0, OptionalDeploymentTargets: ['Production', 'Staging'] }] }),
+        doc('feeds', 'NuGet'),
+        doc('environments', 'Old'),
+        doc('deployment-processes', 'Web Shop', { Steps: [step('Deploy', before)] }),
+        doc('project-variables', 'Web Shop', { Variables: [{ Name: 'A', Value: '1' }, { Name: 'B', Value: '1' }] }),
+      ],
       {
+        kinds,
         prune: true,
         lastApplied: { documents: new Set([documentKey('Default', 'environments', 'Old')]), secretSources: new Map() },
         secretSources: new Map([[documentKey('Default', 'feeds', 'NuGet'), new Map([['Password', { env: 'NUGET_PW' }]])]]),
@@ -226,7 +240,7 @@ describe('renderPlan', () => {
     ),
   );
 
-  it('renders text', () => {
+  it('renders text: a script as a line diff, lists item by item, no colour unless asked', () => {
     expect(renderPlanText(plan)).toMatchInlineSnapshot(`
       "Plan for destination production at aaaaaaaaaaaa:
 
@@ -235,25 +249,68 @@ describe('renderPlan', () => {
           Password: secret set from env NUGET_PW at apply
       ~ lifecycle Main
           Phases[Prod].MinimumEnvironmentsBeforePromotion: 0 → 1
+          Phases[Prod].OptionalDeploymentTargets: added "DR"; removed "Staging"
           Description: added (3 lines)
+            @@ -1,0 +1,3 @@
+            +Script:
+            +line 1
+            +line 2
+      ~ project variables Web Shop
+          Variables: added C; order A, B → B, A, C; changed B
+      ~ deployment process Web Shop
+          Steps[Deploy].Actions[Deploy].Properties.Octopus.Action.Script.ScriptBody: 7 lines → 8 lines
+            @@ -1,7 +1,8 @@
+             $ErrorActionPreference = "Stop"
+             Write-Host "Deploying"
+            -Invoke-Deploy -Target $Target
+            +Invoke-Deploy -Target $Target -Verbose
+             Write-Host "Smoke test"
+             Invoke-Smoke
+            +Invoke-Warmup
+             Write-Host "Done"
+             exit 0
+          Steps[Notify]: added 'Notify' (11 lines)
+            @@ -1,0 +1,11 @@
+            +{
+            +  "Name": "Notify",
+            +  "Actions": [
+            +    {
+            +      "Name": "Notify",
+            +      "Properties": {
+            +        "Octopus.Action.Script.ScriptBody": "Send-Slack"
+            +      }
+            +    }
+            +  ]
+            +}
       - environment Old
 
-      1 to create, 2 to update, 1 to delete.
+      1 to create, 4 to update, 1 to delete.
       "
     `);
   });
 
-  it('renders Markdown for a pull-request comment', () => {
+  it('colours signs and diff lines on a terminal that wants them', () => {
+    const coloured = renderPlanText(plan, { color: true });
+    expect(coloured).toContain('\x1b[33m~ deployment process Web Shop\x1b[0m');
+    expect(coloured).toContain('\x1b[32m+Invoke-Warmup\x1b[0m');
+    expect(coloured).toContain('\x1b[31m-Invoke-Deploy -Target $Target\x1b[0m');
+    expect(coloured.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g'), '')).toBe(renderPlanText(plan));
+    expect(renderPlanText(plan)).not.toContain('\x1b[');
+  });
+
+  it('renders Markdown for a pull-request comment, with diff blocks', () => {
     expect(renderPlanMarkdown(plan)).toMatchInlineSnapshot(`
       "### octosync plan for \`production\`
 
-      Commit \`aaaaaaaaaaaa\`: **1 to create, 2 to update, 1 to delete.**
+      Commit \`aaaaaaaaaaaa\`: **1 to create, 4 to update, 1 to delete.**
 
       | | Kind | Name | Changes |
       | --- | --- | --- | --- |
       | \`+\` | environment | Staging | create |
       | \`~\` | feed | NuGet | 1 secret |
-      | \`~\` | lifecycle | Main | 2 fields |
+      | \`~\` | lifecycle | Main | 3 fields |
+      | \`~\` | project variables | Web Shop | 1 field |
+      | \`~\` | deployment process | Web Shop | 2 fields |
       | \`-\` | environment | Old | delete |
 
       <details><summary>Field changes</summary>
@@ -265,7 +322,53 @@ describe('renderPlan', () => {
       **~ lifecycle Main**
 
       - \`Phases[Prod].MinimumEnvironmentsBeforePromotion\`: 0 → 1
+      - \`Phases[Prod].OptionalDeploymentTargets\`: added "DR"; removed "Staging"
       - \`Description\`: added (3 lines)
+
+        \`\`\`diff
+        @@ -1,0 +1,3 @@
+        +Script:
+        +line 1
+        +line 2
+        \`\`\`
+
+      **~ project variables Web Shop**
+
+      - \`Variables\`: added C; order A, B → B, A, C; changed B
+
+      **~ deployment process Web Shop**
+
+      - \`Steps[Deploy].Actions[Deploy].Properties.Octopus.Action.Script.ScriptBody\`: 7 lines → 8 lines
+
+        \`\`\`diff
+        @@ -1,7 +1,8 @@
+         $ErrorActionPreference = "Stop"
+         Write-Host "Deploying"
+        -Invoke-Deploy -Target $Target
+        +Invoke-Deploy -Target $Target -Verbose
+         Write-Host "Smoke test"
+         Invoke-Smoke
+        +Invoke-Warmup
+         Write-Host "Done"
+         exit 0
+        \`\`\`
+
+      - \`Steps[Notify]\`: added 'Notify' (11 lines)
+
+        \`\`\`diff
+        @@ -1,0 +1,11 @@
+        +{
+        +  "Name": "Notify",
+        +  "Actions": [
+        +    {
+        +      "Name": "Notify",
+        +      "Properties": {
+        +        "Octopus.Action.Script.ScriptBody": "Send-Slack"
+        +      }
+        +    }
+        +  ]
+        +}
+        \`\`\`
 
       </details>
       "
