@@ -12,6 +12,7 @@ export function registerValidateCommand(program: Command, io: CliIo): void {
     .action(async (flags: { repo: string; ref?: string }) => {
       const report = await runValidate({ repo: flags.repo, ref: flags.ref });
       for (const issue of report.errors) io.err(formatIssue(issue));
+      for (const issue of report.warnings) io.err(`warning: ${formatIssue(issue)}`);
       for (const item of report.external) {
         io.out(`note: ${item.kind.replace(/-/g, ' ').replace(/s$/, '')} '${item.name}' is never synced; it must exist in each destination (used by ${item.files.join(', ')})`);
       }

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { isDocumentExcluded } from '../core/exclusions.js';
 import type { JsonObject, KindDocument, LiveSpace } from '../core/document.js';
 import { applyOverlay } from '../core/overlay.js';
+import type { OverlayFields } from '../core/overlay.js';
+import { KNOWN_PHASE_FIELDS, knownFields } from '../kinds/known-fields.js';
 import type { Plan, PlanProblem } from '../core/plan.js';
 import { computePlan, documentKey } from '../core/plan.js';
 import { KnownNames, describeMissing } from '../core/references.js';
@@ -121,6 +123,9 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const connection = connectionOf(options, destination, followed, notices);
   const { client, server } = await connectToDestination(destination.name, connection, secrets, options.concurrency);
   const source = parseSourceRecord(files.get(SOURCE_FILE));
+  // What an overlay may add to a document, and where in the destination file each override is.
+  const overlayFields: OverlayFields = { kind: (kind) => knownFields(kind, schemas.properties(kind)), phase: KNOWN_PHASE_FIELDS };
+  const destinationLines = { file: destinationFile(destination.name), yaml: parseYaml(destinationText, destinationFile(destination.name)) };
   const olderThanSource = versionNotice(source, destination.name, server.version);
   if (olderThanSource) notices.push(olderThanSource);
 
@@ -139,8 +144,8 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       const live = await readSpaceFor(client, spaceId, kinds, repoDocuments);
       const liveNames = new NameResolver(buildRefTable(live));
       const liveDocuments = kinds.flatMap((kind) => kind.toDocuments(live, liveNames)).filter((doc) => !isDocumentExcluded(exclude, name, doc));
-      const overlaid = applyOverlay(name, repoDocuments, destination.overlays);
-      problems.push(...overlaid.problems);
+      const overlaid = applyOverlay(name, repoDocuments, destination.overlays, overlayFields);
+      problems.push(...overlaid.problems.map((problem) => inDestinationFile(problem, destinationLines)));
       for (const [key, sources] of overlaid.secretSources) secretSources.set(key, sources);
       // What this destination's version and flavour can hold (server-compatibility.ts).
       const compatible = adaptToDestination({ space: name, desired: overlaid.documents, liveDocuments, live, kinds, destinationVersion: server.version, source });
@@ -341,6 +346,12 @@ function dropScopeValues(doc: KindDocument, pointers: string[]): KindDocument {
   }
   body.Variables = variables.filter((_, index) => !emptied.has(index)) as JsonObject[];
   return { ...doc, body };
+}
+
+/** An overlay problem with the destination file and line it comes from. */
+function inDestinationFile(problem: PlanProblem, at: { file: string; yaml: ReturnType<typeof parseYaml> }): PlanProblem {
+  if (problem.pointer === undefined) return problem;
+  return { ...problem, where: `${at.file}:${at.yaml.lineOf(problem.pointer)}: ${problem.where}` };
 }
 
 async function digestSecrets(sources: Map<string, Map<string, SecretSource>>, reader: SecretReader, key: Buffer, problems: PlanProblem[]): Promise<Map<string, string>> {

@@ -8,6 +8,8 @@ import type { PlanProblem } from './plan.js';
 import { documentKey } from './plan.js';
 import type { SecretSource } from './secrets.js';
 import { scopeText, secretSlots } from './secrets.js';
+import { escapeName } from './names.js';
+import { suggest } from './suggest.js';
 
 export type OverlayValue = string | number | boolean | { valueFrom: SecretSource };
 
@@ -38,6 +40,12 @@ export interface VersionControlOverride {
   convert?: boolean;
 }
 
+/** What the overlay may set that a document does not hold yet: a kind's known fields, a lifecycle phase's. */
+export interface OverlayFields {
+  kind(kind: KindName): ReadonlySet<string> | undefined;
+  phase: ReadonlySet<string>;
+}
+
 export interface OverlayResult {
   documents: KindDocument[];
   /** Document key → secret path → source. */
@@ -45,11 +53,16 @@ export interface OverlayResult {
   problems: PlanProblem[];
 }
 
-export function applyOverlay(space: string, documents: readonly KindDocument[], overlay: OverlaySpec = {}): OverlayResult {
+/**
+ * The documents with the overlay applied. Every problem names where in the destination file it is
+ * (`pointer`, from `/overlays`), so the plan can give its line.
+ */
+export function applyOverlay(space: string, documents: readonly KindDocument[], overlay: OverlaySpec = {}, known?: OverlayFields): OverlayResult {
   const docs = new Map(documents.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), { ...doc, body: structuredClone(doc.body) }]));
   const secretSources = new Map<string, Map<string, SecretSource>>();
   const problems: PlanProblem[] = [];
-  const problem = (where: string, message: string) => problems.push({ space, where: `overlay ${where}`, message });
+  // `path`: the keys leading to it under `overlays` (names may hold dots); else `where` split at dots.
+  const problem = (where: string, message: string, path: string[] = where.split('.')) => problems.push({ space, where: `overlay ${where}`, message, pointer: pointerOf(path) });
   const find = (kind: KindName, name: string) => docs.get(`${kind}/${name}`.toLowerCase());
   const addSecret = (doc: KindDocument, path: string, source: SecretSource) => {
     const key = documentKey(space, doc.kind, doc.name);
@@ -83,11 +96,23 @@ export function applyOverlay(space: string, documents: readonly KindDocument[], 
     for (const [phaseName, fields] of Object.entries(edit.editPhases ?? {})) {
       const phase = objectsOf(doc.body.Phases).find((p) => String(p.Name).toLowerCase() === phaseName.toLowerCase());
       if (!phase) problem(`lifecycles.${name}.editPhases.${phaseName}`, `the lifecycle '${name}' has no phase '${phaseName}'`);
-      else Object.assign(phase, fields);
+      else {
+        // A field neither the phase holds nor a phase can hold would be ignored by the server.
+        const phaseFields = known?.phase ?? new Set<string>();
+        for (const field of Object.keys(fields)) {
+          if (field in phase || phaseFields.has(field)) continue;
+          problem(`lifecycles.${name}.editPhases.${phaseName}.${field}`, `a phase has no field '${field}'${didYouMean(field, [...Object.keys(phase), ...phaseFields])}`, ['lifecycles', name, 'editPhases', phaseName, field]);
+        }
+        Object.assign(phase, fields);
+      }
     }
   }
 
   overlayTenants(overlay.tenants, docs, find, problem);
+  for (const [name, variables] of Object.entries(overlay.tenants?.variables ?? {})) {
+    const tenant = find('tenants', name);
+    if (tenant) checkTenantVariables(tenant, variables, find, (path, message) => problem(`tenants.variables.${name}.${path.join('.')}`, message, ['tenants', 'variables', name, ...path]));
+  }
 
   for (const [target, fields] of Object.entries(overlay.secrets ?? {})) {
     const doc = findTarget(target, find);
@@ -114,7 +139,12 @@ export function applyOverlay(space: string, documents: readonly KindDocument[], 
   for (const [target, patch] of Object.entries(overlay.patches ?? {})) {
     const doc = findTarget(target, find);
     if (!doc) problem(`patches.${target}`, `names '${target}', which is not in the repository (use <kind>/<name>)`);
-    else doc.body = mergePatch(doc.body, patch) as JsonObject;
+    else {
+      for (const miss of patchMisses(doc.body, patch, known?.kind(doc.kind))) {
+        problem(`patches.${target}.${miss.path.join('.')}`, `the patch field '${miss.path.join('.')}' hits nothing in '${target}'${didYouMean(miss.path.at(-1) as string, miss.candidates)}`, ['patches', target, ...miss.path]);
+      }
+      doc.body = mergePatch(doc.body, patch) as JsonObject;
+    }
   }
 
   const result = [...docs.values()].map((doc) => ({ ...doc, body: canonicalize(doc.body) }));
@@ -196,6 +226,65 @@ function overlayTenants(
   }
 }
 
+
+/**
+ * Keys of a merge patch that hit nothing: a key the document does not hold at that level, unless
+ * it is a field its kind knows (top level) and the patch adds it. With what it may have meant.
+ */
+function patchMisses(body: JsonObject, patch: JsonObject, knownFields: ReadonlySet<string> | undefined, path: string[] = []): { path: string[]; candidates: string[] }[] {
+  const misses: { path: string[]; candidates: string[] }[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    const held = body[key];
+    if (held === undefined) {
+      if (path.length === 0 && knownFields?.has(key) && value !== null) continue;
+      misses.push({ path: [...path, key], candidates: [...Object.keys(body), ...(path.length === 0 ? (knownFields ?? []) : [])] });
+    } else if (isObject(held) && isObject(value)) {
+      misses.push(...patchMisses(held, value, undefined, [...path, key]));
+    }
+  }
+  return misses;
+}
+
+/**
+ * A tenant's overlay values name projects the tenant is connected to and their templates, or
+ * library variable sets and theirs: a name that is none of these would fail midway through an
+ * apply, or be silently dropped.
+ */
+function checkTenantVariables(tenant: KindDocument, variables: JsonObject, find: (kind: KindName, name: string) => KindDocument | undefined, problem: (path: string[], message: string) => void): void {
+  const sections: [string, KindName, (owner: string) => boolean][] = [
+    ['Projects', 'projects', (owner) => isObject(tenant.body.ProjectEnvironments) && Object.keys(tenant.body.ProjectEnvironments).some((p) => p.toLowerCase() === owner.toLowerCase())],
+    ['LibraryVariableSets', 'library-variable-sets', () => true],
+  ];
+  for (const [section, owners] of Object.entries(variables)) {
+    const known = sections.find(([name]) => name === section);
+    if (!known) {
+      problem([section], `tenant variables are under Projects or LibraryVariableSets, not '${section}'${didYouMean(section, sections.map(([name]) => name))}`);
+      continue;
+    }
+    const [, kind, connected] = known;
+    for (const [owner, templates] of Object.entries(isObject(owners) ? owners : {})) {
+      const doc = find(kind, owner);
+      if (!doc || !connected(owner)) {
+        problem([section, owner], `'${tenant.name}' ${kind === 'projects' ? 'is not connected to a project' : 'has no library variable set'} '${owner}' in the repository`);
+        continue;
+      }
+      const names = objectsOf(doc.body.Templates).map((template) => String(template.Name));
+      for (const template of Object.keys(isObject(templates) ? templates : {})) {
+        if (!names.includes(template)) problem([section, owner, template], `'${owner}' has no template '${template}'${didYouMean(template, names)}`);
+      }
+    }
+  }
+}
+
+function didYouMean(name: string, candidates: Iterable<string>): string {
+  const suggestion = suggest(name, candidates);
+  return suggestion ? ` (did you mean ${suggestion}?)` : '';
+}
+
+/** The JSON pointer in the destination file of the keys leading to something under `overlays`. */
+function pointerOf(path: readonly string[]): string {
+  return ['overlays', ...path].map((segment) => `/${escapeName(segment)}`).join('');
+}
 
 function findTarget(target: string, find: (kind: KindName, name: string) => KindDocument | undefined): KindDocument | undefined {
   const slash = target.indexOf('/');

@@ -37,6 +37,8 @@ export interface PlanProblem {
   space?: string;
   where: string;
   message: string;
+  /** Where in the destination file it is (a JSON pointer), when it is there. */
+  pointer?: string;
 }
 
 export interface MissingSecret {

@@ -11,6 +11,9 @@ import { loadYaml } from '../repo/yaml-load.js';
 import { BUILT_IN_NAMES } from '../kinds/shared/built-ins.js';
 import type { ExternalKind, Kind, ReferenceContext } from '../kinds/types.js';
 import type { SchemaSet } from './schemas.js';
+import { knownFields } from '../kinds/known-fields.js';
+import { describeUnknown, unknownFields } from './unknown-fields.js';
+import { escapeName } from '../core/names.js';
 
 export interface Issue {
   file: string;
@@ -21,6 +24,8 @@ export interface Issue {
 
 export interface ValidationReport {
   errors: Issue[];
+  /** What is probably fine but worth a look: fields the 2026 reference does not know (they pass through). */
+  warnings: Issue[];
   /** The value of every file it read (path → value), so a caller need not parse them again. */
   values: ReadonlyMap<string, Json>;
   /** Names of never-synced kinds the repository refers to: they must exist in each destination. */
@@ -52,6 +57,7 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
  */
 export function validateRepository(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json> = new Map()): ValidationReport {
   const errors: Issue[] = [];
+  const warnings: Issue[] = [];
   const documents: ParsedDocument[] = [];
   const values = new Map<string, Json>();
   const kindNames = kinds.map((kind) => kind.name);
@@ -80,6 +86,11 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
     const schemaIssues = schemas.validate(schema.name, yaml.value);
     errors.push(...schemaIssues.map((issue) => ({ file, line: yaml.lineOf(issue.pointer), pointer: issue.pointer, message: issue.message })));
     if (schema.kind) {
+      const known = knownFields(schema.kind, schemas.properties(schema.name));
+      for (const field of known ? unknownFields(yaml.value, known) : []) {
+        const pointer = `/${escapeName(field.key)}`;
+        (field.suggestion ? errors : warnings).push({ file, line: yaml.lineOf(pointer), pointer, message: describeUnknown(field, `a ${schema.kind.replace(/s$/, '')}`) });
+      }
       // A document with schema errors still defines its name, so references to it are not
       // reported as missing on top of its own errors; only valid documents are checked further.
       const name = documentName(schema.kind, yaml.value);
@@ -92,7 +103,7 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
   errors.push(...sharedDestinationSpaces(files));
   const { errors: referenceErrors, external } = checkReferences(documents, kinds);
   errors.push(...referenceErrors);
-  return { errors, values, external, documents: documents.length };
+  return { errors, warnings, values, external, documents: documents.length };
 }
 
 /**

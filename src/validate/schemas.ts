@@ -26,6 +26,8 @@ export interface SchemaSet {
   /** Names of the schemas (`environments`, `destination`, ...). */
   names(): string[];
   validate(name: string, value: Json): SchemaIssue[];
+  /** The top-level properties a schema declares. */
+  properties(name: string): string[];
 }
 
 /** Schema files of the package: `<name>.schema.json` → text. */
@@ -38,13 +40,18 @@ export function loadSchemas(): SchemaSet {
   const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
   addFormats(ajv);
   const names: string[] = [];
+  const properties = new Map<string, string[]>();
   for (const [file, text] of schemaFiles()) {
-    ajv.addSchema(JSON.parse(text) as object, file);
-    names.push(file.replace(/\.schema\.json$/, ''));
+    const schema = JSON.parse(text) as { properties?: Record<string, unknown> };
+    ajv.addSchema(schema, file);
+    const name = file.replace(/\.schema\.json$/, '');
+    names.push(name);
+    properties.set(name, Object.keys(schema.properties ?? {}));
   }
   const compiled = new Map<string, ValidateFunction>();
   return {
     names: () => names.filter((name) => !SHARED_DEFINITIONS.includes(name)),
+    properties: (name) => properties.get(name) ?? [],
     validate: (name, value) => {
       let validator = compiled.get(name);
       if (!validator) {

@@ -165,3 +165,27 @@ describe('validate on disk', () => {
     await expect(runValidate({ repo: dir, ref: 'no-such-branch' })).rejects.toThrow("'no-such-branch' is not a branch, tag or commit");
   });
 });
+
+describe('fields the 2026 reference does not know', () => {
+  it('a key close to a known one is an error with a suggestion, naming file, line and pointer', () => {
+    const report = validateRepository(repo({ 'spaces/default/environments/production.yaml': 'Name: Production\nSortOrder: 1\nUseGuidedFaliure: true\n' }), schemas, kinds);
+    expect(report.errors).toEqual([{ file: 'spaces/default/environments/production.yaml', line: 3, pointer: '/UseGuidedFaliure', message: "unknown field 'UseGuidedFaliure' (did you mean UseGuidedFailure?)" }]);
+    // In another case too, and for a field documents name without its Id suffix.
+    const project = 'Name: Shop\nLifecycle: Dev to Production\nProjectGroup: Default Project Group\nlifecycle: Dev to Production\n';
+    expect(errorsOf(repo({ 'spaces/default/projects/shop/project.yaml': project })).map((e) => e.message)).toContain("unknown field 'lifecycle' (did you mean Lifecycle?)");
+  });
+
+  it('any other unknown key is a warning, and the document still passes', () => {
+    const report = validateRepository(repo({ 'spaces/default/environments/production.yaml': `${PROD}FeatureFromTheFuture: 3\n` }), schemas, kinds);
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([
+      { file: 'spaces/default/environments/production.yaml', line: 4, pointer: '/FeatureFromTheFuture', message: expect.stringContaining("unknown field 'FeatureFromTheFuture'") },
+    ]);
+  });
+
+  it('knows the 2026 fields of each kind: none of them is reported', () => {
+    const environment = `${PROD}EnvironmentTags: []\nAllowDynamicInfrastructure: false\n`;
+    const report = validateRepository(repo({ 'spaces/default/environments/production.yaml': environment }), schemas, kinds);
+    expect([...report.errors, ...report.warnings]).toEqual([]);
+  });
+});
