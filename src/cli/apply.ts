@@ -18,6 +18,7 @@ interface ApplyFlags {
   secretsDir: string[];
   concurrency: number;
   autoApprove?: boolean;
+  allowLargeDeletes?: boolean;
 }
 
 const VERB = { create: 'created', update: 'updated', delete: 'deleted' } as const;
@@ -30,6 +31,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
     .option('--destination <name>', 'a destination (destinations/<name>.yaml)')
     .option('--ref <commit>', 'branch, tag or commit to apply (default: the branch the destination follows)')
     .option('--plan <file>', 'a plan saved by `plan --out`; refused if the commit (of the ref it was planned at), overlay or destination moved since')
+    .option('--allow-large-deletes', 'confirm deleting every document of a kind, or more than largeDeleteShare of what octosync manages in a space')
     .option('--auto-approve', 'apply without showing the plan and asking (needed without a terminal, except with --plan)')
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
@@ -52,6 +54,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
         secretDirs: flags.secretsDir,
         concurrency: flags.concurrency,
         savedPlan,
+        allowLargeDeletes: flags.allowLargeDeletes === true,
         ...(approve ? { approve } : {}),
         progress: (outcome) => {
           if (outcome.result === 'applied') io.out(`✓ ${VERB[outcome.action]} ${outcome.kind} ${outcome.name}`);

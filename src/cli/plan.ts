@@ -17,6 +17,7 @@ interface PlanFlags {
   output: Output;
   out?: string;
   detailedExitcode?: boolean;
+  allowLargeDeletes?: boolean;
   stateDir?: string;
   secretsDir: string[];
 }
@@ -31,10 +32,11 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
     .option('--output <format>', 'text, json or markdown', parseOutput, 'text')
     .option('--out <file>', 'also save the plan as JSON, for `apply --plan`')
     .option('--detailed-exitcode', 'exit 2 when there are changes')
+    .option('--allow-large-deletes', 'plan as if deleting every document of a kind, or a large share, was confirmed')
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
     .action(async (flags: PlanFlags) => {
-      const prepared = await preparePlan({ repo: flags.repo, destination: flags.destination, ref: flags.ref, env: io.env, stateDir: flags.stateDir, secretDirs: flags.secretsDir });
+      const prepared = await preparePlan({ repo: flags.repo, destination: flags.destination, ref: flags.ref, env: io.env, stateDir: flags.stateDir, secretDirs: flags.secretsDir, allowLargeDeletes: flags.allowLargeDeletes === true });
       await prepared.client.close();
       const { plan } = prepared;
       io.out(render(plan, flags.output, io.color === true).trimEnd());

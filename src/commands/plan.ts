@@ -47,6 +47,7 @@ import { connectionChanges, followedDestination } from './followed-destination.j
 import type { SecretReader } from './secret-values.js';
 import { SecretUnavailableError, checkApiKey, secretDigest, secretFilePolicy, secretReader } from './secret-values.js';
 import { formatIssue } from './validate.js';
+import { addDeleteConsequences } from './delete-consequences.js';
 
 export interface PlanOptions {
   repo: string;
@@ -65,6 +66,8 @@ export interface PlanOptions {
    * one that changed behind an unchanged source is set again. A plan never needs them.
    */
   readSecretValues?: boolean;
+  /** Deletes of every document of a kind, or of a large share, are confirmed (as the destination's allowLargeDeletes). */
+  allowLargeDeletes?: boolean;
 }
 
 /** One destination space: what it should be and what it is. */
@@ -181,12 +184,16 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       },
       ...(managed.unreadable ? { incomplete: [`${managed.unreadable}. Deletes of what octosync applied before may be missing from this plan.`] } : {}),
       prune: destination.prune ?? false,
+      builtIns: builtInKeys(spaces),
+      ...(destination.largeDeleteShare === undefined ? {} : { largeDeleteShare: destination.largeDeleteShare }),
+      allowLargeDeletes: options.allowLargeDeletes === true || destination.allowLargeDeletes === true,
       missingSecrets: destination.missingSecrets ?? 'error',
       problems,
       notices,
       // Fields the destination did not keep when last written would be written again for nothing.
       ...(managed.notKept ? { notKept: managed.notKept } : {}),
     });
+    await addDeleteConsequences(client, plan, spaces);
     return { plan, destination, spaces, secretSources, secrets, managed, ...(key ? { digestKey: key } : {}), kinds, client, repo: options.repo, stateDir };
   } catch (error) {
     await client.close();
@@ -346,6 +353,18 @@ function dropScopeValues(doc: KindDocument, pointers: string[]): KindDocument {
   }
   body.Variables = variables.filter((_, index) => !emptied.has(index)) as JsonObject[];
   return { ...doc, body };
+}
+
+/** What every space is born with, among the documents read from the destination: never deleted. */
+function builtInKeys(spaces: readonly SpacePlanState[]): Set<string> {
+  const keys = new Set<string>();
+  for (const space of spaces) {
+    for (const doc of space.liveDocuments) {
+      const named = (BUILT_IN_NAMES[doc.kind] ?? []).some((name) => name.toLowerCase() === doc.name.toLowerCase());
+      if (named || doc.body.IsDefault === true) keys.add(documentKey(space.name, doc.kind, doc.name));
+    }
+  }
+  return keys;
 }
 
 /** An overlay problem with the destination file and line it comes from. */

@@ -31,6 +31,8 @@ export interface PlannedChange {
   file?: string;
   fields: FieldChange[];
   secrets: SecretChange[];
+  /** What else a delete takes with it, as read from the destination (a project's releases). */
+  consequences?: string[];
 }
 
 export interface PlanProblem {
@@ -112,7 +114,16 @@ export interface PlanInput {
   problems: readonly PlanProblem[];
   notices?: readonly string[];
   notKept?: Readonly<NotKept>;
+  /** Document keys of what every space is born with (the default machine policy): never deleted. */
+  builtIns?: ReadonlySet<string>;
+  /** Deletes beyond this share of what octosync manages in a space, or of every document of a kind, need `allowLargeDeletes`. */
+  largeDeleteShare?: number;
+  allowLargeDeletes?: boolean;
 }
+
+/** Of what octosync manages in a space, the share prune may delete at once unasked (at least 3). */
+export const DEFAULT_LARGE_DELETE_SHARE = 0.5;
+const LARGE_DELETE_MINIMUM = 3;
 
 /**
  * `space/kind/name` in lower case: how a document is recognised across runs. The space and the
@@ -127,6 +138,9 @@ export function computePlan(input: PlanInput): Plan {
   const missingSecrets: MissingSecret[] = [];
   const deletes: PlannedChange[] = [];
   const requiredMissing: PlanProblem[] = [];
+  /** Deletes too large to make unasked (see allowLargeDeletes). */
+  const large: PlanProblem[] = [];
+  const problems: PlanProblem[] = [];
   const notices = [...(input.notices ?? [])];
 
   for (const state of input.spaces) {
@@ -153,11 +167,29 @@ export function computePlan(input: PlanInput): Plan {
         changes.push({ action: current ? 'update' : 'create', kind: kind.name, title: kind.title, space: state.space, name: doc.name, file: doc.file, fields, secrets });
       }
       if (!input.prune || state.desired.length === 0) continue; // an empty desired space never prunes everything
+      let kindDeletes = 0;
       for (const [key, doc] of live) {
-        if (desired.has(key) || !input.lastApplied.documents.has(documentKey(state.space, kind.name, doc.name))) continue;
+        const docKey = documentKey(state.space, kind.name, doc.name);
+        if (desired.has(key) || !input.lastApplied.documents.has(docKey)) continue;
+        if (input.builtIns?.has(docKey)) {
+          notices.push(`${kind.title} '${doc.name}' is built into every space: it is never deleted, though the repository no longer has it`);
+          continue;
+        }
+        kindDeletes += 1;
         deletes.push({ action: 'delete', kind: kind.name, title: kind.title, space: state.space, name: doc.name, fields: [], secrets: [] });
       }
+      if (kindDeletes > 0 && desired.size === 0) large.push({ space: state.space, where: `every ${kind.title}`, message: `the repository has no ${kind.title} documents left, so all ${kindDeletes} would be deleted` });
     }
+    // A share of what octosync manages here: a bad merge, not a cleanup, until someone says so.
+    const managedHere = state.live.filter((doc) => input.lastApplied.documents.has(documentKey(state.space, doc.kind, doc.name))).length;
+    const deletesHere = deletes.filter((change) => change.space === state.space).length;
+    const share = input.largeDeleteShare ?? DEFAULT_LARGE_DELETE_SHARE;
+    if (deletesHere >= LARGE_DELETE_MINIMUM && deletesHere > share * managedHere) {
+      large.push({ space: state.space, where: `${deletesHere} deletes`, message: `more than ${Math.round(share * 100)}% of the ${managedHere} resources octosync manages in this space would be deleted` });
+    }
+  }
+  if (!input.allowLargeDeletes) {
+    for (const problem of large) problems.push({ ...problem, message: `${problem.message}; confirm with apply --allow-large-deletes, or allowLargeDeletes: true in the destination file (or raise largeDeleteShare)` });
   }
   // Deletes run in reverse dependency order, after every create and update.
   const ordered = [...changes, ...deletes.reverse()];
@@ -170,7 +202,7 @@ export function computePlan(input: PlanInput): Plan {
     liveDigest: input.liveDigest,
     changes: ordered,
     missingSecrets,
-    problems: [...input.problems, ...requiredMissing],
+    problems: [...input.problems, ...requiredMissing, ...problems],
     ...(input.incomplete?.length ? { incomplete: [...input.incomplete] } : {}),
     notices,
     summary: {

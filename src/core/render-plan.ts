@@ -34,6 +34,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
       }
     }
     for (const secret of change.secrets) lines.push(`    ${secret.path}: ${describeSecret(secret)}`);
+    for (const consequence of change.consequences ?? []) lines.push(paint('problem', `    ! ${consequence}`));
   }
   lines.push('', summaryLine(plan));
   lines.push(...problemLines(plan).map((line) => paint('problem', `! ${line}`)));
@@ -91,7 +92,7 @@ function spaceSuffix(change: PlannedChange): string {
 }
 
 function changeCount(change: PlannedChange): string {
-  if (change.action === 'delete') return 'delete';
+  if (change.action === 'delete') return ['delete', ...(change.consequences ?? []).map(escapeCell)].join(': ');
   if (change.action === 'create') return 'create';
   const parts = change.fields.length > 0 || change.secrets.length === 0 ? [`${change.fields.length} field${change.fields.length === 1 ? '' : 's'}`] : [];
   if (change.secrets.length > 0) parts.push(`${change.secrets.length} secret${change.secrets.length === 1 ? '' : 's'}`);

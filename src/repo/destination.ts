@@ -16,6 +16,8 @@ export interface Destination {
   spaces?: Record<string, string>;
   exclude?: Exclusion[];
   prune?: boolean;
+  allowLargeDeletes?: boolean;
+  largeDeleteShare?: number;
   missingSecrets?: 'error' | 'placeholder';
   scopePolicy?: 'error' | 'drop';
   sync?: 'auto' | 'manual';
