@@ -48,6 +48,9 @@ import type { SecretReader } from './secret-values.js';
 import { SecretUnavailableError, checkApiKey, secretDigest, secretFilePolicy, secretReader } from './secret-values.js';
 import { formatIssue } from './validate.js';
 import { addDeleteConsequences } from './delete-consequences.js';
+import { followRenames } from './plan-renames.js';
+import type { Rename } from '../core/renames.js';
+import { mentions } from '../core/renames.js';
 
 export interface PlanOptions {
   repo: string;
@@ -137,6 +140,9 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     const spaces: SpacePlanState[] = [];
     const secretSources = new Map<string, Map<string, SecretSource>>();
     if (!config.spaces?.length) throw new OctosyncError('config-invalid', `${CONFIG_FILE} lists no spaces: nothing to plan`);
+    const managed = await readManagedState(options.repo, stateDir, destination.name);
+    if (managed.notice) notices.push(managed.notice);
+    const renames: Rename[] = [];
     for (const sourceName of config.spaces) {
       const name = destination.spaces?.[sourceName] ?? sourceName;
       const spaceId = await resolveSpaceId(client, name).catch((error: unknown) => {
@@ -144,10 +150,15 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       });
       const exclude = destination.exclude ?? [];
       const repoDocuments = (documents.get(slugify(sourceName)) ?? []).filter((doc) => !isDocumentExcluded(exclude, name, doc));
-      const live = await readSpaceFor(client, spaceId, kinds, repoDocuments);
-      const liveNames = new NameResolver(buildRefTable(live));
-      const liveDocuments = kinds.flatMap((kind) => kind.toDocuments(live, liveNames)).filter((doc) => !isDocumentExcluded(exclude, name, doc));
+      const read = await readSpaceFor(client, spaceId, kinds, repoDocuments);
       const overlaid = applyOverlay(name, repoDocuments, destination.overlays, overlayFields);
+      const toDocuments = (live: LiveSpace) => {
+        const liveNames = new NameResolver(buildRefTable(live));
+        return kinds.flatMap((kind) => kind.toDocuments(live, liveNames)).filter((doc) => !isDocumentExcluded(exclude, name, doc));
+      };
+      // The destination as it will be once what was renamed at the source is renamed there too.
+      const { live, liveDocuments, renames: renamed } = followRenames(name, overlaid.documents, read, toDocuments, managed.documents);
+      renames.push(...renamed);
       problems.push(...overlaid.problems.map((problem) => inDestinationFile(problem, destinationLines)));
       for (const [key, sources] of overlaid.secretSources) secretSources.set(key, sources);
       // What this destination's version and flavour can hold (server-compatibility.ts).
@@ -162,8 +173,11 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       spaces.push({ name, spaceId, desired, liveDocuments: compatible.liveDocuments, live });
     }
 
-    const managed = await readManagedState(options.repo, stateDir, destination.name);
-    if (managed.notice) notices.push(managed.notice);
+    // An overlay that names a resource by its old name must be updated with the rename.
+    for (const [index, problem] of problems.entries()) {
+      const rename = problem.pointer === undefined ? undefined : renames.find((r) => mentions(`${problem.where} ${problem.message}`, r.from));
+      if (rename) problems[index] = { ...problem, message: `${problem.message} (${rename.from} is renamed to '${rename.to}' by this commit: update the overlay)` };
+    }
     const key = options.readSecretValues ? await digestKey(stateDir) : undefined;
     const secretDigests = key ? await digestSecrets(secretSources, secrets, key, problems) : undefined;
     const localDigests = key ? (await readStatus(stateDir, destination.name)).lastApplied?.secretDigests : undefined;
@@ -184,6 +198,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       },
       ...(managed.unreadable ? { incomplete: [`${managed.unreadable}. Deletes of what octosync applied before may be missing from this plan.`] } : {}),
       prune: destination.prune ?? false,
+      renames,
       builtIns: builtInKeys(spaces),
       ...(destination.largeDeleteShare === undefined ? {} : { largeDeleteShare: destination.largeDeleteShare }),
       allowLargeDeletes: options.allowLargeDeletes === true || destination.allowLargeDeletes === true,

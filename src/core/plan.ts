@@ -31,6 +31,8 @@ export interface PlannedChange {
   file?: string;
   fields: FieldChange[];
   secrets: SecretChange[];
+  /** The destination resource's name before this update renames it (same resource, same id). */
+  renamedFrom?: string;
   /** What else a delete takes with it, as read from the destination (a project's releases). */
   consequences?: string[];
 }
@@ -114,6 +116,8 @@ export interface PlanInput {
   problems: readonly PlanProblem[];
   notices?: readonly string[];
   notKept?: Readonly<NotKept>;
+  /** Resources renamed at the source (see renames.ts): `live` already shows them under their new name. */
+  renames?: readonly { space: string; kind: KindName; from: string; to: string }[];
   /** Document keys of what every space is born with (the default machine policy): never deleted. */
   builtIns?: ReadonlySet<string>;
   /** Deletes beyond this share of what octosync manages in a space, or of every document of a kind, need `allowLargeDeletes`. */
@@ -158,13 +162,14 @@ export function computePlan(input: PlanInput): Plan {
         }
         // A secret's marker changing is said by the secret change itself.
         const secretPaths = new Set(secrets.map((secret) => secret.path));
-        const fields = diffDocuments(current?.body ?? {}, doc.body).filter((field) => !secretPaths.has(field.path));
+        const renamed = input.renames?.find((r) => r.space === state.space && r.kind === kind.name && r.to.toLowerCase() === doc.name.toLowerCase());
+        const fields = [...(renamed ? [{ path: 'Name', before: renamed.from, after: doc.name }] : []), ...diffDocuments(current?.body ?? {}, doc.body).filter((field) => !secretPaths.has(field.path))];
         if (current && fields.length === 0 && secrets.length === 0) continue;
         if (current && secrets.length === 0 && onlyNotKept(input.notKept?.[documentKey(state.space, doc.kind, doc.name)], fields)) {
           notices.push(`${kind.title} '${doc.name}' is left out: the destination did not keep ${fields.map((f) => f.path).join(', ')} when last written (see the last apply); change ${doc.file ?? 'the document'} to what it keeps`);
           continue;
         }
-        changes.push({ action: current ? 'update' : 'create', kind: kind.name, title: kind.title, space: state.space, name: doc.name, file: doc.file, fields, secrets });
+        changes.push({ action: current ? 'update' : 'create', kind: kind.name, title: kind.title, space: state.space, name: doc.name, ...(renamed && current ? { renamedFrom: renamed.from } : {}), file: doc.file, fields, secrets });
       }
       if (!input.prune || state.desired.length === 0) continue; // an empty desired space never prunes everything
       let kindDeletes = 0;

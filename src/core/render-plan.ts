@@ -25,7 +25,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   const lines = [...(plan.incomplete ?? []).map((line) => paint('problem', `! INCOMPLETE PLAN: ${line}`)), `Plan for destination ${plan.destination} at ${plan.commit.slice(0, 12)}:`, ''];
   if (plan.changes.length === 0) lines.push('  No changes. The destination matches the repository.');
   for (const change of plan.changes) {
-    lines.push(paint(change.action, `${SIGN[change.action]} ${change.title} ${change.name}${spaceSuffix(change)}`));
+    lines.push(paint(change.action, `${SIGN[change.action]} ${change.title} ${nameOf(change)}${spaceSuffix(change)}`));
     if (change.action === 'update') {
       for (const field of change.fields) {
         const { summary, diff } = describeField(field);
@@ -60,7 +60,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   else {
     lines.push('| | Kind | Name | Changes |', '| --- | --- | --- | --- |');
     for (const change of plan.changes) {
-      lines.push(`| \`${SIGN[change.action]}\` | ${change.title} | ${escapeCell(change.name)}${spaceSuffix(change)} | ${changeCount(change)} |`);
+      lines.push(`| \`${SIGN[change.action]}\` | ${change.title} | ${escapeCell(nameOf(change))}${spaceSuffix(change)} | ${changeCount(change)} |`);
     }
     const detailed = plan.changes.filter((change) => change.action === 'update' && (change.fields.length > 0 || change.secrets.length > 0));
     if (detailed.length > 0) lines.push('', '<details><summary>Field changes</summary>', '');
@@ -85,6 +85,11 @@ function problemLines(plan: Plan): string[] {
     ...plan.problems.map((p) => `${p.space ? `space '${p.space}': ` : ''}${p.where}: ${p.message}`),
     ...plan.missingSecrets.map((m) => `${m.kind} ${m.name}: the secret ${m.path} has no value in the overlay or the destination; apply will fail (or set missingSecrets: placeholder)`),
   ];
+}
+
+/** A renamed resource shows both names: `Customer Portal → Customer Portal NG`. */
+function nameOf(change: PlannedChange): string {
+  return change.renamedFrom ? `${change.renamedFrom} → ${change.name}` : change.name;
 }
 
 function spaceSuffix(change: PlannedChange): string {
