@@ -118,8 +118,8 @@ describe('what a destination last applied, in the state repository', () => {
 
     // The commit deletes a project (with what it owns) and renames an environment.
     const deletes = daemonSide.changes.filter((c) => c.action === 'delete').map((c) => `${c.kind} ${c.name}`);
-    expect(deletes).toEqual(expect.arrayContaining(['projects Legacy Reports', 'environments Staging']));
-    expect(daemonSide.changes.find((c) => c.action === 'create' && c.name === 'Pre-production')).toBeDefined();
+    expect(deletes).toEqual(expect.arrayContaining(['projects Legacy Reports']));
+    expect(daemonSide.changes.find((c) => c.action === 'update' && c.renamedFrom === 'Staging' && c.name === 'Pre-production')).toBeDefined();
     // A secret whose source changed is set again, said without its value: a CI job without the variable plans it too.
     const secretChanges = (plan: Plan) => plan.changes.flatMap((c) => c.secrets.map((s) => `${c.name} ${s.path} ${s.action} ${s.from ?? ''}`));
     expect(secretChanges(daemonSide)).toContain('Web Shop Variables[ConnectionStrings:Shop{Environment=Production}] set env:PROD_SHOP_DB_V2');
