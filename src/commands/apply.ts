@@ -26,6 +26,7 @@ import { managedRecorder, recordingKinds } from './apply-recorder.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
 import { changeDependencies } from './apply-dependencies.js';
+import { createSpaces } from './create-spaces.js';
 import type { ChangeDependencies } from './apply-dependencies.js';
 import { OctosyncError } from './errors.js';
 import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
@@ -67,13 +68,22 @@ export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
     try {
       const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
       // Apply reads the secrets' values: one that is not available stops it before any write.
-      const prepared = await preparePlan({ ...options, readSecretValues: true });
+      let prepared = await preparePlan({ ...options, readSecretValues: true });
       try {
         const { plan } = prepared;
         if (options.savedPlan) refuseStalePlan(options.savedPlan, plan);
         refuseUnsafePlan(plan);
         if (options.approve && plan.changes.length > 0 && !(await options.approve(plan))) {
           throw new OctosyncError('not-approved', `nothing was applied to '${plan.destination}': the plan was not approved`);
+        }
+        const missing = prepared.spaces.filter((space) => space.spaceId === '').map((space) => space.name);
+        if (missing.length > 0) {
+          // A new space comes with what every space has (a default lifecycle, machine policy, ...):
+          // planned again once it exists, so those are updated rather than created twice.
+          await createSpaces(prepared.client, missing);
+          await prepared.client.close();
+          prepared = await preparePlan({ ...options, readSecretValues: true });
+          refuseUnsafePlan(prepared.plan);
         }
         return await execute(prepared, { ...options, signal });
       } finally {

@@ -20,7 +20,7 @@ import { kindsInOrder } from '../kinds/registry.js';
 import { BUILT_IN_NAMES } from '../kinds/shared/built-ins.js';
 import type { Kind, ReferenceContext } from '../kinds/types.js';
 import type { OctopusClient } from '../octopus/index.js';
-import { resolveSpaceId } from '../octopus/index.js';
+import { isOctopusApiError, resolveSpaceId } from '../octopus/index.js';
 import { parseRepoConfig } from '../repo/config.js';
 import { destinationFile, parseDestination } from '../repo/destination.js';
 import type { Destination } from '../repo/destination.js';
@@ -77,6 +77,7 @@ export interface PlanOptions {
 export interface SpacePlanState {
   /** Destination space name. */
   name: string;
+  /** '' for a space the destination does not have yet, which apply creates first (createSpaces). */
   spaceId: string;
   desired: KindDocument[];
   liveDocuments: KindDocument[];
@@ -143,15 +144,19 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     const managed = await readManagedState(options.repo, stateDir, destination.name);
     if (managed.notice) notices.push(managed.notice);
     const renames: Rename[] = [];
-    for (const sourceName of config.spaces) {
+    for (const sourceName of spacesTaken(config.spaces, destination)) {
       const name = destination.spaces?.[sourceName] ?? sourceName;
       const spaceId = await resolveSpaceId(client, name).catch((error: unknown) => {
-        throw new OctosyncError('config-invalid', `destination '${destination.name}' has no space '${name}' (${(error as Error).message})`);
+        if (destination.createSpaces && isOctopusApiError(error) && error.reason === 'not-found') return '';
+        throw new OctosyncError('config-invalid', `destination '${destination.name}' has no space '${name}' (${(error as Error).message}); create it, or let apply create it with createSpaces: true in ${destinationFile(destination.name)}`);
       });
+      if (spaceId === '') notices.push(`space '${name}' does not exist in destination '${destination.name}' yet: apply creates it first (createSpaces: true), then plans it again with what a new space has`);
       const exclude = destination.exclude ?? [];
       const repoDocuments = (documents.get(slugify(sourceName)) ?? []).filter((doc) => !isDocumentExcluded(exclude, name, doc));
-      const read = await readSpaceFor(client, spaceId, kinds, repoDocuments);
-      const overlaid = applyOverlay(name, repoDocuments, destination.overlays, overlayFields);
+      const read = spaceId === '' ? {} : await readSpaceFor(client, spaceId, kinds, repoDocuments);
+      // A space's own overlays, if the destination gives it some; else the destination's.
+      const overlays = destination.spaceOverlays?.[name] ?? destination.overlays;
+      const overlaid = applyOverlay(name, repoDocuments, overlays, overlayFields);
       const toDocuments = (live: LiveSpace) => {
         const liveNames = new NameResolver(buildRefTable(live));
         return kinds.flatMap((kind) => kind.toDocuments(live, liveNames)).filter((doc) => !isDocumentExcluded(exclude, name, doc));
@@ -368,6 +373,14 @@ function dropScopeValues(doc: KindDocument, pointers: string[]): KindDocument {
   }
   body.Variables = variables.filter((_, index) => !emptied.has(index)) as JsonObject[];
   return { ...doc, body };
+}
+
+/** The repository's spaces this destination takes: all, or those its `sourceSpaces` lists (each must be one). */
+function spacesTaken(spaces: readonly string[], destination: Destination): string[] {
+  if (!destination.sourceSpaces) return [...spaces];
+  const unknown = destination.sourceSpaces.filter((wanted) => !spaces.some((space) => space.toLowerCase() === wanted.toLowerCase()));
+  if (unknown.length > 0) throw new OctosyncError('config-invalid', `${destinationFile(destination.name)} takes ${unknown.map((s) => `'${s}'`).join(', ')}, which ${CONFIG_FILE} does not list (it lists: ${spaces.join(', ')})`);
+  return spaces.filter((space) => destination.sourceSpaces?.some((wanted) => wanted.toLowerCase() === space.toLowerCase()));
 }
 
 /** What every space is born with, among the documents read from the destination: never deleted. */

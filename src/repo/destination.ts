@@ -25,6 +25,12 @@ export interface Destination {
   /** Where the daemon posts notifications (see daemon/notifier.ts). */
   notify?: { webhook?: SecretSource };
   overlays?: OverlaySpec;
+  /** Destination space name → the overlays of that space, instead of `overlays`. */
+  spaceOverlays?: Record<string, OverlaySpec>;
+  /** The repository's spaces this destination takes (default: all). */
+  sourceSpaces?: string[];
+  /** Create a destination space that does not exist (at apply, before anything else). */
+  createSpaces?: boolean;
 }
 
 export function destinationFile(name: string): string {
