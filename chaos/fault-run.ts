@@ -73,14 +73,14 @@ export async function createWorld(options: { random?: () => number; latencyMs?: 
     prune: true,
     overlays: {
       variables: { projects: { 'Web Shop': [{ name: 'ConnectionStrings:Shop', scope: { Environment: ['Production'] }, value: { valueFrom: { env: 'PROD_SHOP_DB' } } }] } },
-      secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } } } },
+      secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } },
     },
   });
   return {
     source,
     destination,
     repo,
-    env: { DEST_KEY: destination.apiKey, PROD_SHOP_DB: 'Server=prod-sql;Password=chaos-secret' },
+    env: { DEST_KEY: destination.apiKey, PROD_SHOP_DB: 'Server=prod-sql;Password=chaos-secret', GIT_TOKEN: 'chaos-git-token' },
     close: async () => {
       await Promise.all([source.close(), destination.close()]);
       await repo.cleanup();

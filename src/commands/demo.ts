@@ -36,7 +36,7 @@ export async function runDemo(io: DemoIo, options: { keep?: boolean } = {}): Pro
   const source = await startSimulator({ seed: 'sample' });
   const destination = await startSimulator({ seed: 'empty' });
   const sourceClient = createOctopusClient({ server: source.url, apiKey: source.apiKey });
-  const env = { PRODUCTION_API_KEY: destination.apiKey, DEMO_TLS_DATA: Buffer.from('demo certificate').toString('base64'), DEMO_DB_PASSWORD: 'demo-production-db-password' };
+  const env = { PRODUCTION_API_KEY: destination.apiKey, DEMO_TLS_DATA: Buffer.from('demo certificate').toString('base64'), DEMO_DB_PASSWORD: 'demo-production-db-password', DEMO_GIT_TOKEN: 'demo-github-token' };
   const step = stepper(io);
   try {
     step('Two Octopus instances', [
@@ -120,7 +120,10 @@ async function writeDestination(dir: string, server: string): Promise<void> {
           ],
         },
       },
-      secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'DEMO_TLS_DATA' } } } },
+      secrets: {
+        'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'DEMO_TLS_DATA' } } },
+        'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'DEMO_GIT_TOKEN' } } },
+      },
     },
   };
   await mkdir(path.join(dir, 'destinations'), { recursive: true });

@@ -255,7 +255,7 @@ describe('octosync plan and apply', () => {
       apiKey: { env: 'DEST_KEY' },
       branch: 'source',
       missingSecrets: 'placeholder',
-      overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } }, Password: { valueFrom: { env: 'TLS_PASSWORD' } } } } },
+      overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } }, Password: { valueFrom: { env: 'TLS_PASSWORD' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } } },
       ...extra,
     };
     await repo.writeDestination('production', Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)));
@@ -271,7 +271,7 @@ describe('octosync plan and apply', () => {
     await repo.writeSecret('webshop-tls.b64', Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
     await repo.snapshot(source);
     await writeDestination();
-    env = { DEST_KEY: destination.apiKey, TLS_PASSWORD: 'prod-tls-password' };
+    env = { DEST_KEY: destination.apiKey, GIT_TOKEN: 'test-git-token', TLS_PASSWORD: 'prod-tls-password' };
   });
 
   afterEach(async () => {
@@ -446,9 +446,9 @@ describe('an apply killed right after a create', () => {
         branch: 'source',
         missingSecrets: 'placeholder',
         prune: true,
-        overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } } } } },
+        overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } } },
       });
-      const env = { DEST_KEY: destination.apiKey };
+      const env = { DEST_KEY: destination.apiKey, GIT_TOKEN: 'test-git-token' };
       const teamsBefore = ((await simHttp(destination).get('/api/Spaces-1/teams/all')).body as { Name: string }[]).map((t) => t.Name);
       const child = spawn(process.execPath, [BIN, 'apply', '--repo', repo.dir, '--destination', 'production', '--auto-approve'], { cwd: work, env: childEnv(env), stdio: 'ignore' });
       const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
@@ -495,9 +495,9 @@ describe('watch', () => {
         apiKey: { env: 'DEST_KEY' },
         branch: 'source',
         missingSecrets: 'placeholder',
-        overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } } } } },
+        overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } } },
       });
-      const env = { DEST_KEY: destination.apiKey };
+      const env = { DEST_KEY: destination.apiKey, GIT_TOKEN: 'test-git-token' };
       const args = [BIN, 'watch', '--repo', repo.dir, '--port', '0', '--poll-seconds', '1', '--drift-seconds', '0', '--log-format', 'json'];
       const spawnWatch = () => spawn(process.execPath, args, { cwd: work, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
 

@@ -25,14 +25,18 @@ async function plan() {
 }
 
 const apply = () => runApply({ repo: repo.dir, destination: 'production', env });
-const CERTIFICATE = { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } };
+/** The secrets a destination of the sample must be given: a certificate's data and a Git credential's password. */
+const CERTIFICATE = {
+  'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } },
+  'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } },
+};
 
 beforeEach(async () => {
   source = await startSimulator({ seed: 'sample' });
   destination = await startSimulator({ seed: 'empty' });
   await createAccounts(source, destination);
   repo = await stateRepo();
-  env = { DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from('not really a certificate').toString('base64') };
+  env = { DEST_KEY: destination.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: Buffer.from('not really a certificate').toString('base64') };
 });
 
 afterEach(async () => {

@@ -35,6 +35,7 @@ const PRODUCTION_OVERLAY = {
   lifecycles: { 'Dev to Production': { editPhases: { Production: { MinimumEnvironmentsBeforePromotion: 1 } } } },
   secrets: {
     'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } }, Password: { valueFrom: { env: 'TLS_PASSWORD' } } },
+    'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'PROD_GITHUB_TOKEN' } } },
   },
 };
 
@@ -66,7 +67,7 @@ beforeEach(async () => {
   repo = await stateRepo();
   secretsDir = await mkdtemp(path.join(tmpdir(), 'octosync-secrets-'));
   await repo.writeSecret('webshop-tls.b64', Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
-  env = { DEST_KEY: destination.apiKey, PROD_SHOP_DB: 'Server=prod-sql;Password=prod-only-secret', TLS_PASSWORD: 'prod-tls-password' };
+  env = { DEST_KEY: destination.apiKey, PROD_SHOP_DB: 'Server=prod-sql;Password=prod-only-secret', TLS_PASSWORD: 'prod-tls-password', PROD_GITHUB_TOKEN: 'prod-github-token-7' };
   await repo.snapshot(source);
   await writeDestination();
 });
@@ -93,6 +94,17 @@ describe('apply', () => {
     for (const secret of source.instance.store.secretValues()) {
       if (secret.length > 8 && !secret.startsWith('LS0t')) expect(destination.instance.store.secretValues()).not.toContain(secret);
     }
+    // The version-controlled project: in Git here too, its credential resolved by name, the
+    // credential's password from the overlay, its process read from the repository.
+    const http = simHttp(destination);
+    const clinic = ((await http.get('/api/Spaces-1/projects/all')).body as { Name: string; Id: string; PersistenceSettings: { Credentials: { Id: string } } }[]).find((p) => p.Name === 'Pet Clinic');
+    const credentials = (await http.get('/api/Spaces-1/git-credentials')).body.Items as { Id: string; Name: string }[];
+    expect(clinic?.PersistenceSettings).toMatchObject({ Type: 'VersionControlled', Credentials: { Type: 'Reference', Id: credentials.find((c) => c.Name === 'GitHub deploy bot')?.Id } });
+    expect(destination.instance.store.secretValues()).toContain(env.PROD_GITHUB_TOKEN);
+    expect((await http.get(`/api/Spaces-1/projects/${String(clinic?.Id)}/main/deploymentprocesses`)).body.Steps.map((s: { Name: string }) => s.Name)).toEqual(['Migrate database', 'Deploy clinic']);
+    expect((await http.get(`/api/Spaces-1/projects/${String(clinic?.Id)}/deploymentprocesses`)).status).toBe(400);
+    const stateFiles = await readFiles(repo.dir, [...want.keys()]);
+    expect([...stateFiles.values()].some((text) => text.includes(env.PROD_GITHUB_TOKEN ?? '') || text.includes('sample-github-token'))).toBe(false);
   });
 
   it('is idempotent: after an apply the plan is empty and a second apply writes nothing', async () => {

@@ -20,14 +20,14 @@ beforeEach(async () => {
   destination = await startSimulator({ seed: 'empty' });
   await createAccounts(source, destination);
   repo = await stateRepo();
-  env = { DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from('not really a certificate').toString('base64') };
+  env = { DEST_KEY: destination.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: Buffer.from('not really a certificate').toString('base64') };
   await repo.snapshot(source);
   await repo.writeDestination('production', {
     server: destination.url,
     apiKey: { env: 'DEST_KEY' },
     branch: 'source',
     missingSecrets: 'placeholder',
-    overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } } },
+    overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } } },
   });
 });
 

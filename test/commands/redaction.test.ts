@@ -44,11 +44,12 @@ beforeEach(async () => {
       variables: { projects: { 'Web Shop': [{ name: 'ConnectionStrings:Shop', scope: { Environment: ['Production'] }, value: { valueFrom: { env: 'PROD_SHOP_DB' } } }] } },
       secrets: {
         'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } }, Password: { valueFrom: { env: 'TLS_PASSWORD' } } },
+        'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } },
         'feeds/Internal NuGet': { Password: { valueFrom: { file: 'multi-line' } } },
       },
     },
   });
-  env = { DEST_KEY: destination.apiKey, PROD_SHOP_DB: DB_SECRET, TLS_PASSWORD, TLS_DATA: Buffer.from('not really a certificate').toString('base64') };
+  env = { DEST_KEY: destination.apiKey, PROD_SHOP_DB: DB_SECRET, GIT_TOKEN: 'test-git-token', TLS_PASSWORD, TLS_DATA: Buffer.from('not really a certificate').toString('base64') };
 });
 
 afterEach(async () => {

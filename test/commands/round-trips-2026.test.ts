@@ -18,7 +18,10 @@ import { deploymentProcessOf, simHttp } from '../support/sim-http.js';
 
 const OVERLAY = {
   variables: { projects: { 'Web Shop': [{ name: 'ConnectionStrings:Shop', scope: { Environment: ['Production'] }, value: { valueFrom: { env: 'PROD_SHOP_DB' } } }] } },
-  secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } }, Password: { valueFrom: { env: 'TLS_PASSWORD' } } } },
+  secrets: {
+    'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } }, Password: { valueFrom: { env: 'TLS_PASSWORD' } } },
+    'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } },
+  },
 };
 
 interface Setting {
@@ -43,7 +46,7 @@ async function setting(sourceOptions: SimulatorOptions, destinationOptions: Simu
   const source = await startSimulator({ seed: 'sample', ...sourceOptions });
   const destination = await startSimulator({ seed: 'empty', ...destinationOptions });
   const repo = await stateRepo();
-  const value: Setting = { source, destination, repo, env: { DEST_KEY: destination.apiKey, PROD_SHOP_DB: 'Server=prod;Password=prod-only', TLS_PASSWORD: 'tls-password' } };
+  const value: Setting = { source, destination, repo, env: { DEST_KEY: destination.apiKey, PROD_SHOP_DB: 'Server=prod;Password=prod-only', TLS_PASSWORD: 'tls-password', GIT_TOKEN: 'test-git-token' } };
   started.push(value);
   await createAccounts(source, destination);
   await repo.writeSecret('webshop-tls.b64', Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));

@@ -23,7 +23,7 @@ let h: WatchHarness;
 
 function start(extra: Partial<WatchOptions> = {}): Promise<Watch> {
   return h.start({
-    env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, TLS_DATA: Buffer.from('cert-data').toString('base64') },
+    env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: Buffer.from('cert-data').toString('base64') },
     pollIntervalMs: 400,
     driftIntervalMs: 0,
     retry: { baseMs: 100, maxMs: 400 },
@@ -205,7 +205,7 @@ describe('watch', () => {
     await createAccounts(source, edge);
     try {
       await repo.writeDestination('edge', destinationBody(edge, 'source'));
-      await start({ destinations: ['edge'], snapshotIntervalMs: 300, env: { SOURCE_KEY: edge.apiKey, SOURCE_API_KEY: source.apiKey, TLS_DATA: 'eA==' } });
+      await start({ destinations: ['edge'], snapshotIntervalMs: 300, env: { SOURCE_KEY: edge.apiKey, SOURCE_API_KEY: source.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==' } });
       await h.untilApplied('edge', 'source');
       const before = await h.head('source');
       await h.eventually('an unchanged source is not snapshotted again', async () => /octosync_snapshots_total\{result="unchanged"\} [1-9]/.test(await (await fetch(`${h.watch?.url}/metrics`)).text()));
@@ -225,7 +225,7 @@ describe('watch', () => {
     const late = await startSimulator({ seed: 'empty' });
     try {
       await createAccounts(source, late);
-      await start({ env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, LATE_KEY: late.apiKey, TLS_DATA: 'eA==' } });
+      await start({ env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, LATE_KEY: late.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==' } });
       await h.untilApplied('staging', 'staging');
       expect(h.watch?.reconcilers().map((r) => r.name)).toEqual(['production', 'staging']);
       // A destination is planned with its file as of the commit applied: it follows the branch its file is on.
@@ -250,7 +250,7 @@ describe('watch', () => {
   });
 
   it('never shows secret digests on /status', async () => {
-    await start({ env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, TLS_DATA: Buffer.from('cert-data').toString('base64') } });
+    await start({ env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: Buffer.from('cert-data').toString('base64') } });
     await h.untilApplied('staging', 'staging');
     const status = await readStatus(path.join(repo.dir, '.octosync'), 'staging');
     expect(Object.keys(status.lastApplied?.secretDigests ?? {}).length).toBeGreaterThan(0);
@@ -270,7 +270,7 @@ describe('watch', () => {
         destinations: ['staging'],
         stateDir: path.join(repo.dir, '.octosync-remote'),
         snapshotIntervalMs: 300,
-        env: { STAGING_KEY: staging.apiKey, SOURCE_API_KEY: source.apiKey, TLS_DATA: 'eA==' },
+        env: { STAGING_KEY: staging.apiKey, SOURCE_API_KEY: source.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==' },
       });
       await h.eventually('an unchanged source is not snapshotted again', async () => /octosync_snapshots_total\{result="unchanged"\} [1-9]/.test(await (await fetch(`${h.watch?.url}/metrics`)).text()));
       expect(await headOfRemote(), `nothing changed at the source, yet the remote moved:\n${h.logs.join('')}`).toBe(before);

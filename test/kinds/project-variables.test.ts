@@ -232,7 +232,9 @@ describe('project-variables kind', () => {
     const { docs, names } = documentsOf(live);
     expect(names.problems).toEqual([]);
     const slugs = uniqueSlugs((live.projects ?? []).map((p) => String(p.Name)));
-    expect(docs.map((d) => d.file).sort()).toEqual([...slugs.values()].map((slug) => `projects/${slug}/variables.yaml`).sort());
+    // A version-controlled project whose variables are in its repository has no variables.yaml.
+    const inGit = new Set((live.projects ?? []).filter((p) => p.IsVersionControlled === true).map((p) => String(p.Name)));
+    expect(docs.map((d) => d.file).sort()).toEqual([...slugs].filter(([name]) => !inGit.has(name)).map(([, slug]) => `projects/${slug}/variables.yaml`).sort());
     const text = JSON.stringify(docs);
     const secrets = sim.instance.store.secretValues();
     expect(secrets.length).toBeGreaterThan(0);
@@ -452,7 +454,8 @@ async function cloneByName(source: Simulator, dest: Simulator): Promise<void> {
   }
   const channels = await all(src, 'channels/all');
   const runbooks = await all(src, 'runbooks/all');
-  for (const project of await all(src, 'projects/all')) {
+  // Version-controlled projects keep their process in Git: the database projects are copied.
+  for (const project of (await all(src, 'projects/all')).filter((p) => p.IsVersionControlled !== true)) {
     const copied = await createProject(dst, String(project.Name));
     for (const channel of channels.filter((c) => c.ProjectId === project.Id && c.IsDefault !== true)) {
       await post('channels', { Name: channel.Name, ProjectId: copied.Id });

@@ -21,7 +21,7 @@ const kind = (name: string) => kindNamed(name) as Kind;
 /** The kinds under test. */
 const MINE = ['projects', 'channels', 'tenants', 'teams'].map(kind);
 /** What they refer to. */
-const SUPPORT = ['environments', 'tag-sets', 'lifecycles', 'project-groups', 'script-modules', 'library-variable-sets'].map(kind);
+const SUPPORT = ['environments', 'tag-sets', 'lifecycles', 'project-groups', 'script-modules', 'library-variable-sets', 'git-credentials'].map(kind);
 
 const sampleAndEmpty = sampleAndEmptyPerTest();
 

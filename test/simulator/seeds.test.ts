@@ -180,7 +180,7 @@ describe('sample seed', () => {
   });
 
   it('has projects in groups with channels, a tenanted one with templates', async () => {
-    expect(names(projects).sort()).toEqual(['Customer Portal', 'Inventory Service', 'Legacy Reports', 'Payments API', 'Web Shop']);
+    expect(names(projects).sort()).toEqual(['Customer Portal', 'Inventory Service', 'Legacy Reports', 'Payments API', 'Pet Clinic', 'Web Shop']);
     const groups = await http.get(`${S}/projectgroups/all`);
     expect(names(groups)).toEqual(expect.arrayContaining(['Web', 'Services']));
     expect(project('Customer Portal')).toMatchObject({ TenantedDeploymentMode: 'TenantedOrUntenanted' });
@@ -196,7 +196,9 @@ describe('sample seed', () => {
 
   it('has multi-step deployment processes: scripts, packages, a step template, conditions, scoped actions', async () => {
     for (const p of projects) {
-      const process = await http.get(`${S}/projects/${p.Id}/deploymentprocesses`);
+      // A version-controlled project's process is read at a branch.
+      const ref = p.IsVersionControlled ? `/${encodeURIComponent(`refs/heads/${String(p.PersistenceSettings.DefaultBranch)}`)}` : '';
+      const process = await http.get(`${S}/projects/${p.Id}${ref}/deploymentprocesses`);
       expect(process.Steps.length, p.Name).toBeGreaterThan(0);
     }
     const process = await http.get(`${S}/deploymentprocesses/${project('Web Shop').DeploymentProcessId}`);
@@ -347,7 +349,14 @@ async function crawl(http: Api, instance: Instance): Promise<{ path: string; tex
   for (const project of instance.list('projects', 'Spaces-1')) {
     await get(`${S}/projects/${project.Id}`);
     await get(`${S}/projects/${project.Id}/variables`);
-    await get(`${S}/projects/${project.Id}/deploymentprocesses`);
+    // A version-controlled project's process (and plain variables) are read at its default branch.
+    const branch = (project.PersistenceSettings as { DefaultBranch?: string } | undefined)?.DefaultBranch;
+    if (project.IsVersionControlled === true) {
+      await get(`${S}/projects/${project.Id}/${String(branch)}/deploymentprocesses`);
+      await get(`${S}/projects/${project.Id}/${String(branch)}/variables`);
+    } else {
+      await get(`${S}/projects/${project.Id}/deploymentprocesses`);
+    }
     await get(`${S}/projects/${project.Id}/channels`);
     await get(`${S}/projects/${project.Id}/runbooks`);
     await get(`${S}/projects/${project.Id}/releases`);

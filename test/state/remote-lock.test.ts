@@ -131,7 +131,7 @@ describe('two appliers on different machines', () => {
       apiKey: { env: 'DEST_KEY' },
       branch: 'source',
       missingSecrets: 'placeholder',
-      overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } } },
+      overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } } },
     });
     await git(repo.dir).raw(['push', '--quiet', origin, 'source']);
     for (const machine of [machineA, machineB]) await git(machine).raw(['fetch', '--quiet', 'origin', 'source:source']);
@@ -143,7 +143,7 @@ describe('two appliers on different machines', () => {
   });
 
   it('never apply one destination at once: one applies, the other is told who holds it', async () => {
-    const env = { DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from('not really a certificate').toString('base64') };
+    const env = { DEST_KEY: destination.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: Buffer.from('not really a certificate').toString('base64') };
     const apply = (dir: string) => runApply({ repo: dir, destination: 'production', env, stateDir: path.join(dir, '.state') });
     const results = await Promise.allSettled([apply(machineA), apply(machineB)]);
     const applied = results.filter((r) => r.status === 'fulfilled');

@@ -20,7 +20,7 @@ export function destinationBody(sim: Simulator, branch: string, extra: Record<st
     apiKey: { env: `${branch.toUpperCase()}_KEY` },
     branch,
     missingSecrets: 'placeholder',
-    overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } } },
+    overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } } },
     ...extra,
   };
 }

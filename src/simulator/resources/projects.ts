@@ -111,11 +111,17 @@ export const projects: ResourceDef = {
       Variables: `${space}/variables/${String(doc.VariableSetId)}`,
       ...(isVersionControlled(doc)
         ? {
-            DeploymentProcess: `${self}/{gitRef}/deploymentprocesses`,
-            GitRefVariables: `${self}/{gitRef}/variables`,
+            // At the default branch (a real server's links template the git ref).
+            DeploymentProcess: `${self}/${defaultRef(doc)}/deploymentprocesses`,
+            GitRefVariables: `${self}/${defaultRef(doc)}/variables`,
             Branches: `${self}/git/branches{/name}{?skip,take,searchByName}`,
           }
         : { DeploymentProcess: `${space}/deploymentprocesses/${String(doc.DeploymentProcessId)}` }),
     };
   },
 };
+
+function defaultRef(project: Record<string, unknown>): string {
+  const settings = project.PersistenceSettings as { DefaultBranch?: unknown } | null;
+  return encodeURIComponent(`refs/heads/${String(settings?.DefaultBranch ?? 'main')}`);
+}

@@ -7,6 +7,7 @@
 //
 // Every secret starts with `sample-secret-` (and the certificate data is in
 // `store.secretValues()` too), so tests can search responses, Git history and logs for leaks.
+import { convertProject } from '../resources/version-control.js';
 import type { Instance } from '../instance.js';
 import { replaceTenantVariables } from '../resources/tenant-variables.js';
 import type { Doc } from '../store.js';
@@ -40,6 +41,7 @@ export function seedSample(instance: Instance): void {
   const inventory = seedInventoryService(ctx);
   const portal = seedCustomerPortal(ctx);
   seedLegacyReports(ctx);
+  seedPetClinic(ctx);
   const tenants = seedTenants(b, env, portal, libraries.common);
   seedScopedUserRoles(b, env, teams, groups, portal, tenants);
   seedReleases(b, [webShop, payments, inventory, portal]);
@@ -754,6 +756,51 @@ function seedLegacyReports(ctx: ProjectContext): void {
     b.step('Copy reports', { ActionType: 'Octopus.Script', Properties: inlineScript('PowerShell', lines('Copy-Item -Recurse .\\reports \\\\fileserver\\reports')) }, { roles: ['report-server'] }),
   ]);
   b.setVariables(String(project.VariableSetId), [b.variable('Reports.Share', '\\\\fileserver\\reports')]);
+}
+
+/** Where the sample's version-controlled project keeps its configuration (on the simulators' shared Git host). */
+export const PET_CLINIC_REPOSITORY = 'https://github.com/octopetshop/pet-clinic-deploy.git';
+
+/**
+ * A version-controlled (Config-as-Code) project: converted with the space's Git credential, so
+ * its process and plain variables live in its repository and its sensitive variable in the
+ * database. Its steps and variables name nothing by id, so a simulator of another offset reading
+ * the same repository reads the same thing (the repository holds JSON with ids, not OCL).
+ */
+function seedPetClinic(ctx: ProjectContext): void {
+  const { b } = ctx;
+  const credential = b.create('git-credentials', {
+    Name: 'GitHub deploy bot',
+    Description: 'Reads and commits the configuration of the projects kept in Git.',
+    Details: { Type: 'UsernamePassword', Username: 'octopetshop-deploy', Password: { HasValue: true, NewValue: 'sample-secret-github-token' } },
+    RepositoryRestrictions: { Enabled: true, AllowedRepositories: [PET_CLINIC_REPOSITORY] },
+  });
+  const project = b.create('projects', {
+    Name: 'Pet Clinic',
+    Description: 'Appointments for the clinic. Configuration as code: its process and variables live in its Git repository.',
+    ProjectGroupId: ctx.groups.services,
+    LifecycleId: ctx.lifecycles.devToProduction,
+  });
+  b.setProcess('deploymentprocesses', String(project.DeploymentProcessId), [
+    b.step('Migrate database', { ActionType: 'Octopus.Script', Properties: inlineScript('Bash', lines('set -e', './migrate.sh --database "#{Clinic.Database}"'), true) }),
+    b.step('Deploy clinic', { ActionType: 'Octopus.Script', Properties: inlineScript('Bash', lines('set -e', './deploy.sh --url "#{Clinic.Url}"'), true) }),
+  ]);
+  b.setVariables(String(project.VariableSetId), [
+    b.variable('Clinic.Url', 'https://clinic.octopetshop.example'),
+    b.variable('Clinic.Database', 'clinic'),
+    b.variable('Clinic.ApiKey', 'sample-secret-clinic-api-key', { sensitive: true }),
+  ]);
+  convertProject(b.instance, b.spaceId, project, {
+    ChangeDescription: 'Keep the configuration in Git',
+    VersionControlSettings: {
+      Type: 'VersionControlled',
+      Url: PET_CLINIC_REPOSITORY,
+      BasePath: '.octopus/pet-clinic',
+      DefaultBranch: 'main',
+      ProtectedBranchNamePatterns: ['release/*'],
+      Credentials: { Type: 'Reference', Id: credential.Id },
+    },
+  });
 }
 
 type Tenants = Record<'acme' | 'globex' | 'initech' | 'umbrella', string>;

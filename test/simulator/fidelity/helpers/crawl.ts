@@ -89,6 +89,9 @@ export async function crawl(http: SimHttp, swagger: SwaggerValidator, spaceId: s
     await visit('runbooks', `${p}/runbooks`);
     await visit('releases', `${p}/releases`);
     await visit('variables', `${s}/variables/${String(project.VariableSetId)}`);
+    // A version-controlled project's process is in its repository: the database routes refuse it.
+    const persistence = project.PersistenceSettings as { Type?: unknown } | null | undefined;
+    if (persistence?.Type === 'VersionControlled') continue;
     await visit('deploymentprocesses', `${s}/deploymentprocesses/${String(project.DeploymentProcessId)}`);
     // The route api-client 3.11's DeploymentProcessRepository uses.
     await visit('deploymentprocesses', `${p}/deploymentprocesses`);
