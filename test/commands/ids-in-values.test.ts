@@ -191,7 +191,7 @@ describe('ids in values', () => {
       branch: 'source',
       overlays: { secrets: { 'certificates/Web TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } } },
     });
-    const env = { DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64') };
+    const env = { DEST_KEY: destination.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64') };
     const applied = await runApply({ repo: repo.dir, destination: 'production', env });
     expect(applied.result).toBe('success');
     const again = await preparePlan({ repo: repo.dir, destination: 'production', env });

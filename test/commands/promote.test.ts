@@ -17,7 +17,7 @@ let source: Simulator;
 let production: Simulator;
 let repo: StateRepo;
 let h: WatchHarness;
-const env = () => ({ PRODUCTION_KEY: production.apiKey, TLS_DATA: 'eA==' });
+const env = () => ({ PRODUCTION_KEY: production.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==' });
 
 beforeEach(async () => {
   source = await startSimulator({ seed: 'sample' });

@@ -34,7 +34,7 @@ afterEach(async () => {
   await repo.cleanup();
 });
 
-const startDaemon = (uiToken?: string) => h.start({ env: { STAGING_KEY: staging.apiKey, TLS_DATA: 'eA==' }, pollIntervalMs: 300, driftIntervalMs: 0, ...(uiToken ? { uiToken } : {}) });
+const startDaemon = (uiToken?: string) => h.start({ env: { STAGING_KEY: staging.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==' }, pollIntervalMs: 300, driftIntervalMs: 0, ...(uiToken ? { uiToken } : {}) });
 
 const post = (path: string, init: { headers?: Record<string, string>; body?: string } = {}) => fetch(`${h.watch?.url}${path}`, { method: 'POST', redirect: 'manual', ...init });
 

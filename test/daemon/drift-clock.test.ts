@@ -39,7 +39,7 @@ afterEach(async () => {
 
 describe('drift on its own clock', () => {
   it('reports a change made by hand within 10 s with a 600 s poll and drift checks every 5 s, for sync auto and manual (with a commit pending)', async () => {
-    const env = { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, TLS_DATA: 'eA==' };
+    const env = { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==' };
     // Production applies by hand: applied once, then a commit waits.
     await runApply({ repo: repo.dir, destination: 'production', env });
     const applied = await h.head('production');

@@ -51,7 +51,7 @@ afterEach(async () => {
 describe('notifications and history', () => {
   it('posts on a failed apply, on the apply after it, and on drift found; history shows them', { timeout: 60_000 }, async () => {
     const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/services/T000/B000/secret`;
-    await h.start({ env: { STAGING_KEY: staging.apiKey, TLS_DATA: 'eA==', STAGING_HOOK: hookUrl }, pollIntervalMs: 300, driftIntervalMs: 500, retry: { baseMs: 100, maxMs: 200 } });
+    await h.start({ env: { STAGING_KEY: staging.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==', STAGING_HOOK: hookUrl }, pollIntervalMs: 300, driftIntervalMs: 500, retry: { baseMs: 100, maxMs: 200 } });
     await h.untilApplied('staging', 'staging');
     await h.commitOn('staging', 'spaces/default/projects/web-shop/variables.yaml', (text) => text.replace('Variables:\n', 'Variables:\n  - Name: Aws.Extra\n    Type: AmazonWebServicesAccount\n    Value: AWS Nowhere\n'), 'use an account staging does not have');
     const bad = await h.head('staging');

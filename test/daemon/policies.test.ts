@@ -33,7 +33,7 @@ afterEach(async () => {
   await repo.cleanup();
 });
 
-const env = () => ({ STAGING_KEY: staging.apiKey, TLS_DATA: 'eA==' });
+const env = () => ({ STAGING_KEY: staging.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==' });
 
 describe('watch policies', () => {
   it('holds a commit when the followed branch says sync: manual, while the checked-out branch says auto', async () => {

@@ -43,7 +43,7 @@ afterEach(async () => {
 });
 
 const startDaemon = (uiToken?: string) =>
-  h.start({ env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, TLS_DATA: 'eA==' }, pollIntervalMs: 500, driftIntervalMs: 0, ...(uiToken ? { uiToken } : {}) });
+  h.start({ env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==' }, pollIntervalMs: 500, driftIntervalMs: 0, ...(uiToken ? { uiToken } : {}) });
 
 /** What a destination's fields must say, computed from /status alone. */
 function expectedFields(doc: StatusDocument, name: string): Record<string, string[]> {
