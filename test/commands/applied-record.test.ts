@@ -44,7 +44,7 @@ function destinationFile(secretEnv: string): Record<string, unknown> {
     missingSecrets: 'placeholder',
     overlays: {
       variables: { projects: { 'Web Shop': [{ name: 'ConnectionStrings:Shop', scope: { Environment: ['Production'] }, value: { valueFrom: { env: secretEnv } } }] } },
-      secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'PROD_TLS_DATA' } } } },
+      secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'PROD_TLS_DATA' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } },
     },
   };
 }
@@ -80,6 +80,7 @@ beforeEach(async () => {
     PROD_SHOP_DB: 'Server=prod-sql;Password=first-secret',
     PROD_SHOP_DB_V2: 'Server=prod-sql-2;Password=second-secret',
     PROD_TLS_DATA: Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'),
+    GIT_TOKEN: 'test-git-token',
   };
   await daemon.snapshot(source);
   await daemon.writeDestination('production', destinationFile('PROD_SHOP_DB'));

@@ -17,7 +17,7 @@ import { postCreated, simHttp } from '../support/sim-http.js';
 let source: Simulator;
 let destination: Simulator;
 let repo: StateRepo;
-const env = () => ({ DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64') });
+const env = () => ({ DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'), GIT_TOKEN: 'test-git-token' });
 
 async function writeDestination(extra: Record<string, unknown> = {}): Promise<void> {
   await repo.writeDestination('production', {
@@ -26,7 +26,7 @@ async function writeDestination(extra: Record<string, unknown> = {}): Promise<vo
     branch: 'source',
     prune: true,
     missingSecrets: 'placeholder',
-    overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } } },
+    overlays: { secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } } },
     ...extra,
   });
 }

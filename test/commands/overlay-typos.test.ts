@@ -32,9 +32,9 @@ afterAll(async () => {
   await repo.cleanup();
 });
 
-const env = () => ({ DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64') });
+const env = () => ({ DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'), GIT_TOKEN: 'test-git-token' });
 /** What every destination here needs besides the overlay under test: a certificate's data. */
-const CERTIFICATE = { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } };
+const CERTIFICATE = { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } };
 
 describe('an overlay that hits nothing', () => {
   it.each([

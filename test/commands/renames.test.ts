@@ -18,7 +18,7 @@ let source: Simulator;
 let destination: Simulator;
 let repo: StateRepo;
 const STAGING_SECRET = 'Server=staging-sql;Password=kept-across-the-rename';
-const env = () => ({ DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'), STAGING_DB: STAGING_SECRET });
+const env = () => ({ DEST_KEY: destination.apiKey, TLS_DATA: Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'), STAGING_DB: STAGING_SECRET, GIT_TOKEN: 'test-git-token' });
 
 async function writeDestination(withStagingSecret: boolean): Promise<void> {
   await repo.writeDestination('production', {
@@ -28,7 +28,7 @@ async function writeDestination(withStagingSecret: boolean): Promise<void> {
     prune: true,
     missingSecrets: 'placeholder',
     overlays: {
-      secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } } },
+      secrets: { 'certificates/Web Shop TLS': { CertificateData: { valueFrom: { env: 'TLS_DATA' } } }, 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } },
       ...(withStagingSecret ? { variables: { projects: { 'Web Shop': [{ name: 'ConnectionStrings:Shop', scope: { Environment: ['Staging'] }, value: { valueFrom: { env: 'STAGING_DB' } } }] } } } : {}),
     },
   });
