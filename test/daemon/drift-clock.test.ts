@@ -3,39 +3,24 @@
 // apply with a commit pending.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runApply } from '../../src/commands/apply.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { createAccounts } from '../support/destinations.js';
-import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
-import { LIFECYCLE, WatchHarness, changeByHand, destinationBody, requireEnvironments } from '../support/watch-harness.js';
+import { LIFECYCLE, changeByHand, requireEnvironments, twoDestinations } from '../support/watch-harness.js';
+import type { TwoDestinations, WatchHarness } from '../support/watch-harness.js';
 
-let source: Simulator;
 let staging: Simulator;
 let production: Simulator;
 let repo: StateRepo;
 let h: WatchHarness;
 
+let setup: TwoDestinations;
+
 beforeEach(async () => {
-  source = await startSimulator({ seed: 'sample' });
-  staging = await startSimulator({ seed: 'empty' });
-  production = await startSimulator({ seed: 'empty' });
-  await createAccounts(source, staging);
-  await createAccounts(source, production);
-  repo = await stateRepo();
-  h = new WatchHarness(repo);
-  await repo.snapshot(source);
-  await repo.writeDestination('staging', destinationBody(staging, 'staging'));
-  await repo.writeDestination('production', destinationBody(production, 'production', { sync: 'manual' }));
-  await repo.git().branch(['staging']);
-  await repo.git().branch(['production']);
+  setup = await twoDestinations({ sync: 'manual' });
+  ({ staging, production, repo, h } = setup);
 });
 
-afterEach(async () => {
-  await h.stop();
-  await Promise.all([source.close(), staging.close(), production.close()]);
-  await repo.cleanup();
-});
+afterEach(() => setup.close());
 
 describe('drift on its own clock', () => {
   it('reports a change made by hand within 10 s with a 600 s poll and drift checks every 5 s, for sync auto and manual (with a commit pending)', async () => {

@@ -6,41 +6,24 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { StatusDocument } from '../../src/daemon/status-document.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { SCREENSHOTS, chromiumMissing, withBrowser } from '../support/browser.js';
-import { createAccounts } from '../support/destinations.js';
-import { stateRepo } from '../support/gitops.js';
-import type { StateRepo } from '../support/gitops.js';
-import { LIFECYCLE, WatchHarness, destinationBody, requireEnvironments } from '../support/watch-harness.js';
+import { LIFECYCLE, requireEnvironments, twoDestinations } from '../support/watch-harness.js';
+import type { TwoDestinations, WatchHarness } from '../support/watch-harness.js';
 
 const TOKEN = 'page-token-0123456789';
-let source: Simulator;
 let staging: Simulator;
 let production: Simulator;
-let repo: StateRepo;
 let h: WatchHarness;
 
+let setup: TwoDestinations;
+
 beforeEach(async () => {
-  source = await startSimulator({ seed: 'sample' });
-  staging = await startSimulator({ seed: 'empty' });
-  production = await startSimulator({ seed: 'empty' });
-  await createAccounts(source, staging);
-  await createAccounts(source, production);
-  repo = await stateRepo();
-  h = new WatchHarness(repo);
-  await repo.snapshot(source);
-  await repo.writeDestination('staging', destinationBody(staging, 'staging'));
-  await repo.writeDestination('production', destinationBody(production, 'production', { sync: 'manual' }));
-  await repo.git().branch(['staging']);
-  await repo.git().branch(['production']);
+  setup = await twoDestinations({ sync: 'manual' });
+  ({ staging, production, h } = setup);
 });
 
-afterEach(async () => {
-  await h.stop();
-  await Promise.all([source.close(), staging.close(), production.close()]);
-  await repo.cleanup();
-});
+afterEach(() => setup.close());
 
 const startDaemon = (uiToken?: string) =>
   h.start({ env: { STAGING_KEY: staging.apiKey, PRODUCTION_KEY: production.apiKey, GIT_TOKEN: 'test-git-token', TLS_DATA: 'eA==' }, pollIntervalMs: 500, driftIntervalMs: 0, ...(uiToken ? { uiToken } : {}) });

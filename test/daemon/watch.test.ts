@@ -10,10 +10,10 @@ import type { Watch, WatchOptions } from '../../src/daemon/watch.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { createAccounts, snapshotOf } from '../support/destinations.js';
-import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
 import { simHttp } from '../support/sim-http.js';
-import { LIFECYCLE, WatchHarness, destinationBody, minimumOf } from '../support/watch-harness.js';
+import { LIFECYCLE, destinationBody, minimumOf, twoDestinations } from '../support/watch-harness.js';
+import type { TwoDestinations, WatchHarness } from '../support/watch-harness.js';
 
 let source: Simulator;
 let staging: Simulator;
@@ -31,26 +31,14 @@ function start(extra: Partial<WatchOptions> = {}): Promise<Watch> {
   });
 }
 
+let setup: TwoDestinations;
+
 beforeEach(async () => {
-  source = await startSimulator({ seed: 'sample' });
-  staging = await startSimulator({ seed: 'empty' });
-  production = await startSimulator({ seed: 'empty' });
-  await createAccounts(source, staging);
-  await createAccounts(source, production);
-  repo = await stateRepo();
-  h = new WatchHarness(repo);
-  await repo.snapshot(source);
-  await repo.writeDestination('staging', destinationBody(staging, 'staging'));
-  await repo.writeDestination('production', destinationBody(production, 'production', { drift: 'correct' }));
-  await repo.git().branch(['staging']);
-  await repo.git().branch(['production']);
+  setup = await twoDestinations({ drift: 'correct' });
+  ({ source, staging, production, repo, h } = setup);
 });
 
-afterEach(async () => {
-  await h.stop();
-  await Promise.all([source.close(), staging.close(), production.close()]);
-  await repo.cleanup();
-});
+afterEach(() => setup.close());
 
 describe('watch', () => {
   it('applies commits to staging, promotion to production, and a revert to both, with no command run', async () => {

@@ -7,7 +7,10 @@ import { createLogger } from '../../src/daemon/logger.js';
 import { startWatch } from '../../src/daemon/watch.js';
 import type { Watch, WatchOptions } from '../../src/daemon/watch.js';
 import { readStatus } from '../../src/state/status-store.js';
+import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
+import { createAccounts } from './destinations.js';
+import { stateRepo } from './gitops.js';
 import type { StateRepo } from './gitops.js';
 import { simHttp } from './sim-http.js';
 
@@ -125,4 +128,36 @@ export async function changeByHand(sim: Simulator, description = 'changed by han
 /** The lifecycle change used throughout: production needs `n` environments first. */
 export function requireEnvironments(n: number): (text: string) => string {
   return (text) => text.replace(/(- Name: Production\n(?: {4}.*\n)*? {4}MinimumEnvironmentsBeforePromotion: )\d+/, `$1${n}`);
+}
+
+/** A sample source snapshotted into a state repository, two empty destinations following their own branches, and a harness to watch them. */
+export interface TwoDestinations {
+  source: Simulator;
+  staging: Simulator;
+  production: Simulator;
+  repo: StateRepo;
+  h: WatchHarness;
+  close(): Promise<void>;
+}
+
+/** Staging syncs automatically; production takes `production` (its sync or drift policy). */
+export async function twoDestinations(production: Record<string, unknown>): Promise<TwoDestinations> {
+  const source = await startSimulator({ seed: 'sample' });
+  const staging = await startSimulator({ seed: 'empty' });
+  const prod = await startSimulator({ seed: 'empty' });
+  await createAccounts(source, staging);
+  await createAccounts(source, prod);
+  const repo = await stateRepo();
+  const h = new WatchHarness(repo);
+  await repo.snapshot(source);
+  await repo.writeDestination('staging', destinationBody(staging, 'staging'));
+  await repo.writeDestination('production', destinationBody(prod, 'production', production));
+  await repo.git().branch(['staging']);
+  await repo.git().branch(['production']);
+  const close = async () => {
+    await h.stop();
+    await Promise.all([source.close(), staging.close(), prod.close()]);
+    await repo.cleanup();
+  };
+  return { source, staging, production: prod, repo, h, close };
 }
