@@ -14,6 +14,7 @@ import { registerDynamicWorkerTypes } from './handlers/worker-pools.js';
 import { registerTenantVariables } from './handlers/tenant-variables.js';
 import { registerVariables } from './handlers/variables.js';
 import { registerVersionControl } from './handlers/version-control.js';
+import { registerVersionControlRunbooks } from './handlers/version-control-runbooks.js';
 import { accounts } from './resources/accounts.js';
 import { actionTemplates } from './resources/action-templates.js';
 import { certificates } from './resources/certificates.js';
@@ -116,6 +117,7 @@ export function registerApi(routes: Routes): void {
   registerTenantVariables(routes);
   registerGitCredentials(routes);
   registerVersionControl(routes);
+  registerVersionControlRunbooks(routes);
   registerServerConfiguration(routes);
   registerParentEnvironments(routes);
   registerCommunityActionTemplates(routes);

@@ -37,12 +37,16 @@ export class GitRepository {
     return undefined;
   }
 
-  /** Commits changed files on a branch (made from `from`, or empty, when it does not exist). */
+  /**
+   * Commits changed files on a branch (made from `from`, or empty, when it does not exist). A
+   * file changed to `undefined` is removed.
+   */
   commit(branch: string, changes: GitFiles, message: string, author: string, date: Date, from?: string): GitCommit {
     const name = branchName(branch);
     const parentId = this.branches.get(name) ?? (from === undefined ? undefined : this.branches.get(branchName(from)));
     const parent = parentId === undefined ? undefined : this.commits.get(parentId);
-    const files = { ...(parent?.files ?? {}), ...structuredClone(changes) };
+    const files: GitFiles = { ...(parent?.files ?? {}), ...structuredClone(changes) };
+    for (const [file, content] of Object.entries(files)) if (content === undefined) delete files[file];
     const id = createHash('sha1').update(`${this.url}\n${parentId ?? ''}\n${message}\n${date.toISOString()}\n${JSON.stringify(files)}\n${this.commits.size}`).digest('hex');
     const commit: GitCommit = { Id: id, Message: message, Parent: parentId ?? null, Author: author, Date: date.toISOString(), files };
     this.commits.set(id, commit);

@@ -13,6 +13,7 @@ import { crudHandlers } from './crud.js';
 import { deprecated } from './server-configuration.js';
 import { findProject } from './project-routes.js';
 import { isVersionControlled, refusedInDatabase } from '../resources/version-control.js';
+import { runbooksInGit } from '../resources/version-control-runbooks.js';
 import type { Handler } from '../routes.js';
 
 export function registerProcesses(routes: Routes): void {
@@ -67,6 +68,7 @@ function projectRunbookProcess(call: Call) {
 
 function listProjectRunbookProcesses(call: Call): Reply {
   const project = findProject(call.instance, call.spaceId, call.params.projectId ?? '');
+  if (runbooksInGit(project)) throw refusedInDatabase();
   const docs = filterDocs(call.instance.list(runbookProcesses.collection, call.spaceId), call.query).filter((doc) => doc.ProjectId === project.Id);
   return { status: 200, body: page(call, runbookProcesses.itemType, docs.map((doc) => present(runbookProcesses, doc))) };
 }

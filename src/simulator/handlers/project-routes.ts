@@ -2,6 +2,8 @@
 // Variables and processes under a project are registered with variables and processes.
 import { filterDocs, page, present } from '../collection.js';
 import { notFound } from '../http-error.js';
+import { refusedInDatabase } from '../resources/version-control.js';
+import { runbooksInGit } from '../resources/version-control-runbooks.js';
 import type { Instance } from '../instance.js';
 import { channels } from '../resources/channels.js';
 import { projects } from '../resources/projects.js';
@@ -47,6 +49,7 @@ function registerOwnedCollection(routes: Routes, def: ResourceDef): void {
 
 function listOwned(call: Call, def: ResourceDef) {
   const project = findProject(call.instance, call.spaceId, call.params.projectId ?? '');
+  if (def === runbooks && runbooksInGit(project)) throw refusedInDatabase();
   const docs = filterDocs(call.instance.list(def.collection, call.spaceId).filter((doc) => doc.ProjectId === project.Id), call.query, def);
   return { status: 200, body: page(call, def.itemType, docs.map((doc) => present(def, doc))) };
 }

@@ -1,6 +1,8 @@
 import type { ResourceDef } from '../resource-def.js';
 import { checkOneOf, ref, TENANTED_MODES } from './common.js';
 import { createProcess, deleteProcess } from './processes.js';
+import { refusedInDatabase } from './version-control.js';
+import { runbooksInGit } from './version-control-runbooks.js';
 
 // A runbook owns its process `RunbookProcess-Runbooks-N`. Names are unique within the project.
 export const runbooks: ResourceDef = {
@@ -34,6 +36,8 @@ export const runbooks: ResourceDef = {
   references: [ref('ProjectId', 'projects'), ref('Environments', 'environments')],
   filters: { projectIds: (doc, value) => value.split(',').some((id) => id.toLowerCase() === String(doc.ProjectId).toLowerCase()) },
   validate: (doc, ctx) => {
+    // A project whose runbooks are in Git takes them only through the git-ref routes (Issues#9249).
+    if (runbooksInGit(ctx.instance.find('projects', ctx.spaceId, String(doc.ProjectId)))) throw refusedInDatabase();
     const errors = [
       ...checkOneOf(doc, 'MultiTenancyMode', TENANTED_MODES),
       ...checkOneOf(doc, 'EnvironmentScope', ['All', 'Specified', 'FromProjectLifecycles']),
