@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
 import { OctosyncError } from '../commands/errors.js';
+import { positiveInteger } from './simulator.js';
 import type { Plan } from '../core/plan.js';
 import { renderPlanText } from '../core/render-plan.js';
 import { DEFAULT_MAX_CONCURRENCY } from '../octopus/index.js';
@@ -66,12 +67,6 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
         io.out(`Applied to ${destination}: ${create} created, ${update} updated, ${remove} deleted.`);
       }
     });
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new OctosyncError('config-invalid', `--concurrency must be a whole number of at least 1, not '${value}'`);
-  return n;
 }
 
 /** Shows the plan on the terminal and asks; without a terminal there is no one to ask, so nothing runs. */

@@ -58,6 +58,12 @@ export function parseInteger(value: string): number {
   return parsed;
 }
 
+export function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of 1 or more.');
+  return parsed;
+}
+
 function parseFlavour(value: string): 'self-hosted' | 'cloud' {
   if (value !== 'self-hosted' && value !== 'cloud') throw new InvalidArgumentError('expected self-hosted or cloud.');
   return value;

@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import { OctosyncError } from '../commands/errors.js';
 import { createLogger } from '../daemon/logger.js';
-import { startWatch } from '../daemon/watch.js';
+import { DEFAULT_PARALLEL_DESTINATIONS, startWatch } from '../daemon/watch.js';
 import type { CliIo } from './io.js';
 import { collect } from './snapshot.js';
-import { parseInteger } from './simulator.js';
+import { parseInteger, positiveInteger } from './simulator.js';
 
 interface WatchFlags {
   repo: string;
@@ -17,6 +17,7 @@ interface WatchFlags {
   driftSeconds: number;
   snapshotSeconds: number;
   applyTimeoutSeconds: number;
+  parallelDestinations: number;
   logLevel: string;
   logFormat: 'json' | 'pretty';
   webhookSecretEnv?: string;
@@ -37,6 +38,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     .option('--poll-seconds <n>', 'evaluate (and fetch a remote repository) at least this often', parseInteger, 60)
     .option('--drift-seconds <n>', 'check destinations for drift this often (0: never)', parseInteger, 300)
     .option('--snapshot-seconds <n>', 'snapshot the source this often (0: never)', parseInteger, 0)
+    .option('--parallel-destinations <n>', 'destinations planned or applied at once at most (the others wait for a turn)', positiveInteger, DEFAULT_PARALLEL_DESTINATIONS)
     .option('--apply-timeout-seconds <n>', 'report an apply failed after this long', parseInteger, 1800)
     .option('--webhook-secret-env <name>', 'environment variable holding the secret POST /hooks/git must prove (GitHub signature, GitLab token or bearer)')
     .option('--ui-token-env <name>', 'environment variable holding the token that allows the status page\'s actions and `octosync daemon` (without it the page is read-only)')
@@ -57,6 +59,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
         driftIntervalMs: flags.driftSeconds * 1000,
         snapshotIntervalMs: flags.snapshotSeconds * 1000,
         applyTimeoutMs: flags.applyTimeoutSeconds * 1000,
+        parallelDestinations: flags.parallelDestinations,
         webhookSecret: flags.webhookSecretEnv ? requiredEnv(io.env, flags.webhookSecretEnv, 'the webhook secret') : undefined,
         uiToken: flags.uiTokenEnv ? requiredEnv(io.env, flags.uiTokenEnv, 'the status page token') : undefined,
       });

@@ -26,6 +26,8 @@ import { destinationFile, parseDestination } from '../repo/destination.js';
 import type { Destination } from '../repo/destination.js';
 import { readDocuments } from '../repo/documents.js';
 import { readFilesAt, resolveRef } from '../repo/git.js';
+import { readParsedFilesAt } from '../repo/parsed-documents.js';
+import type { ParsedDocuments } from '../repo/parsed-documents.js';
 import { CONFIG_FILE, DESTINATIONS_DIR } from '../repo/layout.js';
 import { listFiles, readFiles } from '../repo/state-files.js';
 import { parseYaml } from '../repo/yaml.js';
@@ -71,6 +73,8 @@ export interface PlanOptions {
   readSecretValues?: boolean;
   /** Deletes of every document of a kind, or of a large share, are confirmed (as the destination's allowLargeDeletes). */
   allowLargeDeletes?: boolean;
+  /** Files already parsed, by blob (a daemon keeps them between runs); those parsed now are added. */
+  parsed?: ParsedDocuments;
 }
 
 /** One destination space: what it should be and what it is. */
@@ -109,14 +113,15 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const stateDir = options.stateDir ?? defaultStateDir(options.repo);
   const followed = await followedDestination(options.repo, options.destination, schemas);
   const commit = await commitToPlan(options, followed);
-  const files = await readFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`));
+  const { files, parsed, keep } = await readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed);
 
   const destinationText = files.get(destinationFile(options.destination));
   if (destinationText === undefined) {
     const known = [...files.keys()].filter((f) => f.startsWith(`${DESTINATIONS_DIR}/`)).map((f) => path.basename(f, '.yaml'));
     throw new OctosyncError('config-invalid', `unknown destination '${options.destination}': there is no ${destinationFile(options.destination)} at ${commit.slice(0, 12)} (known: ${known.join(', ') || 'none'})`);
   }
-  const report = validateRepository(files, schemas, kinds);
+  const report = validateRepository(files, schemas, kinds, parsed);
+  keep(report.values);
   if (report.errors.length > 0) {
     throw new OctosyncError('repo-invalid', `the repository at ${commit.slice(0, 12)} is not valid; nothing was planned:\n${report.errors.map((e) => `  ${formatIssue(e)}`).join('\n')}`);
   }

@@ -10,8 +10,27 @@ export interface DaemonMetrics {
   snapshots: Counter<'result'>;
 }
 
-export function createMetrics(): DaemonMetrics {
+/** Counts of files found parsed and parsed anew (see repo/parsed-documents.ts). */
+export interface ParseCounts {
+  hits: number;
+  misses: number;
+}
+
+export function createMetrics(parsed?: ParseCounts): DaemonMetrics {
   const registry = new Registry();
+  if (parsed) {
+    new Counter({
+      name: 'octosync_parsed_files_total',
+      help: 'Files of the state repository a plan needed, by whether they were found already parsed (hit) or parsed (miss).',
+      labelNames: ['result'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, parsed.hits);
+        this.inc({ result: 'miss' }, parsed.misses);
+      },
+    });
+  }
   return {
     registry,
     applies: new Counter({ name: 'octosync_applies_total', help: 'Applies by destination and result (success, failed, no-changes).', labelNames: ['destination', 'result'], registers: [registry] }),

@@ -9,10 +9,12 @@
 import { runApply } from '../commands/apply.js';
 import { destinationActivity } from '../commands/destination-activity.js';
 import { preparePlan } from '../commands/plan.js';
+import type { PlanOptions } from '../commands/plan.js';
 import { renderPlanMarkdown, renderPlanText } from '../core/render-plan.js';
 import { destinationFile, parseDestination } from '../repo/destination.js';
 import type { Destination } from '../repo/destination.js';
 import { readFileAt, resolveRef } from '../repo/git.js';
+import type { ParsedDocuments } from '../repo/parsed-documents.js';
 import { LockedError } from '../state/lock.js';
 import { readStatus, recordAttempt, updateStatus } from '../state/status-store.js';
 import { readSuspension, writeSuspension } from '../state/suspension.js';
@@ -49,6 +51,13 @@ export interface ReconcilerOptions {
   retry: { baseMs: number; maxMs: number };
   now?: () => number;
   random?: () => number;
+  /**
+   * Runs a plan or an apply when its turn comes: the daemon lets a few destinations run at once
+   * (each holds its documents and its live state while it runs), the others wait. Default: at once.
+   */
+  turn?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Parsed documents by blob, shared by every destination of the daemon (see repo/parsed-documents.ts). */
+  parsed?: ParsedDocuments;
 }
 
 /** What the reconciler knows beyond the persisted status (for /status). */
@@ -68,6 +77,8 @@ export interface ReconcilerState {
   retry?: { commit: string; attempts: number; nextAt: string };
   /** Another applier held the destination's lock at the last try. */
   waitingForLock?: { holder: string; since: string };
+  /** Since when a plan or apply waits for its turn among the daemon's destinations. */
+  waitingForTurn?: string;
   /** When drift was last checked, and what came of it (the status keeps the last successful check). */
   driftCheck?: { at: string; result: 'checked' | 'skipped' | 'failed'; reason?: string };
   /** Nothing is applied by itself while suspended (an apply asked for by hand still is). */
@@ -96,6 +107,7 @@ export class Reconciler {
   private problem: string | undefined;
   private driftCheck: ReconcilerState['driftCheck'];
   private waitingForLock: ReconcilerState['waitingForLock'];
+  private waitingForTurn: string | undefined;
   private suspended: Suspension | undefined;
   private lastPlan: ReconcilerState['lastPlan'];
   /** What the last full drift check saw: its commit, the destination's activity, and the drift. */
@@ -136,6 +148,7 @@ export class Reconciler {
       ...(this.lastEvaluatedAt ? { lastEvaluatedAt: this.lastEvaluatedAt } : {}),
       ...(this.problem ? { problem: this.problem } : {}),
       ...(this.waitingForLock ? { waitingForLock: this.waitingForLock } : {}),
+      ...(this.waitingForTurn ? { waitingForTurn: this.waitingForTurn } : {}),
       ...(this.failing ? { retry: { commit: this.failing.commit, attempts: this.failing.attempts, nextAt: new Date(this.failing.nextAt).toISOString() } } : {}),
       ...(this.driftCheck ? { driftCheck: this.driftCheck } : {}),
       ...(this.suspended ? { suspended: this.suspended } : {}),
@@ -205,6 +218,19 @@ export class Reconciler {
     return (this.options.now ?? Date.now)();
   }
 
+  /** Runs a plan or an apply in its turn among the daemon's destinations (see ReconcilerOptions.turn). */
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const { turn } = this.options;
+    if (!turn) return work();
+    this.waitingForTurn = new Date(this.now()).toISOString();
+    return turn(() => {
+      this.waitingForTurn = undefined;
+      return work();
+    }).finally(() => {
+      this.waitingForTurn = undefined;
+    });
+  }
+
   /** Runs one piece of work after the others. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const next = this.exclusiveTail.catch(() => undefined).then(work);
@@ -218,6 +244,12 @@ export class Reconciler {
       // One destination's trouble (an unreadable status, a full disk) must not stop the others.
       this.options.logger.error({ destination: this.name }, `${what} failed: ${(error as Error).message}`);
     });
+  }
+
+  /** What a plan or apply of `commit` for this destination is given. */
+  private planOptions(commit: string): PlanOptions & { ref: string } {
+    const { repo, destination, env, stateDir, secretDirs, parsed } = this.options;
+    return { repo, destination: destination.name, ref: commit, env, stateDir, secretDirs, ...(parsed ? { parsed } : {}) };
   }
 
   /** The destination file as committed at `commit`, if it is still this branch's destination there. */
@@ -283,16 +315,24 @@ export class Reconciler {
     const { destination, logger, metrics } = this.options;
     const log = logger.child({ destination: destination.name, commit: commit.slice(0, 12) });
     log.info({ reason }, 'applying');
-    const started = this.now();
+    let started = this.now();
     const failedBefore = (await readStatus(this.options.stateDir, destination.name)).lastAttempt?.result === 'failed';
-    // An apply that takes too long is cancelled: no further write starts, requests in flight abort.
-    const cancel = new AbortController();
-    const timer = setTimeout(
-      () => cancel.abort(new Error(`the apply of ${commit.slice(0, 12)} took longer than ${Math.round(this.options.applyTimeoutMs / 1000)} s and was cancelled`)),
-      this.options.applyTimeoutMs,
-    );
     try {
-      const result = await runApply({ repo: this.options.repo, destination: destination.name, ref: commit, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs, signal: cancel.signal });
+      const result = await this.inTurn(async () => {
+        // Counted from its turn: waiting for other destinations is not the apply taking long.
+        started = this.now();
+        // An apply that takes too long is cancelled: no further write starts, requests in flight abort.
+        const cancel = new AbortController();
+        const timer = setTimeout(
+          () => cancel.abort(new Error(`the apply of ${commit.slice(0, 12)} took longer than ${Math.round(this.options.applyTimeoutMs / 1000)} s and was cancelled`)),
+          this.options.applyTimeoutMs,
+        );
+        try {
+          return await runApply({ ...this.planOptions(commit), signal: cancel.signal });
+        } finally {
+          clearTimeout(timer);
+        }
+      });
       metrics.applies.inc({ destination: destination.name, result: result.result });
       metrics.applyDuration.observe({ destination: destination.name }, (this.now() - started) / 1000);
       metrics.lastApplied.set({ destination: destination.name }, Math.floor(this.now() / 1000));
@@ -323,8 +363,6 @@ export class Reconciler {
       await this.amendHistory(commit, { durationMs: this.now() - started });
       if (attempts === 1) await this.notify(commit, 'apply-failed', `the apply of ${commit.slice(0, 12)} failed: ${message.split('\n')[0] ?? ''}`);
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -372,7 +410,7 @@ export class Reconciler {
       this.driftCheck = { at, result: 'skipped', reason: 'drift: ignore' };
       return;
     }
-    const planOptions = { repo: this.options.repo, destination: destination.name, ref: applied, env: this.options.env, stateDir: this.options.stateDir, secretDirs: this.options.secretDirs };
+    const planOptions = this.planOptions(applied);
     // Nothing happened at the destination (its events log says) and the applied commit is the
     // same: the last answer holds, for a few requests instead of reading every collection.
     const activity = await destinationActivity(planOptions).catch(() => undefined);
@@ -386,8 +424,11 @@ export class Reconciler {
     let changes: number;
     let diff: string;
     try {
-      const prepared = await preparePlan(planOptions);
-      await prepared.client.close();
+      const prepared = await this.inTurn(async () => {
+        const plan = await preparePlan(planOptions);
+        await plan.client.close();
+        return plan;
+      });
       changes = prepared.plan.changes.length;
       diff = renderPlanText(prepared.plan);
       if (changes > 0) log.warn({ changes: prepared.plan.changes.map((c) => `${c.action} ${c.kind} ${c.name}`) }, `drift: the destination differs from ${applied.slice(0, 12)} in ${changes} resources`);

@@ -9,9 +9,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { watch as watchFiles } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
+import pLimit from 'p-limit';
 import { simpleGit } from 'simple-git';
 import { defaultStateDir, ensureStateDir } from '../state/state-dir.js';
 import { gitEnvironment, remoteGit } from '../repo/git.js';
+import { ParsedDocuments } from '../repo/parsed-documents.js';
 import { loadSchemas } from '../validate/schemas.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -53,7 +55,12 @@ export interface WatchOptions {
   uiToken?: string;
   /** Seconds between reloads of the status page (default 10). */
   refreshSeconds?: number;
+  /** Destinations planned or applied at once at most (default 4); the others wait for a turn. */
+  parallelDestinations?: number;
 }
+
+/** Destinations planned or applied at once by default: enough to overlap their requests, few enough to bound memory. */
+export const DEFAULT_PARALLEL_DESTINATIONS = 4;
 
 export interface Watch {
   url: string;
@@ -74,7 +81,11 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   const stateDir = options.stateDir ?? (remote ? path.resolve('.octosync') : defaultStateDir(options.repo));
   const repo = remote ? await cloneOrFetch(options.repo, await ensureStateDir(stateDir).then(() => path.join(stateDir, 'clone'))) : options.repo;
   const { logger } = options;
-  const metrics = createMetrics();
+  // Each destination keeps its own order and lock; across destinations, a few run at once, and
+  // they share the parsed documents of the commits they apply (most are the same blobs).
+  const turn = pLimit(options.parallelDestinations ?? DEFAULT_PARALLEL_DESTINATIONS);
+  const parsed = new ParsedDocuments();
+  const metrics = createMetrics(parsed);
   const schemas = loadSchemas();
   const reconcilers = new Map<string, Reconciler>();
   const newReconciler = (destination: FollowedBranch) =>
@@ -88,6 +99,8 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       metrics,
       applyTimeoutMs: options.applyTimeoutMs ?? 30 * 60_000,
       retry: options.retry ?? { baseMs: 10_000, maxMs: 10 * 60_000 },
+      turn,
+      parsed,
     });
   const only = options.destinations?.length ? options.destinations : undefined;
   let problems: string[] = [];

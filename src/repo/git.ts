@@ -175,9 +175,14 @@ async function headRef(dir: string, gitdir: string): Promise<string> {
  * `git ls-tree`, the blobs read by one `git cat-file --batch`, whatever the number of files.
  */
 export async function readFilesAt(dir: string, commit: string, wanted: (file: string) => boolean): Promise<Map<string, string>> {
+  return (await readFilesAndBlobsAt(dir, commit, wanted)).files;
+}
+
+/** Like readFilesAt, with the blob id of each file (path → id). */
+export async function readFilesAndBlobsAt(dir: string, commit: string, wanted: (file: string) => boolean): Promise<{ files: Map<string, string>; blobs: Map<string, string> }> {
   const blobs = await listBlobsAt(dir, commit, wanted);
   const texts = await readBlobs(dir, new Set(blobs.values()));
-  return new Map([...blobs].map(([file, oid]) => [file, texts.get(oid) as string]));
+  return { files: new Map([...blobs].map(([file, oid]) => [file, texts.get(oid) as string])), blobs };
 }
 
 /** Blob ids (path → id) of the tree at `commit` whose paths `wanted` selects. */

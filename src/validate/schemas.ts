@@ -36,7 +36,18 @@ export function schemaFiles(): Map<string, string> {
   return new Map(files.map((file) => [file, readFileSync(`${SCHEMAS_PATH}${file}`, 'utf8')]));
 }
 
+let loaded: SchemaSet | undefined;
+
+/**
+ * The package's schemas, compiled once per process: compiling them takes a good part of a
+ * second, and a daemon plans many destinations, many times.
+ */
 export function loadSchemas(): SchemaSet {
+  loaded ??= compileSchemas();
+  return loaded;
+}
+
+function compileSchemas(): SchemaSet {
   const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
   addFormats(ajv);
   const names: string[] = [];

@@ -1,0 +1,66 @@
+// Parsed files of a state repository by Git blob id, kept between runs: a blob's content never
+// changes, so a daemon that plans many destinations of the same commits (and commit after commit,
+// where most files stay the same) parses each file once. Bounded by the size of the files kept,
+// least recently used first out. Each run gets its own copy of what it reads: plans and overlays
+// may change the documents they are given, and one destination's overlay must never reach another.
+import { LRUCache } from 'lru-cache';
+import type { Json } from '../core/document.js';
+import { readFilesAndBlobsAt } from './git.js';
+
+/** Bytes of YAML kept parsed by default (their parsed form takes a few times as much). */
+export const DEFAULT_PARSED_BYTES = 32 * 1024 * 1024;
+
+export class ParsedDocuments {
+  private readonly values: LRUCache<string, { value: Json }>;
+  /** Files found parsed, and files parsed in a run and kept (for /metrics and tests). */
+  hits = 0;
+  misses = 0;
+
+  constructor(maxBytes = DEFAULT_PARSED_BYTES) {
+    this.values = new LRUCache({ maxSize: maxBytes });
+  }
+
+  /** A copy of the value of blob `oid`, if it was kept. */
+  get(oid: string): Json | undefined {
+    const kept = this.values.get(oid);
+    if (kept === undefined) return undefined;
+    return structuredClone(kept.value);
+  }
+
+  /** Keeps (a copy of) the value of blob `oid`, whose text is `bytes` long. */
+  set(oid: string, value: Json, bytes: number): void {
+    if (this.values.has(oid)) return;
+    this.values.set(oid, { value: structuredClone(value) }, { size: Math.max(1, bytes) });
+  }
+}
+
+/** A commit's files: their texts, the values already parsed, and a way to keep what was parsed now. */
+export interface FilesAt {
+  files: Map<string, string>;
+  /** Path → value, for the files whose blob was found in the cache. */
+  parsed: Map<string, Json>;
+  /** Keeps the values of the files parsed in this run (path → value), by their blobs. */
+  keep(values: ReadonlyMap<string, Json>): void;
+}
+
+/** The files of `commit` that `wanted` selects, with what `cache` knows of them already parsed. */
+export async function readParsedFilesAt(dir: string, commit: string, wanted: (file: string) => boolean, cache?: ParsedDocuments): Promise<FilesAt> {
+  const { files, blobs } = await readFilesAndBlobsAt(dir, commit, wanted);
+  const parsed = new Map<string, Json>();
+  if (!cache) return { files, parsed, keep: () => undefined };
+  for (const [file, oid] of blobs) {
+    const value = cache.get(oid);
+    if (value === undefined) continue;
+    cache.hits += 1;
+    parsed.set(file, value);
+  }
+  const keep = (values: ReadonlyMap<string, Json>) => {
+    for (const [file, value] of values) {
+      const oid = blobs.get(file);
+      if (oid === undefined || parsed.has(file)) continue;
+      cache.misses += 1;
+      cache.set(oid, value, Buffer.byteLength(files.get(file) ?? ''));
+    }
+  };
+  return { files, parsed, keep };
+}
