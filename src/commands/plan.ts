@@ -196,7 +196,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       ref: options.ref,
       commit,
       overlayDigest: digest(destinationText),
-      liveDigest: digest(JSON.stringify(spaces.map((space) => [space.name, sortDocs(space.liveDocuments)]))),
+      liveDigest: liveDigest(spaces),
       kinds,
       spaces: spaces.map((space) => ({ space: space.name, desired: space.desired, live: space.liveDocuments })),
       secretSources,
@@ -424,6 +424,22 @@ async function digestSecrets(sources: Map<string, Map<string, SecretSource>>, re
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The digest of what was read from the destination: of the JSON text of every space's name and
+ * sorted documents, fed to the hash a document at a time rather than built as one string (tens of
+ * megabytes for a large space).
+ */
+function liveDigest(spaces: readonly SpacePlanState[]): string {
+  const hash = createHash('sha256');
+  hash.update('[');
+  spaces.forEach((space, index) => {
+    hash.update(`${index === 0 ? '' : ','}[${JSON.stringify(space.name)},[`);
+    sortDocs(space.liveDocuments).forEach((doc, at) => hash.update(`${at === 0 ? '' : ','}${JSON.stringify(doc)}`));
+    hash.update(']]');
+  });
+  return hash.update(']').digest('hex');
 }
 
 function sortDocs(docs: readonly KindDocument[]): KindDocument[] {

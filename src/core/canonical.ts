@@ -14,6 +14,24 @@ export function canonicalize<T extends Json>(value: T): T {
   return Object.fromEntries(entries.map(([k, v]) => [k, canonicalize(v)])) as T;
 }
 
+/**
+ * Whether canonicalize would give the value back unchanged (no null, keys in order): a document
+ * read from a snapshot's file usually is, and then need not be copied.
+ */
+export function isCanonical(value: Json): boolean {
+  if (Array.isArray(value)) return value.every((item) => isCanonical(item));
+  if (value === null || typeof value !== 'object') return true;
+  let previous: string | undefined;
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    if (item === null || item === undefined) return false;
+    if (previous !== undefined && compareKeys(previous, key) > 0) return false;
+    if (!isCanonical(item)) return false;
+    previous = key;
+  }
+  return true;
+}
+
 function compareKeys(a: string, b: string): number {
   const ia = LEADING_KEYS.indexOf(a);
   const ib = LEADING_KEYS.indexOf(b);

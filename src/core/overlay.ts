@@ -1,7 +1,7 @@
 // A destination's overlay: what must differ there. Applied to the repository's documents to
 // give the desired state. Pure; every override must hit something that exists, or it is a
 // problem (a typo in an overlay must not silently leave the source's value in production).
-import { canonicalize } from './canonical.js';
+import { canonicalize, isCanonical } from './canonical.js';
 import type { Json, JsonObject, KindDocument, KindName } from './document.js';
 import { isObject, objectsOf } from './document.js';
 import type { PlanProblem } from './plan.js';
@@ -58,12 +58,23 @@ export interface OverlayResult {
  * (`pointer`, from `/overlays`), so the plan can give its line.
  */
 export function applyOverlay(space: string, documents: readonly KindDocument[], overlay: OverlaySpec = {}, known?: OverlayFields): OverlayResult {
-  const docs = new Map(documents.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), { ...doc, body: structuredClone(doc.body) }]));
+  const docs = new Map(documents.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
+  // Only the documents an override names are copied (and then changed); the others are given back
+  // as they came, so a destination with a small overlay does not hold two copies of everything.
+  const copies = new Set<KindDocument>();
   const secretSources = new Map<string, Map<string, SecretSource>>();
   const problems: PlanProblem[] = [];
   // `path`: the keys leading to it under `overlays` (names may hold dots); else `where` split at dots.
   const problem = (where: string, message: string, path: string[] = where.split('.')) => problems.push({ space, where: `overlay ${where}`, message, pointer: pointerOf(path) });
-  const find = (kind: KindName, name: string) => docs.get(`${kind}/${name}`.toLowerCase());
+  const find = (kind: KindName, name: string) => {
+    const key = `${kind}/${name}`.toLowerCase();
+    const doc = docs.get(key);
+    if (!doc || copies.has(doc)) return doc;
+    const copy = { ...doc, body: structuredClone(doc.body) };
+    docs.set(key, copy);
+    copies.add(copy);
+    return copy;
+  };
   const addSecret = (doc: KindDocument, path: string, source: SecretSource) => {
     const key = documentKey(space, doc.kind, doc.name);
     const map = secretSources.get(key) ?? new Map<string, SecretSource>();
@@ -147,7 +158,7 @@ export function applyOverlay(space: string, documents: readonly KindDocument[], 
     }
   }
 
-  const result = [...docs.values()].map((doc) => ({ ...doc, body: canonicalize(doc.body) }));
+  const result = [...docs.values()].map((doc) => (copies.has(doc) || !isCanonical(doc.body) ? { ...doc, body: canonicalize(doc.body) } : doc));
   return { documents: result, secretSources, problems };
 }
 

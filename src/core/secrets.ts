@@ -22,24 +22,57 @@ export interface SecretSlot {
 /** Every secret slot of a document body, in document order. */
 export function secretSlots(body: JsonObject): SecretSlot[] {
   const slots: SecretSlot[] = [];
-  walk(body, '', '', slots);
+  walk(body, [], slots);
   return slots;
 }
 
-function walk(value: Json, path: string, pointer: string, slots: SecretSlot[]): void {
+/** A step from a document's root to a value: a field, or a list item. */
+type Step = { key: string } | { item: Json; index: number };
+
+// Every plan walks every document, and almost none holds a secret: a slot's path and pointer are
+// spelled out from the steps only when one is found.
+function walk(value: Json, steps: Step[], slots: SecretSlot[]): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(item, `${path}[${itemKey(item, index)}]`, `${pointer}/${index}`, slots));
+    value.forEach((item, index) => {
+      if (item === null || typeof item !== 'object') return;
+      steps.push({ item, index });
+      walk(item, steps, slots);
+      steps.pop();
+    });
     return;
   }
   if (value === null || typeof value !== 'object') return;
   if (isSensitiveMarker(value)) {
-    slots.push({ path, pointer, form: 'sensitive-value', hasValue: value.HasValue === true });
+    slots.push({ ...located(steps), form: 'sensitive-value', hasValue: value.HasValue === true });
     return;
   }
   if (isSensitiveVariable(value)) {
-    slots.push({ path, pointer: `${pointer}/Value`, form: 'variable', hasValue: true });
+    const at = located(steps);
+    slots.push({ path: at.path, pointer: `${at.pointer}/Value`, form: 'variable', hasValue: true });
   }
-  for (const [key, child] of Object.entries(value)) walk(child, path === '' ? key : `${path}.${key}`, `${pointer}/${escapePointer(key)}`, slots);
+  for (const key of Object.keys(value)) {
+    const child = value[key] as Json;
+    if (child === null || typeof child !== 'object') continue;
+    steps.push({ key });
+    walk(child, steps, slots);
+    steps.pop();
+  }
+}
+
+/** The readable path and the JSON pointer of the value the steps lead to. */
+function located(steps: readonly Step[]): { path: string; pointer: string } {
+  let path = '';
+  let pointer = '';
+  for (const step of steps) {
+    if ('key' in step) {
+      path = path === '' ? step.key : `${path}.${step.key}`;
+      pointer += `/${escapePointer(step.key)}`;
+    } else {
+      path += `[${itemKey(step.item, step.index)}]`;
+      pointer += `/${step.index}`;
+    }
+  }
+  return { path, pointer };
 }
 
 /** `{HasValue: ...}` and nothing else (what a document keeps of a SensitiveValue). */

@@ -61,6 +61,12 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
   const documents: ParsedDocument[] = [];
   const values = new Map<string, Json>();
   const kindNames = kinds.map((kind) => kind.name);
+  // The fields a kind's documents may hold, worked out once per kind (not once per file).
+  const knownByKind = new Map<string, ReadonlySet<string> | undefined>();
+  const knownOf = (kind: KindName, schema: string) => {
+    if (!knownByKind.has(kind)) knownByKind.set(kind, knownFields(kind, schemas.properties(schema)));
+    return knownByKind.get(kind);
+  };
 
   for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const schema = schemaFor(file, kindNames);
@@ -86,7 +92,7 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
     const schemaIssues = schemas.validate(schema.name, yaml.value);
     errors.push(...schemaIssues.map((issue) => ({ file, line: yaml.lineOf(issue.pointer), pointer: issue.pointer, message: issue.message })));
     if (schema.kind) {
-      const known = knownFields(schema.kind, schemas.properties(schema.name));
+      const known = knownOf(schema.kind, schema.name);
       for (const field of known ? unknownFields(yaml.value, known) : []) {
         const pointer = `/${escapeName(field.key)}`;
         (field.suggestion ? errors : warnings).push({ file, line: yaml.lineOf(pointer), pointer, message: describeUnknown(field, `a ${schema.kind.replace(/s$/, '')}`) });

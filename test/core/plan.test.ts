@@ -204,6 +204,19 @@ describe('applyOverlay', () => {
     expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toContain(message);
   });
 
+  it('copies only the documents it changes: the others are the same objects, and its inputs stay as they were', () => {
+    const lifecycle = doc('lifecycles', 'Main', { Phases: [{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 0 }] });
+    const untouched = doc('environments', 'Test', { Description: 'kept' });
+    const withNull = doc('environments', 'Staging', { Description: null });
+    const result = applyOverlay('Default', [lifecycle, untouched, withNull], { lifecycles: { Main: { editPhases: { Prod: { MinimumEnvironmentsBeforePromotion: 1 } } } } });
+    const byName = new Map(result.documents.map((d) => [d.name, d]));
+    expect(byName.get('Test')).toBe(untouched);
+    expect(byName.get('Staging')?.body).toEqual({ Name: 'Staging' });
+    expect(byName.get('Main')?.body.Phases).toEqual([{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 1 }]);
+    expect(lifecycle.body.Phases).toEqual([{ Name: 'Prod', MinimumEnvironmentsBeforePromotion: 0 }]);
+    expect(withNull.body).toEqual({ Name: 'Staging', Description: null });
+  });
+
   it('applies merge patches (RFC 7396)', () => {
     expect(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: null, e: 4 }, f: [1] })).toEqual({ a: 1, b: { d: 3, e: 4 }, f: [1] });
   });

@@ -39,11 +39,18 @@ export function runbookDocuments(live: LiveSpace, names: NameResolver): KindDocu
   // The same slugs the projects kind gives the project folders.
   const projectSlugs = uniqueSlugs(projects.map((project) => String(project.Name)));
   const processes = new Map((live.runbookProcesses ?? []).map((process) => [String(process.Id).toLowerCase(), process]));
-  const allRunbooks = live.runbooks ?? [];
+  // Each project's runbooks, found in one pass over the space's (not one pass per project).
+  const byProject = new Map<string, JsonObject[]>();
+  for (const runbook of live.runbooks ?? []) {
+    const projectId = String(runbook.ProjectId).toLowerCase();
+    const owned = byProject.get(projectId);
+    if (owned) owned.push(runbook);
+    else byProject.set(projectId, [runbook]);
+  }
   const documents: KindDocument[] = [];
   for (const project of projects) {
     const projectName = String(project.Name);
-    const owned = allRunbooks.filter((runbook) => String(runbook.ProjectId).toLowerCase() === String(project.Id).toLowerCase());
+    const owned = byProject.get(String(project.Id).toLowerCase()) ?? [];
     // Runbook names are unique within their project, and so are their file names.
     const slugs = uniqueSlugs(owned.map((runbook) => String(runbook.Name)));
     for (const runbook of owned) {

@@ -99,6 +99,8 @@ export function tokensToIds(value: string, ids: IdResolver, where: string): stri
 
 /** The names the reference tokens of a string refer to, at `pointer`. */
 export function tokenReferences(value: string, pointer: string): DocumentReference[] {
+  // Most values hold no token (a JSON text could spell one only with \u escapes): nothing to parse.
+  if (!value.includes('{{octosync:') && !value.includes('\\u')) return [];
   const json = parseJson(value);
   const texts = json === undefined ? [value] : stringsOf(json);
   return texts.flatMap((text) =>
