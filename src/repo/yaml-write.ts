@@ -1,0 +1,131 @@
+// Writing documents to YAML, fast, with the same bytes as `yaml`'s stringify. `yaml` builds a
+// node tree of every document and works out each scalar's style from scratch: a first snapshot of
+// a large instance spends seconds there. Documents are plain JSON whose layout is simple (block
+// maps and sequences, two spaces per level), so this writer lays out the collections itself and
+// asks `yaml` only how to write each distinct scalar: once per key, value and number, cached.
+// A scalar's text does not depend on where it stands (lines are never folded: lineWidth 0), except
+// for a multi-line string, whose continuation lines carry the indentation of its place; it is
+// written once at the top level and its lines moved to the place. Whatever is outside that
+// (a key `yaml` writes as an explicit `? key`, a top level that is not a map, -0) is written
+// by `yaml` whole, so the output never differs (test/repo/yaml-write.test.ts compares both).
+import { stringify } from 'yaml';
+import type { ToStringOptions, CreateNodeOptions, DocumentOptions, SchemaOptions } from 'yaml';
+import type { Json } from '../core/document.js';
+
+type Options = DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions;
+
+/** A value this writer cannot lay out exactly as `yaml` would: the document goes to `yaml` whole. */
+class NotPlain extends Error {}
+
+/** Texts of scalars already asked for (bounded: a daemon writes snapshot after snapshot). */
+interface ScalarCache {
+  keys: Map<string, string>;
+  values: Map<Json, string>;
+  size: number;
+}
+
+/** Cached characters after which the caches start over. */
+const CACHE_LIMIT = 8_000_000;
+/** What `yaml` takes for the start of a document in a key's text. */
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+/** The indentation `yaml` gives a multi-line value of a top-level key. */
+const TOP = '  ';
+
+export class YamlWriter {
+  private cache: ScalarCache = { keys: new Map(), values: new Map(), size: 0 };
+
+  constructor(private readonly options: Options) {}
+
+  /** `value` as `stringify(value, options)` writes it. */
+  write(value: Json): string {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return stringify(value, this.options);
+    try {
+      return `${this.collection(value, '')}\n`;
+    } catch (error) {
+      if (error instanceof NotPlain) return stringify(value, this.options);
+      throw error;
+    }
+  }
+
+  /** A map or sequence whose lines start at `indent` (its first line's indentation is the caller's). */
+  private collection(value: Json[] | { [key: string]: Json }, indent: string): string {
+    const inner = `${indent}  `;
+    const lines: string[] = [];
+    if (Array.isArray(value)) {
+      if (value.length === 0) return '[]';
+      for (const item of value) lines.push(`- ${this.item(item, inner, '')}`);
+    } else {
+      const keys = Object.keys(value);
+      if (keys.length === 0) return '{}';
+      for (const key of keys) {
+        const item = value[key] as Json;
+        // A non-empty collection starts on the next line; a scalar or `[]`/`{}` after the key.
+        lines.push(`${this.key(key, indent)}:${this.item(item, inner, `\n${inner}`)}`);
+      }
+    }
+    return lines.join(`\n${indent}`);
+  }
+
+  /**
+   * An item of a collection at `indent` (a value's place): `gap` goes before a non-empty nested
+   * collection, a space before anything else in a map.
+   */
+  private item(value: Json, indent: string, gap: string): string {
+    const lead = gap === '' ? '' : ' ';
+    if (value !== null && typeof value === 'object') {
+      const empty = Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
+      return empty ? `${lead}${Array.isArray(value) ? '[]' : '{}'}` : `${gap}${this.collection(value, indent)}`;
+    }
+    return `${lead}${this.scalar(value, indent)}`;
+  }
+
+  private key(key: string, indent: string): string {
+    // `yaml` quotes a key that starts a line with a document marker only at the top level.
+    if (indent !== '' && DOCUMENT_MARKER.test(key)) throw new NotPlain();
+    let text = this.cache.keys.get(key);
+    if (text === undefined) {
+      // `k: 0` tells how `yaml` writes `k` as a key; an explicit key (`? k`) is not laid out here.
+      const written = stringify({ [key]: 0 }, this.options);
+      if (!written.endsWith(': 0\n') || written.startsWith('? ') || written.indexOf('\n') !== written.length - 1) throw new NotPlain();
+      text = written.slice(0, -4);
+      this.remember(this.cache.keys, key, text);
+    }
+    return text;
+  }
+
+  private scalar(value: string | number | boolean | null, indent: string): string {
+    if (Object.is(value, -0)) throw new NotPlain();
+    let text = this.cache.values.get(value);
+    if (text === undefined) {
+      // `k: <value>` at the top level: the value's text, its continuation lines at two spaces.
+      const written = stringify({ k: value }, this.options);
+      if (!written.startsWith('k: ') || written.length <= 4) throw new NotPlain();
+      text = written.slice(3, -1);
+      if (text[0] === '\n') throw new NotPlain();
+      this.remember(this.cache.values, value, text);
+    }
+    return indent === TOP || !text.includes('\n') ? text : moveLines(text, indent);
+  }
+
+  private remember<K>(map: Map<K, string>, key: K, text: string): void {
+    this.cache.size += text.length + (typeof key === 'string' ? key.length : 8);
+    if (this.cache.size > CACHE_LIMIT) this.cache = { keys: new Map(), values: new Map(), size: 0 };
+    map.set(key, text);
+  }
+}
+
+/**
+ * A multi-line scalar written at the top level, moved to `indent`: `yaml` starts every non-empty
+ * continuation line (of a block literal or a quoted string alike) with the place's indentation,
+ * and leaves empty lines empty.
+ */
+function moveLines(text: string, indent: string): string {
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line === '') continue;
+    if (!line.startsWith(TOP)) throw new NotPlain();
+    lines[i] = indent + line.slice(TOP.length);
+  }
+  return lines.join('\n');
+}
