@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
@@ -89,26 +89,30 @@ export async function headCommit(repo: SimpleGit): Promise<string | undefined> {
 
 /**
  * Stages `paths` (additions, changes and removals) of the working tree at `dir` and commits them;
- * no commit when nothing changed. Neither the paths nor the message go on a command line (a first
- * snapshot of a large instance has thousands of paths and a long message, beyond what one process
- * may be given): the paths go to git in a file, the message on its standard input. The
+ * no commit when nothing changed. A constant number of git processes whatever the number of
+ * paths, and neither the paths nor the message on a command line (a first snapshot of a large
+ * instance has thousands of paths and a long message, beyond what one process may be given):
+ * - the paths are staged by `git update-index --stdin`, literally (a pathspec list would be
+ *   matched against every entry of the index: seconds for thousands of paths);
+ * - the commit is made from a temporary index holding HEAD's tree plus exactly these paths, so
+ *   whatever else someone staged in the same working tree stays out of it (as `commit --only`).
+ * The real index is staged first, so a held `index.lock` fails before anything is committed. The
  * repository's hooks run (`pre-commit`, `commit-msg`, ...); a commit they refuse, or that fails
- * for any other reason (a held `index.lock`), throws, even when git says nothing.
+ * for any other reason, throws, even when git says nothing.
  */
 export async function commitPaths(dir: string, paths: readonly string[], message: string): Promise<string | undefined> {
   const before = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
   const scratch = await mkdtemp(path.join(tmpdir(), 'octosync-commit-'));
-  const pathspec = path.join(scratch, 'pathspec');
-  // Literal: a file named `*.yaml` or `:x` means that file, not a pattern.
-  const withPaths = ['--pathspec-from-file', pathspec, '--pathspec-file-nul'];
+  const commitIndex = { GIT_INDEX_FILE: path.join(scratch, 'index') };
+  const pathList = paths.map((file) => `${file}\0`).join('');
+  const stage = ['update-index', '--add', '--remove', '-z', '--stdin'];
   try {
-    await writeFile(pathspec, paths.map((file) => `${file}\0`).join(''));
-    await runGit(dir, ['--literal-pathspecs', 'add', '--all', ...withPaths]);
-    const wanted = new Set(paths);
-    const staged = (await runGit(dir, ['diff', '--cached', '--name-only', '--no-renames', '-z'])).toString('utf8').split('\0');
-    if (!staged.some((file) => wanted.has(file))) return undefined;
-    // Only these paths: whatever else someone staged in the same working tree stays out of it.
-    await runGit(dir, ['--literal-pathspecs', 'commit', '--only', ...withPaths, '--file', '-'], message);
+    await runGit(dir, stage, { input: pathList });
+    await runGit(dir, before ? ['read-tree', before] : ['read-tree', '--empty'], { env: commitIndex });
+    await runGit(dir, stage, { input: pathList, env: commitIndex });
+    const changed = await runGit(dir, before ? ['diff-index', '--cached', '--quiet', before, '--'] : ['ls-files', '-z'], { env: commitIndex, exitCodes: [0, 1] });
+    if (before ? changed.code === 0 : changed.output.length === 0) return undefined;
+    await runGit(dir, ['commit', '--quiet', '--file', '-'], { input: message, env: commitIndex });
   } catch (error) {
     throw new GitError(`could not commit: ${firstLine(error)}`, { cause: error });
   } finally {
@@ -120,10 +124,19 @@ export async function commitPaths(dir: string, paths: readonly string[], message
   return after;
 }
 
-/** Runs the system git in `dir` with `input` on its standard input; rejects with its error output. */
-function runGit(dir: string, args: readonly string[], input = ''): Promise<Buffer> {
+interface GitRun {
+  /** Given on git's standard input. */
+  input?: string;
+  /** Added to git's environment. */
+  env?: Record<string, string>;
+  /** Exit codes that are answers, not failures (default: 0 only). */
+  exitCodes?: readonly number[];
+}
+
+/** Runs the system git in `dir`; rejects with its error output on an exit code not in `exitCodes`. */
+async function runGit(dir: string, args: readonly string[], run: GitRun = {}): Promise<{ output: Buffer; code: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: dir, env: gitEnvironment(process.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd: dir, env: { ...gitEnvironment(process.env), ...run.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -131,12 +144,17 @@ function runGit(dir: string, args: readonly string[], input = ''): Promise<Buffe
     child.on('error', reject);
     child.on('close', (code) => {
       const output = Buffer.concat(stdout);
-      if (code === 0) resolve(output);
-      else reject(new Error((Buffer.concat(stderr).toString('utf8') || output.toString('utf8')).trim() || `git ${args[0] === '--literal-pathspecs' ? args[1] : args[0]} exited with ${code}`));
+      if (code !== null && (run.exitCodes ?? [0]).includes(code)) resolve({ output, code });
+      else reject(new Error((Buffer.concat(stderr).toString('utf8') || output.toString('utf8')).trim() || `git ${args[0]} exited with ${code}`));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code says why
-    child.stdin.end(input);
+    child.stdin.end(run.input ?? '');
   });
+}
+
+/** Git's standard output, for a run that must succeed. */
+async function gitOutput(dir: string, args: readonly string[], input?: string): Promise<Buffer> {
+  return (await runGit(dir, args, input === undefined ? {} : { input })).output;
 }
 
 /** Resolves a ref (branch, tag, sha) to a commit sha in the repository at `dir`. */
@@ -187,7 +205,7 @@ export async function readFilesAndBlobsAt(dir: string, commit: string, wanted: (
 
 /** Blob ids (path → id) of the tree at `commit` whose paths `wanted` selects. */
 export async function listBlobsAt(dir: string, commit: string, wanted: (file: string) => boolean): Promise<Map<string, string>> {
-  const listing = (await runGit(dir, ['ls-tree', '-r', '-z', '--full-tree', commit])).toString('utf8');
+  const listing = (await gitOutput(dir, ['ls-tree', '-r', '-z', '--full-tree', commit])).toString('utf8');
   const blobs = new Map<string, string>();
   for (const entry of listing.split('\0')) {
     // `<mode> <type> <id>\t<path>`
@@ -204,7 +222,7 @@ export async function listBlobsAt(dir: string, commit: string, wanted: (file: st
 export async function readBlobs(dir: string, oids: ReadonlySet<string>): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
   if (oids.size === 0) return texts;
-  const output = await runGit(dir, ['cat-file', '--batch'], [...oids].map((oid) => `${oid}\n`).join(''));
+  const output = await gitOutput(dir, ['cat-file', '--batch'], [...oids].map((oid) => `${oid}\n`).join(''));
   // Each object: `<id> <type> <size>\n<content>\n` (`<id> missing\n` for none).
   for (let at = 0; at < output.length; ) {
     const lineEnd = output.indexOf(0x0a, at);
