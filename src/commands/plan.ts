@@ -176,7 +176,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       problems.push(...compatible.problems);
       notices.push(...compatible.notices);
       // Where each project's configuration lives, here and in the repository (kinds/projects/persistence.ts).
-      const persistence = persistenceFindings({ space: name, desired: compatible.desired, live: compatible.liveDocuments, convertible: convertibleProjects(destination.overlays?.versionControl) });
+      const persistence = persistenceFindings({ space: name, desired: compatible.desired, live: compatible.liveDocuments, convertible: convertibleProjects(destination.overlays?.versionControl), liveProjects: live.projects ?? [] });
       problems.push(...persistence.problems);
       notices.push(...persistence.notices);
       const desired = checkReferences(name, secretSources, compatible.desired, compatible.liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);

@@ -22,7 +22,7 @@ let gitHost: GitHost;
 let source: Simulator;
 let destination: Simulator;
 let repo: StateRepo;
-const env = () => ({ DEST_KEY: destination.apiKey, GIT_TOKEN: TOKEN });
+const env = () => ({ DEST_KEY: destination.apiKey, GIT_TOKEN: TOKEN, CLINIC_DB_PASSWORD: 'prod-clinic-db-password' });
 
 type Json = Record<string, unknown>;
 
@@ -72,7 +72,12 @@ async function destinationFile(overlays: Json = {}): Promise<void> {
     server: destination.url,
     apiKey: { env: 'DEST_KEY' },
     branch: 'source',
-    overlays: { secrets: { 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } }, ...overlays },
+    overlays: {
+      secrets: { 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } },
+      // The project's sensitive variable stays in the database: octosync sets it.
+      variables: { projects: { 'Pet Clinic': [{ name: 'Clinic.DbPassword', value: { valueFrom: { env: 'CLINIC_DB_PASSWORD' } } }] } },
+      ...overlays,
+    },
   });
 }
 
@@ -97,7 +102,7 @@ afterEach(async () => {
 });
 
 describe('version-controlled projects', () => {
-  it('snapshot the Git connection with the credential by name, and no process or plain variables from the database', async () => {
+  it('snapshot the Git connection with the credential by name, and no process or plain variables from the database (only its sensitive ones)', async () => {
     await repo.snapshot(source);
     const files = await listFiles(repo.dir);
     const project = (await readFiles(repo.dir, ['spaces/default/projects/pet-clinic/project.yaml'])).get('spaces/default/projects/pet-clinic/project.yaml') ?? '';
@@ -105,7 +110,10 @@ describe('version-controlled projects', () => {
     expect(project).toContain('GitCredential: GitHub deploy bot');
     expect(project).not.toMatch(/GitCredentials-\d+|ConversionState/);
     expect(files).toContain('spaces/default/git-credentials/github-deploy-bot.yaml');
-    expect(files.filter((file) => file.includes('pet-clinic/'))).toEqual(['spaces/default/projects/pet-clinic/channels.yaml', 'spaces/default/projects/pet-clinic/project.yaml']);
+    expect(files.filter((file) => file.includes('pet-clinic/'))).toEqual(['spaces/default/projects/pet-clinic/channels.yaml', 'spaces/default/projects/pet-clinic/project.yaml', 'spaces/default/projects/pet-clinic/variables.yaml']);
+    const variables = (await readFiles(repo.dir, ['spaces/default/projects/pet-clinic/variables.yaml'])).get('spaces/default/projects/pet-clinic/variables.yaml') ?? '';
+    expect(variables).toContain('Name: Clinic.DbPassword');
+    expect(variables).not.toContain('Clinic.Url');
   });
 
   it("a database project in the destination is a plan problem, and apply writes nothing and clears none of its settings", async () => {
@@ -170,14 +178,16 @@ describe('version-controlled projects', () => {
     destination.knobs.resetCounts();
     expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('success');
     const writes = writesByRoute(destination);
-    expect(Object.keys(writes).filter((route) => /deploymentprocesses|\/variables/.test(route))).toEqual([]);
+    expect(Object.keys(writes).filter((route) => /deploymentprocesses|:gitRef/.test(route))).toEqual([]);
+    // Its sensitive variable, which the database keeps, goes through the database route.
+    expect(writes['PUT /api/:spaceId/variables/:id']).toBe(1);
     expect(writes['POST /api/:spaceId/projects/:projectId/git/convert']).toBe(1);
 
     const project = await projectNamed(destination, 'Pet Clinic');
     const credentials = (await simHttp(destination).get('/api/Spaces-1/git-credentials')).body.Items as Json[];
     expect(credentials.map((c) => c.Name)).toEqual(['GitHub deploy bot']);
     expect(project.PersistenceSettings).toMatchObject({ Type: 'VersionControlled', Url: URL_SOURCE, Credentials: { Type: 'Reference', Id: credentials[0]?.Id } });
-    expect(destination.instance.store.secretValues()).toEqual([TOKEN]);
+    expect(destination.instance.store.secretValues().sort()).toEqual(['prod-clinic-db-password', TOKEN]);
     // The project reads its process from the repository the source committed it to.
     const process = (await simHttp(destination).get(`/api/Spaces-1/projects/${String(project.Id)}/main/deploymentprocesses`)).body as Json;
     expect((process.Steps as Json[]).map((step) => step.Name)).toEqual(['Migrate database']);
@@ -213,6 +223,6 @@ describe('version-controlled projects', () => {
     await destinationFile();
     destination.knobs.resetCounts();
     expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('success');
-    expect(Object.keys(writesByRoute(destination)).filter((route) => /deploymentprocesses|\/variables/.test(route))).toEqual([]);
+    expect(Object.keys(writesByRoute(destination)).filter((route) => /deploymentprocesses|:gitRef/.test(route))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../src/core/document.js';
+import { asArray } from '../../src/core/document.js';
 import { IdResolver, buildRefTable } from '../../src/core/refs.js';
 import { uniqueSlugs } from '../../src/core/slug.js';
 import { projectVariables } from '../../src/kinds/project-variables/index.js';
@@ -232,9 +233,12 @@ describe('project-variables kind', () => {
     const { docs, names } = documentsOf(live);
     expect(names.problems).toEqual([]);
     const slugs = uniqueSlugs((live.projects ?? []).map((p) => String(p.Name)));
-    // A version-controlled project whose variables are in its repository has no variables.yaml.
-    const inGit = new Set((live.projects ?? []).filter((p) => p.IsVersionControlled === true).map((p) => String(p.Name)));
-    expect(docs.map((d) => d.file).sort()).toEqual([...slugs].filter(([name]) => !inGit.has(name)).map(([, slug]) => `projects/${slug}/variables.yaml`).sort());
+    expect(docs.map((d) => d.file).sort()).toEqual([...slugs].map(([, slug]) => `projects/${slug}/variables.yaml`).sort());
+    // A version-controlled project whose variables are in its repository: its sensitive ones only.
+    expect(variablesOf(docs.find((d) => d.name === 'Pet Clinic')).map((v) => [v.Name, v.IsSensitive])).toEqual([
+      ['Clinic.ApiKey', true],
+      ['Clinic.SmtpPassword', true],
+    ]);
     const text = JSON.stringify(docs);
     const secrets = sim.instance.store.secretValues();
     expect(secrets.length).toBeGreaterThan(0);
@@ -278,7 +282,9 @@ describe('project-variables kind', () => {
       const dest = await simulator('empty');
       await cloneByName(source, dest);
       const sourceLive = await readLive(source, projectVariables.reads);
-      const expected = documentsOf(sourceLive).docs;
+      // Only database projects are cloned (see cloneByName).
+      const inGit = new Set((sourceLive.projects ?? []).filter((p) => p.IsVersionControlled === true).map((p) => String(p.Name)));
+      const expected = documentsOf(sourceLive).docs.filter((doc) => !inGit.has(doc.name));
       const http = simHttp(dest);
       for (const doc of expected) {
         const live = await readLive(dest, projectVariables.reads);
@@ -353,12 +359,18 @@ describe('project-variables kind', () => {
     expect(documentsOf(await readLive(sim, projectVariables.reads)).docs).toEqual(documentsOf(live).docs);
   });
 
-  itWithReferenceData('writes no document for a version-controlled project whose variables are in Git', () => {
+  itWithReferenceData('writes only the sensitive variables of a version-controlled project whose variables are in Git', () => {
     const [project] = recorded.projects ?? [];
     const cac = { ...project, IsVersionControlled: true, PersistenceSettings: { Type: 'VersionControlled', ConversionState: { VariablesAreInGit: true, RunbooksAreInGit: false } } };
     const converting = { ...cac, PersistenceSettings: { Type: 'VersionControlled', ConversionState: { VariablesAreInGit: false } } };
-    expect(documentsOf({ ...recorded, projects: [cac as JsonObject] }).docs).toEqual([]);
-    expect(documentsOf({ ...recorded, projects: [converting as JsonObject] }).docs.map((doc) => doc.name)).toEqual(['TestProj1']);
+    // The recorded set as if it still held every variable: the document keeps its sensitive ones.
+    const sensitive = { Id: 'sensitive-1', Name: 'Db.Password', Type: 'Sensitive', IsSensitive: true, Value: null, Scope: {} };
+    const sets = (recorded.variables ?? []).map((set) => (set.Id === project?.VariableSetId ? { ...set, Variables: [...asArray(set.Variables), sensitive] } : set));
+    const [inGit] = documentsOf({ ...recorded, variables: sets, projects: [cac as JsonObject] }).docs;
+    const [all] = documentsOf({ ...recorded, variables: sets, projects: [converting as JsonObject] }).docs;
+    expect(variablesOf(all).filter((v) => v.IsSensitive !== true).length).toBeGreaterThan(0);
+    expect(variablesOf(inGit)).toContainEqual({ Name: 'Db.Password', IsSensitive: true, Type: 'Sensitive' });
+    expect(variablesOf(inGit)).toEqual(variablesOf(all).filter((v) => v.IsSensitive === true));
   });
 
   it('lists the names a document refers to, for validate', () => {

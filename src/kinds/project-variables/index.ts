@@ -1,7 +1,7 @@
 // A project's own variables (its variable set; library sets it includes are the project's
 // setting, not listed here): `projects/<project slug>/variables.yaml`. Sets are read from the
 // space-wide `/variables/all` and matched to projects by `VariableSetId`, never per project.
-import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
+import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
 import { asArray, isObject } from '../fields.js';
@@ -58,8 +58,11 @@ function projectVariablesWriter(): KindWriter {
   const write = async (doc: KindDocument, current: KindDocument | undefined, ctx: WriteContext) => {
     const where = `${TITLE} '${doc.name}'`;
     const project = liveResource(ctx, 'projects', projectNameOf(doc));
-    if (variablesInGit(project)) {
-      throw new WriteError(`cannot write ${where}: the destination's project keeps its variables in its Git repository`);
+    // A version-controlled project's database set holds its sensitive variables only; the others
+    // live in its Git repository, which octosync never writes (the plan refuses such a document).
+    const plain = variablesInGit(project) ? asArray(doc.body.Variables).filter((variable) => !isSensitiveVariable(variable)) : [];
+    if (plain.length > 0) {
+      throw new WriteError(`cannot write ${where}: the destination's project keeps its non-sensitive variables in its Git repository`);
     }
     if (current && sameVariables(doc.body.Variables, current.body.Variables)) return;
     const existing = await variableSetOf(ctx, project.VariableSetId, where);
@@ -76,7 +79,7 @@ function projectVariablesWriter(): KindWriter {
       const wanted = projectNameOf(current).toLowerCase();
       const project = (ctx.live.projects ?? []).find((p) => String(p.Name).toLowerCase() === wanted);
       // Gone with its project, or empty already.
-      if (!project || variablesInGit(project) || asArray(current.body.Variables).length === 0) return;
+      if (!project || asArray(current.body.Variables).length === 0) return;
       const existing = await variableSetOf(ctx, project.VariableSetId, `${TITLE} '${current.name}'`);
       await putVariableSet(ctx, variableSetBody([], existing, String(project.Id)));
     },
@@ -88,26 +91,33 @@ function toDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
   // The same slugs as the projects kind gives, so the file lands in the project's folder.
   const slugs = uniqueSlugs(projects.map((project) => String(project.Name)));
   const index = indexSpace(live);
-  return projects.filter((project) => !variablesInGit(project)).map((project) => {
+  return projects.map((project) => {
     const name = String(project.Name);
     const where = `${TITLE} '${name}'`;
     const variableSet = index.byId('variables', project.VariableSetId);
     if (!variableSet) names.problems.push({ where, message: `the project's variable set '${String(project.VariableSetId)}' was not read` });
-    const variables = normalizeVariables(variableSet?.Variables, names, { where, project: projectProcesses(index, project) });
+    const held = asArray(variableSet?.Variables);
+    const databaseHeld = variablesInGit(project) ? held.filter(isSensitiveVariable) : held;
+    const variables = normalizeVariables(databaseHeld, names, { where, project: projectProcesses(index, project) });
     return { kind: 'project-variables', name, file: `projects/${slugs.get(name)}/variables.yaml`, body: { Project: name, Variables: variables } };
   });
 }
 
 /**
  * A version-controlled project whose variables were moved to its Git repository: the database set
- * holds only its sensitive variables, so a document from it would say the others do not exist
- * (and applying it would delete them). Its Git repository is their source of truth; it has no
- * variables.yaml.
+ * (`/projects/{id}/variables`, the `SensitiveVariables` link OctopusClients follows) holds only its
+ * sensitive variables, and its document holds only those. The others live in its Git repository,
+ * their source of truth, which octosync reads for review and never writes.
  */
 export function variablesInGit(project: JsonObject): boolean {
   const settings = isObject(project.PersistenceSettings) ? project.PersistenceSettings : {};
   const conversion = isObject(settings.ConversionState) ? settings.ConversionState : {};
   return project.IsVersionControlled === true && conversion.VariablesAreInGit === true;
+}
+
+/** Whether a variable (of the API or of a document) is sensitive. */
+export function isSensitiveVariable(variable: Json): boolean {
+  return isObject(variable) && (variable.IsSensitive === true || variable.Type === 'Sensitive');
 }
 
 function variableSetPayload(doc: KindDocument, ids: IdResolver, existing?: JsonObject): JsonObject {

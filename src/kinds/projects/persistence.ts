@@ -13,6 +13,7 @@ import type { VersionControlOverride } from '../../core/overlay.js';
 import type { PlanProblem } from '../../core/plan.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { asArray, isObject, sensitiveMarker, without } from '../fields.js';
+import { isSensitiveVariable, variablesInGit } from '../project-variables/index.js';
 
 /**
  * Deployment settings a version-controlled project keeps in its repository; the project resource
@@ -85,6 +86,8 @@ export interface PersistenceCheck {
   live: readonly KindDocument[];
   /** Projects the destination's overlay allows octosync to convert to version control (lower case). */
   convertible: ReadonlySet<string>;
+  /** The destination's projects as the API gives them (their `ConversionState`). */
+  liveProjects?: readonly JsonObject[];
 }
 
 /**
@@ -126,10 +129,37 @@ export function persistenceFindings(input: PersistenceCheck): { problems: PlanPr
       });
     }
   }
+  problems.push(...gitHeldVariableProblems(input));
   if (controlled.length > 0) {
-    notices.push(`version-controlled projects (${controlled.sort(compareNames).join(', ')}): their ${GIT_HELD_PARTS} live in their Git repositories and are not managed by octosync; their settings, channels and Git connection are`);
+    notices.push(`version-controlled projects (${controlled.sort(compareNames).join(', ')}): their ${GIT_HELD_PARTS} live in their Git repositories and are not managed by octosync; their settings, channels, sensitive variables and Git connection are`);
   }
   return { problems, notices };
+}
+
+/**
+ * A version-controlled project's database holds only its sensitive variables (the others live in
+ * its repository, which octosync never writes), so a document of its variables that holds another
+ * cannot be applied. The exception is a destination project converted before variables moved to
+ * Git (`ConversionState.VariablesAreInGit: false`), whose database still holds them all.
+ */
+function gitHeldVariableProblems(input: PersistenceCheck): PlanProblem[] {
+  const controlled = new Set(input.desired.filter((doc) => doc.kind === 'projects' && isVersionControlled(doc.body)).map((doc) => doc.name.toLowerCase()));
+  const allInDatabase = new Set((input.liveProjects ?? []).filter((project) => project.IsVersionControlled === true && !variablesInGit(project)).map((project) => String(project.Name).toLowerCase()));
+  const problems: PlanProblem[] = [];
+  for (const doc of input.desired.filter((d) => d.kind === 'project-variables')) {
+    const project = (typeof doc.body.Project === 'string' ? doc.body.Project : doc.name).toLowerCase();
+    if (!controlled.has(project) || allInDatabase.has(project)) continue;
+    for (const variable of asArray(doc.body.Variables)) {
+      if (isSensitiveVariable(variable)) continue;
+      const name = isObject(variable) ? String(variable.Name) : '?';
+      problems.push({
+        space: input.space,
+        where: `project variables '${doc.name}' (${doc.file}) variable '${name}'`,
+        message: `the project is version-controlled: its non-sensitive variables live in its Git repository (${GIT_HELD_PARTS}), which octosync never writes; only sensitive variables belong in this file`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** The projects a destination's overlay allows octosync to convert to version control, in lower case. */

@@ -5,7 +5,7 @@ import { createProcess, deleteProcess } from './processes.js';
 import { checkStepReferences, ownProcessSteps } from './project-step-references.js';
 import { connections } from './tenants.js';
 import { createVariableSet, deleteVariableSet } from './variable-sets.js';
-import { checkPersistence, isVersionControlled, preparePersistence } from './version-control.js';
+import { checkPersistence, isVersionControlled, preparePersistence, variablesInGit } from './version-control.js';
 
 // A project owns a variable set (`variableset-Projects-N`), a deployment process
 // (`deploymentprocess-Projects-N`) and, from birth, a `Default` channel. Deleting it deletes
@@ -114,6 +114,9 @@ export const projects: ResourceDef = {
             // At the default branch (a real server's links template the git ref).
             DeploymentProcess: `${self}/${defaultRef(doc)}/deploymentprocesses`,
             GitRefVariables: `${self}/${defaultRef(doc)}/variables`,
+            // Where the database keeps the sensitive variables once the others are in Git (the
+            // link OctopusClients' VariableSetRepository follows when `VariablesAreInGit`).
+            ...(variablesInGit(doc) ? { SensitiveVariables: `${self}/variables` } : {}),
             Branches: `${self}/git/branches{/name}{?skip,take,searchByName}`,
           }
         : { DeploymentProcess: `${space}/deploymentprocesses/${String(doc.DeploymentProcessId)}` }),

@@ -789,6 +789,7 @@ function seedPetClinic(ctx: ProjectContext): void {
     b.variable('Clinic.Url', 'https://clinic.octopetshop.example'),
     b.variable('Clinic.Database', 'clinic'),
     b.variable('Clinic.ApiKey', 'sample-secret-clinic-api-key', { sensitive: true }),
+    b.variable('Clinic.SmtpPassword', 'sample-secret-clinic-smtp', { sensitive: true, description: 'Production mail relay.', scope: { Environment: [ctx.env.production] } }),
   ]);
   convertProject(b.instance, b.spaceId, project, {
     ChangeDescription: 'Keep the configuration in Git',
