@@ -16,10 +16,18 @@ export interface RequestCounts {
   byRoute: Record<string, number>;
 }
 
+/** When a request arrived and when its answer was done (ms on `performance.now()`'s clock). */
+export interface RequestSpan {
+  method: string;
+  start: number;
+  end: number;
+}
+
 export class Knobs {
   latencyMs: number;
   private faults: { rule: FaultRule; fired: number }[] = [];
   private counts: RequestCounts = emptyCounts();
+  private spans: RequestSpan[] = [];
 
   constructor(options: { latencyMs?: number; random?: () => number }) {
     this.latencyMs = options.latencyMs ?? 0;
@@ -63,12 +71,27 @@ export class Knobs {
     this.counts.byRoute[key] = (this.counts.byRoute[key] ?? 0) + 1;
   }
 
+  /** Marks a request's arrival; the function returned marks its end (benchmarks measure how many are in flight). */
+  began(method: string): () => void {
+    const span: RequestSpan = { method, start: performance.now(), end: Number.NaN };
+    this.spans.push(span);
+    return () => {
+      if (Number.isNaN(span.end)) span.end = performance.now();
+    };
+  }
+
   requestCounts(): RequestCounts {
     return structuredClone(this.counts);
   }
 
+  /** The requests since the last reset, in arrival order (an unfinished one has `end` NaN). */
+  requestSpans(): RequestSpan[] {
+    return this.spans.map((span) => ({ ...span }));
+  }
+
   resetCounts(): void {
     this.counts = emptyCounts();
+    this.spans = [];
   }
 }
 

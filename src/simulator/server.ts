@@ -53,6 +53,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   const path = url.pathname.split(/%2F/i).map(decodeURIComponent).join('%2F');
   const match = routes.find(method, path);
   knobs.count(method, match?.target.pattern ?? 'unmatched');
+  res.once('close', knobs.began(method));
 
   if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
   const fault = knobs.decideFault(method, path);
