@@ -42,6 +42,18 @@ export function changeDependencies(changes: readonly PlannedChange[], desired: r
     return doc === undefined ? undefined : changeOf.get(docKey(doc.kind, doc.name));
   };
 
+  // The changes of each project's processes (deployment process, runbooks), by project: looked
+  // up per project rather than searched for among all changes, which grew with the square of the
+  // number of projects.
+  const processChanges = new Map<string, PlannedChange[]>();
+  for (const other of changes) {
+    const project = other.kind === 'deployment-processes' ? other.name : other.kind === 'runbooks' ? desiredOf.get(docKey(other.kind, other.name))?.body.Project : undefined;
+    if (typeof project !== 'string') continue;
+    const list = processChanges.get(project.toLowerCase()) ?? [];
+    list.push(other);
+    processChanges.set(project.toLowerCase(), list);
+  }
+
   const needs = new Map<PlannedChange, PlannedChange[]>();
   const finishNeeds = new Map<PlannedChange, PlannedChange[]>();
   const add = (map: Map<PlannedChange, PlannedChange[]>, change: PlannedChange, needed: PlannedChange | undefined) => {
@@ -61,10 +73,7 @@ export function changeDependencies(changes: readonly PlannedChange[], desired: r
     // Variables scoped to steps name actions of the project's processes, which are not
     // documents of their own: they need the changes of those processes.
     if (doc && scopesToSteps(doc)) {
-      for (const other of changes) {
-        const ownedByProject = other.kind === 'deployment-processes' ? other.name : other.kind === 'runbooks' ? desiredOf.get(docKey(other.kind, other.name))?.body.Project : undefined;
-        if (typeof ownedByProject === 'string' && ownedByProject.toLowerCase() === change.name.toLowerCase()) add(needs, change, other);
-      }
+      for (const other of processChanges.get(change.name.toLowerCase()) ?? []) add(needs, change, other);
     }
   }
   // A delete waits for the documents that refer to what it deletes.

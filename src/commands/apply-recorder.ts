@@ -10,6 +10,11 @@ import { appendToJournal } from '../state/status-store.js';
 export interface ManagedRecorder {
   /** Before a create (or an update of something not yet managed): from now on it is octosync's. */
   managing(key: string): Promise<void>;
+  /**
+   * Before the creates of a space start: all of them octosync's in one journal write, so no
+   * create waits for the disk (one write per create held every write of the pool back).
+   */
+  managingAll(keys: readonly string[]): Promise<void>;
   /** After a successful delete: no longer there to manage. */
   deleted(key: string): Promise<void>;
 }
@@ -32,21 +37,26 @@ export function managedRecorder(stateDir: string, destination: string, current: 
     }
     flushing = false;
   };
-  const append = (key: string, add: boolean) =>
+  const append = (keys: readonly string[], add: boolean) =>
     new Promise<void>((resolve, reject) => {
-      waiting.push({ entry: { add, key }, done: (error) => (error === undefined ? resolve() : reject(error as Error)) });
+      const done = (error?: unknown) => (error === undefined ? resolve() : reject(error as Error));
+      // One completion for the whole group: it is written in one flush, so it succeeds or fails whole.
+      keys.forEach((key, index) => waiting.push({ entry: { add, key }, done: index === keys.length - 1 ? done : () => {} }));
       if (!flushing) void flush();
     });
+  const managing = async (keys: readonly string[]) => {
+    const fresh = [...new Set(keys)].filter((key) => !managed.has(key)); // already recorded: no write for the common update
+    if (fresh.length === 0) return;
+    for (const key of fresh) managed.add(key);
+    await append(fresh, true);
+  };
   return {
-    managing: async (key) => {
-      if (managed.has(key)) return; // already recorded: no write for the common update
-      managed.add(key);
-      await append(key, true);
-    },
+    managing: (key) => managing([key]),
+    managingAll: managing,
     deleted: async (key) => {
       if (!managed.has(key)) return;
       managed.delete(key);
-      await append(key, false);
+      await append([key], false);
     },
   };
 }

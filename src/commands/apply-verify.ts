@@ -29,8 +29,9 @@ export async function verifyWrites(prepared: PreparedPlan, outcomes: readonly Re
   const result: Verification = { notKept: {}, kept: [], messages: new Map() };
   for (const space of prepared.spaces) {
     // A document whose second pass failed or was skipped is not whole yet: that is said already.
-    const unfinished = (o: ResourceOutcome) => outcomes.some((other) => other.space === o.space && other.kind === o.kind && other.name === o.name && other.result !== 'applied');
-    const written = outcomes.filter((o) => o.space === space.name && o.result === 'applied' && o.action !== 'delete' && !unfinished(o));
+    // A set, not a search of every outcome per outcome (which grew with the square of the writes).
+    const notApplied = new Set(outcomes.filter((o) => o.space === space.name && o.result !== 'applied').map((o) => documentKey(o.space, o.kind, o.name)));
+    const written = outcomes.filter((o) => o.space === space.name && o.result === 'applied' && o.action !== 'delete' && !notApplied.has(documentKey(o.space, o.kind, o.name)));
     if (written.length === 0) continue;
     const live = await readSpaceFor(prepared.client, space.spaceId, prepared.kinds, space.desired);
     const names = new NameResolver(buildRefTable(live));

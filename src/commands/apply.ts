@@ -156,6 +156,7 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
       const changes = plan.changes.filter((change) => change.space === space.name);
       // Writers record what they make octosync's as they go (see apply-recorder.ts).
       const recording = { ...prepared, kinds: recordingKinds(prepared.kinds, space.name, recorder) };
+      await recorder.managingAll(changes.filter((change) => change.action === 'create').map((change) => documentKey(space.name, change.kind, change.name)));
       await applySpace(recording, space, changes, record, setSecrets, options.signal, options.concurrency ?? DEFAULT_MAX_CONCURRENCY);
     }
   } catch (error) {
