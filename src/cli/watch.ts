@@ -16,6 +16,7 @@ interface WatchFlags {
   pollSeconds: number;
   driftSeconds: number;
   snapshotSeconds: number;
+  fullReadMinutes: number;
   applyTimeoutSeconds: number;
   parallelDestinations: number;
   logLevel: string;
@@ -39,6 +40,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     .option('--drift-seconds <n>', 'check destinations for drift this often (0: never)', parseInteger, 300)
     .option('--snapshot-seconds <n>', 'snapshot the source this often (0: never)', parseInteger, 0)
     .option('--parallel-destinations <n>', 'destinations planned or applied at once at most (the others wait for a turn)', positiveInteger, DEFAULT_PARALLEL_DESTINATIONS)
+    .option('--full-read-minutes <n>', 'drift checks and snapshots read everything at least this often (else only what the events log names)', parseInteger, 60)
     .option('--apply-timeout-seconds <n>', 'report an apply failed after this long', parseInteger, 1800)
     .option('--webhook-secret-env <name>', 'environment variable holding the secret POST /hooks/git must prove (GitHub signature, GitLab token or bearer)')
     .option('--ui-token-env <name>', 'environment variable holding the token that allows the status page\'s actions and `octosync daemon` (without it the page is read-only)')
@@ -58,6 +60,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
         pollIntervalMs: flags.pollSeconds * 1000,
         driftIntervalMs: flags.driftSeconds * 1000,
         snapshotIntervalMs: flags.snapshotSeconds * 1000,
+        fullReadEveryMs: flags.fullReadMinutes * 60_000,
         applyTimeoutMs: flags.applyTimeoutSeconds * 1000,
         parallelDestinations: flags.parallelDestinations,
         webhookSecret: flags.webhookSecretEnv ? requiredEnv(io.env, flags.webhookSecretEnv, 'the webhook secret') : undefined,

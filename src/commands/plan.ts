@@ -16,6 +16,7 @@ import type { SecretSource } from '../core/secrets.js';
 import { scopeText } from '../core/secrets.js';
 import { slugify } from '../core/slug.js';
 import { readSpaceFor } from '../kinds/read-live.js';
+import type { SpaceReader } from '../kinds/read-live.js';
 import { kindsInOrder } from '../kinds/registry.js';
 import { BUILT_IN_NAMES } from '../kinds/shared/built-ins.js';
 import type { Kind, ReferenceContext } from '../kinds/types.js';
@@ -75,6 +76,8 @@ export interface PlanOptions {
   allowLargeDeletes?: boolean;
   /** Files already parsed, by blob (a daemon keeps them between runs); those parsed now are added. */
   parsed?: ParsedDocuments;
+  /** How the destination's spaces are read (drift checks read incrementally); default readSpaceFor. */
+  readSpace?: SpaceReader;
 }
 
 /** One destination space: what it should be and what it is. */
@@ -158,7 +161,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       if (spaceId === '') notices.push(`space '${name}' does not exist in destination '${destination.name}' yet: apply creates it first (createSpaces: true), then plans it again with what a new space has`);
       const exclude = destination.exclude ?? [];
       const repoDocuments = (documents.get(slugify(sourceName)) ?? []).filter((doc) => !isDocumentExcluded(exclude, name, doc));
-      const read = spaceId === '' ? {} : await readSpaceFor(client, spaceId, kinds, repoDocuments);
+      const read = spaceId === '' ? {} : await (options.readSpace ?? readSpaceFor)(client, spaceId, kinds, repoDocuments);
       // A space's own overlays, if the destination gives it some; else the destination's.
       const overlays = destination.spaceOverlays?.[name] ?? destination.overlays;
       const overlaid = applyOverlay(name, repoDocuments, overlays, overlayFields);

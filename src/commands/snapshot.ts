@@ -10,6 +10,7 @@ import { slugify } from '../core/slug.js';
 import { DEFAULT_REMOVAL_POLICY, largeRemovals, measureDocuments } from '../core/removals.js';
 import { incompleteReads } from '../kinds/completeness.js';
 import { readSpaceFor } from '../kinds/read-live.js';
+import type { SpaceReader } from '../kinds/read-live.js';
 import type { Kind } from '../kinds/types.js';
 import { kindsInOrder } from '../kinds/registry.js';
 import type { OctopusApi } from '../octopus/index.js';
@@ -50,6 +51,8 @@ export interface SnapshotOptions {
   /** `server` replaces the configured source in octosync.yaml (asked for with --switch-source). */
   switchSource?: boolean;
   progress?: (event: SnapshotProgress) => void;
+  /** How the source's spaces are read (the daemon reads incrementally); default readSpaceFor. */
+  readSpace?: SpaceReader;
 }
 
 export type SnapshotProgress =
@@ -136,7 +139,7 @@ async function readSource(options: SnapshotOptions, spaceNames: readonly string[
   const problems: Problem[] = [];
   for (const spaceName of spaceNames) {
     const spaceId = await resolveSpaceId(options.api, spaceName);
-    const live = await readSpaceFor(options.api, spaceId, kinds, [], (done, total) =>
+    const live = await (options.readSpace ?? readSpaceFor)(options.api, spaceId, kinds, [], (done, total) =>
       options.progress?.({ step: 'read', space: spaceName, done, total }),
     );
     if (spaceName === spaceNames[0]) {

@@ -8,6 +8,8 @@
 // applied is persisted (status store), so a restarted daemon resumes without applying anything twice.
 import { runApply } from '../commands/apply.js';
 import { destinationActivity } from '../commands/destination-activity.js';
+import { DEFAULT_FULL_READ_EVERY_MS, incrementalSpaceReader } from '../commands/incremental-reads.js';
+import type { IncrementalRead } from '../commands/incremental-reads.js';
 import { preparePlan } from '../commands/plan.js';
 import type { PlanOptions } from '../commands/plan.js';
 import { renderPlanMarkdown, renderPlanText } from '../core/render-plan.js';
@@ -49,6 +51,8 @@ export interface ReconcilerOptions {
   /** An apply taking longer is cancelled and reported failed; the next evaluation plans what is left. */
   applyTimeoutMs: number;
   retry: { baseMs: number; maxMs: number };
+  /** A drift check reads everything again at least this often (else only what the events log names); default an hour. */
+  fullReadEveryMs?: number;
   now?: () => number;
   random?: () => number;
   /**
@@ -424,11 +428,16 @@ export class Reconciler {
     let changes: number;
     let diff: string;
     try {
+      // Only the collections the destination's events log names since the last check are read
+      // again; the rest comes from that check (commands/incremental-reads.ts).
+      const reads: IncrementalRead[] = [];
+      const readSpace = incrementalSpaceReader({ stateDir: this.options.stateDir, name: `drift-${destination.name}`, fullReadEveryMs: this.options.fullReadEveryMs ?? DEFAULT_FULL_READ_EVERY_MS, now: () => this.now(), onRead: (read) => reads.push(read) });
       const prepared = await this.inTurn(async () => {
-        const plan = await preparePlan(planOptions);
+        const plan = await preparePlan({ ...planOptions, readSpace });
         await plan.client.close();
         return plan;
       });
+      log.debug({ reads: reads.map((read) => `${read.spaceId}: ${read.full ? `full (${read.reason})` : read.collections.join(', ') || 'nothing'}`) }, 'drift check: destination read');
       changes = prepared.plan.changes.length;
       diff = renderPlanText(prepared.plan);
       if (changes > 0) log.warn({ changes: prepared.plan.changes.map((c) => `${c.action} ${c.kind} ${c.name}`) }, `drift: the destination differs from ${applied.slice(0, 12)} in ${changes} resources`);

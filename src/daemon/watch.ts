@@ -47,6 +47,8 @@ export interface WatchOptions {
   driftIntervalMs?: number;
   /** How often the source is snapshotted (0: never; needs octosync.yaml's source and its API key). */
   snapshotIntervalMs?: number;
+  /** Drift checks and snapshots read everything again at least this often, else only what the events log names (default an hour). */
+  fullReadEveryMs?: number;
   applyTimeoutMs?: number;
   retry?: { baseMs: number; maxMs: number };
   /** When set, `POST /hooks/git` must prove it knows it (see webhookAuthorized). */
@@ -101,6 +103,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       retry: options.retry ?? { baseMs: 10_000, maxMs: 10 * 60_000 },
       turn,
       parsed,
+      ...(options.fullReadEveryMs === undefined ? {} : { fullReadEveryMs: options.fullReadEveryMs }),
     });
   const only = options.destinations?.length ? options.destinations : undefined;
   let problems: string[] = [];

@@ -18,4 +18,5 @@ export type { RequestStats } from './stats.js';
 export { compareVersions, isSupportedVersion, MINIMUM_SERVER_VERSION, parseVersion } from './version.js';
 export { withSignal } from './with-signal.js';
 export { createdBy, withCreateLookup } from './created-lookup.js';
-export { newestEvents, sameEvents } from './events.js';
+export { eventsSince, newestEvents, sameEvents } from './events.js';
+export type { DocumentEvent, EventMark, EventsSince } from './events.js';
