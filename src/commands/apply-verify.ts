@@ -36,7 +36,10 @@ export async function verifyWrites(prepared: PreparedPlan, outcomes: readonly Re
     const live = await readSpaceFor(prepared.client, space.spaceId, prepared.kinds, space.desired);
     const names = new NameResolver(buildRefTable(live));
     const byName = (docs: readonly KindDocument[]) => new Map(docs.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
-    const now = byName(prepared.kinds.flatMap((kind) => kind.toDocuments(live, names)));
+    // Only the kinds written are compared: normalizing every kind of a large space again costs
+    // as much as the plan did, for an apply that wrote one document.
+    const writtenKinds = new Set(written.map((o) => o.kind));
+    const now = byName(prepared.kinds.filter((kind) => writtenKinds.has(kind.name)).flatMap((kind) => kind.toDocuments(live, names)));
     const desired = byName(space.desired);
     for (const outcome of written) {
       const key = documentKey(space.name, outcome.kind, outcome.name);
