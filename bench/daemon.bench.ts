@@ -6,6 +6,7 @@
 // resident memory (the peak is reset between the two, where the kernel allows it).
 //
 //   BENCH_DAEMON_DESTINATIONS=10,30 BENCH_DAEMON_PROJECTS=100 npm run bench -- bench/daemon.bench.ts
+//   BENCH_DAEMON_PARALLEL=30 …                     # every destination at once (no waiting for a turn)
 //
 // The daemon runs the built CLI in a child process; the simulators run in this one.
 import { execFile, spawn } from 'node:child_process';
@@ -26,6 +27,8 @@ import { readStatus } from '../src/state/status-store.js';
 const DESTINATIONS = (process.env.BENCH_DAEMON_DESTINATIONS ?? '10,30').split(',').map(Number);
 const PROJECTS = Number(process.env.BENCH_DAEMON_PROJECTS ?? 100);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
+/** Destinations planned or applied at once (the daemon's --parallel-destinations; its default when unset). */
+const PARALLEL = process.env.BENCH_DAEMON_PARALLEL;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'octosync.js');
 const BRANCH = 'source';
@@ -69,7 +72,7 @@ it('measures one daemon with many destinations', { timeout: 3_600_000 }, async (
       target.knobs.resetCounts();
       let started = performance.now();
       const stderr: string[] = [];
-      daemon = spawn(process.execPath, [BIN, 'watch', '--repo', dir, '--port', '0', '--poll-seconds', '600', '--drift-seconds', '0', '--log-level', 'warn', '--log-format', 'json'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      daemon = spawn(process.execPath, [BIN, 'watch', '--repo', dir, '--port', '0', '--poll-seconds', '600', '--drift-seconds', '0', '--log-level', 'warn', '--log-format', 'json', ...(PARALLEL ? ['--parallel-destinations', PARALLEL] : [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       daemon.stderr?.on('data', (chunk: Buffer) => stderr.push(String(chunk)));
       const pid = daemon.pid as number;
       const first = await resolveRef(dir, BRANCH);
@@ -96,7 +99,7 @@ it('measures one daemon with many destinations', { timeout: 3_600_000 }, async (
       await rm(dir, { recursive: true, force: true });
     }
   }
-  console.log(`\none daemon, ${PROJECTS} projects per destination, latency ${LATENCY_MS} ms per request, every destination a space of one server\n`);
+  console.log(`\none daemon, ${PROJECTS} projects per destination, ${PARALLEL ?? 'the default number of'} destinations at once, latency ${LATENCY_MS} ms per request, every destination a space of one server\n`);
   console.table(
     rows.map((r) => ({
       destinations: r.destinations,
