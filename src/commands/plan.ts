@@ -116,15 +116,15 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const stateDir = options.stateDir ?? defaultStateDir(options.repo);
   const followed = await followedDestination(options.repo, options.destination, schemas);
   const commit = await commitToPlan(options, followed);
-  const { files, parsed, keep } = await readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed);
+  const { files, parsed, clean, keep } = await readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed);
 
   const destinationText = files.get(destinationFile(options.destination));
   if (destinationText === undefined) {
     const known = [...files.keys()].filter((f) => f.startsWith(`${DESTINATIONS_DIR}/`)).map((f) => path.basename(f, '.yaml'));
     throw new OctosyncError('config-invalid', `unknown destination '${options.destination}': there is no ${destinationFile(options.destination)} at ${commit.slice(0, 12)} (known: ${known.join(', ') || 'none'})`);
   }
-  const report = validateRepository(files, schemas, kinds, parsed);
-  keep(report.values);
+  const report = validateRepository(files, schemas, kinds, parsed, clean);
+  keep(report.values, report.clean);
   if (report.errors.length > 0) {
     throw new OctosyncError('repo-invalid', `the repository at ${commit.slice(0, 12)} is not valid; nothing was planned:\n${report.errors.map((e) => `  ${formatIssue(e)}`).join('\n')}`);
   }

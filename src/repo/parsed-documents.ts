@@ -10,8 +10,14 @@ import { readFilesAndBlobsAt } from './git.js';
 /** Bytes of YAML kept parsed by default (their parsed form takes a few times as much). */
 export const DEFAULT_PARSED_BYTES = 32 * 1024 * 1024;
 
+interface Kept {
+  value: Json;
+  /** Paths at which this content passed validation's checks of one file (schema, fields). */
+  cleanAt: Set<string>;
+}
+
 export class ParsedDocuments {
-  private readonly values: LRUCache<string, { value: Json }>;
+  private readonly values: LRUCache<string, Kept>;
   /** Files found parsed, and files parsed in a run and kept (for /metrics and tests). */
   hits = 0;
   misses = 0;
@@ -30,7 +36,16 @@ export class ParsedDocuments {
   /** Keeps (a copy of) the value of blob `oid`, whose text is `bytes` long. */
   set(oid: string, value: Json, bytes: number): void {
     if (this.values.has(oid)) return;
-    this.values.set(oid, { value: structuredClone(value) }, { size: Math.max(1, bytes) });
+    this.values.set(oid, { value: structuredClone(value), cleanAt: new Set() }, { size: Math.max(1, bytes) });
+  }
+
+  /** Whether blob `oid` at `path` passed validation's checks of one file before. */
+  isClean(oid: string, path: string): boolean {
+    return this.values.peek(oid)?.cleanAt.has(path) ?? false;
+  }
+
+  markClean(oid: string, path: string): void {
+    this.values.peek(oid)?.cleanAt.add(path);
   }
 }
 
@@ -39,28 +54,35 @@ export interface FilesAt {
   files: Map<string, string>;
   /** Path → value, for the files whose blob was found in the cache. */
   parsed: Map<string, Json>;
-  /** Keeps the values of the files parsed in this run (path → value), by their blobs. */
-  keep(values: ReadonlyMap<string, Json>): void;
+  /** Files whose blob, at the same path, passed validation's checks of one file before. */
+  clean: Set<string>;
+  /** Keeps the values of the files parsed in this run (path → value) by their blobs, and which were clean. */
+  keep(values: ReadonlyMap<string, Json>, clean?: ReadonlySet<string>): void;
 }
 
 /** The files of `commit` that `wanted` selects, with what `cache` knows of them already parsed. */
 export async function readParsedFilesAt(dir: string, commit: string, wanted: (file: string) => boolean, cache?: ParsedDocuments): Promise<FilesAt> {
   const { files, blobs } = await readFilesAndBlobsAt(dir, commit, wanted);
   const parsed = new Map<string, Json>();
-  if (!cache) return { files, parsed, keep: () => undefined };
+  const clean = new Set<string>();
+  if (!cache) return { files, parsed, clean, keep: () => undefined };
   for (const [file, oid] of blobs) {
     const value = cache.get(oid);
     if (value === undefined) continue;
     cache.hits += 1;
     parsed.set(file, value);
+    if (cache.isClean(oid, file)) clean.add(file);
   }
-  const keep = (values: ReadonlyMap<string, Json>) => {
+  const keep = (values: ReadonlyMap<string, Json>, cleanNow: ReadonlySet<string> = new Set()) => {
     for (const [file, value] of values) {
       const oid = blobs.get(file);
-      if (oid === undefined || parsed.has(file)) continue;
-      cache.misses += 1;
-      cache.set(oid, value, Buffer.byteLength(files.get(file) ?? ''));
+      if (oid === undefined) continue;
+      if (!parsed.has(file)) {
+        cache.misses += 1;
+        cache.set(oid, value, Buffer.byteLength(files.get(file) ?? ''));
+      }
+      if (cleanNow.has(file)) cache.markClean(oid, file);
     }
   };
-  return { files, parsed, keep };
+  return { files, parsed, clean, keep };
 }

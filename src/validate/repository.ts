@@ -28,6 +28,8 @@ export interface ValidationReport {
   warnings: Issue[];
   /** The value of every file it read (path → value), so a caller need not parse them again. */
   values: ReadonlyMap<string, Json>;
+  /** Files that passed their schema with no unknown field: the same content at the same path needs no second look. */
+  clean: ReadonlySet<string>;
   /** Names of never-synced kinds the repository refers to: they must exist in each destination. */
   external: { kind: ExternalKind; name: string; files: string[] }[];
   documents: number;
@@ -53,13 +55,17 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
  * `parsed` may give the value of files already in memory (what a snapshot just wrote, or a
- * cache by blob): they are not parsed again, unless an issue needs a line number.
+ * cache by blob): they are not parsed again, unless an issue needs a line number. `clean` names
+ * files whose content, at the same path, was found clean before (see ValidationReport.clean):
+ * their schema and fields are not checked again (names and references still are: they depend on
+ * the other files).
  */
-export function validateRepository(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json> = new Map()): ValidationReport {
+export function validateRepository(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json> = new Map(), clean: ReadonlySet<string> = new Set()): ValidationReport {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const documents: ParsedDocument[] = [];
   const values = new Map<string, Json>();
+  const cleanNow = new Set<string>();
   const kindNames = kinds.map((kind) => kind.name);
   // The fields a kind's documents may hold, worked out once per kind (not once per file).
   const knownByKind = new Map<string, ReadonlySet<string> | undefined>();
@@ -89,11 +95,14 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
       continue;
     }
     values.set(file, yaml.value);
-    const schemaIssues = schemas.validate(schema.name, yaml.value);
+    const seenClean = clean.has(file) && parsed.has(file);
+    const schemaIssues = seenClean ? [] : schemas.validate(schema.name, yaml.value);
     errors.push(...schemaIssues.map((issue) => ({ file, line: yaml.lineOf(issue.pointer), pointer: issue.pointer, message: issue.message })));
+    const known = schema.kind && !seenClean ? knownOf(schema.kind, schema.name) : undefined;
+    const unknown = known ? unknownFields(yaml.value, known) : [];
+    if (schemaIssues.length === 0 && unknown.length === 0) cleanNow.add(file);
     if (schema.kind) {
-      const known = knownOf(schema.kind, schema.name);
-      for (const field of known ? unknownFields(yaml.value, known) : []) {
+      for (const field of unknown) {
         const pointer = `/${escapeName(field.key)}`;
         (field.suggestion ? errors : warnings).push({ file, line: yaml.lineOf(pointer), pointer, message: describeUnknown(field, `a ${schema.kind.replace(/s$/, '')}`) });
       }
@@ -109,7 +118,7 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
   errors.push(...sharedDestinationSpaces(files));
   const { errors: referenceErrors, external } = checkReferences(documents, kinds);
   errors.push(...referenceErrors);
-  return { errors, warnings, values, external, documents: documents.length };
+  return { errors, warnings, values, clean: cleanNow, external, documents: documents.length };
 }
 
 /**

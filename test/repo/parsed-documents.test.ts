@@ -1,0 +1,83 @@
+// Parsed files kept by blob between runs: a file is parsed (and checked against its schema) once
+// for as long as its content stays the same at its path; a changed file is read, parsed and
+// checked again, so an error it brings is found as before. On a real repository of the sample.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kindsInOrder } from '../../src/kinds/registry.js';
+import { resolveRef } from '../../src/repo/git.js';
+import { ParsedDocuments, readParsedFilesAt } from '../../src/repo/parsed-documents.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { validateRepository } from '../../src/validate/repository.js';
+import { loadSchemas } from '../../src/validate/schemas.js';
+import { stateRepo } from '../support/gitops.js';
+import type { StateRepo } from '../support/gitops.js';
+
+let source: Simulator;
+let repo: StateRepo;
+const schemas = loadSchemas();
+const kinds = kindsInOrder();
+const everything = () => true;
+const ENVIRONMENT = 'spaces/default/environments/dev.yaml';
+
+beforeAll(async () => {
+  source = await startSimulator({ seed: 'sample' });
+  repo = await stateRepo();
+  await repo.snapshot(source);
+});
+
+afterAll(async () => {
+  await source.close();
+  await repo.cleanup();
+});
+
+/** One run as a plan makes it: read, validate with what the cache knows, keep what is new. */
+async function validateAt(cache: ParsedDocuments, commit: string) {
+  const { files, parsed, clean, keep } = await readParsedFilesAt(repo.dir, commit, everything, cache);
+  const report = validateRepository(files, schemas, kinds, parsed, clean);
+  keep(report.values, report.clean);
+  return { report, parsed, clean };
+}
+
+describe('parsed files kept by blob', () => {
+  it('parses and checks a file once while it stays the same, and again once it changes', async () => {
+    const cache = new ParsedDocuments();
+    const first = await resolveRef(repo.dir, 'HEAD');
+    const run1 = await validateAt(cache, first);
+    expect(run1.report.errors).toEqual([]);
+    expect(run1.parsed.size).toBe(0);
+    const files = run1.report.values.size;
+    expect(files).toBeGreaterThan(10);
+    expect(cache.misses).toBe(files);
+
+    const run2 = await validateAt(cache, first);
+    expect(run2.parsed.size).toBe(files);
+    expect(run2.clean.size).toBe(run1.report.clean.size);
+    expect(run2.report.errors).toEqual([]);
+    expect(cache.misses).toBe(files);
+
+    // The Dev environment gains a field its schema refuses: only that file is new, and its error is found.
+    expect(run2.clean.has(ENVIRONMENT)).toBe(true);
+    const second = await repo.commitFile(ENVIRONMENT, 'Name: Dev\nUseGuidedFailure: sometimes\n');
+    const run3 = await validateAt(cache, second);
+    expect(cache.misses).toBe(files + 1);
+    expect(run3.clean.has(ENVIRONMENT)).toBe(false);
+    expect(run3.report.errors.map((e) => `${e.file} ${e.pointer}`)).toEqual([`${ENVIRONMENT} /UseGuidedFailure`]);
+    expect(run3.report.clean.has(ENVIRONMENT)).toBe(false);
+
+    // Still refused the next time, though its value is now kept.
+    const run4 = await validateAt(cache, second);
+    expect(run4.parsed.has(ENVIRONMENT)).toBe(true);
+    expect(run4.report.errors.map((e) => e.file)).toEqual([ENVIRONMENT]);
+  });
+
+  it('gives each run its own copy: a change made by one run never reaches the next', async () => {
+    const cache = new ParsedDocuments();
+    const head = await resolveRef(repo.dir, 'HEAD');
+    await validateAt(cache, head);
+    const { parsed } = await validateAt(cache, head);
+    const value = parsed.get('octosync.yaml') as Record<string, unknown>;
+    value.source = 'changed by a run';
+    const again = await validateAt(cache, head);
+    expect((again.parsed.get('octosync.yaml') as Record<string, unknown>).source).not.toBe('changed by a run');
+  });
+});
