@@ -8,7 +8,7 @@ import type { JsonObject, KindDocument, LiveSpace } from '../core/document.js';
 import { applyOverlay } from '../core/overlay.js';
 import type { OverlayFields } from '../core/overlay.js';
 import { KNOWN_PHASE_FIELDS, knownFields } from '../kinds/known-fields.js';
-import type { Plan, PlanProblem } from '../core/plan.js';
+import type { GitHeldDifference, Plan, PlanProblem } from '../core/plan.js';
 import { computePlan, documentKey } from '../core/plan.js';
 import { KnownNames, describeMissing } from '../core/references.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
@@ -43,6 +43,7 @@ import { connectWithKey } from './connect.js';
 import type { Connection } from './connect.js';
 import { adaptToDestination, versionNotice } from './server-compatibility.js';
 import { convertibleProjects, persistenceFindings } from '../kinds/projects/persistence.js';
+import { gitHeldDrift } from './git-held-drift.js';
 import { SOURCE_FILE, parseSourceRecord } from '../repo/source-record.js';
 import { OctosyncError } from './errors.js';
 import type { FollowedDestination } from './followed-destination.js';
@@ -152,6 +153,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     const managed = await readManagedState(options.repo, stateDir, destination.name);
     if (managed.notice) notices.push(managed.notice);
     const renames: Rename[] = [];
+    const gitHeld: GitHeldDifference[] = [];
     for (const sourceName of spacesTaken(config.spaces, destination)) {
       const name = destination.spaces?.[sourceName] ?? sourceName;
       const spaceId = await resolveSpaceId(client, name).catch((error: unknown) => {
@@ -182,6 +184,10 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       const persistence = persistenceFindings({ space: name, desired: compatible.desired, live: compatible.liveDocuments, convertible: convertibleProjects(destination.overlays?.versionControl), liveProjects: live.projects ?? [] });
       problems.push(...persistence.problems);
       notices.push(...persistence.notices);
+      // What the destination's version-controlled projects keep in Git, against the repository's review copies.
+      if (config.snapshot?.gitHeldParts && spaceId !== '') {
+        gitHeld.push(...(await gitHeldDrift({ api: client, space: name, spaceId, spaceSlug: slugify(sourceName), live, desired: compatible.desired, files })));
+      }
       const desired = checkReferences(name, secretSources, compatible.desired, compatible.liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
       spaces.push({ name, spaceId, desired, liveDocuments: compatible.liveDocuments, live });
     }
@@ -221,6 +227,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       // Fields the destination did not keep when last written would be written again for nothing.
       ...(managed.notKept ? { notKept: managed.notKept } : {}),
     });
+    if (gitHeld.length > 0) plan.gitHeld = gitHeld;
     await addDeleteConsequences(client, plan, spaces);
     return { plan, destination, spaces, secretSources, secrets, managed, ...(key ? { digestKey: key } : {}), kinds, client, repo: options.repo, stateDir };
   } catch (error) {

@@ -45,7 +45,7 @@ export interface DestinationReport {
   /** The head relative to the last applied commit; null when never applied or not comparable. */
   sinceApplied: CommitDistance | null;
   lastAttempt: Omit<AttemptState, 'outcomes'> | null;
-  drift: { at: string; changes: number } | null;
+  drift: { at: string; changes: number; gitHeld?: number } | null;
   policy: { sync: 'auto' | 'manual'; drift: 'ignore' | 'warn' | 'correct'; prune: boolean };
   /** What could not be read (an invalid destination file, a missing branch, unreadable status). */
   problems: string[];
@@ -132,7 +132,7 @@ async function reportDestination(name: string, text: string, context: Context): 
     lastAttempt: attempt
       ? { commit: attempt.commit, at: attempt.at, result: attempt.result, ...(attempt.error ? { error: attempt.error } : {}), ...(attempt.summary ? { summary: attempt.summary } : {}) }
       : null,
-    drift: status?.drift ? { at: status.drift.at, changes: status.drift.changes } : null,
+    drift: status?.drift ? { at: status.drift.at, changes: status.drift.changes, ...(status.drift.gitHeld ? { gitHeld: status.drift.gitHeld } : {}) } : null,
     policy: { sync: destination.sync ?? 'auto', drift: destination.drift ?? 'warn', prune: destination.prune ?? false },
     problems,
   };
@@ -151,7 +151,7 @@ function renderDestination(d: DestinationReport): string {
     ['last applied', d.lastApplied ? `${short(d.lastApplied.commit)}${d.lastApplied.subject === undefined ? '' : ` ${d.lastApplied.subject}`} at ${d.lastApplied.at}` : 'never applied'],
     ['pending', describePending(d)],
     ['last attempt', describeAttempt(d.lastAttempt)],
-    ['drift', d.drift ? (d.drift.changes === 0 ? `none at ${d.drift.at}` : `${d.drift.changes} ${plural(d.drift.changes, 'change', 'changes')} found at ${d.drift.at}`) : 'not checked yet'],
+    ['drift', d.drift ? `${d.drift.changes === 0 ? `none at ${d.drift.at}` : `${d.drift.changes} ${plural(d.drift.changes, 'change', 'changes')} found at ${d.drift.at}`}${gitHeldText(d.drift.gitHeld)}` : 'not checked yet'],
     ['policy', `sync ${d.policy.sync}, drift ${d.policy.drift}, prune ${d.policy.prune ? 'on' : 'off'}`],
     ...d.problems.map((problem): [string, string] => ['problem', problem]),
   ];
@@ -194,4 +194,9 @@ function plural(count: number, one: string, many: string): string {
 
 function short(sha: string): string {
   return sha.slice(0, 12);
+}
+
+/** Git-held parts that differ: shown with drift, never corrected (octosync does not write them). */
+function gitHeldText(count: number | undefined): string {
+  return count ? `; ${count} Git-held ${plural(count, 'part differs', 'parts differ')} (read-only)` : '';
 }

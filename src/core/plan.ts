@@ -52,6 +52,24 @@ export interface MissingSecret {
   path: string;
 }
 
+/**
+ * A part a version-controlled project keeps in its Git repository (its deployment process, its
+ * non-sensitive variables) that differs between the destination project's default branch and the
+ * repository's review copy. Read-only: octosync never writes it; not a change.
+ */
+export interface GitHeldDifference {
+  space: string;
+  project: string;
+  /** The review copy's path in the repository. */
+  file: string;
+  /** What the part is (`deployment process Pet Clinic (in its Git repository)`). */
+  title: string;
+  /** From the destination's branch to the repository's copy, as a change of a document is shown. */
+  fields: FieldChange[];
+  /** When only one side has the part. */
+  only?: 'repository' | 'destination';
+}
+
 export interface Plan {
   format: 'octosync-plan/1';
   destination: string;
@@ -71,6 +89,8 @@ export interface Plan {
   incomplete?: string[];
   /** What a reader should know that is not an error (a connection change waiting for a merge). */
   notices: string[];
+  /** Git-held parts of version-controlled projects that differ (with `snapshot.gitHeldParts`); never applied. */
+  gitHeld?: GitHeldDifference[];
   summary: { create: number; update: number; delete: number };
 }
 

@@ -36,10 +36,29 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
     for (const secret of change.secrets) lines.push(`    ${secret.path}: ${describeSecret(secret)}`);
     for (const consequence of change.consequences ?? []) lines.push(paint('problem', `    ! ${consequence}`));
   }
+  const held = plan.gitHeld ?? [];
+  if (held.length > 0) lines.push('', GIT_HELD_HEADING);
+  for (const difference of held) {
+    lines.push(paint('update', `  ≠ ${difference.title}${difference.space === 'Default' ? '' : ` (space ${difference.space})`}: ${gitHeldSummary(difference)}`));
+    for (const field of difference.fields) {
+      const { summary, diff } = describeField(field);
+      lines.push(`    ${field.path}: ${summary}`);
+      for (const line of diff ?? []) lines.push(`      ${paintDiffLine(line, paint)}`);
+    }
+  }
   lines.push('', summaryLine(plan));
   lines.push(...problemLines(plan).map((line) => paint('problem', `! ${line}`)));
   lines.push(...(plan.notices ?? []).map((line) => `note: ${line}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Above the Git-held parts that differ: what they are and that octosync leaves them alone. */
+const GIT_HELD_HEADING = "Drift in what version-controlled projects keep in Git (the destination's default branch against the repository's review copy; octosync never writes it: change it in the project's repository):";
+
+function gitHeldSummary(difference: { only?: 'repository' | 'destination'; fields: readonly unknown[] }): string {
+  if (difference.only === 'repository') return "only in the repository's review copy: the destination's branch does not have it";
+  if (difference.only === 'destination') return "only in the destination's branch: the repository has no review copy of it";
+  return `${difference.fields.length} ${difference.fields.length === 1 ? 'field differs' : 'fields differ'}`;
 }
 
 function paintDiffLine(line: string, paint: (colour: keyof typeof COLOURS, text: string) => string): string {
@@ -56,6 +75,14 @@ export function renderPlanMarkdown(plan: Plan): string {
   const problems = problemLines(plan);
   if (problems.length > 0) lines.push('> [!WARNING]', ...problems.map((p) => `> ${p}`), '');
   if ((plan.notices ?? []).length > 0) lines.push('> [!NOTE]', ...plan.notices.map((n) => `> ${n}`), '');
+  if ((plan.gitHeld ?? []).length > 0) {
+    lines.push(`**${GIT_HELD_HEADING}**`, '');
+    for (const difference of plan.gitHeld ?? []) {
+      lines.push(`- ${escapeCell(difference.title)} (\`${difference.file}\`): ${gitHeldSummary(difference)}`);
+      for (const field of difference.fields) lines.push(`  - \`${field.path}\`: ${escapeCell(describeField(field).summary)}`);
+    }
+    lines.push('');
+  }
   if (plan.changes.length === 0) lines.push('No changes. The destination matches the repository.');
   else {
     lines.push('| | Kind | Name | Changes |', '| --- | --- | --- | --- |');

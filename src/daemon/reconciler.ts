@@ -426,6 +426,7 @@ export class Reconciler {
       return;
     }
     let changes: number;
+    let gitHeld: number;
     let diff: string;
     try {
       // Only the collections the destination's events log names since the last check are read
@@ -439,6 +440,8 @@ export class Reconciler {
       });
       log.debug({ reads: reads.map((read) => `${read.spaceId}: ${read.full ? `full (${read.reason})` : read.collections.join(', ') || 'nothing'}`) }, 'drift check: destination read');
       changes = prepared.plan.changes.length;
+      // Read-only: what version-controlled projects keep in Git is reported, never corrected.
+      gitHeld = prepared.plan.gitHeld?.length ?? 0;
       diff = renderPlanText(prepared.plan);
       if (changes > 0) log.warn({ changes: prepared.plan.changes.map((c) => `${c.action} ${c.kind} ${c.name}`) }, `drift: the destination differs from ${applied.slice(0, 12)} in ${changes} resources`);
     } catch (error) {
@@ -453,7 +456,7 @@ export class Reconciler {
     if (changes > 0 && status.drift?.diff !== diff) await this.notify(applied, 'drift-found', `${changes} ${changes === 1 ? 'change' : 'changes'} made outside the repository (against ${applied.slice(0, 12)}):\n${diff}`);
     this.suspended = await readSuspension(this.options.stateDir, destination.name);
     metrics.drift.set({ destination: destination.name }, changes);
-    await updateStatus(this.options.stateDir, destination.name, (current) => ({ ...current, drift: { at, changes, commit: applied, ...(changes > 0 ? { diff } : {}) } }));
+    await updateStatus(this.options.stateDir, destination.name, (current) => ({ ...current, drift: { at, changes, commit: applied, ...(gitHeld > 0 ? { gitHeld } : {}), ...(changes > 0 || gitHeld > 0 ? { diff } : {}) } }));
     if (changes > 0 && policy?.drift === 'correct' && !this.suspended) await this.apply(applied, 'drift correction');
   }
 }

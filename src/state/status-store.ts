@@ -42,7 +42,7 @@ export interface DestinationStatus {
   lastApplied?: AppliedState;
   lastAttempt?: AttemptState;
   /** Drift found by the last check against live: when, against which applied commit, and the changes as a plan renders them. */
-  drift?: { at: string; changes: number; commit?: string; diff?: string };
+  drift?: { at: string; changes: number; commit?: string; diff?: string; /** Git-held parts of version-controlled projects that differ (never applied). */ gitHeld?: number };
   /** Fields the destination did not keep when last written (document key → path → value written): plans leave such changes out. */
   notKept?: Record<string, Record<string, string>>;
   /** Newest first; the daemon adds how long an apply took and how many writes it made. */

@@ -146,6 +146,13 @@ describe('status', () => {
     expect(await cli('--destination', 'production', '--state-dir', stateDir)).toContain('  pending       yes: 3 commits on production since the last apply\n');
   });
 
+  it('shows Git-held parts that differ beside the drift, as read-only', async () => {
+    await recordApplied(production[1] as string, '2026-03-01T10:00:00.000Z');
+    await writeStatus(stateDir, { ...(await readStatus(stateDir, 'production')), drift: { at: '2026-03-01T10:05:00.000Z', changes: 0, gitHeld: 2, diff: 'Drift in what version-controlled projects keep in Git' } });
+    expect((await production0()).drift).toEqual({ at: '2026-03-01T10:05:00.000Z', changes: 0, gitHeld: 2 });
+    expect(await cli('--destination', 'production', '--state-dir', stateDir)).toContain('  drift         none at 2026-03-01T10:05:00.000Z; 2 Git-held parts differ (read-only)\n');
+  });
+
   it('shows a branch moved back behind the last applied commit as pending', async () => {
     await recordApplied(production[1] as string, '2026-03-01T10:00:00.000Z');
     await git('branch', '--force', 'production', production[0] as string);
