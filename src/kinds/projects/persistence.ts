@@ -148,7 +148,21 @@ function gitHeldVariableProblems(input: PersistenceCheck): PlanProblem[] {
   const problems: PlanProblem[] = [];
   for (const doc of input.desired.filter((d) => d.kind === 'project-variables')) {
     const project = (typeof doc.body.Project === 'string' ? doc.body.Project : doc.name).toLowerCase();
-    if (!controlled.has(project) || allInDatabase.has(project)) continue;
+    if (!controlled.has(project)) continue;
+    if (allInDatabase.has(project)) {
+      // The destination's database holds its plain variables: a document without them (the
+      // source's are in Git) would delete them there, where its deployments read them.
+      const live = input.live.find((d) => d.kind === 'project-variables' && d.name.toLowerCase() === doc.name.toLowerCase());
+      const plainHere = asArray(live?.body.Variables).filter((variable) => !isSensitiveVariable(variable));
+      if (plainHere.length > 0 && asArray(doc.body.Variables).every(isSensitiveVariable)) {
+        problems.push({
+          space: input.space,
+          where: `project variables '${doc.name}' (${doc.file})`,
+          message: `the destination's version-controlled project keeps its non-sensitive variables in its database (ConversionState.VariablesAreInGit is false) and the repository has none there; octosync would delete them: migrate the destination project's variables to Git first (POST /projects/{id}/git/migrate-variables)`,
+        });
+      }
+      continue;
+    }
     for (const variable of asArray(doc.body.Variables)) {
       if (isSensitiveVariable(variable)) continue;
       const name = isObject(variable) ? String(variable.Name) : '?';
