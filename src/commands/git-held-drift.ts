@@ -14,6 +14,7 @@ import { NameResolver, buildRefTable } from '../core/refs.js';
 import { readGitHeldParts } from '../kinds/projects/git-held.js';
 import { isVersionControlled } from '../kinds/projects/persistence.js';
 import type { OctopusApi } from '../octopus/index.js';
+import { readFilesAt } from '../repo/git.js';
 import { documentPath, isGitHeldFile } from '../repo/layout.js';
 import { loadYaml } from '../repo/yaml-load.js';
 
@@ -28,8 +29,9 @@ export interface GitHeldDriftInput {
   live: LiveSpace;
   /** The desired documents: only the projects the repository keeps in Git are compared. */
   desired: readonly KindDocument[];
-  /** The repository's files at the planned commit. */
-  files: ReadonlyMap<string, string>;
+  /** The state repository and the commit planned, whose review copies are compared. */
+  repo: string;
+  commit: string;
 }
 
 /** Where the Git-held parts of the destination's version-controlled projects differ from the repository's review copies. */
@@ -38,14 +40,17 @@ export async function gitHeldDrift(input: GitHeldDriftInput): Promise<GitHeldDif
   const compared = (input.live.projects ?? []).filter((project) => wanted.has(String(project.Name).toLowerCase()) && isVersionControlled(project));
   if (compared.length === 0) return [];
   const names = new NameResolver(buildRefTable(input.live));
-  const read = await readGitHeldParts(input.api, input.spaceId, input.live, names, (name) => wanted.has(name.toLowerCase()));
+  const [read, files] = await Promise.all([
+    readGitHeldParts(input.api, input.spaceId, input.live, names, (name) => wanted.has(name.toLowerCase())),
+    readFilesAt(input.repo, input.commit, (file) => isGitHeldFile(file) && file.startsWith(documentPath(input.spaceSlug, ''))),
+  ]);
   const differences: GitHeldDifference[] = [];
   const seen = new Set<string>();
   for (const held of read) {
     const file = documentPath(input.spaceSlug, held.file);
     seen.add(file);
     const project = String(held.body.Project);
-    const text = input.files.get(file);
+    const text = files.get(file);
     if (text === undefined) {
       differences.push({ space: input.space, project, file, title: held.title, only: 'destination', fields: [] });
       continue;
@@ -56,9 +61,9 @@ export async function gitHeldDrift(input: GitHeldDriftInput): Promise<GitHeldDif
   }
   // A review copy of a compared project whose part the destination does not have.
   const folders = new Set(read.map((held) => documentPath(input.spaceSlug, held.file).replace(/\/git\/[^/]+$/, '')));
-  for (const file of input.files.keys()) {
+  for (const file of files.keys()) {
     if (!isGitHeldFile(file) || seen.has(file) || !folders.has(file.replace(/\/git\/[^/]+$/, ''))) continue;
-    const body = loadYaml(input.files.get(file) ?? '', file);
+    const body = loadYaml(files.get(file) ?? '', file);
     const project = isObject(body) && typeof body.Project === 'string' ? body.Project : file;
     differences.push({ space: input.space, project, file, title: `${file.split('/').pop() ?? file} (in its Git repository)`, only: 'repository', fields: [] });
   }

@@ -186,7 +186,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       notices.push(...persistence.notices);
       // What the destination's version-controlled projects keep in Git, against the repository's review copies.
       if (config.snapshot?.gitHeldParts && spaceId !== '') {
-        gitHeld.push(...(await gitHeldDrift({ api: client, space: name, spaceId, spaceSlug: slugify(sourceName), live, desired: compatible.desired, files })));
+        gitHeld.push(...(await gitHeldDrift({ api: client, space: name, spaceId, spaceSlug: slugify(sourceName), live, desired: compatible.desired, repo: options.repo, commit })));
       }
       const desired = checkReferences(name, secretSources, compatible.desired, compatible.liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
       spaces.push({ name, spaceId, desired, liveDocuments: compatible.liveDocuments, live });
