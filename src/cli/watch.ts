@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { OctosyncError } from '../commands/errors.js';
 import { createLogger } from '../daemon/logger.js';
 import { DEFAULT_PARALLEL_DESTINATIONS, startWatch } from '../daemon/watch.js';
+import { parseShard } from '../daemon/replicas.js';
 import type { CliIo } from './io.js';
 import { collect } from './snapshot.js';
 import { parseInteger, positiveInteger } from './simulator.js';
@@ -24,6 +25,8 @@ interface WatchFlags {
   webhookSecretEnv?: string;
   uiTokenEnv?: string;
   secretsDir: string[];
+  shard?: string;
+  leaseSeconds?: number;
 }
 
 export function registerWatchCommand(program: Command, io: CliIo): void {
@@ -44,10 +47,14 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     .option('--apply-timeout-seconds <n>', 'report an apply failed after this long', parseInteger, 1800)
     .option('--webhook-secret-env <name>', 'environment variable holding the secret POST /hooks/git must prove (GitHub signature, GitLab token or bearer)')
     .option('--ui-token-env <name>', 'environment variable holding the token that allows the status page\'s actions and `octosync daemon` (without it the page is read-only)')
+    .option('--shard <i/n>', 'run as replica i of n: prefer the destinations whose name hashes to shard i, stand in for replicas that stopped (leases in the state repository\'s origin; i/n or <statefulset pod name>/n)')
+    .option('--lease-seconds <n>', 'with --shard: a replica that stops renewing its leases for this long loses them to the others (default 3 × --poll-seconds)', parseInteger)
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--log-format <format>', 'json, or pretty for a terminal', io.isTerminal ? 'pretty' : 'json')
     .action(async (flags: WatchFlags) => {
       const logger = createLogger({ level: flags.logLevel, pretty: flags.logFormat === 'pretty' });
+      const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+      if (flags.leaseSeconds !== undefined && !shard) throw new OctosyncError('config-invalid', '--lease-seconds needs --shard: only replicas hold leases');
       const watch = await startWatch({
         repo: flags.repo,
         destinations: flags.destination,
@@ -65,6 +72,8 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
         parallelDestinations: flags.parallelDestinations,
         webhookSecret: flags.webhookSecretEnv ? requiredEnv(io.env, flags.webhookSecretEnv, 'the webhook secret') : undefined,
         uiToken: flags.uiTokenEnv ? requiredEnv(io.env, flags.uiTokenEnv, 'the status page token') : undefined,
+        ...(shard ? { shard } : {}),
+        ...(flags.leaseSeconds !== undefined ? { leaseTtlMs: flags.leaseSeconds * 1000 } : {}),
       });
       await io.untilStopped();
       logger.info('stopping');

@@ -9,6 +9,7 @@ import type { DestinationStatus } from '../state/status-store.js';
 import type { Reconciler, ReconcilerState } from './reconciler.js';
 import type { Health } from './server.js';
 import type { SnapshotRun } from './snapshotter.js';
+import type { ReplicaState } from './replicas.js';
 
 export interface DestinationDocument extends ReconcilerState {
   status: DestinationStatus;
@@ -22,6 +23,8 @@ export interface StatusDocument {
   /** Whether the page offers actions (a token was configured). */
   actions: boolean;
   snapshotter?: { lastRun?: SnapshotRun };
+  /** Which destinations this replica runs (watch --shard). */
+  replica?: ReplicaState;
   destinations: DestinationDocument[];
   /** Subjects of the commits named above (head, pending, applied, attempted, history). */
   commits: Record<string, string>;
@@ -35,6 +38,7 @@ export interface StatusSources {
   actions: boolean;
   reconcilers: Reconciler[];
   snapshotter?: { lastRun?: SnapshotRun };
+  replica?: ReplicaState;
 }
 
 export async function buildStatusDocument(sources: StatusSources): Promise<StatusDocument> {
@@ -59,6 +63,7 @@ export async function buildStatusDocument(sources: StatusSources): Promise<Statu
     health: sources.health,
     actions: sources.actions,
     ...(sources.snapshotter ? { snapshotter: { ...(sources.snapshotter.lastRun ? { lastRun: sources.snapshotter.lastRun } : {}) } } : {}),
+    ...(sources.replica ? { replica: sources.replica } : {}),
     destinations,
     commits,
   };

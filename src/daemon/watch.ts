@@ -3,7 +3,7 @@
 // up within a second or two); a remote one is cloned under the state directory and fetched on an
 // interval with jitter and on `POST /hooks/git`. Destinations are found on every branch
 // (repo/discovery.ts); drift is checked on a clock of its own. Serves /healthz, /readyz, /status and
-// /metrics (server.ts).
+// /metrics (server.ts). With a shard, replicas share the destinations through leases (replicas.ts).
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,6 +28,10 @@ import type { ActionName, Health } from './server.js';
 import { buildStatusDocument } from './status-document.js';
 import { readStatus } from '../state/status-store.js';
 import { Snapshotter } from './snapshotter.js';
+import { Replica } from './replicas.js';
+import type { Shard } from './replicas.js';
+import { hasOrigin } from '../state/remote-lease.js';
+import { OctosyncError } from '../commands/errors.js';
 
 export interface WatchOptions {
   /** A local repository path, or a URL (https://, ssh://, git@…, file://) cloned under the state directory. */
@@ -59,6 +63,10 @@ export interface WatchOptions {
   refreshSeconds?: number;
   /** Destinations planned or applied at once at most (default 4); the others wait for a turn. */
   parallelDestinations?: number;
+  /** Run as replica `shard` of several: destinations are shared through leases in origin (replicas.ts). */
+  shard?: Shard;
+  /** A replica's lease not renewed for this long is taken over (default three poll intervals). */
+  leaseTtlMs?: number;
 }
 
 /** Destinations planned or applied at once by default: enough to overlap their requests, few enough to bound memory. */
@@ -90,6 +98,10 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   const metrics = createMetrics(parsed);
   const schemas = loadSchemas();
   const reconcilers = new Map<string, Reconciler>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+  // Background work logs its failures: nothing it does may end the daemon.
+  const background = (work: Promise<unknown>) => work.catch((error: unknown) => logger.error(`background work failed: ${(error as Error).message}`));
   const newReconciler = (destination: FollowedBranch) =>
     new Reconciler({
       repo,
@@ -107,45 +119,20 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     });
   const only = options.destinations?.length ? options.destinations : undefined;
   let problems: string[] = [];
-  const discover = async () => {
-    const found = await discoverDestinations(repo, schemas);
-    problems = found.problems;
-    return found.destinations.filter((d) => !only || only.includes(d.name));
+  let found = 0;
+  const discoverAll = async () => {
+    const discovered = await discoverDestinations(repo, schemas);
+    problems = discovered.problems;
+    const all = discovered.destinations.filter((d) => !only || only.includes(d.name));
+    found = all.length;
+    return all;
   };
-  const initial = await discover();
-  for (const name of only ?? []) {
-    if (!initial.some((d) => d.name === name)) throw new Error(`unknown destination '${name}': no branch follows it (followed: ${initial.map((d) => d.name).join(', ') || 'none'})`);
+  const pollIntervalMs = options.pollIntervalMs ?? 60_000;
+  if (options.shard && !(await hasOrigin(repo))) {
+    throw new OctosyncError('config-invalid', `--shard needs a state repository with an origin remote: replicas share the destinations through leases there (${repo} has none)`);
   }
-  for (const followed of initial) reconcilers.set(followed.name, newReconciler(followed));
-  if (reconcilers.size === 0) logger.error({ problems }, 'no destination to reconcile: no branch has a destinations/<name>.yaml whose branch: names that branch');
-  // Destinations are found again before each evaluation, on every branch: one added, removed or
-  // following another branch takes effect with the commit that says so, without a restart.
-  const refreshDestinations = async () => {
-    let current: FollowedPolicy[];
-    try {
-      current = await discover();
-    } catch (error) {
-      logger.error(`destination files unreadable, keeping the ones in use: ${(error as Error).message}`);
-      return;
-    }
-    for (const followed of current) {
-      const existing = reconcilers.get(followed.name);
-      if (existing) existing.follow(followed.branch);
-      else {
-        reconcilers.set(followed.name, newReconciler(followed));
-        logger.info({ destination: followed.name, branch: followed.branch }, 'destination added');
-      }
-    }
-    for (const name of [...reconcilers.keys()]) {
-      if (current.some((followed) => followed.name === name)) continue;
-      reconcilers.delete(name);
-      logger.info({ destination: name }, 'destination removed: no longer reconciled');
-    }
-  };
-  const snapshotter = (options.snapshotIntervalMs ?? 0) > 0
-    ? new Snapshotter({ repo, stateDir, ...(options.secretDirs?.length ? { secretDirs: options.secretDirs } : {}), env: options.env, logger, metrics, ...(remote ? { afterCommit: (branch: string) => push(repo, branch), ownWorktree: true } : {}) })
-    : undefined;
-
+  const leaseTtlMs = options.leaseTtlMs ?? 3 * pollIntervalMs;
+  const replica = options.shard ? new Replica({ repo, shard: options.shard, ttlMs: leaseTtlMs, logger }) : undefined;
   // In a clone, a fetch moves branches (forcefully, to mirror the remote): it must never run
   // between a snapshot's commit and its push.
   let gitWork: Promise<unknown> = Promise.resolve();
@@ -154,6 +141,59 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     gitWork = next;
     return next;
   };
+  /** A destination another replica runs now: its reconciler goes once idle, then its lease. */
+  const letGo = (name: string) => {
+    const reconciler = reconcilers.get(name);
+    reconcilers.delete(name);
+    void background((reconciler?.idle() ?? Promise.resolve()).then(() => replica?.letGo(name)));
+  };
+  /** The destinations this process runs: all found, or (a replica) those whose lease it holds. */
+  const discover = async () => {
+    const all = await discoverAll();
+    if (!replica) return all;
+    const shared = await oneAtATime(() => replica.select(all.map((d) => d.name)));
+    for (const name of shared.letGo) letGo(name);
+    return all.filter((d) => shared.run.includes(d.name));
+  };
+  const initial = await discover();
+  for (const name of only ?? []) {
+    if (!replica && !initial.some((d) => d.name === name)) throw new Error(`unknown destination '${name}': no branch follows it (followed: ${initial.map((d) => d.name).join(', ') || 'none'})`);
+  }
+  for (const followed of initial) reconcilers.set(followed.name, newReconciler(followed));
+  if (found === 0) logger.error({ problems }, 'no destination to reconcile: no branch has a destinations/<name>.yaml whose branch: names that branch');
+  // Destinations are found again before each evaluation, on every branch: one added, removed or
+  // following another branch takes effect with the commit that says so, without a restart.
+  /** Finds the destinations again; answers the reconcilers added. */
+  const refreshDestinations = async (): Promise<Reconciler[]> => {
+    let current: FollowedPolicy[];
+    try {
+      current = await discover();
+    } catch (error) {
+      logger.error(`${replica ? 'destinations or their leases' : 'destination files'} unreadable, keeping the ones in use: ${(error as Error).message}`);
+      return [];
+    }
+    const added: Reconciler[] = [];
+    for (const followed of current) {
+      const existing = reconcilers.get(followed.name);
+      if (existing) existing.follow(followed.branch);
+      else {
+        const reconciler = newReconciler(followed);
+        reconcilers.set(followed.name, reconciler);
+        added.push(reconciler);
+        logger.info({ destination: followed.name, branch: followed.branch }, 'destination added');
+      }
+    }
+    for (const name of [...reconcilers.keys()]) {
+      if (current.some((followed) => followed.name === name)) continue;
+      reconcilers.delete(name);
+      logger.info({ destination: name }, 'destination removed: no longer reconciled');
+    }
+    return added;
+  };
+  const snapshotter = (options.snapshotIntervalMs ?? 0) > 0
+    ? new Snapshotter({ repo, stateDir, ...(options.secretDirs?.length ? { secretDirs: options.secretDirs } : {}), env: options.env, logger, metrics, ...(remote ? { afterCommit: (branch: string) => push(repo, branch), ownWorktree: true } : {}) })
+    : undefined;
+
   let checked = false;
   const evaluateAll = async () => {
     await refreshDestinations();
@@ -169,10 +209,6 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   };
   const snapshot = () => (snapshotter ? (remote ? oneAtATime(() => snapshotter.trigger()) : snapshotter.trigger()) : Promise.resolve());
 
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
-  // Background work logs its failures: nothing it does may end the daemon.
-  const background = (work: Promise<unknown>) => work.catch((error: unknown) => logger.error(`background work failed: ${(error as Error).message}`));
   /**
    * Runs `run` about every `ms`: after the previous run ends, or (fixedRate) counted from when it
    * started, so a slow run does not stretch the period (a run still going is joined, not doubled).
@@ -191,7 +227,20 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     };
     schedule();
   };
-  every(options.pollIntervalMs ?? 60_000, sync);
+  every(pollIntervalMs, sync);
+  if (replica) {
+    // Leases have a clock of their own, at a fixed rate, whatever the applies are doing: they
+    // are renewed before they run out, and a destination whose replica is gone is taken (and
+    // evaluated at once) within a poll interval of its lease running out.
+    const tendLeases = async () => {
+      for (const name of await oneAtATime(() => replica.renew())) {
+        reconcilers.delete(name);
+        logger.warn({ destination: name }, 'another replica took this destination over: no longer reconciled here');
+      }
+      for (const reconciler of await refreshDestinations()) void background(reconciler.trigger());
+    };
+    every(Math.max(1, Math.min(pollIntervalMs, Math.floor(leaseTtlMs / 3))), tendLeases, true);
+  }
   // Drift has a clock of its own: a long poll interval, a pending commit or sync: manual does
   // not leave a change made by hand unreported.
   const driftIntervalMs = options.driftIntervalMs ?? 5 * 60_000;
@@ -203,10 +252,11 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   const watcher = remote ? undefined : await watchRefs(repo, () => background(evaluateAll()), logger);
   const health = (): Health => {
     const all = [...reconcilers.values()];
-    return { checked, destinations: all.length, unreconciled: all.filter((r) => !r.state().reconciled).map((r) => r.name), problems };
+    // A replica with no destination of its own (all are other replicas') stands by: healthy.
+    return { checked, destinations: replica ? found : all.length, unreconciled: all.filter((r) => !r.state().reconciled).map((r) => r.name), problems };
   };
   const status = () =>
-    buildStatusDocument({ repo, stateDir, env: options.env, health: health(), actions: options.uiToken !== undefined, reconcilers: [...reconcilers.values()], ...(snapshotter ? { snapshotter } : {}) });
+    buildStatusDocument({ repo, stateDir, env: options.env, health: health(), actions: options.uiToken !== undefined, reconcilers: [...reconcilers.values()], ...(snapshotter ? { snapshotter } : {}), ...(replica ? { replica: replica.state() } : {}) });
   const action = async (name: string, what: ActionName): Promise<ActionOutcome | undefined> => {
     const reconciler = reconcilers.get(name);
     if (!reconciler) return undefined;
@@ -245,6 +295,8 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       await new Promise<void>((resolve) => server.server.close(() => resolve()));
       server.server.closeAllConnections();
       await Promise.all([...[...reconcilers.values()].map((r) => r.idle()), snapshotter?.idle()]);
+      // Released once idle: another replica takes them at its next evaluation, not a TTL later.
+      await oneAtATime(() => replica?.releaseAll() ?? Promise.resolve());
     },
   };
 }
