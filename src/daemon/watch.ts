@@ -239,7 +239,10 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       }
       for (const reconciler of await refreshDestinations()) void background(reconciler.trigger());
     };
-    every(Math.max(1, Math.min(pollIntervalMs, Math.floor(leaseTtlMs / 3))), tendLeases, true);
+    // A look still going when the clock strikes again is joined, not queued behind.
+    let tending: Promise<void> | undefined;
+    const tend = () => (tending ??= tendLeases().finally(() => (tending = undefined)));
+    every(Math.max(1, Math.min(pollIntervalMs, Math.floor(leaseTtlMs / 3))), tend, true);
   }
   // Drift has a clock of its own: a long poll interval, a pending commit or sync: manual does
   // not leave a change made by hand unreported.
