@@ -20,6 +20,7 @@ import { lyingProxy } from '../support/lying-proxy.js';
 import { simHttp } from '../support/sim-http.js';
 import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
+import { eventually, logEntries, looksUntil, replicaSetup, taken } from '../support/replica-harness.js';
 
 // Each test runs the CLI several times in child processes; on a busy machine (CI has 2 shared
 // cores, other suites beside) starting one can take seconds, so the default 30 s is too tight.
@@ -534,6 +535,69 @@ describe('watch', () => {
       await rm(work, { recursive: true, force: true });
     }
   });
+});
+
+describe('watch --shard', () => {
+  it('two replicas apply each destination once; one killed, the other takes its destinations within a poll interval', async () => {
+    const setup = await replicaSetup(['staging', 'qa']);
+    const children: ReturnType<typeof spawn>[] = [];
+    const output = new Map<string, string>();
+    // A poll interval of 1 s; leases that outlast a busy machine's renewals: a killed replica is
+    // told by its process being gone, not by its leases running out.
+    const replica = (shard: string) => {
+      const args = [BIN, 'watch', '--repo', setup.url, '--state-dir', path.join(setup.work, `replica-${shard[0]}`), '--shard', shard, '--poll-seconds', '1', '--lease-seconds', '30', '--drift-seconds', '0', '--port', '0', '--log-format', 'json', '--log-level', 'debug'];
+      const child = spawn(process.execPath, args, { cwd: setup.work, env: childEnv(setup.env), stdio: ['ignore', 'pipe', 'pipe'] });
+      const append = (chunk: Buffer) => output.set(shard, (output.get(shard) ?? '') + chunk.toString());
+      child.stdout?.on('data', append);
+      child.stderr?.on('data', append);
+      children.push(child);
+      return child;
+    };
+    const tail = () => [...output].map(([shard, text]) => `--- ${shard}:\n${text.split('\n').filter((line) => !line.includes('reading the leases')).slice(-15).join('\n')}`).join('\n');
+    try {
+      const one = replica('1/2');
+      const two = replica('2/2');
+      const preferred = { staging: one.pid, qa: two.pid };
+      await eventually('each replica holds the leases of its shard', async () => JSON.stringify(await setup.leaseHolders()) === JSON.stringify(Object.fromEntries(Object.entries(preferred).sort())), 90_000, tail);
+
+      const commit = await setup.addEnvironment('Canary');
+      const dirs = ['1', '2'].map((n) => path.join(setup.work, `replica-${n}`));
+      for (const [name, dir] of [['staging', dirs[0]], ['qa', dirs[1]]] as const) {
+        await eventually(`${name} applies the new commit`, async () => (await setup.appliedIn(dir ?? '', name)) === commit, 60_000, tail);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2500)); // a second applier would show itself
+      for (const name of setup.destinations.keys()) {
+        expect(setup.environmentCreates(name), `${name}: environments created`).toBe(1);
+        expect(await setup.attemptsOf(dirs, name, commit), `${name}: attempts of the commit over both replicas`).toBe(1);
+      }
+
+      // kill -9: nothing is released. Its leases name a process that is gone (this host), so the
+      // survivor takes them at its first look at the leases after that (one look per poll interval).
+      const exited = new Promise<number>((resolve) => two.once('exit', () => resolve(Date.now())));
+      two.kill('SIGKILL');
+      const goneAt = await exited;
+      await eventually('replica 1 holds every lease', async () => Object.values(await setup.leaseHolders()).every((pid) => pid === one.pid), 60_000, tail);
+      // The lease is in origin a moment before the replica logs that it took it.
+      const { looks } = await eventually('replica 1 logs that it took qa', () => {
+        const count = looksUntil(logEntries(output.get('1/2') ?? ''), goneAt, taken('qa'));
+        return count !== undefined && { looks: count };
+      }, 10_000, tail);
+      expect(looks, 'looks at the leases before taking qa').toBeLessThanOrEqual(1);
+      const next = await setup.addEnvironment('Blue');
+      for (const name of setup.destinations.keys()) {
+        await eventually(`${name} applies the next commit on replica 1`, async () => (await setup.appliedIn(dirs[0] ?? '', name)) === next, 60_000, tail);
+        expect(setup.environmentCreates(name), `${name}: environments created`).toBe(2);
+      }
+    } finally {
+      for (const child of children) {
+        if (child.exitCode !== null || child.signalCode !== null) continue;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await setup.close();
+    }
+  }, 400_000);
 });
 
 /** Names are unique per collection (per project for channels and runbooks), variables per name and scope. */
