@@ -21,12 +21,13 @@ import { SOURCE_FILE, formatSourceRecord } from '../repo/source-record.js';
 import { capabilitiesOf } from '../kinds/capabilities.js';
 import type { Capabilities } from '../kinds/capabilities.js';
 import type { RepoConfig } from '../repo/config.js';
-import { checkoutBranch, commitPaths, openRepository, readFilesAt, resolveRef } from '../repo/git.js';
+import { blobId, changedSinceHead, checkoutBranch, commitPaths, listBlobsAt, openRepository, readBlobs, readFilesAt, resolveRef } from '../repo/git.js';
+import { DocumentTexts } from '../repo/document-texts.js';
 import { readGitHeldParts } from '../kinds/projects/git-held.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentName, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
 import { syncFiles } from '../repo/state-files.js';
 import type { FileChanges } from '../repo/state-files.js';
-import { formatYaml, parseYaml } from '../repo/yaml.js';
+import { parseYaml } from '../repo/yaml.js';
 import { loadYaml } from '../repo/yaml-load.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas, schemaFiles } from '../validate/schemas.js';
@@ -53,6 +54,11 @@ export interface SnapshotOptions {
   progress?: (event: SnapshotProgress) => void;
   /** How the source's spaces are read (the daemon reads incrementally); default readSpaceFor. */
   readSpace?: SpaceReader;
+  /**
+   * The texts of the previous snapshot, kept by a long-running snapshotter: a document whose body
+   * did not change is not serialized again.
+   */
+  texts?: DocumentTexts;
 }
 
 export type SnapshotProgress =
@@ -67,6 +73,8 @@ export interface SnapshotResult {
   /** What the commit changed on the branch. */
   changes: FileChanges;
   documents: number;
+  /** Documents serialized (the others were unchanged since the previous snapshot with the same `texts`). */
+  serialized: number;
 }
 
 /** What a new state repository ignores: the state directory (status, locks, secret files). */
@@ -88,7 +96,9 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
 
   // Read: every space, then compute every document, before anything is written.
   const kinds = kindsInOrder().filter((kind) => !config.kinds || config.kinds.includes(kind.name));
-  const read = await readSource(options, spaceNames, kinds, config);
+  const texts = options.texts ?? new DocumentTexts();
+  texts.begin();
+  const read = await readSource(options, spaceNames, kinds, config, texts);
   const desired = read.files;
   for (const [file, text] of schemaFiles()) desired.set(`${SCHEMAS_DIR}/${file}`, text);
   desired.set(SOURCE_FILE, formatSourceRecord({ version: await serverVersion(options.api), ...read.capabilities }));
@@ -105,18 +115,27 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
 
   // Compared with the branch, not the working tree: files a snapshot wrote and could not commit
   // (a hook refused, the index was locked, the process was killed) are committed by the next one.
-  const changes = compareFiles(desired, committed, owns);
-  refuseLargeRemovals(options, config, spaceNames, kinds, committed, read);
-  refuseInvalidRepository(committed, desired, owns, read.bodies);
+  // By blob id, computed here: only the branch's files that differ, or that octosync does not
+  // own (validation needs them), are read.
+  const desiredIds = new Map([...desired].map(([file, text]) => [file, blobId(text)]));
+  const changes = compareFiles(desiredIds, committed, owns);
+  const unchanged = (file: string) => committed.get(file) !== undefined && committed.get(file) === desiredIds.get(file);
+  const committedTexts = await readCommitted(options.repo, committed, (file) => !owns(file) || !unchanged(file));
+  refuseLargeRemovals(options, config, spaceNames, kinds, committed, committedTexts, read, unchanged);
+  refuseInvalidRepository(committedTexts, desired, owns, read.bodies);
 
   const repo = await openRepository(options.repo);
   if (!options.detached) await checkoutBranch(repo, branch);
   options.progress?.({ step: 'write', files: desired.size });
-  await syncFiles(options.repo, desired, owns);
+  // A file the branch has as desired, and the working tree as the branch, is not read or written.
+  const edited = await changedSinceHead(options.repo);
+  await syncFiles(options.repo, desired, owns, (file) => edited !== undefined && !edited.has(file) && unchanged(file));
   const message = options.message ?? summarize(changes, read.names);
   const touched = [...changes.added, ...changes.changed, ...changes.removed];
   const commit = touched.length > 0 ? await commitPaths(options.repo, touched, message) : undefined;
-  return { branch, commit, message: commit ? message : undefined, changes, documents: read.count };
+  const serialized = texts.serialized;
+  texts.finish();
+  return { branch, commit, message: commit ? message : undefined, changes, documents: read.count, serialized };
 }
 
 interface SourceRead {
@@ -134,7 +153,7 @@ interface SourceRead {
 }
 
 /** Every space read and turned into documents; refused whole when any answer is incomplete or dangles. */
-async function readSource(options: SnapshotOptions, spaceNames: readonly string[], kinds: readonly Kind[], config: RepoConfig): Promise<SourceRead> {
+async function readSource(options: SnapshotOptions, spaceNames: readonly string[], kinds: readonly Kind[], config: RepoConfig, texts: DocumentTexts): Promise<SourceRead> {
   const result: SourceRead = { files: new Map(), names: new Map(), documents: new Map(), bodies: new Map(), count: 0, capabilities: { flavour: 'self-hosted', tenantVariableScoping: false } };
   const problems: Problem[] = [];
   for (const spaceName of spaceNames) {
@@ -153,7 +172,7 @@ async function readSource(options: SnapshotOptions, spaceNames: readonly string[
       for (const doc of kind.toDocuments(live, resolver)) {
         if (isDocumentExcluded(config.exclude ?? [], spaceName, doc)) continue;
         const file = documentPath(spaceSlug, doc.file);
-        result.files.set(file, formatYaml(doc.body, schemaReference(file, doc.kind)));
+        result.files.set(file, texts.format(file, doc.body, schemaReference(file, doc.kind)));
         result.names.set(file, `${kind.title} ${doc.name}`);
         result.bodies.set(file, doc.body);
         documents.push(doc);
@@ -164,7 +183,7 @@ async function readSource(options: SnapshotOptions, spaceNames: readonly string[
       const kept = new Set(documents.filter((doc) => doc.kind === 'projects').map((doc) => doc.name));
       for (const held of await readGitHeldParts(options.api, spaceId, live, resolver, (name) => kept.has(name))) {
         const file = documentPath(spaceSlug, held.file);
-        result.files.set(file, formatYaml(held.body));
+        result.files.set(file, texts.format(file, held.body));
         result.names.set(file, held.title);
       }
     }
@@ -178,21 +197,28 @@ async function readSource(options: SnapshotOptions, spaceNames: readonly string[
   return result;
 }
 
-/** The branch's state files as last committed (none for a branch or repository that does not exist yet). */
+/** Blob ids (path → id) of the branch's state files as last committed (none for a branch or repository that does not exist yet). */
 async function committedFiles(repo: string, branch: string): Promise<Map<string, string>> {
   if (!existsSync(path.join(repo, '.git'))) return new Map();
   const commit = await resolveRef(repo, branch).catch(() => undefined);
   if (!commit) return new Map();
-  return readFilesAt(repo, commit, (file) => file === CONFIG_FILE || file === GITIGNORE || file === SOURCE_FILE || [SPACES_DIR, SCHEMAS_DIR, DESTINATIONS_DIR].some((dir) => file.startsWith(`${dir}/`)));
+  return listBlobsAt(repo, commit, (file) => file === CONFIG_FILE || file === GITIGNORE || file === SOURCE_FILE || [SPACES_DIR, SCHEMAS_DIR, DESTINATIONS_DIR].some((dir) => file.startsWith(`${dir}/`)));
 }
 
-/** What committing `desired` changes on a branch holding `committed`, among the files octosync owns. */
+/** The texts of the committed files `wanted` selects, in one batch. */
+async function readCommitted(repo: string, committed: ReadonlyMap<string, string>, wanted: (file: string) => boolean): Promise<Map<string, string>> {
+  const selected = [...committed].filter(([file]) => wanted(file));
+  const texts = await readBlobs(repo, new Set(selected.map(([, id]) => id)));
+  return new Map(selected.map(([file, id]) => [file, texts.get(id) as string]));
+}
+
+/** What committing `desired` (path → blob id) changes on a branch holding `committed` (the same), among the files octosync owns. */
 function compareFiles(desired: ReadonlyMap<string, string>, committed: ReadonlyMap<string, string>, owns: (file: string) => boolean): FileChanges {
   const changes: FileChanges = { added: [], changed: [], removed: [] };
-  for (const [file, text] of desired) {
+  for (const [file, id] of desired) {
     const before = committed.get(file);
     if (before === undefined) changes.added.push(file);
-    else if (before !== text) changes.changed.push(file);
+    else if (before !== id) changes.changed.push(file);
   }
   for (const file of committed.keys()) if (owns(file) && !desired.has(file)) changes.removed.push(file);
   return changes;
@@ -202,13 +228,22 @@ function compareFiles(desired: ReadonlyMap<string, string>, committed: ReadonlyM
  * An unexpected drop since the last snapshot (a whole kind, or more than a share of it) is more
  * likely an incomplete answer than a cleanup: it needs confirmation.
  */
-function refuseLargeRemovals(options: SnapshotOptions, config: RepoConfig, spaceNames: readonly string[], kinds: readonly Kind[], committed: ReadonlyMap<string, string>, read: SourceRead): void {
+function refuseLargeRemovals(
+  options: SnapshotOptions,
+  config: RepoConfig,
+  spaceNames: readonly string[],
+  kinds: readonly Kind[],
+  committed: ReadonlyMap<string, string>,
+  committedTexts: ReadonlyMap<string, string>,
+  read: SourceRead,
+  unchanged: (file: string) => boolean,
+): void {
   if (options.allowLargeRemoval || config.snapshot?.allowLargeRemoval) return;
   const current = read.documents;
   const policy = { share: config.snapshot?.largeRemovalShare ?? DEFAULT_REMOVAL_POLICY.share };
   // A committed file the snapshot writes again unchanged holds what was just read: not parsed again.
-  const unchanged = new Map([...read.bodies].filter(([file]) => committed.get(file) === read.files.get(file)));
-  const previous = documentsOf(committed, kinds.map((kind) => kind.name), unchanged);
+  const known = new Map([...read.bodies].filter(([file]) => unchanged(file)));
+  const previous = documentsOf([...committed.keys()], committedTexts, kinds.map((kind) => kind.name), known);
   const findings: string[] = [];
   for (const spaceName of spaceNames) {
     // Documents the config now leaves out are not counted as removed: the config said so.
@@ -228,14 +263,14 @@ function refuseLargeRemovals(options: SnapshotOptions, config: RepoConfig, space
  * A repository's documents by space folder (bodies from `known` where given, else parsed),
  * skipping files that do not parse: they are not counted.
  */
-function documentsOf(files: ReadonlyMap<string, string>, kinds: readonly KindName[], known: ReadonlyMap<string, JsonObject>): Map<string, KindDocument[]> {
+function documentsOf(files: readonly string[], texts: ReadonlyMap<string, string>, kinds: readonly KindName[], known: ReadonlyMap<string, JsonObject>): Map<string, KindDocument[]> {
   const bySpace = new Map<string, KindDocument[]>();
-  for (const [file, text] of files) {
+  for (const file of files) {
     const located = locateDocument(file, kinds);
     if (!located) continue;
     let body: JsonObject;
     try {
-      body = known.get(file) ?? (loadYaml(text, file) as JsonObject);
+      body = known.get(file) ?? (loadYaml(texts.get(file) ?? '', file) as JsonObject);
     } catch {
       continue;
     }
@@ -260,7 +295,7 @@ function refuseSharedFolders(spaceNames: readonly string[]): void {
 
 /** A snapshot never commits a repository `validate` rejects in what the snapshot writes. */
 function refuseInvalidRepository(committed: ReadonlyMap<string, string>, desired: ReadonlyMap<string, string>, owns: (file: string) => boolean, bodies: ReadonlyMap<string, JsonObject>): void {
-  const files = new Map([...committed].filter(([file]) => !owns(file) || desired.has(file)));
+  const files = new Map([...committed].filter(([file]) => !owns(file)));
   for (const [file, text] of desired) files.set(file, text);
   const errors = validateRepository(files, loadSchemas(), kindsInOrder(), bodies).errors.filter((issue) => owns(issue.file));
   if (errors.length === 0) return;

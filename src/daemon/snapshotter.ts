@@ -8,6 +8,7 @@ import { runSnapshot } from '../commands/snapshot.js';
 import { snapshotSource } from '../commands/snapshot-source.js';
 import { inSnapshotWorktree } from '../commands/snapshot-worktree.js';
 import { parseRepoConfig } from '../repo/config.js';
+import { DocumentTexts } from '../repo/document-texts.js';
 import type { RepoConfig } from '../repo/config.js';
 import { readFilesAt, resolveRef } from '../repo/git.js';
 import { newestEvents, sameEvents } from '../octopus/index.js';
@@ -49,6 +50,8 @@ export class Snapshotter {
   /** Newest event id per space at the last snapshot: nothing newer, nothing to snapshot. */
   private lastEvents = new Map<string, string>();
   private running: Promise<void> | undefined;
+  /** The texts of the last snapshot: documents that did not change are not serialized again. */
+  private readonly texts = new DocumentTexts();
   lastRun: SnapshotRun | undefined;
 
   constructor(private readonly options: SnapshotterOptions) {}
@@ -83,7 +86,7 @@ export class Snapshotter {
         }
         const branch = config.source.branch ?? 'source';
         const place = { repo: this.options.repo, stateDir: this.options.stateDir, branch, keep: `daemon-${branch}`, ...(this.options.ownWorktree ? { ownWorktree: true } : {}) };
-        const result = await inSnapshotWorktree(place, (dir, detached) => runSnapshot({ api: client, server: config.source.server, repo: dir, branch, detached }));
+        const result = await inSnapshotWorktree(place, (dir, detached) => runSnapshot({ api: client, server: config.source.server, repo: dir, branch, detached, texts: this.texts }));
         if (result.commit) {
           logger.info({ commit: result.commit.slice(0, 12), branch }, result.message?.split('\n')[0] ?? 'snapshot committed');
           // A failed push throws: the source is not marked as snapshotted, so the next tick retries.

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -93,7 +94,8 @@ export async function headCommit(repo: SimpleGit): Promise<string | undefined> {
  * paths, and neither the paths nor the message on a command line (a first snapshot of a large
  * instance has thousands of paths and a long message, beyond what one process may be given):
  * - the paths are staged by `git update-index --stdin`, literally (a pathspec list would be
- *   matched against every entry of the index: seconds for thousands of paths);
+ *   matched against every entry of the index: seconds for thousands of paths), their new blobs
+ *   written to one pack;
  * - the commit is made from a temporary index holding HEAD's tree plus exactly these paths, so
  *   whatever else someone staged in the same working tree stays out of it (as `commit --only`).
  * The real index is staged first, so a held `index.lock` fails before anything is committed. The
@@ -105,7 +107,11 @@ export async function commitPaths(dir: string, paths: readonly string[], message
   const scratch = await mkdtemp(path.join(tmpdir(), 'octosync-commit-'));
   const commitIndex = { GIT_INDEX_FILE: path.join(scratch, 'index') };
   const pathList = paths.map((file) => `${file}\0`).join('');
-  const stage = ['update-index', '--add', '--remove', '-z', '--stdin'];
+  // Every new blob over core.bigFileThreshold is streamed into one pack instead of a file of its
+  // own: a first snapshot writes thousands of blobs, and thousands of small files cost seconds on
+  // a busy disk. Only for this process; content that needs a filter (eol, clean) is still
+  // written the usual way.
+  const stage = ['-c', 'core.bigFileThreshold=1', 'update-index', '--add', '--remove', '-z', '--stdin'];
   try {
     await runGit(dir, stage, { input: pathList });
     await runGit(dir, before ? ['read-tree', before] : ['read-tree', '--empty'], { env: commitIndex });
@@ -145,7 +151,7 @@ async function runGit(dir: string, args: readonly string[], run: GitRun = {}): P
     child.on('close', (code) => {
       const output = Buffer.concat(stdout);
       if (code !== null && (run.exitCodes ?? [0]).includes(code)) resolve({ output, code });
-      else reject(new Error((Buffer.concat(stderr).toString('utf8') || output.toString('utf8')).trim() || `git ${args[0]} exited with ${code}`));
+      else reject(new Error((Buffer.concat(stderr).toString('utf8') || output.toString('utf8')).trim() || `git ${args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? ''} exited with ${code}`));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code says why
     child.stdin.end(run.input ?? '');
@@ -234,6 +240,24 @@ export async function readBlobs(dir: string, oids: ReadonlySet<string>): Promise
     at = end + 1;
   }
   return texts;
+}
+
+/** The id git gives a blob of `text` (`git hash-object`), computed in-process. */
+export function blobId(text: string): string {
+  const content = Buffer.from(text, 'utf8');
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/**
+ * Paths whose working-tree file (or index entry) differs from HEAD, deleted ones included, by
+ * one `git diff-index` (stat data first, content only where that is stale); undefined in a
+ * repository without commits.
+ */
+export async function changedSinceHead(dir: string): Promise<Set<string> | undefined> {
+  const head = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
+  if (head === undefined) return undefined;
+  const output = (await gitOutput(dir, ['diff-index', '--name-only', '-z', '--no-renames', head, '--'])).toString('utf8');
+  return new Set(output.split('\0').filter((file) => file !== ''));
 }
 
 /** A branch head: a local branch, or `origin`'s copy of one (all a CI clone has). */

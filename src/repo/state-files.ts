@@ -40,14 +40,18 @@ export async function readFiles(dir: string, files: readonly string[]): Promise<
 
 /**
  * Makes the files that `owns` selects equal `desired`: writes new and changed files, removes
- * owned files that are not desired, and says what changed. Files not owned are left alone.
+ * owned files that are not desired, and says what changed. Files not owned are left alone. Files
+ * `holdsDesired` vouches for (the caller knows they hold their desired text) are neither read nor
+ * written.
  */
-export async function syncFiles(dir: string, desired: ReadonlyMap<string, string>, owns: (file: string) => boolean): Promise<FileChanges> {
+export async function syncFiles(dir: string, desired: ReadonlyMap<string, string>, owns: (file: string) => boolean, holdsDesired: (file: string) => boolean = () => false): Promise<FileChanges> {
   const existing = (await listFiles(dir)).filter(owns);
-  const current = await readFiles(dir, existing);
+  const current = await readFiles(dir, existing.filter((file) => !desired.has(file) || !holdsDesired(file)));
   const changes: FileChanges = { added: [], changed: [], removed: [] };
   const writes: string[] = [];
+  const present = new Set(existing);
   for (const [file, content] of desired) {
+    if (present.has(file) && holdsDesired(file)) continue;
     const before = current.get(file);
     if (before === content) continue;
     writes.push(file);
