@@ -96,7 +96,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
 
   // Read: every space, then compute every document, before anything is written.
   const kinds = kindsInOrder().filter((kind) => !config.kinds || config.kinds.includes(kind.name));
-  const texts = options.texts ?? new DocumentTexts();
+  const texts = options.texts ?? new DocumentTexts({ remember: false });
   texts.begin();
   const read = await readSource(options, spaceNames, kinds, config, texts);
   const desired = read.files;

@@ -18,8 +18,15 @@ export class DocumentTexts {
   /** Documents serialized since the last `finish` (the others were the same as last time). */
   serialized = 0;
 
+  /** `remember: false`: a single snapshot, whose texts no later one will compare with (no digests). */
+  constructor(private readonly options: { remember: boolean } = { remember: true }) {}
+
   /** The text of `body` at `file` (with the `$schema` line `schema`), serialized only when it changed. */
   format(file: string, body: JsonObject, schema?: string): string {
+    if (!this.options.remember) {
+      this.serialized++;
+      return formatYaml(body, schema);
+    }
     const digest = createHash('sha1').update(schema ?? '').update('\0').update(JSON.stringify(body)).digest('base64');
     const known = this.previous.get(file);
     const written = known?.digest === digest ? known : { digest, text: formatYaml(body, schema) };

@@ -8,7 +8,7 @@
 // written once at the top level and its lines moved to the place. Whatever is outside that
 // (a key `yaml` writes as an explicit `? key`, a top level that is not a map, -0) is written
 // by `yaml` whole, so the output never differs (test/repo/yaml-write.test.ts compares both).
-import { stringify } from 'yaml';
+import { Document, stringify } from 'yaml';
 import type { ToStringOptions, CreateNodeOptions, DocumentOptions, SchemaOptions } from 'yaml';
 import type { Json } from '../core/document.js';
 
@@ -31,10 +31,25 @@ const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 /** The indentation `yaml` gives a multi-line value of a top-level key. */
 const TOP = '  ';
 
+/**
+ * Strings that are plain in any place unless `yaml`'s schema takes them for another type (`yes`,
+ * `null`, `e3`): a letter, then letters, digits, spaces and `_./()-`, not ending in a space.
+ */
+const PLAIN_CANDIDATE = /^[A-Za-z][A-Za-z0-9 _./()-]*$/;
+/** `yaml` writes a longer key as an explicit `? key`. */
+const LONGEST_IMPLICIT_KEY = 1024;
+
 export class YamlWriter {
   private cache: ScalarCache = { keys: new Map(), values: new Map(), size: 0 };
+  /** One document for asking `yaml` how it writes a scalar (a new one per question costs more). */
+  private readonly probe: Document;
+  /** The patterns of the types other than string a plain scalar could be read as, from `yaml`'s own schema. */
+  private readonly otherTypes: RegExp[];
 
-  constructor(private readonly options: Options) {}
+  constructor(private readonly options: Options) {
+    this.probe = new Document(null, options);
+    this.otherTypes = this.probe.schema.tags.flatMap((tag) => (tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test ? [tag.test] : []));
+  }
 
   /** `value` as `stringify(value, options)` writes it. */
   write(value: Json): string {
@@ -84,10 +99,13 @@ export class YamlWriter {
     if (indent !== '' && DOCUMENT_MARKER.test(key)) throw new NotPlain();
     let text = this.cache.keys.get(key);
     if (text === undefined) {
-      // `k: 0` tells how `yaml` writes `k` as a key; an explicit key (`? k`) is not laid out here.
-      const written = stringify({ [key]: 0 }, this.options);
-      if (!written.endsWith(': 0\n') || written.startsWith('? ') || written.indexOf('\n') !== written.length - 1) throw new NotPlain();
-      text = written.slice(0, -4);
+      if (key.length <= LONGEST_IMPLICIT_KEY && this.plain(key)) text = key;
+      else {
+        // `k: 0` tells how `yaml` writes `k` as a key; an explicit key (`? k`) is not laid out here.
+        const written = this.ask({ [key]: 0 });
+        if (!written.endsWith(': 0\n') || written.startsWith('? ') || written.indexOf('\n') !== written.length - 1) throw new NotPlain();
+        text = written.slice(0, -4);
+      }
       this.remember(this.cache.keys, key, text);
     }
     return text;
@@ -97,14 +115,28 @@ export class YamlWriter {
     if (Object.is(value, -0)) throw new NotPlain();
     let text = this.cache.values.get(value);
     if (text === undefined) {
-      // `k: <value>` at the top level: the value's text, its continuation lines at two spaces.
-      const written = stringify({ k: value }, this.options);
-      if (!written.startsWith('k: ') || written.length <= 4) throw new NotPlain();
-      text = written.slice(3, -1);
-      if (text[0] === '\n') throw new NotPlain();
+      if (typeof value === 'string' && this.plain(value)) text = value;
+      else {
+        // `k: <value>` at the top level: the value's text, its continuation lines at two spaces.
+        const written = this.ask({ k: value });
+        if (!written.startsWith('k: ') || written.length <= 4) throw new NotPlain();
+        text = written.slice(3, -1);
+        if (text[0] === '\n') throw new NotPlain();
+      }
       this.remember(this.cache.values, value, text);
     }
     return indent === TOP || !text.includes('\n') ? text : moveLines(text, indent);
+  }
+
+  /** A string `yaml` writes as it is, in any place (see PLAIN_CANDIDATE). */
+  private plain(text: string): boolean {
+    return PLAIN_CANDIDATE.test(text) && !text.endsWith(' ') && !this.otherTypes.some((pattern) => pattern.test(text));
+  }
+
+  /** `value` (a one-entry map) as `yaml` writes it. */
+  private ask(value: Record<string, Json>): string {
+    this.probe.contents = this.probe.createNode(value);
+    return this.probe.toString(this.options);
   }
 
   private remember<K>(map: Map<K, string>, key: K, text: string): void {
