@@ -73,7 +73,7 @@ export function recordingKinds(kinds: readonly Kind[], space: string, recorder: 
         ...writer,
         create: async (doc, ctx) => {
           await recorder.managing(key(doc.name));
-          await writer.create(doc, ctx);
+          return await writer.create(doc, ctx);
         },
         update: async (doc, current, ctx) => {
           await writer.update(doc, current, ctx);

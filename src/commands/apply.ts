@@ -13,7 +13,7 @@ import { readLiveSpace } from '../kinds/read-live.js';
 import { DEFAULT_MAX_CONCURRENCY, withCreateLookup, withSignal } from '../octopus/index.js';
 import { forEachPooled } from '../core/pool.js';
 import type { OctopusApi } from '../octopus/index.js';
-import type { Kind, WriteContext } from '../kinds/types.js';
+import type { AfterCreates, Kind, WriteContext } from '../kinds/types.js';
 import { acquireLock } from '../state/lock.js';
 import { acquireRemoteLock } from '../state/remote-lock.js';
 import type { RemoteLockOptions } from '../state/remote-lock.js';
@@ -293,6 +293,20 @@ async function applySpace(
       const writer = kind.writer;
       if (!writer) throw new OctosyncError('apply-failed', `octosync cannot write ${kind.title} documents yet`);
       const ctx = context();
+      /** Creates with something left to do once the kind is read back (see KindWriter.create). */
+      const unfinished = new Map<PlannedChange, { rest: AfterCreates; digests: SetSecrets }>();
+      const applied = (change: PlannedChange, digests: SetSecrets) => {
+        // Only a written secret counts as set: a failed write must be tried again next time.
+        for (const [where, set] of digests) setSecrets.set(where, set);
+        states.set(change, 'applied');
+        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'applied' });
+      };
+      const failed = (change: PlannedChange, error: unknown) => {
+        states.set(change, 'failed');
+        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
+        // Cancelled: nothing further starts (execute says why).
+        signal?.throwIfAborted();
+      };
       // A pool, not batches: a new write starts as soon as one ends, so the pipe stays full.
       await forEachPooled(mine, concurrency, async (change) => {
         const key = `${change.kind}/${change.name}`.toLowerCase();
@@ -303,30 +317,46 @@ async function applySpace(
           record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: skippedBecause(blocker, states) });
           return;
         }
+        let digests: SetSecrets = new Map();
         try {
           if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
           else {
-            const { doc, digests } = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change);
-            const first = writer.defer?.(doc, ctx.ids) ?? doc;
-            if (first !== doc) deferred.set(change, doc);
+            const filled = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change);
+            digests = filled.digests;
+            const first = writer.defer?.(filled.doc, ctx.ids) ?? filled.doc;
+            if (first !== filled.doc) deferred.set(change, filled.doc);
             const existing = current.get(key);
             if (existing) await writer.update(first, existing, ctx);
-            else await writer.create(first, ctx);
-            // Only a written secret counts as set: a failed write must be tried again next time.
-            for (const [where, set] of digests) setSecrets.set(where, set);
+            else {
+              const rest = await writer.create(first, ctx);
+              if (rest) {
+                unfinished.set(change, { rest, digests });
+                return;
+              }
+            }
           }
-          states.set(change, 'applied');
-          record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'applied' });
         } catch (error) {
-          states.set(change, 'failed');
-          record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
-          // Cancelled: nothing further starts (execute says why).
-          signal?.throwIfAborted();
+          failed(change, error);
           return;
         }
+        applied(change, digests);
       });
       // Later kinds refer to what this one created: read it back before going on.
       live = { ...live, ...(await readLiveSpace(api, space.spaceId, writer.writes)) };
+      if (unfinished.size > 0) {
+        const after = context();
+        await forEachPooled(unfinished, concurrency, async ([change, { rest, digests }]) => {
+          signal?.throwIfAborted();
+          try {
+            await rest(after);
+          } catch (error) {
+            failed(change, error);
+            return;
+          }
+          applied(change, digests);
+        });
+        live = { ...live, ...(await readLiveSpace(api, space.spaceId, writer.writes)) };
+      }
     }
   }
 }

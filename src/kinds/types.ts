@@ -39,6 +39,9 @@ export interface WriteContext {
   ids: IdResolver;
 }
 
+/** The rest of a create, given the context as read again after every create of its kind. */
+export type AfterCreates = (ctx: WriteContext) => Promise<void>;
+
 /**
  * How a kind's documents are written to a destination. Apply calls it in dependency order with
  * documents whose secrets are already filled in from the overlay (a SensitiveValue as
@@ -48,7 +51,12 @@ export interface WriteContext {
 export interface KindWriter {
   /** API collections this kind's writes change: re-read after the kind is applied. */
   writes: readonly string[];
-  create(doc: KindDocument, ctx: WriteContext): Promise<void>;
+  /**
+   * May return what is left to do once the kind's collections (`writes`) were read back after
+   * all its creates (a new runbook's process, written with the Version that read gives): one
+   * read for the kind rather than one per document. The create counts as done when that is.
+   */
+  create(doc: KindDocument, ctx: WriteContext): Promise<void | AfterCreates>;
   /** `current` is the destination's document of the same name, normalized like `doc`. */
   update(doc: KindDocument, current: KindDocument, ctx: WriteContext): Promise<void>;
   remove(current: KindDocument, ctx: WriteContext): Promise<void>;

@@ -5,7 +5,7 @@ import type { JsonObject, KindDocument, LiveSpace } from '../../src/core/documen
 import { IdResolver, NameResolver, buildRefTable } from '../../src/core/refs.js';
 import { readSpaceFor } from '../../src/kinds/read-live.js';
 import { kindsInOrder } from '../../src/kinds/registry.js';
-import type { Kind, WriteContext } from '../../src/kinds/types.js';
+import type { AfterCreates, Kind, WriteContext } from '../../src/kinds/types.js';
 import { createOctopusClient } from '../../src/octopus/index.js';
 import type { OctopusClient } from '../../src/octopus/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
@@ -41,11 +41,20 @@ export function harness(sim: Pick<Simulator, 'url' | 'apiKey'>, spaceId = 'Space
         if (!kind.writer) throw new Error(`kind ${kind.name} has no writer`);
         const state = await live();
         const current = new Map(kind.toDocuments(state, new NameResolver(buildRefTable(state))).map((doc) => [doc.name.toLowerCase(), doc]));
+        const rests: AfterCreates[] = [];
         for (const doc of mine) {
           const ctx = { api: client, spaceId, live: state, ids: new IdResolver(buildRefTable(state)) };
           const existing = current.get(doc.name.toLowerCase());
           if (existing) await kind.writer.update(doc, existing, ctx);
-          else await kind.writer.create(doc, ctx);
+          else {
+            const rest = await kind.writer.create(doc, ctx);
+            if (rest) rests.push(rest);
+          }
+        }
+        // What creates leave to do once the kind is read back (see KindWriter.create).
+        if (rests.length > 0) {
+          const after = await live();
+          for (const rest of rests) await rest({ api: client, spaceId, live: after, ids: new IdResolver(buildRefTable(after)) });
         }
       }
       for (const kind of kinds) {

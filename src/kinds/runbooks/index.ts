@@ -149,9 +149,13 @@ function runbookWriter(): KindWriter {
       if (jsonEqual(processOf(doc.body), { Steps: [] })) return;
       const processId = created.RunbookProcessId;
       if (typeof processId !== 'string' || processId === '') throw new WriteError(`cannot write ${what(doc.name)}: the server created the runbook without a process`);
-      const existing = await currentProcess(ctx, 'runbookProcesses', processId);
-      const process = resolved(ctx.ids, what(doc.name), () => runbookProcessPayload(doc, ctx.ids, existing));
-      await ctx.api.put(spacePath(ctx.spaceId, 'runbookProcesses', processId), process);
+      // The new process (its Version) comes from the read of the kind after all its creates: one
+      // read of every runbook process rather than one per new runbook.
+      return async (after) => {
+        const existing = await currentProcess(after, 'runbookProcesses', processId);
+        const process = resolved(after.ids, what(doc.name), () => runbookProcessPayload(doc, after.ids, existing));
+        await after.api.put(spacePath(after.spaceId, 'runbookProcesses', processId), process);
+      };
     },
     update: async (doc, current, ctx) => {
       const existing = destinationRunbook(ctx, current, what(current.name));

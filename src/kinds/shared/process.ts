@@ -357,9 +357,19 @@ function refValueToIds(ref: PropertyRef, value: string, ids: IdResolver, where: 
  * `Version` must be the stored one, and its step and action Ids keep the secrets.
  */
 export async function currentProcess(ctx: WriteContext, collection: string, id: string): Promise<JsonObject> {
-  const wanted = id.toLowerCase();
-  const known = (ctx.live[collection] ?? []).find((process) => String(process.Id).toLowerCase() === wanted);
+  const known = byId(ctx.live[collection] ?? []).get(id.toLowerCase());
   return known ?? (await ctx.api.get<JsonObject>(spacePath(ctx.spaceId, collection, id)));
+}
+
+/** Each list of processes indexed by id once (a search per write grew with the square of the processes). */
+const indexes = new WeakMap<readonly JsonObject[], Map<string, JsonObject>>();
+function byId(processes: readonly JsonObject[]): Map<string, JsonObject> {
+  let index = indexes.get(processes);
+  if (!index) {
+    index = new Map(processes.map((process) => [String(process.Id).toLowerCase(), process]));
+    indexes.set(processes, index);
+  }
+  return index;
 }
 
 // ---------------------------------------------------------------------------------------------
