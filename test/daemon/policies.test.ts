@@ -94,7 +94,11 @@ describe('watch policies', () => {
       expect((await h.json('/healthz')).body).toEqual({ status: 'starting', reason: 'no destination checked yet' });
       await h.untilApplied('staging', 'staging');
       await h.eventually('production failed', async () => (await h.status('production')).lastAttempt?.result === 'failed');
-      const notReady = await h.json<{ reason: string }>('/readyz');
+      // The round ends (and readiness is known) a moment after the failure is recorded.
+      const notReady = await h.eventually('readiness known', async () => {
+        const answer = await h.json<{ status: string; reason: string }>('/readyz');
+        return answer.body.reason !== 'no destination checked yet' && answer;
+      });
       expect(notReady).toEqual({ status: 503, body: { status: 'not ready', reason: 'not reconciled yet: production' } });
       expect((await h.json('/healthz')).status).toBe(200);
     } finally {
