@@ -3,6 +3,7 @@
 // Read (repository, destination, secrets' digests) → compute (pure) → print or save.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { jsonEqual } from '../core/canonical.js';
 import { isDocumentExcluded } from '../core/exclusions.js';
 import type { JsonObject, KindDocument, LiveSpace } from '../core/document.js';
 import { applyOverlay } from '../core/overlay.js';
@@ -39,6 +40,7 @@ import { readManagedState } from '../state/applied-record.js';
 import type { ManagedState } from '../state/applied-record.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas } from '../validate/schemas.js';
+import type { SchemaSet } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
 import type { Connection } from './connect.js';
 import { adaptToDestination, versionNotice } from './server-compatibility.js';
@@ -113,32 +115,14 @@ export interface PreparedPlan {
 /** Reads everything and computes the plan. The caller closes `client`. */
 export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const schemas = loadSchemas();
-  let kinds = kindsInOrder();
   const stateDir = options.stateDir ?? defaultStateDir(options.repo);
   const followed = await followedDestination(options.repo, options.destination, schemas);
   const commit = await commitToPlan(options, followed);
-  const { files, parsed, clean, keep } = await readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed);
-
-  const destinationText = files.get(destinationFile(options.destination));
-  if (destinationText === undefined) {
-    const known = [...files.keys()].filter((f) => f.startsWith(`${DESTINATIONS_DIR}/`)).map((f) => path.basename(f, '.yaml'));
-    throw new OctosyncError('config-invalid', `unknown destination '${options.destination}': there is no ${destinationFile(options.destination)} at ${commit.slice(0, 12)} (known: ${known.join(', ') || 'none'})`);
-  }
-  const report = validateRepository(files, schemas, kinds, parsed, clean);
-  keep(report.values, report.clean);
-  if (report.errors.length > 0) {
-    throw new OctosyncError('repo-invalid', `the repository at ${commit.slice(0, 12)} is not valid; nothing was planned:\n${report.errors.map((e) => `  ${formatIssue(e)}`).join('\n')}`);
-  }
-  const destination = parseDestination(options.destination, destinationText, schemas);
-  const config = parseRepoConfig(files.get(CONFIG_FILE) ?? 'source: {server: "http://unknown"}\n', schemas);
-  // Kinds the repository does not snapshot are neither desired nor compared.
-  if (config.kinds) kinds = kinds.filter((kind) => config.kinds?.includes(kind.name));
-  const documents = readDocuments(files, kinds.map((k) => k.name), report.values);
+  const { destinationText, destination, config, source, documents, kinds } = await readPlannedCommit(options, commit, schemas, kindsInOrder());
   const secrets = secretReader(options.env, secretFilePolicy({ stateDir, env: options.env, secretDirs: options.secretDirs }));
   const notices: string[] = [];
   const connection = connectionOf(options, destination, followed, notices);
   const { client, server } = await connectToDestination(destination.name, connection, secrets, options.concurrency);
-  const source = parseSourceRecord(files.get(SOURCE_FILE));
   // What an overlay may add to a document, and where in the destination file each override is.
   const overlayFields: OverlayFields = { kind: (kind) => knownFields(kind, schemas.properties(kind)), phase: KNOWN_PHASE_FIELDS };
   const destinationLines = { file: destinationFile(destination.name), yaml: parseYaml(destinationText, destinationFile(destination.name)) };
@@ -189,7 +173,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
         gitHeld.push(...(await gitHeldDrift({ api: client, space: name, spaceId, spaceSlug: slugify(sourceName), live, desired: compatible.desired, repo: options.repo, commit })));
       }
       const desired = checkReferences(name, secretSources, compatible.desired, compatible.liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
-      spaces.push({ name, spaceId, desired, liveDocuments: compatible.liveDocuments, live });
+      spaces.push({ name, spaceId, desired, liveDocuments: sharingEqualBodies(compatible.liveDocuments, desired), live });
     }
 
     // An overlay that names a resource by its old name must be updated with the rename.
@@ -234,6 +218,35 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     await client.close();
     throw error;
   }
+}
+
+/**
+ * What a plan takes from the repository at a commit: the files validated, then their documents.
+ * The files' texts are left behind once parsed (tens of megabytes for a large instance).
+ */
+async function readPlannedCommit(options: PlanOptions, commit: string, schemas: SchemaSet, kinds: readonly Kind[]) {
+  const { files, parsed, clean, keep } = await readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed);
+  const destinationText = files.get(destinationFile(options.destination));
+  if (destinationText === undefined) {
+    const known = [...files.keys()].filter((f) => f.startsWith(`${DESTINATIONS_DIR}/`)).map((f) => path.basename(f, '.yaml'));
+    throw new OctosyncError('config-invalid', `unknown destination '${options.destination}': there is no ${destinationFile(options.destination)} at ${commit.slice(0, 12)} (known: ${known.join(', ') || 'none'})`);
+  }
+  const report = validateRepository(files, schemas, kinds, parsed, clean);
+  keep(report.values, report.clean);
+  if (report.errors.length > 0) {
+    throw new OctosyncError('repo-invalid', `the repository at ${commit.slice(0, 12)} is not valid; nothing was planned:\n${report.errors.map((e) => `  ${formatIssue(e)}`).join('\n')}`);
+  }
+  const config = parseRepoConfig(files.get(CONFIG_FILE) ?? 'source: {server: "http://unknown"}\n', schemas);
+  // Kinds the repository does not snapshot are neither desired nor compared.
+  const synced = config.kinds ? kinds.filter((kind) => config.kinds?.includes(kind.name)) : [...kinds];
+  return {
+    kinds: synced,
+    destinationText,
+    destination: parseDestination(options.destination, destinationText, schemas),
+    config,
+    source: parseSourceRecord(files.get(SOURCE_FILE)),
+    documents: readDocuments(files, synced.map((k) => k.name), report.values),
+  };
 }
 
 /** Connects to a destination with the key its file says where to find. */
@@ -396,6 +409,18 @@ function spacesTaken(spaces: readonly string[], destination: Destination): strin
   const unknown = destination.sourceSpaces.filter((wanted) => !spaces.some((space) => space.toLowerCase() === wanted.toLowerCase()));
   if (unknown.length > 0) throw new OctosyncError('config-invalid', `${destinationFile(destination.name)} takes ${unknown.map((s) => `'${s}'`).join(', ')}, which ${CONFIG_FILE} does not list (it lists: ${spaces.join(', ')})`);
   return spaces.filter((space) => destination.sourceSpaces?.some((wanted) => wanted.toLowerCase() === space.toLowerCase()));
+}
+
+/**
+ * The live documents, each equal to its desired document given that document's body: a large
+ * destination that matches the repository is then held once, not twice, for the rest of the run.
+ */
+function sharingEqualBodies(live: readonly KindDocument[], desired: readonly KindDocument[]): KindDocument[] {
+  const byKey = new Map(desired.map((doc) => [`${doc.kind}\u0000${doc.name.toLowerCase()}`, doc] as const));
+  return live.map((doc) => {
+    const wanted = byKey.get(`${doc.kind}\u0000${doc.name.toLowerCase()}`);
+    return wanted && wanted.body !== doc.body && jsonEqual(wanted.body, doc.body) ? { ...doc, body: wanted.body } : doc;
+  });
 }
 
 /** What every space is born with, among the documents read from the destination: never deleted. */

@@ -9,9 +9,19 @@ const LEADING_KEYS = ['Name', 'Project', 'Description'];
 export function canonicalize<T extends Json>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => canonicalize(item)) as T;
   if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
-  entries.sort(([a], [b]) => compareKeys(a, b));
-  return Object.fromEntries(entries.map(([k, v]) => [k, canonicalize(v)])) as T;
+  // Every document of a plan goes through here: keys are sorted and copied without building
+  // intermediate entry lists.
+  const object = value as JsonObject;
+  const keys = Object.keys(object).filter((key) => object[key] !== null && object[key] !== undefined);
+  keys.sort(compareKeys);
+  const result: JsonObject = {};
+  for (const key of keys) {
+    const item = canonicalize(object[key] as Json);
+    // An assignment to `__proto__` would set the prototype, not a field a document may hold.
+    if (key === '__proto__') Object.defineProperty(result, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else result[key] = item;
+  }
+  return result as T;
 }
 
 /**
