@@ -248,9 +248,11 @@ export function computePlan(input: PlanInput): Plan {
 function planSecrets(input: PlanInput, space: string, doc: KindDocument, current: KindDocument | undefined, missing: MissingSecret[]): SecretChange[] {
   const key = documentKey(space, doc.kind, doc.name);
   const sources = input.secretSources.get(key);
-  const held = new Set((current ? secretSlots(current.body) : []).filter((slot) => slot.hasValue).map((slot) => slot.path));
+  const slots = secretSlots(doc.body);
+  // A destination document equal to the desired one may share its body: one walk for both.
+  const held = new Set((current ? (current.body === doc.body ? slots : secretSlots(current.body)) : []).filter((slot) => slot.hasValue).map((slot) => slot.path));
   const result: SecretChange[] = [];
-  for (const slot of secretSlots(doc.body)) {
+  for (const slot of slots) {
     const source = sources?.get(slot.path);
     const digestKey = `${key}#${slot.path}`;
     if (source) {
