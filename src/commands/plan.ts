@@ -46,6 +46,7 @@ import type { Connection } from './connect.js';
 import { adaptToDestination, versionNotice } from './server-compatibility.js';
 import { convertibleProjects, persistenceFindings } from '../kinds/projects/persistence.js';
 import { gitHeldDrift } from './git-held-drift.js';
+import { runbookMigrations, runbooksInGitFindings } from '../kinds/projects/runbooks-in-git.js';
 import { SOURCE_FILE, parseSourceRecord } from '../repo/source-record.js';
 import { OctosyncError } from './errors.js';
 import type { FollowedDestination } from './followed-destination.js';
@@ -172,8 +173,12 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       if (config.snapshot?.gitHeldParts && spaceId !== '') {
         gitHeld.push(...(await gitHeldDrift({ api: client, space: name, spaceId, spaceSlug: slugify(sourceName), live, desired: compatible.desired, repo: options.repo, commit })));
       }
-      const desired = checkReferences(name, secretSources, compatible.desired, compatible.liveDocuments, live, kinds, destination.scopePolicy ?? 'error', problems);
-      spaces.push({ name, spaceId, desired, liveDocuments: sharingEqualBodies(compatible.liveDocuments, desired), live });
+      // Where each project's runbooks live (kinds/projects/runbooks-in-git.ts): those in Git are not compared.
+      const runbooks = runbooksInGitFindings({ space: name, desired: compatible.desired, live: compatible.liveDocuments, migratable: runbookMigrations(destination.overlays?.versionControl) });
+      problems.push(...runbooks.problems);
+      notices.push(...runbooks.notices);
+      const desired = checkReferences(name, secretSources, compatible.desired, runbooks.live, live, kinds, destination.scopePolicy ?? 'error', problems);
+      spaces.push({ name, spaceId, desired, liveDocuments: sharingEqualBodies(runbooks.live, desired), live });
     }
 
     // An overlay that names a resource by its old name must be updated with the rename.

@@ -24,6 +24,7 @@ import type { RepoConfig } from '../repo/config.js';
 import { blobId, changedSinceHead, checkoutBranch, commitPaths, listBlobsAt, openRepository, readBlobs, readFilesAt, resolveRef } from '../repo/git.js';
 import { DocumentTexts } from '../repo/document-texts.js';
 import { readGitHeldParts } from '../kinds/projects/git-held.js';
+import { runbooksMovedToGit } from '../kinds/projects/runbooks-in-git.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentName, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
 import { syncFiles } from '../repo/state-files.js';
 import type { FileChanges } from '../repo/state-files.js';
@@ -246,8 +247,10 @@ function refuseLargeRemovals(
   const previous = documentsOf([...committed.keys()], committedTexts, kinds.map((kind) => kind.name), known);
   const findings: string[] = [];
   for (const spaceName of spaceNames) {
-    // Documents the config now leaves out are not counted as removed: the config said so.
-    const before = (previous.get(slugify(spaceName)) ?? []).filter((doc) => !isDocumentExcluded(config.exclude ?? [], spaceName, doc));
+    // Documents the config now leaves out are not counted as removed: the config said so. Nor
+    // are runbooks of projects that now keep them in Git: the source says where they went.
+    const movedToGit = runbooksMovedToGit(current.get(spaceName) ?? []);
+    const before = (previous.get(slugify(spaceName)) ?? []).filter((doc) => !isDocumentExcluded(config.exclude ?? [], spaceName, doc) && !movedToGit(doc));
     const found = largeRemovals(measureDocuments(before), measureDocuments(current.get(spaceName) ?? []), policy);
     findings.push(...found.map((finding) => `space '${spaceName}': ${finding}`));
   }

@@ -38,6 +38,8 @@ export interface VersionControlOverride {
   basePath?: string;
   defaultBranch?: string;
   convert?: boolean;
+  /** Whether this destination's project may have its runbooks moved to Git (one-way). */
+  runbooksInGit?: boolean;
 }
 
 /** What the overlay may set that a document does not hold yet: a kind's known fields, a lifecycle phase's. */
@@ -144,7 +146,10 @@ export function applyOverlay(space: string, documents: readonly KindDocument[], 
     const settings = doc && isObject(doc.body.PersistenceSettings) && doc.body.PersistenceSettings.Type === 'VersionControlled' ? doc.body.PersistenceSettings : undefined;
     if (!doc) problem(`versionControl.${name}`, `names the project '${name}', which is not in the repository`);
     else if (!settings) problem(`versionControl.${name}`, `the project '${name}' is not version-controlled in the repository`);
-    else Object.assign(settings, canonicalize({ Url: override.url ?? null, BasePath: override.basePath ?? null, DefaultBranch: override.defaultBranch ?? null }));
+    else if (override.runbooksInGit === true && !(isObject(settings.ConversionState) && settings.ConversionState.RunbooksAreInGit === true)) {
+      problem(`versionControl.${name}.runbooksInGit`, `the project '${name}' keeps its runbooks in the database in the repository: there is nothing to move to Git`);
+    }
+    if (doc && settings) Object.assign(settings, canonicalize({ Url: override.url ?? null, BasePath: override.basePath ?? null, DefaultBranch: override.defaultBranch ?? null }));
   }
 
   for (const [target, patch] of Object.entries(overlay.patches ?? {})) {

@@ -5,7 +5,8 @@
 //   spaces/<space-slug>/<kind>/<slug>.yaml
 //   spaces/<space-slug>/projects/<slug>/{project,channels,variables,deployment-process}.yaml
 //   spaces/<space-slug>/projects/<slug>/runbooks/<slug>.yaml
-//   spaces/<space-slug>/projects/<slug>/git/*.yaml   what a version-controlled project keeps in Git (review only)
+//   spaces/<space-slug>/projects/<slug>/git/*.yaml   what a version-controlled project keeps in Git (review only;
+//                                                    its runbooks under git/runbooks/)
 //   destinations/<name>.yaml
 import type { Json, KindName } from '../core/document.js';
 import { ownedName } from '../core/names.js';
@@ -58,7 +59,7 @@ export function locateDocument(path: string, kinds: readonly KindName[]): Locate
  */
 export function isGitHeldFile(path: string): boolean {
   const parts = path.split('/');
-  return parts[0] === SPACES_DIR && parts.length === 6 && parts[2] === 'projects' && parts[4] === 'git' && path.endsWith('.yaml');
+  return parts[0] === SPACES_DIR && parts.length >= 6 && parts[2] === 'projects' && parts[4] === 'git' && path.endsWith('.yaml');
 }
 
 /** The identity a document's body gives it (its name, or its project's for per-project files). */

@@ -358,7 +358,15 @@ async function crawl(http: Api, instance: Instance): Promise<{ path: string; tex
       await get(`${S}/projects/${project.Id}/deploymentprocesses`);
     }
     await get(`${S}/projects/${project.Id}/channels`);
-    await get(`${S}/projects/${project.Id}/runbooks`);
+    // Runbooks stored in Git are read at the branch too, with their processes.
+    if ((project.PersistenceSettings as { ConversionState?: { RunbooksAreInGit?: boolean } } | undefined)?.ConversionState?.RunbooksAreInGit === true) {
+      for (const runbook of (await get(`${S}/projects/${project.Id}/${String(branch)}/runbooks`)).Items as Json[]) {
+        await get(`${S}/projects/${project.Id}/${String(branch)}/runbooks/${String(runbook.Id)}`);
+        await get(`${S}/projects/${project.Id}/${String(branch)}/runbookProcesses/${String(runbook.RunbookProcessId)}`);
+      }
+    } else {
+      await get(`${S}/projects/${project.Id}/runbooks`);
+    }
     await get(`${S}/projects/${project.Id}/releases`);
   }
   await get(`${S}/events?take=100000`);

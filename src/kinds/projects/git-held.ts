@@ -1,6 +1,6 @@
-// What version-controlled projects keep in Git, read for review: their deployment process and
-// non-sensitive variables at the default branch, through the git-ref routes
-// (`/projects/{id}/{gitRef}/deploymentprocesses`, `.../variables`). Written beside the project's
+// What version-controlled projects keep in Git, read for review: their deployment process,
+// non-sensitive variables and (once migrated) runbooks at the default branch, through the git-ref
+// routes (`/projects/{id}/{gitRef}/deploymentprocesses`, `.../variables`, `.../runbooks`). Written beside the project's
 // documents under `projects/<slug>/git/`, where nothing reads them as documents: octosync never
 // applies what lives in a project's repository (the repository is its own source of truth).
 // Two requests per version-controlled project, so a repository that asks for them pays that.
@@ -13,7 +13,9 @@ import { spacePath } from '../../octopus/index.js';
 import { deploymentProcessDocuments } from '../deployment-processes/index.js';
 import { isObject } from '../fields.js';
 import { indexSpace, normalizeVariables, projectProcesses } from '../shared/variables.js';
+import { projectFolders } from './index.js';
 import { isVersionControlled } from './persistence.js';
+import { readGitRunbooks, runbooksAreInGit } from './runbooks-in-git.js';
 
 /** A file of the state repository: its path in the space's folder and its body. */
 export interface GitHeldFile {
@@ -40,7 +42,14 @@ export async function readGitHeldParts(api: OctopusApi, spaceId: string, live: L
       return variables ? { ...read, variables } : read;
     }),
   );
-  return gitHeldFiles(live, reads, names);
+  const folders = projectFolders(live);
+  const runbooks = await Promise.all(
+    projects.filter(runbooksAreInGit).map((project) => {
+      const ref = encodeURIComponent(`refs/heads/${String((project.PersistenceSettings as JsonObject).DefaultBranch)}`);
+      return readGitRunbooks(api, spaceId, live, project, ref, folders.get(String(project.Id)) ?? '', names);
+    }),
+  );
+  return [...gitHeldFiles(live, reads, names), ...runbooks.flat()];
 }
 
 interface GitHeldRead {

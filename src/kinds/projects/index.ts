@@ -1,7 +1,7 @@
 // Project settings: `projects/<slug>/project.yaml`. The project folder also holds what other
 // kinds write about the project (channels, variables, deployment process, runbooks); they place
 // their files with `projectFolders`.
-import { canonicalize, compareNames } from '../../core/canonical.js';
+import { canonicalize, compareNames, jsonEqual } from '../../core/canonical.js';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { uniqueSlugs } from '../../core/slug.js';
@@ -14,6 +14,7 @@ import { STEP_REFERENCES, processHasPackage, processOfProject, sameStepReference
 import { normalizeTemplates, templateReferences, templatesPayload } from './templates.js';
 import { omitNewerDefaults } from '../newer-fields.js';
 import { GIT_STORED_SETTINGS, isVersionControlled, persistenceDocument, persistencePayload, persistenceReferences } from './persistence.js';
+import { migrateRunbooksToGit, runbooksAreInGit } from './runbooks-in-git.js';
 
 /**
  * Owned documents (the project's variable set and deployment process, saved by their own
@@ -80,6 +81,7 @@ export const projectWriter: ProjectWriter = {
     const settings = isVersionControlled(doc.body) ? resolved(ctx.ids, where, () => persistencePayload(doc.body, ctx.ids, where)) : undefined;
     const created = await ctx.api.post<JsonObject>(spacePath(ctx.spaceId, 'projects'), payload);
     if (settings) await convertToGit(String(created.Id), settings, ctx);
+    if (settings && runbooksAreInGit(doc.body)) await migrateRunbooksToGit(String(created.Id), String(settings.DefaultBranch), ctx);
   },
   update: async (doc, current, ctx) => {
     // PUT over the destination's own project: its ids (VariableSetId, DeploymentProcessId) and
@@ -91,10 +93,13 @@ export const projectWriter: ProjectWriter = {
     // being converted takes its own settings into Git.
     const managed = isVersionControlled(doc.body) ? { ...current, body: without(current.body, GIT_STORED_SETTINGS) } : current;
     const payload = resolved(ctx.ids, where, () => projectPayload(withClearedFields(doc, managed), ctx.ids, existing));
-    await ctx.api.put(spacePath(ctx.spaceId, 'projects', String(existing.Id)), { ...existing, ...payload });
-    if (isVersionControlled(doc.body) && !isVersionControlled(existing)) {
-      await convertToGit(String(existing.Id), resolved(ctx.ids, where, () => persistencePayload(doc.body, ctx.ids, where)), ctx);
+    // Where the runbooks live is changed by their migration alone, not by a PUT.
+    if (!jsonEqual(withoutRunbookState(doc.body), withoutRunbookState(current.body))) {
+      await ctx.api.put(spacePath(ctx.spaceId, 'projects', String(existing.Id)), { ...existing, ...payload });
     }
+    const settings = isVersionControlled(doc.body) ? resolved(ctx.ids, where, () => persistencePayload(doc.body, ctx.ids, where)) : undefined;
+    if (settings && !isVersionControlled(existing)) await convertToGit(String(existing.Id), settings, ctx);
+    if (settings && runbooksAreInGit(doc.body) && !runbooksAreInGit(existing)) await migrateRunbooksToGit(String(existing.Id), String(settings.DefaultBranch), ctx);
   },
   remove: async (current, ctx) => {
     const existing = liveResource(ctx, 'projects', current.name);
@@ -375,6 +380,12 @@ export function projectReferences(doc: KindDocument): DocumentReference[] {
  * Puts a database project under version control (`POST /projects/{id}/git/convert`): one-way. A
  * branch that holds the project already (the source's repository) is taken as it is.
  */
+/** A project document without the state of its runbooks' migration. */
+function withoutRunbookState(body: JsonObject): JsonObject {
+  if (!isObject(body.PersistenceSettings)) return body;
+  return { ...body, PersistenceSettings: without(body.PersistenceSettings, ['ConversionState']) };
+}
+
 async function convertToGit(projectId: string, settings: JsonObject, ctx: WriteContext): Promise<void> {
   await ctx.api.post(spacePath(ctx.spaceId, 'projects', projectId, 'git', 'convert'), {
     ChangeDescription: 'Version control as the octosync state repository says',

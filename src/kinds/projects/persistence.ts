@@ -38,12 +38,14 @@ export function isVersionControlled(body: JsonObject): boolean {
 }
 
 /**
- * A resource's `PersistenceSettings` as a document holds it: the conversion state (which the
- * server sets) left out, the credential by name, a password as a marker, patterns sorted.
+ * A resource's `PersistenceSettings` as a document holds it: of the conversion state (which the
+ * server sets) only `RunbooksAreInGit` when true (runbooks-in-git.ts), the credential by name, a
+ * password as a marker, patterns sorted.
  */
 export function persistenceDocument(settings: Json | undefined, names: NameResolver, where: string): JsonObject {
   const source = isObject(settings) ? settings : {};
   const body = without(source, ['ConversionState', 'Credentials']);
+  if (isObject(source.ConversionState) && source.ConversionState.RunbooksAreInGit === true) body.ConversionState = { RunbooksAreInGit: true };
   if (Array.isArray(source.ProtectedBranchNamePatterns)) body.ProtectedBranchNamePatterns = source.ProtectedBranchNamePatterns.map(String).sort(compareNames);
   const credentials = isObject(source.Credentials) ? source.Credentials : {};
   if (credentials.Type === 'Reference') {
@@ -64,7 +66,8 @@ export function persistenceDocument(settings: Json | undefined, names: NameResol
 export function persistencePayload(body: JsonObject, ids: IdResolver, where: string): JsonObject {
   const settings = isObject(body.PersistenceSettings) ? body.PersistenceSettings : {};
   const credentials = isObject(settings.Credentials) ? settings.Credentials : { Type: 'Anonymous' };
-  const payload: JsonObject = { ...settings, ProtectedBranchNamePatterns: asArray(settings.ProtectedBranchNamePatterns) };
+  // The conversion state is the server's: runbooks move to Git by their migration, not by a PUT.
+  const payload: JsonObject = { ...without(settings, ['ConversionState']), ProtectedBranchNamePatterns: asArray(settings.ProtectedBranchNamePatterns) };
   payload.Credentials =
     credentials.Type === 'Reference'
       ? { ...without(credentials, ['GitCredential']), Id: ids.id('gitcredentials', credentials.GitCredential, `${where} PersistenceSettings.Credentials.GitCredential`) }

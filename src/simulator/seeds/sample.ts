@@ -8,6 +8,7 @@
 // Every secret starts with `sample-secret-` (and the certificate data is in
 // `store.secretValues()` too), so tests can search responses, Git history and logs for leaks.
 import { convertProject } from '../resources/version-control.js';
+import { migrateRunbooks } from '../resources/version-control-runbooks.js';
 import type { Instance } from '../instance.js';
 import { replaceTenantVariables } from '../resources/tenant-variables.js';
 import type { Doc } from '../store.js';
@@ -765,7 +766,8 @@ export const PET_CLINIC_REPOSITORY = 'https://github.com/octopetshop/pet-clinic-
  * A version-controlled (Config-as-Code) project: converted with the space's Git credential, so
  * its process and plain variables live in its repository and its sensitive variable in the
  * database. Its steps and variables name nothing by id, so a simulator of another offset reading
- * the same repository reads the same thing (the repository holds JSON with ids, not OCL).
+ * the same repository reads the same thing (the repository holds JSON with ids, not OCL). Its
+ * runbooks are in Git too.
  */
 function seedPetClinic(ctx: ProjectContext): void {
   const { b } = ctx;
@@ -802,6 +804,19 @@ function seedPetClinic(ctx: ProjectContext): void {
       Credentials: { Type: 'Reference', Id: credential.Id },
     },
   });
+  // A runbook, then moved to Git with the project's other runbooks (one-way): it is read and
+  // written only through git-ref routes from then on. Its environments are kept by slug.
+  const restart = b.create('runbooks', {
+    Name: 'Restart clinic',
+    Description: 'Restarts the clinic service after a configuration change.',
+    ProjectId: project.Id,
+    EnvironmentScope: 'Specified',
+    Environments: [ctx.env.staging, ctx.env.production],
+  });
+  b.setProcess('runbookProcesses', String(restart.RunbookProcessId), [
+    b.step('Restart service', { ActionType: 'Octopus.Script', Properties: inlineScript('Bash', lines('set -e', 'systemctl restart pet-clinic'), true) }),
+  ]);
+  migrateRunbooks(b.instance, b.instance.get('projects', b.spaceId, project.Id), { Branch: 'main', CommitMessage: 'Keep the runbooks in Git' });
 }
 
 type Tenants = Record<'acme' | 'globex' | 'initech' | 'umbrella', string>;
