@@ -105,7 +105,7 @@ describe('apply', () => {
     expect((await http.get(`/api/Spaces-1/projects/${String(clinic?.Id)}/deploymentprocesses`)).status).toBe(400);
     const stateFiles = await readFiles(repo.dir, [...want.keys()]);
     expect([...stateFiles.values()].some((text) => text.includes(env.PROD_GITHUB_TOKEN ?? '') || text.includes('sample-github-token'))).toBe(false);
-  });
+  }, 120_000);
 
   it('is idempotent: after an apply the plan is empty and a second apply writes nothing', async () => {
     await apply();
