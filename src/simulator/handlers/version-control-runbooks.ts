@@ -17,6 +17,7 @@ import {
   runbookProcessFile,
 } from '../resources/version-control-runbooks.js';
 import { asJson, nonEmpty } from '../resources/version-control.js';
+import type { GitCommit } from '../git-host.js';
 import type { Call, Reply, Routes } from '../routes.js';
 import type { Doc } from '../store.js';
 import { findProject } from './project-routes.js';
@@ -46,22 +47,22 @@ function gitRef(call: Call): string {
 /** The list filters of runbooks.md that need no tags: `partialName`, `skip`, `take`. */
 function listRunbooks(call: Call): Reply {
   const owner = project(call);
-  const { files } = gitRunbooks(call.instance, owner, gitRef(call));
+  const { files, commit } = gitRunbooks(call.instance, owner, gitRef(call));
   const partial = (call.query.get('partialName') ?? '').toLowerCase();
   const items = [...files.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([slug, file]) => presentGitRunbook(call.instance, owner, gitRef(call), slug, file))
+    .map(([slug, file]) => presentGitRunbook(call.instance, owner, gitRef(call), slug, file, commit))
     .filter((runbook) => String(runbook.Name).toLowerCase().includes(partial));
   return { status: 200, body: page(call, 'Runbook', items) };
 }
 
-function runbookAt(call: Call): { owner: Doc; files: Map<string, Json>; slug: string; file: Json; runbook: Doc } {
+function runbookAt(call: Call): { owner: Doc; files: Map<string, Json>; commit: GitCommit; slug: string; file: Json; runbook: Doc } {
   const owner = project(call);
-  const { files } = gitRunbooks(call.instance, owner, gitRef(call));
+  const { files, commit } = gitRunbooks(call.instance, owner, gitRef(call));
   const slug = (call.params.id ?? '').toLowerCase();
   const file = files.get(slug);
   if (!file) throw notFound(call.params.id ?? '');
-  return { owner, files, slug, file, runbook: presentGitRunbook(call.instance, owner, gitRef(call), slug, file) };
+  return { owner, files, commit, slug, file, runbook: presentGitRunbook(call.instance, owner, gitRef(call), slug, file, commit) };
 }
 
 function createRunbook(call: Call): Reply {
@@ -80,8 +81,8 @@ function updateRunbook(call: Call): Reply {
   const input = asJson(call.body);
   const others = new Map([...files].filter(([other]) => other !== slug));
   const updated = runbookFile(call.instance, owner, input, others, asJson(file.Process));
-  commitRunbook(call.instance, owner, gitRef(call), slug, updated, changeDescription(input, 'Update runbook'));
-  return { status: 200, body: presentGitRunbook(call.instance, owner, gitRef(call), slug, updated) };
+  const commit = commitRunbook(call.instance, owner, gitRef(call), slug, updated, changeDescription(input, 'Update runbook'));
+  return { status: 200, body: presentGitRunbook(call.instance, owner, gitRef(call), slug, updated, commit) };
 }
 
 function deleteRunbook(call: Call): Reply {
@@ -92,15 +93,15 @@ function deleteRunbook(call: Call): Reply {
 
 function processAt(call: Call) {
   const found = runbookAt(call);
-  return { ...found, process: presentGitProcess(found.owner, found.slug, found.file) };
+  return { ...found, process: presentGitProcess(found.owner, found.slug, found.file, found.commit) };
 }
 
 function updateProcess(call: Call): Reply {
   const { owner, slug, file, process } = processAt(call);
   const input = asJson(call.body);
   const updated = { ...file, Process: runbookProcessFile(call.instance, owner, slug, process, input) };
-  commitRunbook(call.instance, owner, gitRef(call), slug, updated, changeDescription(input, 'Update runbook process'));
-  return { status: 200, body: presentGitProcess(owner, slug, updated) };
+  const commit = commitRunbook(call.instance, owner, gitRef(call), slug, updated, changeDescription(input, 'Update runbook process'));
+  return { status: 200, body: presentGitProcess(owner, slug, updated, commit) };
 }
 
 function changeDescription(input: Json, fallback: string): string {

@@ -50,16 +50,21 @@ export function runbookFiles(repo: ProjectRepository, commit: GitCommit): Map<st
 }
 
 /** The project's runbooks at a git ref, refusing a project whose runbooks are in the database. */
-export function gitRunbooks(instance: Instance, project: Doc, gitRef: string): { files: Map<string, Json>; branch?: string } {
+export function gitRunbooks(instance: Instance, project: Doc, gitRef: string): { files: Map<string, Json>; commit: GitCommit; branch?: string } {
   const { repo, commit, branch } = commitAt(instance, project, gitRef);
   if (!runbooksInGit(project)) {
     throw badRequest(`The runbooks of the project '${String(project.Name)}' are stored in the database: read them without a Git ref, or migrate them to Git (POST /projects/{projectId}/git/migrate-runbooks).`);
   }
-  return { files: runbookFiles(repo, commit), ...(branch === undefined ? {} : { branch }) };
+  return { files: runbookFiles(repo, commit), commit, ...(branch === undefined ? {} : { branch }) };
+}
+
+/** Who last changed what a ref holds, and when: its commit's author and date (inferred). */
+export function lastModified(commit: GitCommit): { LastModifiedBy: string; LastModifiedOn: string } {
+  return { LastModifiedBy: commit.Author, LastModifiedOn: commit.Date };
 }
 
 /** A runbook file as the API shows it: Id and process id are its slug, environments by id. */
-export function presentGitRunbook(instance: Instance, project: Doc, gitRef: string, slug: string, file: Json): Doc {
+export function presentGitRunbook(instance: Instance, project: Doc, gitRef: string, slug: string, file: Json, commit: GitCommit): Doc {
   const { Process: _process, ...settings } = file;
   const base = `/api/${String(project.SpaceId)}/projects/${project.Id}/${encodeURIComponent(gitRef)}`;
   return {
@@ -72,14 +77,16 @@ export function presentGitRunbook(instance: Instance, project: Doc, gitRef: stri
     Environments: environmentIds(instance, String(project.SpaceId), settings.Environments),
     RunbookProcessId: slug,
     PublishedRunbookSnapshotId: null,
+    ...lastModified(commit),
     Links: { Self: `${base}/runbooks/${slug}`, Project: `/api/${String(project.SpaceId)}/projects/${project.Id}`, RunbookProcesses: `${base}/runbookProcesses/${slug}` },
   } as Doc;
 }
 
 /** A runbook's process at a git ref as the API shows it. */
-export function presentGitProcess(project: Doc, slug: string, file: Json): Doc {
+export function presentGitProcess(project: Doc, slug: string, file: Json, commit: GitCommit): Doc {
   const process = asJson(file.Process);
   return {
+    ...lastModified(commit),
     Id: slug,
     SpaceId: project.SpaceId,
     ProjectId: project.Id,
@@ -136,8 +143,8 @@ export function runbookProcessFile(instance: Instance, project: Doc, slug: strin
 }
 
 /** Commits one runbook file (`undefined` removes it) to a branch of the project's repository. */
-export function commitRunbook(instance: Instance, project: Doc, gitRef: string, slug: string, file: Json | undefined, message: string): void {
-  commitTo(instance, project, gitRef, { [`${RUNBOOKS_DIR}/${slug}.ocl`]: file }, message);
+export function commitRunbook(instance: Instance, project: Doc, gitRef: string, slug: string, file: Json | undefined, message: string): GitCommit {
+  return commitTo(instance, project, gitRef, { [`${RUNBOOKS_DIR}/${slug}.ocl`]: file }, message);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 const NOT_USED = 'not used by octosync (it never calls it) and not served by the simulator';
 const GIT_REF = 'a Config-as-Code route ({gitRef}): version-controlled projects are out of what octosync syncs';
+const GIT_RUNBOOKS = 'runbooks stored in Git: compared in version-control-runbooks-2026.test.ts (they need a project whose runbooks are in Git, a git ref and a slug)';
 const GIT_CREDENTIALS = 'git credentials are not synced by this simulator version (Config-as-Code support is separate work)';
 const LOGO = 'logos are images, never synced';
 const RUNS = 'runs, previews, snapshots and release templates belong to deployments, which are never synced';
@@ -81,8 +82,8 @@ export const SKIPPED: Record<string, string> = {
   'GET /api/{spaceId}/projects/{id}/logo': LOGO,
   'POST /api/{spaceId}/projects/{projectId}/git/connectivity-test': GIT_REF,
   'POST /api/{spaceId}/projects/{projectId}/git/convert': 'converting a project to Config-as-Code: octosync never converts a project',
-  'POST /api/{spaceId}/projects/{projectId}/git/migrate-runbooks': GIT_REF,
-  'GET /api/{spaceId}/projects/{projectId}/git/migrate-runbooks': GIT_REF,
+  'POST /api/{spaceId}/projects/{projectId}/git/migrate-runbooks': GIT_RUNBOOKS,
+  'GET /api/{spaceId}/projects/{projectId}/git/migrate-runbooks': GIT_RUNBOOKS,
   'POST /api/{spaceId}/projects/{projectId}/git/validate': GIT_REF,
   'GET /api/{spaceId}/projects/{projectId}/git/migrate-variables': GIT_REF,
   'POST /api/{spaceId}/projects/{projectId}/git/migrate-variables': GIT_REF,
@@ -127,10 +128,10 @@ export const SKIPPED: Record<string, string> = {
   'GET /api/{spaceId}/projects/{projectId}/runbooks/{id}/runbookRuns/preview/{environment}/{tenant}': RUNS,
   'POST /api/{spaceId}/projects/{projectId}/runbooks/{runbookId}/runbookRuns/previews': RUNS,
   'GET /api/{spaceId}/projects/{projectId}/runbooks/{runbookId}/runbookSnapshotTemplate': RUNS,
-  'GET /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks': GIT_REF,
-  'POST /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks/v2': GIT_REF,
-  'GET /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks/{id}': GIT_REF,
-  'PUT /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks/{id}': GIT_REF,
+  'GET /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks': GIT_RUNBOOKS,
+  'POST /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks/v2': GIT_RUNBOOKS,
+  'GET /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks/{id}': GIT_RUNBOOKS,
+  'PUT /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks/{id}': GIT_RUNBOOKS,
   'GET /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks/{id}/environments': GIT_REF,
   'GET /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks/{id}/environments/v2': GIT_REF,
   'GET /api/{spaceId}/projects/{projectId}/{gitRef}/runbooks/{id}/runbookRunTemplate': GIT_REF,
@@ -144,8 +145,8 @@ export const SKIPPED: Record<string, string> = {
   'GET /api/{spaceId}/runbooks/{id}/runbookRuns/preview/{environment}/{tenant}': RUNS,
   'GET /api/{spaceId}/runbooks/{runbookId}/runbookSnapshotTemplate': RUNS,
   'GET /api/{spaceId}/projects/{projectId}/runbookProcesses/{id}/runbookSnapshotTemplate': RUNS,
-  'GET /api/{spaceId}/projects/{projectId}/{gitRef}/runbookProcesses/{id}': GIT_REF,
-  'PUT /api/{spaceId}/projects/{projectId}/{gitRef}/runbookProcesses/{id}': GIT_REF,
+  'GET /api/{spaceId}/projects/{projectId}/{gitRef}/runbookProcesses/{id}': GIT_RUNBOOKS,
+  'PUT /api/{spaceId}/projects/{projectId}/{gitRef}/runbookProcesses/{id}': GIT_RUNBOOKS,
   'GET /api/{spaceId}/runbookProcesses/{id}/runbookSnapshotTemplate': RUNS,
   // Spaces and git credentials (documented on the spaces page).
   'GET /api/{spaceId}/git-credentials': GIT_CREDENTIALS,
