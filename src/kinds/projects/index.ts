@@ -93,13 +93,14 @@ export const projectWriter: ProjectWriter = {
     // being converted takes its own settings into Git.
     const managed = isVersionControlled(doc.body) ? { ...current, body: without(current.body, GIT_STORED_SETTINGS) } : current;
     const payload = resolved(ctx.ids, where, () => projectPayload(withClearedFields(doc, managed), ctx.ids, existing));
-    // Where the runbooks live is changed by their migration alone, not by a PUT.
-    if (!jsonEqual(withoutRunbookState(doc.body), withoutRunbookState(current.body))) {
-      await ctx.api.put(spacePath(ctx.spaceId, 'projects', String(existing.Id)), { ...existing, ...payload });
-    }
+    // Where the runbooks live is changed by their migration, not by a PUT: a project whose only
+    // change is that move is not PUT.
+    const moveRunbooks = runbooksAreInGit(doc.body) && !runbooksAreInGit(existing);
+    const onlyRunbooksMove = moveRunbooks && String(existing.Name) === doc.name && jsonEqual(withoutRunbookState(doc.body), withoutRunbookState(current.body));
+    if (!onlyRunbooksMove) await ctx.api.put(spacePath(ctx.spaceId, 'projects', String(existing.Id)), { ...existing, ...payload });
     const settings = isVersionControlled(doc.body) ? resolved(ctx.ids, where, () => persistencePayload(doc.body, ctx.ids, where)) : undefined;
     if (settings && !isVersionControlled(existing)) await convertToGit(String(existing.Id), settings, ctx);
-    if (settings && runbooksAreInGit(doc.body) && !runbooksAreInGit(existing)) await migrateRunbooksToGit(String(existing.Id), String(settings.DefaultBranch), ctx);
+    if (settings && moveRunbooks) await migrateRunbooksToGit(String(existing.Id), String(settings.DefaultBranch), ctx);
   },
   remove: async (current, ctx) => {
     const existing = liveResource(ctx, 'projects', current.name);

@@ -37,6 +37,12 @@ export function isVersionControlled(body: JsonObject): boolean {
   return isObject(body.PersistenceSettings) && body.PersistenceSettings.Type === 'VersionControlled';
 }
 
+/** Whether a project (its resource or its document) keeps its runbooks in Git (runbooks-in-git.ts). */
+export function runbooksAreInGit(project: JsonObject): boolean {
+  const settings = isObject(project.PersistenceSettings) ? project.PersistenceSettings : {};
+  return settings.Type === 'VersionControlled' && isObject(settings.ConversionState) && settings.ConversionState.RunbooksAreInGit === true;
+}
+
 /**
  * A resource's `PersistenceSettings` as a document holds it: of the conversion state (which the
  * server sets) only `RunbooksAreInGit` when true (runbooks-in-git.ts), the credential by name, a

@@ -13,15 +13,11 @@ import type { VersionControlOverride } from '../../core/overlay.js';
 import type { NameResolver } from '../../core/refs.js';
 import type { OctopusApi } from '../../octopus/index.js';
 import { spacePath } from '../../octopus/index.js';
-import { isObject } from '../fields.js';
 import { runbookDocuments } from '../runbooks/index.js';
+import { runbooksAreInGit } from './persistence.js';
 import type { WriteContext } from '../types.js';
 
-/** Whether a project (its resource or its document) keeps its runbooks in Git. */
-export function runbooksAreInGit(project: JsonObject): boolean {
-  const settings = isObject(project.PersistenceSettings) ? project.PersistenceSettings : {};
-  return settings.Type === 'VersionControlled' && isObject(settings.ConversionState) && settings.ConversionState.RunbooksAreInGit === true;
-}
+export { runbooksAreInGit };
 
 /** Whether a document is a runbook of a project that `documents` say keeps its runbooks in Git. */
 export function runbooksMovedToGit(documents: readonly KindDocument[]): (doc: KindDocument) => boolean {
@@ -121,7 +117,7 @@ export async function readGitRunbooks(api: OctopusApi, spaceId: string, live: Li
   const runbooks = await api.list<JsonObject>(spacePath(spaceId, ...base, 'runbooks'));
   const processes = await Promise.all(runbooks.map((runbook) => api.get<JsonObject>(spacePath(spaceId, ...base, 'runbookProcesses', String(runbook.RunbookProcessId ?? runbook.Id)))));
   const asDatabase: LiveSpace = { ...live, projects: [project], runbooks, runbookProcesses: processes };
-  return runbookDocuments(asDatabase, names).map((doc) => ({
+  return runbookDocuments(asDatabase, names, () => true).map((doc) => ({
     file: `projects/${folder}/git/${doc.file.split('/').slice(2).join('/')}`,
     title: `runbook ${doc.name} (in its Git repository)`,
     body: doc.body,

@@ -13,6 +13,7 @@ import type { DocumentReference, ReferenceContext, Kind, KindWriter, WriteContex
 import { WriteError, resolved, withClearedFields } from '../writing.js';
 import { spacePath } from '../../octopus/index.js';
 import { omitNewerDefaults } from '../newer-fields.js';
+import { runbooksAreInGit } from '../projects/persistence.js';
 
 const TITLE = 'runbook';
 
@@ -34,7 +35,11 @@ export const runbooks: Kind = {
   writer: runbookWriter(),
 };
 
-export function runbookDocuments(live: LiveSpace, names: NameResolver): KindDocument[] {
+/**
+ * The runbook documents of the projects `keep` keeps: by default those whose runbooks are in the
+ * database (runbooks a project keeps in Git are its repository's, whatever a list shows of them).
+ */
+export function runbookDocuments(live: LiveSpace, names: NameResolver, keep: (project: JsonObject) => boolean = (project) => !runbooksAreInGit(project)): KindDocument[] {
   const projects = live.projects ?? [];
   // The same slugs the projects kind gives the project folders.
   const projectSlugs = uniqueSlugs(projects.map((project) => String(project.Name)));
@@ -49,6 +54,7 @@ export function runbookDocuments(live: LiveSpace, names: NameResolver): KindDocu
   }
   const documents: KindDocument[] = [];
   for (const project of projects) {
+    if (!keep(project)) continue;
     const projectName = String(project.Name);
     const owned = byProject.get(String(project.Id).toLowerCase()) ?? [];
     // Runbook names are unique within their project, and so are their file names.

@@ -6,6 +6,7 @@ import { checkStepReferences, ownProcessSteps } from './project-step-references.
 import { connections } from './tenants.js';
 import { createVariableSet, deleteVariableSet } from './variable-sets.js';
 import { checkPersistence, isVersionControlled, preparePersistence, variablesInGit } from './version-control.js';
+import { runbooksInGit } from './version-control-runbooks.js';
 
 // A project owns a variable set (`variableset-Projects-N`), a deployment process
 // (`deploymentprocess-Projects-N`) and, from birth, a `Default` channel. Deleting it deletes
@@ -107,7 +108,8 @@ export const projects: ResourceDef = {
       Web: `/app#/${String(doc.SpaceId)}/projects/${String(doc.Slug)}`,
       Channels: `${self}/channels{/id}{?skip,take,partialName}`,
       Releases: `${self}/releases{?skip,take}`,
-      Runbooks: `${self}/runbooks{?skip,take,partialName}`,
+      // Runbooks stored in Git are read at a git ref (the default branch here, as for the process).
+      Runbooks: runbooksInGit(doc) ? `${self}/${defaultRef(doc)}/runbooks{?skip,take,partialName}` : `${self}/runbooks{?skip,take,partialName}`,
       Variables: `${space}/variables/${String(doc.VariableSetId)}`,
       ...(isVersionControlled(doc)
         ? {

@@ -86,7 +86,10 @@ export async function crawl(http: SimHttp, swagger: SwaggerValidator, spaceId: s
     const p = `${s}/projects/${String(project.Id)}`;
     await visit('projects', `${s}/projects/${String(project.Slug)}`);
     await visit('channels', `${p}/channels`);
-    await visit('runbooks', `${p}/runbooks`);
+    // Runbooks stored in Git are refused by the database routes (the 2021 swagger has no git-ref
+    // routes; version-control-runbooks-2026.test.ts checks them against the 2026 reference).
+    const conversion = (project.PersistenceSettings as { ConversionState?: { RunbooksAreInGit?: unknown } } | null | undefined)?.ConversionState;
+    if (conversion?.RunbooksAreInGit !== true) await visit('runbooks', `${p}/runbooks`);
     await visit('releases', `${p}/releases`);
     await visit('variables', `${s}/variables/${String(project.VariableSetId)}`);
     // A version-controlled project's process is in its repository: the database routes refuse it.
