@@ -191,7 +191,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     return added;
   };
   const snapshotter = (options.snapshotIntervalMs ?? 0) > 0
-    ? new Snapshotter({ repo, stateDir, ...(options.secretDirs?.length ? { secretDirs: options.secretDirs } : {}), env: options.env, logger, metrics, ...(remote ? { afterCommit: (branch: string) => push(repo, branch), ownWorktree: true } : {}) })
+    ? new Snapshotter({ repo, stateDir, ...(options.secretDirs?.length ? { secretDirs: options.secretDirs } : {}), ...(options.fullReadEveryMs === undefined ? {} : { fullReadEveryMs: options.fullReadEveryMs }), env: options.env, logger, metrics, ...(remote ? { afterCommit: (branch: string) => push(repo, branch), ownWorktree: true } : {}) })
     : undefined;
 
   let checked = false;

@@ -3,11 +3,10 @@
 // space they are of, where in the events log the reading stood, and when everything was last
 // read. Nothing stays in memory between reads, and a restart continues where it stopped.
 // Servers never answer secret values, so none is written here.
-import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonObject, LiveSpace } from '../core/document.js';
-import { ensureStateDir } from './state-dir.js';
+import { ensureStateDir, writeStateFile } from './state-dir.js';
 
 export interface LiveCacheIndex<Mark> {
   server: string;
@@ -59,8 +58,8 @@ export class LiveCache<Mark> {
    */
   async save(index: LiveCacheIndex<Mark>, fresh: LiveSpace): Promise<void> {
     const dir = await ensureStateDir(this.stateDir, 'live', safeName(this.name), safeName(index.spaceId));
-    for (const [name, resources] of Object.entries(fresh)) await writeAtomically(path.join(dir, collectionFile(name)), JSON.stringify(resources));
-    await writeAtomically(path.join(dir, INDEX), JSON.stringify(index));
+    for (const [name, resources] of Object.entries(fresh)) await writeStateFile(path.join(dir, collectionFile(name)), JSON.stringify(resources));
+    await writeStateFile(path.join(dir, INDEX), JSON.stringify(index));
   }
 
   /** Forgets what was read (the next read is a full one). */
@@ -82,10 +81,4 @@ function collectionFile(name: string): string {
 /** Names from configuration and servers, made safe as one path segment. */
 function safeName(name: string): string {
   return encodeURIComponent(name).replace(/\./g, '%2E');
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, file);
 }

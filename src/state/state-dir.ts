@@ -2,7 +2,8 @@
 // lock, the key of secret digests, the daemon's clones and worktrees). It is not reviewed content,
 // and it usually sits inside the state repository's working tree, so it makes Git ignore itself
 // before anything else is written into it: a `git add -A` must never pick up a key or a lock.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const STATE_DIR_NAME = '.octosync';
@@ -25,4 +26,11 @@ export async function ensureStateDir(stateDir: string, ...sub: string[]): Promis
   const dir = path.join(stateDir, ...sub);
   if (sub.length > 0) await mkdir(dir, { recursive: true });
   return dir;
+}
+
+/** Writes a file of the state directory with write-then-rename, so a crash never leaves half of it. */
+export async function writeStateFile(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, file);
 }
