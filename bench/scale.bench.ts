@@ -28,6 +28,7 @@ import { startSimulator } from '../src/simulator/index.js';
 import type { Simulator } from '../src/simulator/index.js';
 import type { RequestSpan } from '../src/simulator/knobs.js';
 import { DEFAULT_MAX_CONCURRENCY } from '../src/octopus/index.js';
+import { changeOneVariable } from './change-by-hand.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000').split(',').map(Number);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
@@ -156,19 +157,4 @@ function inFlight(spans: readonly RequestSpan[]): number {
   if (to <= from) return 0;
   const busy = finished.reduce((sum, span) => sum + Math.max(0, Math.min(span.end, to) - Math.max(span.start, from)), 0);
   return busy / (to - from);
-}
-
-/** Changes one variable of the first project through the simulator's API, as a person would. */
-async function changeOneVariable(sim: Simulator, name: string, value: string): Promise<void> {
-  const headers = { 'X-Octopus-ApiKey': sim.apiKey, 'Content-Type': 'application/json' };
-  const projects = (await (await fetch(`${sim.url}/api/Spaces-1/projects/all`, { headers })).json()) as { Id: string; Name: string; VariableSetId: string }[];
-  const project = [...projects].sort((a, b) => a.Name.localeCompare(b.Name))[0];
-  if (!project) throw new Error('no project to change');
-  const url = `${sim.url}/api/Spaces-1/variables/${project.VariableSetId}`;
-  const set = (await (await fetch(url, { headers })).json()) as { Variables: { Name: string; Value: string | null }[] };
-  const variable = set.Variables.find((v) => v.Name === name);
-  if (!variable) throw new Error(`project ${project.Name} has no variable ${name}`);
-  variable.Value = value;
-  const response = await fetch(url, { method: 'PUT', headers, body: JSON.stringify(set) });
-  if (!response.ok) throw new Error(`could not change ${name}: ${response.status} ${await response.text()}`);
 }

@@ -19,7 +19,10 @@ export async function destinationActivity(options: PlanOptions & { ref: string }
   const schemas = loadSchemas();
   const followed = await followedDestination(options.repo, options.destination, schemas);
   if (!followed) throw new OctosyncError('config-invalid', `no branch follows destination '${options.destination}'`);
-  const config = parseRepoConfig((await readFileAt(options.repo, options.ref, CONFIG_FILE)) ?? 'source: {server: "http://unknown"}\n', schemas);
+  // Without the configuration there are no spaces to ask, and an empty answer would never change.
+  const configText = await readFileAt(options.repo, options.ref, CONFIG_FILE);
+  if (configText === undefined) throw new OctosyncError('config-invalid', `${CONFIG_FILE} is missing at ${options.ref}`);
+  const config = parseRepoConfig(configText, schemas);
   const destination = followed.destination;
   const spaces = (config.spaces ?? []).map((space) => destination.spaces?.[space] ?? space);
   const secrets = secretReader(options.env, secretFilePolicy({ stateDir: options.stateDir ?? defaultStateDir(options.repo), env: options.env, secretDirs: options.secretDirs }));
