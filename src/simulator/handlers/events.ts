@@ -63,7 +63,9 @@ function selectEvents(call: Call): EventRecord[] {
       if (ids.size > 0 && !ids.has(event.Id.toLowerCase())) return false;
       return true;
     })
-    .reverse();
+    // By when they occurred, newest first (as documented); a write whose clock lagged logs an
+    // event that sorts below newer ones already listed.
+    .sort((a, b) => Date.parse(b.Occurred) - Date.parse(a.Occurred) || b.AutoId - a.AutoId);
 }
 
 function presentEvent(event: EventRecord): Record<string, unknown> {
