@@ -39,6 +39,8 @@ export interface EventMark {
   occurred: string;
   /** Where the window starts: events that occurred before it are older than anything new. */
   from: string;
+  /** Whether every event of the window is known (else it was cut at `from`, after a burst). */
+  whole: boolean;
   /** The other events of the window. */
   recent: string[];
 }
@@ -52,48 +54,65 @@ export interface EventsSince {
 /** How far before the newest event seen a late one may still appear. */
 const LATE_EVENT_WINDOW_MS = 60_000;
 const EVENTS_PAGE = 100;
-/** Beyond this many new events a full read is cheaper than following them. */
+/** Beyond this many events to walk a full read is cheaper than following them. */
 const MAX_EVENT_PAGES = 5;
+/** A mark remembers at most this many pages of its window, leaving a page for new events. */
+const MARK_PAGES = MAX_EVENT_PAGES - 1;
 
 /**
  * The document events of a space since `since`, newest first, and the mark to give next time.
- * Complete only when the last event seen is still in the log and the walk reached the log's end
- * or events older than the mark's window: otherwise (retention removed it, or more events than
- * are worth following) `events` is undefined, as it is without a mark.
+ * Complete only when the last event seen is still in the log and the walk got past every event of
+ * the mark's window: otherwise (retention removed it, or more events than are worth following)
+ * `events` is undefined, as it is without a mark.
  */
 export async function eventsSince(api: OctopusApi, spaceId: string, since: EventMark | undefined): Promise<EventsSince> {
   const walked: DocumentEvent[] = [];
-  let stopBefore = since && since.id !== '' ? Date.parse(since.from) : undefined;
+  const at = (event: DocumentEvent) => Date.parse(event.Occurred);
+  const from = since && since.id !== '' ? Date.parse(since.from) : undefined;
+  const unseen = new Set(since?.recent ?? []);
   let ended = false;
-  let passed = false;
-  for (let page = 0; page < MAX_EVENT_PAGES && !ended && !passed; page += 1) {
+  let done = false;
+  for (let page = 0; page < MAX_EVENT_PAGES && !ended && !done; page += 1) {
     const query = { eventGroups: 'Document', excludeDifference: 'true', take: String(EVENTS_PAGE), skip: String(page * EVENTS_PAGE) };
     const items = (await api.get<{ Items: DocumentEvent[] }>(`/api/${spaceId}/events`, { query })).Items;
     walked.push(...items);
+    for (const event of items) unseen.delete(event.Id);
     ended = items.length < EVENTS_PAGE;
-    // Without a mark, far enough to know the window of the newest event.
-    if (!since && stopBefore === undefined && walked[0]) stopBefore = Date.parse(walked[0].Occurred) - LATE_EVENT_WINDOW_MS;
-    passed = stopBefore !== undefined && items.some((event) => Date.parse(event.Occurred) < (stopBefore as number));
+    const newest = walked[0];
+    if (!since) {
+      // Far enough to know the window of the newest event, or as much of it as a mark keeps.
+      done = newest !== undefined && (walked.length >= MARK_PAGES * EVENTS_PAGE || items.some((event) => at(event) < at(newest) - LATE_EVENT_WINDOW_MS));
+    } else if (from !== undefined) {
+      // Past the last event seen and every event of its window: a late event sorts above them.
+      const last = walked.findIndex((event) => event.Id === since.id);
+      done = last !== -1 && unseen.size === 0 && (!since.whole || walked.slice(last).some((event) => at(event) < from));
+    }
   }
   const mark = markOf(walked, ended);
   if (!since) return { mark, events: undefined };
-  const foundLast = since.id === '' || walked.some((event) => event.Id === since.id);
-  if (!foundLast || !(ended || passed)) return { mark, events: undefined };
+  if (!(done || ended)) return { mark, events: undefined };
+  const last = since.id === '' ? walked.length : walked.findIndex((event) => event.Id === since.id);
+  if (last === -1) return { mark, events: undefined };
   const seen = new Set([since.id, ...since.recent]);
-  const events = walked.filter((event) => !seen.has(event.Id) && (stopBefore === undefined || Date.parse(event.Occurred) >= stopBefore));
+  const late = (event: DocumentEvent) => from !== undefined && (since.whole ? at(event) >= from : at(event) > from);
+  const events = walked.filter((event, index) => !seen.has(event.Id) && (index < last || late(event)));
   return { mark, events };
 }
 
-/** The newest event and its window, as far as the walk knows it (all of it when the log ended). */
+/** The newest event and its window, as far as the walk knows it and a mark keeps it. */
 function markOf(newestFirst: readonly DocumentEvent[], ended: boolean): EventMark {
   const newest = newestFirst[0];
-  if (!newest) return { id: '', occurred: '', from: '', recent: [] };
-  const oldestWalked = Date.parse(newestFirst[newestFirst.length - 1]?.Occurred ?? newest.Occurred);
-  const from = Math.max(Date.parse(newest.Occurred) - LATE_EVENT_WINDOW_MS, ended ? -Infinity : oldestWalked);
+  if (!newest) return { id: '', occurred: '', from: '', whole: true, recent: [] };
+  const at = (event: DocumentEvent) => Date.parse(event.Occurred);
+  const windowStart = at(newest) - LATE_EVENT_WINDOW_MS;
+  const known = newestFirst.slice(0, MARK_PAGES * EVENTS_PAGE);
+  const whole = (ended && known.length === newestFirst.length) || known.some((event) => at(event) < windowStart);
+  const from = whole ? windowStart : at(known[known.length - 1] ?? newest);
   return {
     id: newest.Id,
     occurred: newest.Occurred,
     from: new Date(from).toISOString(),
-    recent: newestFirst.slice(1).filter((event) => Date.parse(event.Occurred) >= from).map((event) => event.Id),
+    whole,
+    recent: known.slice(1).filter((event) => at(event) >= from).map((event) => event.Id),
   };
 }

@@ -49,6 +49,17 @@ describe('eventsSince', () => {
     expect(later.events?.map((event) => event.RelatedDocumentIds[0])).toEqual(['Lifecycles-1']);
   });
 
+  it('follows a change after a burst of events (a seed, a large apply) longer than a mark keeps', async () => {
+    const burst = clock + 1000;
+    for (let n = 0; n < 600; n += 1) modify(`Projects-${n + 1}`, burst);
+    const { mark } = await eventsSince(client, 'Spaces-1', undefined);
+    expect(mark.whole).toBe(false);
+    modify('Environments-1', burst + 2000);
+    const next = await eventsSince(client, 'Spaces-1', mark);
+    expect(next.events?.map((event) => event.RelatedDocumentIds[0])).toEqual(['Environments-1']);
+    expect((await eventsSince(client, 'Spaces-1', next.mark)).events).toEqual([]);
+  });
+
   it('cannot tell when the last event seen is gone from the log', async () => {
     modify('Environments-1', clock + 1000);
     const { mark } = await eventsSince(client, 'Spaces-1', undefined);
