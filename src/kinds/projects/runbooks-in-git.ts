@@ -60,7 +60,12 @@ export function runbooksInGitFindings(input: RunbooksInGitCheck): { problems: Pl
     const hasGit = runbooksAreInGit(current.body);
     const where = `project '${doc.name}' (${doc.file}) PersistenceSettings.ConversionState.RunbooksAreInGit`;
     if (wantGit && !hasGit) {
-      if (input.migratable.has(doc.name.toLowerCase())) {
+      // With no runbook in its database the move takes nothing with it (a project octosync created
+      // and converted, whose migration was cut short, is one): it needs no permission.
+      const inDatabase = input.live.some((d) => d.kind === 'runbooks' && String(d.body.Project).toLowerCase() === doc.name.toLowerCase());
+      if (!inDatabase) {
+        notices.push(`the runbooks of project '${doc.name}' are moved to its Git repository in the destination (one-way): it has none in its database, so nothing moves`);
+      } else if (input.migratable.has(doc.name.toLowerCase())) {
         notices.push(`the runbooks of project '${doc.name}' are moved to its Git repository in the destination (one-way): the runbooks it has in its database are committed there`);
       } else {
         problems.push({
