@@ -1,12 +1,11 @@
 // Flags of `octosync apply`.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { runApply } from '../commands/apply.js';
 import { OctosyncError } from '../commands/errors.js';
 import { positiveInteger } from './simulator.js';
 import type { Plan } from '../core/plan.js';
-import { renderPlanText } from '../core/render-plan.js';
-import { DEFAULT_MAX_CONCURRENCY } from '../octopus/index.js';
+import type { renderPlanText as RenderPlanText } from '../core/render-plan.js';
+import { DEFAULT_MAX_CONCURRENCY } from '../octopus/defaults.js';
 import type { CliIo } from './io.js';
 import { collect } from './snapshot.js';
 
@@ -38,11 +37,12 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
     .option('--concurrency <n>', 'requests in flight to the destination at most, and writes at once (lower it to stay within its rate limits)', positiveInteger, DEFAULT_MAX_CONCURRENCY)
     .action(async (flags: ApplyFlags) => {
+      const [{ runApply }, { renderPlanText }] = await Promise.all([import('../commands/apply.js'), import('../core/render-plan.js')]);
       const savedPlan = flags.plan ? (JSON.parse(await readFile(flags.plan, 'utf8')) as Plan) : undefined;
       const destination = flags.destination ?? savedPlan?.destination;
       if (!destination) throw new OctosyncError('config-invalid', 'apply needs --destination or --plan');
       // A saved plan was reviewed already; anything else is shown and confirmed, or approved by flag.
-      const approve = flags.autoApprove || savedPlan ? undefined : approval(io, destination);
+      const approve = flags.autoApprove || savedPlan ? undefined : approval(io, destination, renderPlanText);
       const result = await runApply({
         repo: flags.repo,
         destination,
@@ -70,7 +70,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
 }
 
 /** Shows the plan on the terminal and asks; without a terminal there is no one to ask, so nothing runs. */
-function approval(io: CliIo, destination: string): (plan: Plan) => Promise<boolean> {
+function approval(io: CliIo, destination: string, renderPlanText: typeof RenderPlanText): (plan: Plan) => Promise<boolean> {
   const ask = io.ask;
   if (!ask) {
     throw new OctosyncError('not-approved', `apply without a terminal needs --auto-approve (there is no one to show the plan and ask); nothing was applied to '${destination}'`);

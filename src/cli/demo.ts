@@ -1,6 +1,5 @@
 // Flags of `octosync demo`.
 import type { Command } from 'commander';
-import { runDemo } from '../commands/demo.js';
 import type { CliIo } from './io.js';
 
 export function registerDemoCommand(program: Command, io: CliIo): void {
@@ -9,6 +8,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .description('show the whole loop on two embedded simulators and a temporary Git repository (under a minute)')
     .option('--keep', 'keep the demo repository instead of deleting it')
     .action(async (flags: { keep?: boolean }) => {
+      const { runDemo } = await import('../commands/demo.js');
       await runDemo({ say: io.out, show: (text) => io.out(indent(text.trimEnd())), progress: io.status }, { keep: flags.keep === true });
     });
 }

@@ -1,6 +1,5 @@
 // Flags of `octosync history`.
 import type { Command } from 'commander';
-import { renderHistoryText, runHistory } from '../commands/history.js';
 import type { CliIo } from './io.js';
 
 interface HistoryFlags {
@@ -19,6 +18,7 @@ export function registerHistoryCommand(program: Command, io: CliIo): void {
     .option('--state-dir <path>', 'where status lives (default <repo>/.octosync)')
     .option('--output <format>', 'text or json', 'text')
     .action(async (flags: HistoryFlags) => {
+      const { renderHistoryText, runHistory } = await import('../commands/history.js');
       const entries = await runHistory({ repo: flags.repo, destination: flags.destination, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), env: io.env });
       io.out(flags.output === 'json' ? JSON.stringify(entries, null, 2) : renderHistoryText(flags.destination, entries));
     });

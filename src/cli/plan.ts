@@ -2,9 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { renderPlanMarkdown, renderPlanText } from '../core/render-plan.js';
 import type { Plan } from '../core/plan.js';
-import { preparePlan } from '../commands/plan.js';
+import type * as PlanRenderers from '../core/render-plan.js';
 import type { CliIo } from './io.js';
 import { collect } from './snapshot.js';
 
@@ -36,19 +35,20 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
     .action(async (flags: PlanFlags) => {
+      const [{ preparePlan }, renderers] = await Promise.all([import('../commands/plan.js'), import('../core/render-plan.js')]);
       const prepared = await preparePlan({ repo: flags.repo, destination: flags.destination, ref: flags.ref, env: io.env, stateDir: flags.stateDir, secretDirs: flags.secretsDir, allowLargeDeletes: flags.allowLargeDeletes === true });
       await prepared.client.close();
       const { plan } = prepared;
-      io.out(render(plan, flags.output, io.color === true).trimEnd());
+      io.out(render(renderers, plan, flags.output, io.color === true).trimEnd());
       if (flags.out) await writeFile(flags.out, `${JSON.stringify(plan, null, 2)}\n`);
       process.exitCode = planExitCode(plan, flags.detailedExitcode === true);
     });
 }
 
-export function render(plan: Plan, output: Output, color = false): string {
+function render(renderers: typeof PlanRenderers, plan: Plan, output: Output, color = false): string {
   if (output === 'json') return JSON.stringify(plan, null, 2);
-  if (output === 'markdown') return renderPlanMarkdown(plan);
-  return renderPlanText(plan, { color });
+  if (output === 'markdown') return renderers.renderPlanMarkdown(plan);
+  return renderers.renderPlanText(plan, { color });
 }
 
 /**

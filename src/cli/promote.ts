@@ -1,7 +1,6 @@
 // `octosync promote <from> <to>`: merge one branch into another (or print what a pull request
 // would contain), bringing back changes an earlier revert of a promotion keeps out.
 import type { Command } from 'commander';
-import { promote } from '../repo/promotion.js';
 import type { Promotion } from '../repo/promotion.js';
 import type { CliIo } from './io.js';
 
@@ -21,6 +20,7 @@ export function registerPromoteCommand(program: Command, io: CliIo): void {
     .option('--dry-run', 'change nothing: print what a pull request would contain, and what would be brought back')
     .option('--output <format>', 'text or json', 'text')
     .action(async (from: string, to: string, flags: PromoteFlags) => {
+      const { promote } = await import('../repo/promotion.js');
       const result = await promote({ dir: flags.repo, from, to, env: io.env, dryRun: flags.dryRun === true });
       if (flags.output === 'json') io.out(JSON.stringify(result, null, 2));
       else io.out(describePromotion(result, flags.dryRun === true));

@@ -1,7 +1,6 @@
 // Flags of `octosync revert`.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { runRevert } from '../commands/revert.js';
 import type { CliIo } from './io.js';
 
 interface RevertFlags {
@@ -21,6 +20,7 @@ export function registerRevertCommand(program: Command, io: CliIo): void {
     .option('--message <text>', 'the commit message (default: Revert "<subject>")')
     .option('--mainline <n>', 'for a merge commit: the parent whose side is kept (1: the branch merged into)', parseMainline)
     .action(async (commit: string, flags: RevertFlags) => {
+      const { runRevert } = await import('../commands/revert.js');
       const result = await runRevert({ repo: flags.repo, commit, branch: flags.branch, message: flags.message, mainline: flags.mainline, env: io.env });
       io.out(`Reverted ${result.reverted.slice(0, 12)} on ${result.branch}: ${result.commit}`);
       for (const line of result.message.split('\n')) io.out(line === '' ? '' : `    ${line}`);

@@ -1,7 +1,6 @@
 // Flags of `octosync simulator`.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { runSimulator } from '../commands/simulator.js';
 import type { CliIo } from './io.js';
 
 interface SimulatorFlags {
@@ -34,6 +33,7 @@ export function registerSimulatorCommand(program: Command, io: CliIo): void {
     .option('--without-deprecated-routes', 'answer 404 on the routes the 2026 reference marks deprecated')
     .option('--without-community-library', 'no community step template library (an air-gapped server)')
     .action(async (flags: SimulatorFlags) => {
+      const { runSimulator } = await import('../commands/simulator.js');
       await runSimulator({
         port: flags.port,
         host: flags.host,

@@ -1,10 +1,6 @@
 // Flags of `octosync snapshot`.
 import type { Command } from 'commander';
-import { connectWithKey } from '../commands/connect.js';
-import { readRepoConfig, runSnapshot } from '../commands/snapshot.js';
 import type { SnapshotProgress } from '../commands/snapshot.js';
-import { snapshotSource } from '../commands/snapshot-source.js';
-import { inSnapshotWorktree } from '../commands/snapshot-worktree.js';
 import { defaultStateDir } from '../state/state-dir.js';
 import type { CliIo } from './io.js';
 
@@ -36,6 +32,12 @@ export function registerSnapshotCommand(program: Command, io: CliIo): void {
     .option('--message <text>', 'commit message (default: a summary of the change)')
     .option('--allow-large-removal', 'commit even when a kind loses all, or more than usual, of its documents since the last snapshot')
     .action(async (flags: SnapshotFlags) => {
+      const [{ connectWithKey }, { readRepoConfig, runSnapshot }, { snapshotSource }, { inSnapshotWorktree }] = await Promise.all([
+        import('../commands/connect.js'),
+        import('../commands/snapshot.js'),
+        import('../commands/snapshot-source.js'),
+        import('../commands/snapshot-worktree.js'),
+      ]);
       const config = await readRepoConfig(flags.repo, flags.branch);
       const stateDir = flags.stateDir ?? defaultStateDir(flags.repo);
       const source = await snapshotSource(config, { server: flags.source, apiKeyEnv: flags.apiKeyEnv, switchSource: flags.switchSource }, { env: io.env, stateDir, secretDirs: flags.secretsDir });

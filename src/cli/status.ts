@@ -1,7 +1,6 @@
 // Flags of `octosync status`.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { renderStatusText, runStatus } from '../commands/status.js';
 import type { CliIo } from './io.js';
 
 type Output = 'text' | 'json';
@@ -22,6 +21,7 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .option('--output <format>', 'text or json', parseOutput, 'text')
     .action(async (flags: StatusFlags) => {
+      const { renderStatusText, runStatus } = await import('../commands/status.js');
       const report = await runStatus({ repo: flags.repo, destination: flags.destination, stateDir: flags.stateDir, env: io.env });
       io.out(flags.output === 'json' ? JSON.stringify(report, null, 2) : renderStatusText(report));
     });

@@ -1,6 +1,5 @@
 // Flags of `octosync validate`.
 import type { Command } from 'commander';
-import { formatIssue, runValidate } from '../commands/validate.js';
 import type { CliIo } from './io.js';
 
 export function registerValidateCommand(program: Command, io: CliIo): void {
@@ -10,6 +9,7 @@ export function registerValidateCommand(program: Command, io: CliIo): void {
     .requiredOption('--repo <path>', 'the state repository')
     .option('--ref <commit>', 'validate a branch, tag or commit instead of the working tree')
     .action(async (flags: { repo: string; ref?: string }) => {
+      const { formatIssue, runValidate } = await import('../commands/validate.js');
       const report = await runValidate({ repo: flags.repo, ref: flags.ref });
       for (const issue of report.errors) io.err(formatIssue(issue));
       for (const issue of report.warnings) io.err(`warning: ${formatIssue(issue)}`);

@@ -1,9 +1,7 @@
 // Flags of `octosync watch`.
 import type { Command } from 'commander';
 import { OctosyncError } from '../commands/errors.js';
-import { createLogger } from '../daemon/logger.js';
-import { DEFAULT_PARALLEL_DESTINATIONS, startWatch } from '../daemon/watch.js';
-import { parseShard } from '../daemon/replicas.js';
+import { DEFAULT_PARALLEL_DESTINATIONS } from '../daemon/defaults.js';
 import type { CliIo } from './io.js';
 import { collect } from './snapshot.js';
 import { parseInteger, positiveInteger } from './simulator.js';
@@ -52,6 +50,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--log-format <format>', 'json, or pretty for a terminal', io.isTerminal ? 'pretty' : 'json')
     .action(async (flags: WatchFlags) => {
+      const [{ createLogger }, { startWatch }, { parseShard }] = await Promise.all([import('../daemon/logger.js'), import('../daemon/watch.js'), import('../daemon/replicas.js')]);
       const logger = createLogger({ level: flags.logLevel, pretty: flags.logFormat === 'pretty' });
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       if (flags.leaseSeconds !== undefined && !shard) throw new OctosyncError('config-invalid', '--lease-seconds needs --shard: only replicas hold leases');

@@ -23,6 +23,7 @@ import type { FollowedPolicy } from '../repo/discovery.js';
 import { Reconciler } from './reconciler.js';
 import type { FollowedBranch } from './reconciler.js';
 import type { ActionOutcome } from './reconciler.js';
+import { DEFAULT_PARALLEL_DESTINATIONS } from './defaults.js';
 import { serve } from './server.js';
 import type { ActionName, Health } from './server.js';
 import { buildStatusDocument } from './status-document.js';
@@ -69,8 +70,7 @@ export interface WatchOptions {
   leaseTtlMs?: number;
 }
 
-/** Destinations planned or applied at once by default: enough to overlap their requests, few enough to bound memory. */
-export const DEFAULT_PARALLEL_DESTINATIONS = 4;
+export { DEFAULT_PARALLEL_DESTINATIONS };
 
 export interface Watch {
   url: string;

@@ -2,6 +2,7 @@
 // error type. Everything it depends on (dispatcher, clock, sleep, randomness, logger) is passed in.
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
+import { DEFAULT_MAX_CONCURRENCY } from './defaults.js';
 import { classifyNetworkError, classifyStatus, mayRepeat } from './classify.js';
 import type { FailureClass } from './classify.js';
 import { OctopusApiError } from './errors.js';
@@ -91,7 +92,7 @@ export interface OctopusApi {
   list<T = unknown>(path: string, query?: Query, options?: ListOptions): Promise<T[]>;
 }
 
-export const DEFAULT_MAX_CONCURRENCY = 8;
+export { DEFAULT_MAX_CONCURRENCY };
 const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Aborts and unreadable answers: permanent, and never repeated. */
