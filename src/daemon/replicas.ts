@@ -89,6 +89,8 @@ export class Replica {
   /** What lease commits say, by commit: a commit never changes, so each is read once. */
   private readonly seen = new Map<string, LeaseHolder | undefined>();
   private renewedAt = 0;
+  /** Released at shutdown: a look at the leases asked for before (and run after) takes nothing back. */
+  private closed = false;
   private readonly options: ReplicaOptions;
 
   constructor(options: ReplicaOptions) {
@@ -105,6 +107,7 @@ export class Replica {
    */
   async select(found: string[]): Promise<{ run: string[]; letGo: string[] }> {
     const { shard, logger } = this.options;
+    if (this.closed) return { run: [], letGo: [] };
     // When each look started: a lease that ran out before it is taken in it (see the tests).
     logger.debug({ at: this.now().toISOString() }, 'replica: reading the leases');
     if (this.seen.size > 10_000) this.seen.clear();
@@ -179,8 +182,14 @@ export class Replica {
     return gone;
   }
 
-  /** Releases every lease (at shutdown, once the reconcilers are idle): another replica takes them at its next evaluation. */
+  /**
+   * Releases every lease (at shutdown, once the reconcilers are idle): another replica takes them
+   * at its next evaluation. From then on this replica takes none: a look at the leases that was
+   * under way (a poll, the lease clock) would otherwise take them back, and they would stay held
+   * by a stopped replica until they run out.
+   */
   async releaseAll(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.held.values()].map((lease) => lease.release()));
     this.held.clear();
     await this.shardLease?.release();

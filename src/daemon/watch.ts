@@ -172,6 +172,8 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       logger.error(`${replica ? 'destinations or their leases' : 'destination files'} unreadable, keeping the ones in use: ${(error as Error).message}`);
       return [];
     }
+    // Stopped while it looked: nothing starts any more (a replica's leases are released).
+    if (stopped) return [];
     const added: Reconciler[] = [];
     for (const followed of current) {
       const existing = reconcilers.get(followed.name);
@@ -197,6 +199,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
   let checked = false;
   const evaluateAll = async () => {
     await refreshDestinations();
+    if (stopped) return;
     await Promise.all([...reconcilers.values()].map((r) => r.trigger()));
     checked = true;
   };

@@ -3,11 +3,12 @@
 // it does not. The replicas here run in this process (the cross-process kill is in
 // test/cli/cli.test.ts); each has a state directory of its own, as on another machine.
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/daemon/logger.js';
 import { startWatch } from '../../src/daemon/watch.js';
-import { destinationLeaseRef, parseShard, shardLeaseRef, shardOf } from '../../src/daemon/replicas.js';
+import { destinationLeaseRef, parseShard, Replica, shardLeaseRef, shardOf } from '../../src/daemon/replicas.js';
 import { gitEnvironment } from '../../src/repo/git.js';
 import { eventually, InProcessReplica, logEntries, looksUntil, replicaSetup, taken } from '../support/replica-harness.js';
 import type { ReplicaSetup } from '../support/replica-harness.js';
@@ -71,8 +72,10 @@ describe('replicas on one state repository', () => {
     for (const [name, replica] of [['staging', one], ['qa', two]] as const) {
       await eventually(`${name} applies the new commit`, async () => (await setup?.appliedIn(replica.stateDir, name)) === commit, 60_000, logsOf);
     }
-    // Give a second applier the time to show itself: two more polls.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Give a second applier the time to show itself: two more looks at the leases by each replica.
+    const appliedAt = Date.now();
+    const looksSince = (replica: InProcessReplica) => logEntries(replica.logs.join('')).filter((entry) => entry.time >= appliedAt && entry.msg === 'replica: reading the leases').length;
+    await eventually('two more looks at the leases by each replica', () => looksSince(one) >= 2 && looksSince(two) >= 2, 60_000, logsOf);
     for (const name of setup.destinations.keys()) {
       expect(setup.environmentCreates(name), `${name}: environments created`).toBe(1);
       expect(await setup.attemptsOf(dirs, name, commit), `${name}: attempts of the commit over both replicas`).toBe(1);
@@ -131,6 +134,23 @@ describe('replicas on one state repository', () => {
     const commit = await setup.addEnvironment('Canary');
     await eventually('qa applies the new commit on replica 1', async () => (await setup?.appliedIn(one.stateDir, 'qa')) === commit, 60_000, logsOf);
     expect(setup.environmentCreates('qa')).toBe(1);
+  });
+
+  it('take no lease back once they released theirs at shutdown (a look at the leases asked for before the release)', async () => {
+    setup = await replicaSetup(['staging', 'qa']);
+    const clone = path.join(setup.work, 'clone');
+    await simpleGit().env(gitEnvironment(process.env)).clone(setup.url, clone);
+    const replica = new Replica({ repo: clone, shard: { index: 1, count: 2 }, ttlMs: 15_000, logger: createLogger({ level: 'silent' }) });
+    // Alone, it runs both (standing in for shard 2), then shuts down.
+    expect((await replica.select(['staging', 'qa'])).run.sort()).toEqual(['qa', 'staging']);
+    expect(Object.keys(await setup.leaseHolders()).sort()).toEqual(['qa', 'staging']);
+    await replica.releaseAll();
+    expect(await setup.leaseHolders()).toEqual({});
+    // A poll or the lease clock that was waiting its turn runs now: it must not take them again,
+    // or they stay held by a stopped replica until they run out.
+    expect(await replica.select(['staging', 'qa'])).toEqual({ run: [], letGo: [] });
+    expect(await setup.leaseHolders()).toEqual({});
+    expect(replica.state()).toMatchObject({ shardHeld: false, running: [] });
   });
 
   it('refuse to run without an origin to hold the leases', async () => {
