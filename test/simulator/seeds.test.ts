@@ -419,6 +419,18 @@ describe('synthetic seed', () => {
     const connections = tenants.map((tenant) => Object.keys((tenant.ProjectEnvironments ?? {}) as object));
     for (const project of tenanted) expect(connections.filter((ids) => ids.includes(project.Id)), String(project.Name)).toHaveLength(3);
     expect(connections.map((ids) => ids.length)).toEqual(tenants.map(() => 9));
+    // As the seed says: tenanted project k (in order) connects tenants k, k+1 and k+2 (mod the
+    // tenant count), in Test and Production when k is even, in Production alone when it is odd.
+    const environmentIds = Object.fromEntries(instance.list('environments', 'Spaces-1').map((environment) => [environment.Name, environment.Id]));
+    const seedOrder = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Wonka', 'Tyrell', 'Cyberdyne'];
+    const number = (project: Record<string, unknown>) => Number(/(\d+)\.$/.exec(String(project.Description))?.[1]);
+    [...tenanted].sort((a, b) => number(a) - number(b)).forEach((project, k) => {
+      const expected = [k, k + 1, k + 2].map((t) => seedOrder[t % seedOrder.length]).sort();
+      expect(tenants.filter((tenant) => Object.keys(tenant.ProjectEnvironments as object).includes(project.Id)).map((tenant) => tenant.Name).sort(), String(project.Name)).toEqual(expected);
+      for (const tenant of tenants.filter((t) => Object.keys(t.ProjectEnvironments as object).includes(project.Id))) {
+        expect((tenant.ProjectEnvironments as Record<string, string[]>)[project.Id], `${String(tenant.Name)} × ${String(project.Name)}`).toEqual(k % 2 === 0 ? [environmentIds.Test, environmentIds.Production] : [environmentIds.Production]);
+      }
+    });
   });
 
   it('makes 0 projects too', () => {
