@@ -24,12 +24,13 @@ import type { Kind, ReferenceContext } from '../kinds/types.js';
 import type { OctopusClient } from '../octopus/index.js';
 import { isOctopusApiError, resolveSpaceId } from '../octopus/index.js';
 import { parseRepoConfig } from '../repo/config.js';
+import type { RepoConfig } from '../repo/config.js';
 import { destinationFile, parseDestination } from '../repo/destination.js';
 import type { Destination } from '../repo/destination.js';
 import { readDocuments } from '../repo/documents.js';
-import { readFilesAt, resolveRef } from '../repo/git.js';
+import { readFileAt, readFilesAt, resolveRef } from '../repo/git.js';
 import { readParsedFilesAt } from '../repo/parsed-documents.js';
-import type { ParsedDocuments } from '../repo/parsed-documents.js';
+import type { FilesAt, ParsedDocuments } from '../repo/parsed-documents.js';
 import { CONFIG_FILE, DESTINATIONS_DIR } from '../repo/layout.js';
 import { listFiles, readFiles } from '../repo/state-files.js';
 import { parseYaml } from '../repo/yaml.js';
@@ -38,7 +39,7 @@ import { readStatus } from '../state/status-store.js';
 import { defaultStateDir } from '../state/state-dir.js';
 import { readManagedState } from '../state/applied-record.js';
 import type { ManagedState } from '../state/applied-record.js';
-import { validateRepository } from '../validate/repository.js';
+import { validateRepositoryInSlices } from '../validate/repository.js';
 import { loadSchemas } from '../validate/schemas.js';
 import type { SchemaSet } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
@@ -119,11 +120,25 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const stateDir = options.stateDir ?? defaultStateDir(options.repo);
   const followed = await followedDestination(options.repo, options.destination, schemas);
   const commit = await commitToPlan(options, followed);
-  const { destinationText, destination, config, source, documents, kinds } = await readPlannedCommit(options, commit, schemas, kindsInOrder());
+  const reading = settled(readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed));
   const secrets = secretReader(options.env, secretFilePolicy({ stateDir, env: options.env, secretDirs: options.secretDirs }));
+  // The destination is read while the repository is read and validated: neither needs the other,
+  // and the reads mostly wait on the server. What goes wrong with them is reported only once the
+  // repository is found valid: an invalid repository is reported first, and nothing is planned.
+  const early = await startReadsEarly(options, commit, followed, schemas, secrets);
+  let planned: PlannedCommit;
+  try {
+    planned = await readPlannedCommit(options, commit, await reading, schemas, kindsInOrder());
+  } catch (error) {
+    early?.abandon(error);
+    throw error;
+  }
+  const { destinationText, destination, config, source, documents, kinds } = planned;
+  const reads = early ?? startReads(options, { destination, config, kinds }, followed, secrets);
+  reads.documentsRead(documents);
   const notices: string[] = [];
-  const connection = connectionOf(options, destination, followed, notices);
-  const { client, server } = await connectToDestination(destination.name, connection, secrets, options.concurrency);
+  const { client, server } = await reads.connection;
+  notices.push(...reads.notices);
   // What an overlay may add to a document, and where in the destination file each override is.
   const overlayFields: OverlayFields = { kind: (kind) => knownFields(kind, schemas.properties(kind)), phase: KNOWN_PHASE_FIELDS };
   const destinationLines = { file: destinationFile(destination.name), yaml: parseYaml(destinationText, destinationFile(destination.name)) };
@@ -141,14 +156,10 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     const gitHeld: GitHeldDifference[] = [];
     for (const sourceName of spacesTaken(config.spaces, destination)) {
       const name = destination.spaces?.[sourceName] ?? sourceName;
-      const spaceId = await resolveSpaceId(client, name).catch((error: unknown) => {
-        if (destination.createSpaces && isOctopusApiError(error) && error.reason === 'not-found') return '';
-        throw new OctosyncError('config-invalid', `destination '${destination.name}' has no space '${name}' (${(error as Error).message}); create it, or let apply create it with createSpaces: true in ${destinationFile(destination.name)}`);
-      });
+      const { spaceId, read } = await reads.space(sourceName);
       if (spaceId === '') notices.push(`space '${name}' does not exist in destination '${destination.name}' yet: apply creates it first (createSpaces: true), then plans it again with what a new space has`);
       const exclude = destination.exclude ?? [];
-      const repoDocuments = (documents.get(slugify(sourceName)) ?? []).filter((doc) => !isDocumentExcluded(exclude, name, doc));
-      const read = spaceId === '' ? {} : await (options.readSpace ?? readSpaceFor)(client, spaceId, kinds, repoDocuments);
+      const repoDocuments = documentsTaken(documents, sourceName, destination);
       // A space's own overlays, if the destination gives it some; else the destination's.
       const overlays = destination.spaceOverlays?.[name] ?? destination.overlays;
       const overlaid = applyOverlay(name, repoDocuments, overlays, overlayFields);
@@ -225,33 +236,141 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   }
 }
 
+type PlannedCommit = Awaited<ReturnType<typeof readPlannedCommit>>;
+
 /**
  * What a plan takes from the repository at a commit: the files validated, then their documents.
  * The files' texts are left behind once parsed (tens of megabytes for a large instance).
  */
-async function readPlannedCommit(options: PlanOptions, commit: string, schemas: SchemaSet, kinds: readonly Kind[]) {
-  const { files, parsed, clean, keep } = await readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed);
+async function readPlannedCommit(options: PlanOptions, commit: string, filesAt: FilesAt, schemas: SchemaSet, kinds: readonly Kind[]) {
+  const { files, parsed, clean, keep } = filesAt;
   const destinationText = files.get(destinationFile(options.destination));
   if (destinationText === undefined) {
     const known = [...files.keys()].filter((f) => f.startsWith(`${DESTINATIONS_DIR}/`)).map((f) => path.basename(f, '.yaml'));
     throw new OctosyncError('config-invalid', `unknown destination '${options.destination}': there is no ${destinationFile(options.destination)} at ${commit.slice(0, 12)} (known: ${known.join(', ') || 'none'})`);
   }
-  const report = validateRepository(files, schemas, kinds, parsed, clean);
+  const report = await validateRepositoryInSlices(files, schemas, kinds, parsed, clean);
   keep(report.values, report.clean);
   if (report.errors.length > 0) {
     throw new OctosyncError('repo-invalid', `the repository at ${commit.slice(0, 12)} is not valid; nothing was planned:\n${report.errors.map((e) => `  ${formatIssue(e)}`).join('\n')}`);
   }
-  const config = parseRepoConfig(files.get(CONFIG_FILE) ?? 'source: {server: "http://unknown"}\n', schemas);
-  // Kinds the repository does not snapshot are neither desired nor compared.
-  const synced = config.kinds ? kinds.filter((kind) => config.kinds?.includes(kind.name)) : [...kinds];
+  const { config, destination, kinds: synced } = plannedSettings(options, files, schemas, kinds);
   return {
     kinds: synced,
     destinationText,
-    destination: parseDestination(options.destination, destinationText, schemas),
+    destination,
     config,
     source: parseSourceRecord(files.get(SOURCE_FILE)),
     documents: readDocuments(files, synced.map((k) => k.name), report.values),
   };
+}
+
+/** The repository's settings and the destination's, and the kinds the repository snapshots. */
+function plannedSettings(options: PlanOptions, files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[]): ReadSettings {
+  const config = parseRepoConfig(files.get(CONFIG_FILE) ?? 'source: {server: "http://unknown"}\n', schemas);
+  // Kinds the repository does not snapshot are neither desired nor compared.
+  const synced = config.kinds ? kinds.filter((kind) => config.kinds?.includes(kind.name)) : [...kinds];
+  return { config, destination: parseDestination(options.destination, files.get(destinationFile(options.destination)) ?? '', schemas), kinds: synced };
+}
+
+/** What reading a destination needs to know: which spaces, which kinds, and where. */
+interface ReadSettings {
+  config: RepoConfig;
+  destination: Destination;
+  kinds: Kind[];
+}
+
+/** The destination's reads, started; each is awaited where the plan needs it, and its errors surface there. */
+interface DestinationReads {
+  connection: Promise<Connection>;
+  /** What the connection settings under review change (see connectionOf). */
+  notices: string[];
+  /** A source space's destination space: its id ('' when it does not exist yet) and what was read of it. */
+  space(sourceName: string): Promise<{ spaceId: string; read: LiveSpace }>;
+  /** The repository's documents by space folder, once validated (the on-demand reads look at them). */
+  documentsRead(documents: Map<string, KindDocument[]>): void;
+  /** The repository is not valid: nothing more is read, and the connection is closed. */
+  abandon(reason: unknown): void;
+}
+
+/**
+ * The destination's reads started before the repository is read and validated, when the files
+ * they depend on (octosync.yaml, the destination's file) are valid on their own; otherwise
+ * undefined, and validation says what is wrong with them.
+ */
+async function startReadsEarly(options: PlanOptions, commit: string, followed: FollowedDestination | undefined, schemas: SchemaSet, secrets: SecretReader): Promise<DestinationReads | undefined> {
+  try {
+    const files = new Map<string, string>();
+    for (const file of [CONFIG_FILE, destinationFile(options.destination)]) {
+      const text = await readFileAt(options.repo, commit, file);
+      if (text !== undefined) files.set(file, text);
+    }
+    if (!files.has(destinationFile(options.destination))) return undefined;
+    return startReads(options, plannedSettings(options, files, schemas, kindsInOrder()), followed, secrets);
+  } catch {
+    return undefined;
+  }
+}
+
+function startReads(options: PlanOptions, settings: ReadSettings, followed: FollowedDestination | undefined, secrets: SecretReader): DestinationReads {
+  const { destination, config, kinds } = settings;
+  const notices: string[] = [];
+  const connection = settled(Promise.resolve().then(() => connectToDestination(destination.name, connectionOf(options, destination, followed, notices), secrets, options.concurrency)));
+  let documentsRead: (documents: Map<string, KindDocument[]>) => void = () => undefined;
+  let documentsLost: (reason: unknown) => void = () => undefined;
+  const documents = settled(
+    new Promise<Map<string, KindDocument[]>>((resolve, reject) => {
+      documentsRead = resolve;
+      documentsLost = reject;
+    }),
+  );
+  const readOne = (sourceName: string) =>
+    settled(
+      connection.then(async ({ client }) => {
+        const name = destination.spaces?.[sourceName] ?? sourceName;
+        const spaceId = await resolveSpaceId(client, name).catch((error: unknown) => {
+          if (destination.createSpaces && isOctopusApiError(error) && error.reason === 'not-found') return '';
+          throw new OctosyncError('config-invalid', `destination '${destination.name}' has no space '${name}' (${(error as Error).message}); create it, or let apply create it with createSpaces: true in ${destinationFile(destination.name)}`);
+        });
+        const desired = settled(documents.then((byFolder) => documentsTaken(byFolder, sourceName, destination)));
+        const read: LiveSpace = spaceId === '' ? {} : await (options.readSpace ?? readSpaceFor)(client, spaceId, kinds, desired);
+        return { spaceId, read };
+      }),
+    );
+  const started = new Map<string, ReturnType<typeof readOne>>();
+  const space = (sourceName: string) => {
+    const read = started.get(sourceName) ?? readOne(sourceName);
+    started.set(sourceName, read);
+    return read;
+  };
+  try {
+    for (const sourceName of spacesTaken(config.spaces ?? [], destination)) void space(sourceName);
+  } catch {
+    // The plan reports it where it takes the spaces.
+  }
+  return {
+    connection,
+    notices,
+    space,
+    documentsRead: (byFolder) => documentsRead(byFolder),
+    abandon: (reason) => {
+      documentsLost(reason);
+      void connection.then(({ client }) => client.close()).catch(() => undefined);
+    },
+  };
+}
+
+/** The promise, with its failure left for whoever awaits it (not an unhandled rejection meanwhile). */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** The repository's documents of a source space that a destination takes (its exclusions left out). */
+function documentsTaken(documents: ReadonlyMap<string, KindDocument[]>, sourceName: string, destination: Destination): KindDocument[] {
+  const name = destination.spaces?.[sourceName] ?? sourceName;
+  const exclude = destination.exclude ?? [];
+  return (documents.get(slugify(sourceName)) ?? []).filter((doc) => !isDocumentExcluded(exclude, name, doc));
 }
 
 /** Connects to a destination with the key its file says where to find. */

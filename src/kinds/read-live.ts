@@ -99,21 +99,27 @@ const ON_DEMAND_READS: readonly { collection: string; needed(live: LiveSpace, de
 
 /**
  * A space as the given kinds need it: their collections (one request each), then the on-demand
- * collections the space or the documents to apply (`desired`) use.
+ * collections the space or the documents to apply (`desired`) use. `desired` may still be on its
+ * way (a plan reads the destination while it validates the repository): it is awaited only once
+ * the collections are read.
  */
-export async function readSpaceFor(api: OctopusApi, spaceId: string, kinds: readonly Kind[], desired: readonly KindDocument[] = [], progress?: ReadProgress, read?: CollectionReader): Promise<LiveSpace> {
+export async function readSpaceFor(api: OctopusApi, spaceId: string, kinds: readonly Kind[], desired: DesiredDocuments = [], progress?: ReadProgress, read?: CollectionReader): Promise<LiveSpace> {
   const readCollections = read ?? ((collections: readonly string[], report?: ReadProgress) => readLiveSpace(api, spaceId, collections, report));
   // What the server can hold (capabilities.ts) is read with every space: writers and the plan ask.
   const live = await readCollections([...collectionsRead(kinds), ...CAPABILITY_READS], progress);
-  const more = ON_DEMAND_READS.filter((read) => live[read.collection] === undefined && read.needed(live, desired)).map((read) => read.collection);
+  const documents = await desired;
+  const more = ON_DEMAND_READS.filter((read) => live[read.collection] === undefined && read.needed(live, documents)).map((read) => read.collection);
   return more.length === 0 ? live : { ...live, ...(await readCollections(more)) };
 }
 
 /** Reads collections of one space as readLiveSpace does (an incremental reader serves some from what it read before). */
 export type CollectionReader = (collections: readonly string[], progress?: ReadProgress) => Promise<LiveSpace>;
 
+/** The documents to apply to a space, or the promise of them. */
+export type DesiredDocuments = readonly KindDocument[] | Promise<readonly KindDocument[]>;
+
 /** How a command reads a space: readSpaceFor, or an incremental reader with the same answers. */
-export type SpaceReader = (api: OctopusApi, spaceId: string, kinds: readonly Kind[], desired: readonly KindDocument[], progress?: ReadProgress) => Promise<LiveSpace>;
+export type SpaceReader = (api: OctopusApi, spaceId: string, kinds: readonly Kind[], desired: DesiredDocuments, progress?: ReadProgress) => Promise<LiveSpace>;
 
 /** Whether a non-empty string is held under `key` anywhere in a value. */
 function holdsKey(value: Json | undefined, key: string): boolean {

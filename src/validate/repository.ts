@@ -61,6 +61,34 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
  * the other files).
  */
 export function validateRepository(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json> = new Map(), clean: ReadonlySet<string> = new Set()): ValidationReport {
+  const steps = validationSteps(files, schemas, kinds, parsed, clean);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** How long validation holds the thread at most before letting other work run (milliseconds). */
+const SLICE_MS = 15;
+
+/**
+ * validateRepository, handing the thread back every few milliseconds: what runs beside it (a
+ * plan's reads of the destination, whose answers arrive meanwhile) goes on while it works.
+ */
+export async function validateRepositoryInSlices(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json> = new Map(), clean: ReadonlySet<string> = new Set()): Promise<ValidationReport> {
+  const steps = validationSteps(files, schemas, kinds, parsed, clean);
+  let sliceStarted = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStarted < SLICE_MS) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    sliceStarted = performance.now();
+  }
+}
+
+/** The work of validateRepository, pausing (yielding) after each file and each document's references. */
+function* validationSteps(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json>, clean: ReadonlySet<string>): Generator<void, ValidationReport> {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const documents: ParsedDocument[] = [];
@@ -75,6 +103,7 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
   };
 
   for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    yield;
     const schema = schemaFor(file, kindNames);
     if (schema === undefined) continue;
     if (schema === null) {
@@ -116,7 +145,7 @@ export function validateRepository(files: ReadonlyMap<string, string>, schemas: 
 
   errors.push(...duplicateNames(documents));
   errors.push(...sharedDestinationSpaces(files));
-  const { errors: referenceErrors, external } = checkReferences(documents, kinds);
+  const { errors: referenceErrors, external } = yield* checkReferences(documents, kinds);
   errors.push(...referenceErrors);
   return { errors, warnings, values, clean: cleanNow, external, documents: documents.length };
 }
@@ -222,7 +251,7 @@ function spacesOf(config: string | undefined): string[] {
   }
 }
 
-function checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): { errors: Issue[]; external: ValidationReport['external'] } {
+function* checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): Generator<void, { errors: Issue[]; external: ValidationReport['external'] }> {
   const knownBySpace = new Map<string, KnownNames>();
   const documentsBySpace = new Map<string, Map<string, KindDocument>>();
   for (const entry of documents) {
@@ -236,6 +265,7 @@ function checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): {
   const errors: Issue[] = [];
   const external = new Map<string, { kind: ExternalKind; name: string; files: Set<string> }>();
   for (const entry of documents.filter((d) => d.valid)) {
+    yield;
     const kind = kinds.find((k) => k.name === entry.doc.kind);
     const context: ReferenceContext = { document: (kindName, name) => documentsBySpace.get(entry.space)?.get(`${kindName}\u0000${name.toLowerCase()}`) };
     for (const ref of kind?.references?.(entry.doc, context) ?? []) {
