@@ -322,7 +322,14 @@ const LISTED_CHANGES = 100;
  */
 export function summarize(changes: FileChanges, names: ReadonlyMap<string, string>): string {
   const kinds = allKinds();
-  const documentsOnly = (files: string[]) => files.filter((file) => locateDocument(file, kinds) !== undefined);
+  // Each file located once (a first snapshot lists thousands, counted below for every kind).
+  const located = new Map<string, KindName>();
+  const documentsOnly = (files: string[]) =>
+    files.filter((file) => {
+      const kind = locateDocument(file, kinds)?.kind;
+      if (kind !== undefined) located.set(file, kind);
+      return kind !== undefined;
+    });
   const added = documentsOnly(changes.added);
   const changed = documentsOnly(changes.changed);
   const removed = documentsOnly(changes.removed);
@@ -333,7 +340,7 @@ export function summarize(changes: FileChanges, names: ReadonlyMap<string, strin
   if (lines.length <= LISTED_CHANGES) return `${head}\n\n${lines.join('\n')}\n`;
   const byKind = kinds
     .map((kind) => {
-      const count = (files: string[]) => files.filter((file) => locateDocument(file, kinds)?.kind === kind).length;
+      const count = (files: string[]) => files.filter((file) => located.get(file) === kind).length;
       const counts = [[count(added), 'added'], [count(changed), 'changed'], [count(removed), 'removed']] as const;
       const parts = counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
       return parts.length > 0 ? `${kind}: ${parts.join(', ')}` : undefined;

@@ -4,6 +4,7 @@ import type { Json, JsonObject } from './document.js';
 
 /** Keys that lead a mapping, in this order; the rest follow sorted. `Project` leads per-project files. */
 const LEADING_KEYS = ['Name', 'Project', 'Description'];
+const LEADING_RANKS = new Map(LEADING_KEYS.map((key, rank) => [key, rank]));
 
 /** Drops null and undefined values and orders keys (Name, Project, Description, then sorted), recursively. */
 export function canonicalize<T extends Json>(value: T): T {
@@ -43,10 +44,15 @@ export function isCanonical(value: Json): boolean {
 }
 
 function compareKeys(a: string, b: string): number {
-  const ia = LEADING_KEYS.indexOf(a);
-  const ib = LEADING_KEYS.indexOf(b);
-  if (ia !== -1 || ib !== -1) return (ia === -1 ? LEADING_KEYS.length : ia) - (ib === -1 ? LEADING_KEYS.length : ib);
+  const ia = leadingRank(a);
+  const ib = leadingRank(b);
+  if (ia !== ib) return ia - ib;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A key's place among LEADING_KEYS (their count for any other key): asked for every pair of keys sorted. */
+function leadingRank(key: string): number {
+  return LEADING_RANKS.get(key) ?? LEADING_KEYS.length;
 }
 
 /** Case-insensitive, culture-independent comparison for sorting names. */

@@ -5,8 +5,15 @@ import type { Json, JsonObject } from '../core/document.js';
 export const SERVER_FIELDS = ['Id', 'SpaceId', 'Links', 'LastModifiedOn', 'LastModifiedBy', 'Slug', 'Version'];
 
 export function without(resource: JsonObject, fields: readonly string[]): JsonObject {
-  const copy: JsonObject = { ...resource };
-  for (const field of fields) delete copy[field];
+  // Copied key by key rather than spread and deleted from: an object that loses keys turns into a
+  // slow dictionary for everything that reads it afterwards (normalizing, formatting, validating).
+  const copy: JsonObject = {};
+  for (const key of Object.keys(resource)) {
+    if (fields.includes(key)) continue;
+    // An assignment to `__proto__` would set the prototype, not a field a resource may hold.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: resource[key], enumerable: true, writable: true, configurable: true });
+    else copy[key] = resource[key] as Json;
+  }
   return copy;
 }
 

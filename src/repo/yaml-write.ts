@@ -36,6 +36,11 @@ const TOP = '  ';
  * `null`, `e3`): a letter, then letters, digits, spaces and `_./()-`, not ending in a space.
  */
 const PLAIN_CANDIDATE = /^[A-Za-z][A-Za-z0-9 _./()-]*$/;
+/**
+ * Strings of digits (ports, counts, numbers held as text): `yaml` double-quotes those its schema
+ * reads as a number, and they need no escape.
+ */
+const DIGITS = /^[0-9]+$/;
 /** `yaml` writes a longer key as an explicit `? key`. */
 const LONGEST_IMPLICIT_KEY = 1024;
 
@@ -54,49 +59,68 @@ export class YamlWriter {
   /** `value` as `stringify(value, options)` writes it. */
   write(value: Json): string {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return stringify(value, this.options);
+    const keys = Object.keys(value);
+    if (keys.length === 0) return '{}\n';
+    // The text is gathered in one list of pieces and joined once (joining at every level copied
+    // each nested collection's text once per level above it).
+    const out: string[] = [];
     try {
-      return `${this.collection(value, '')}\n`;
+      this.map(value, keys, '', out);
     } catch (error) {
       if (error instanceof NotPlain) return stringify(value, this.options);
       throw error;
     }
+    out.push('\n');
+    return out.join('');
   }
 
-  /** A map or sequence whose lines start at `indent` (its first line's indentation is the caller's). */
-  private collection(value: Json[] | { [key: string]: Json }, indent: string): string {
+  /** A non-empty map whose lines start at `indent` (its first line's indentation is the caller's). */
+  private map(value: { [key: string]: Json }, keys: readonly string[], indent: string, out: string[]): void {
     const inner = `${indent}  `;
-    const lines: string[] = [];
-    if (Array.isArray(value)) {
-      if (value.length === 0) return '[]';
-      for (const item of value) lines.push(`- ${this.item(item, inner, '')}`);
-    } else {
-      const keys = Object.keys(value);
-      if (keys.length === 0) return '{}';
-      for (const key of keys) {
-        const item = value[key] as Json;
-        // A non-empty collection starts on the next line; a scalar or `[]`/`{}` after the key.
-        lines.push(`${this.key(key, indent)}:${this.item(item, inner, `\n${inner}`)}`);
-      }
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (i > 0) out.push('\n', indent);
+      out.push(this.key(key, indent), ':');
+      // A non-empty collection starts on the next line; a scalar or `[]`/`{}` after the key.
+      this.item(value[key] as Json, inner, `\n${inner}`, out);
     }
-    return lines.join(`\n${indent}`);
+  }
+
+  /** A non-empty sequence whose lines start at `indent`. */
+  private sequence(value: readonly Json[], indent: string, out: string[]): void {
+    const inner = `${indent}  `;
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.push('\n', indent);
+      out.push('- ');
+      this.item(value[i] as Json, inner, '', out);
+    }
   }
 
   /**
    * An item of a collection at `indent` (a value's place): `gap` goes before a non-empty nested
    * collection, a space before anything else in a map.
    */
-  private item(value: Json, indent: string, gap: string): string {
+  private item(value: Json, indent: string, gap: string, out: string[]): void {
     const lead = gap === '' ? '' : ' ';
-    if (value !== null && typeof value === 'object') {
-      const empty = Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
-      return empty ? `${lead}${Array.isArray(value) ? '[]' : '{}'}` : `${gap}${this.collection(value, indent)}`;
+    if (value === null || typeof value !== 'object') {
+      out.push(lead, this.scalar(value, indent));
+    } else if (Array.isArray(value)) {
+      if (value.length === 0) out.push(lead, '[]');
+      else {
+        out.push(gap);
+        this.sequence(value, indent, out);
+      }
+    } else {
+      const keys = Object.keys(value);
+      if (keys.length === 0) out.push(lead, '{}');
+      else {
+        out.push(gap);
+        this.map(value, keys, indent, out);
+      }
     }
-    return `${lead}${this.scalar(value, indent)}`;
   }
 
   private key(key: string, indent: string): string {
-    // `yaml` quotes a key that starts a line with a document marker only at the top level.
-    if (indent !== '' && DOCUMENT_MARKER.test(key)) throw new NotPlain();
     let text = this.cache.keys.get(key);
     if (text === undefined) {
       if (key.length <= LONGEST_IMPLICIT_KEY && this.plain(key)) text = key;
@@ -108,6 +132,8 @@ export class YamlWriter {
       }
       this.remember(this.cache.keys, key, text);
     }
+    // `yaml` quotes a key that starts a line with a document marker only at the top level.
+    if (indent !== '' && mayStartMarker(key) && DOCUMENT_MARKER.test(key)) throw new NotPlain();
     return text;
   }
 
@@ -116,6 +142,7 @@ export class YamlWriter {
     let text = this.cache.values.get(value);
     if (text === undefined) {
       if (typeof value === 'string' && this.plain(value)) text = value;
+      else if (typeof value === 'string' && DIGITS.test(value) && this.otherTypes.some((pattern) => pattern.test(value))) text = `"${value}"`;
       else {
         // `k: <value>` at the top level: the value's text, its continuation lines at two spaces.
         const written = this.ask({ k: value });
@@ -144,6 +171,12 @@ export class YamlWriter {
     if (this.cache.size > CACHE_LIMIT) this.cache = { keys: new Map(), values: new Map(), size: 0 };
     map.set(key, text);
   }
+}
+
+/** Whether a key may hold a document marker at a line's start (the test most keys need not run). */
+function mayStartMarker(key: string): boolean {
+  const first = key.charCodeAt(0);
+  return first === 0x25 /* % */ || first === 0x2d /* - */ || first === 0x2e /* . */ || key.includes('\n');
 }
 
 /**

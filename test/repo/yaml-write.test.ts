@@ -13,7 +13,7 @@ import { itWithReferenceData, referencePath, repoRoot } from '../support/referen
 
 /** Strings YAML writers must quote, fold, escape or write as blocks. */
 const TRICKY = [
-  '', ' ', 'a', 'e3', 'E5', 'e', 'Yes', 'On', 'Web Shop (EU)', 'a/b.c-d_e', 'Trailing ', 'x'.repeat(1030), 'yes', 'No', 'ON', 'off', 'y', 'n', 'Y', 'true', 'False', 'null', 'Null', '~', '0', '0123', '0x1F', '1_000', '1e3', '-1.5', '.5', '.inf', '-.Inf', '.NaN',
+  '', ' ', 'a', 'e3', 'E5', 'e', 'Yes', 'On', 'Web Shop (EU)', 'a/b.c-d_e', 'Trailing ', 'x'.repeat(1030), 'yes', 'No', 'ON', 'off', 'y', 'n', 'Y', 'true', 'False', 'null', 'Null', '~', '0', '0123', '8061', '09', '0009', '1234567890123456789012345', '0x1F', '1_000', '1e3', '-1.5', '.5', '.inf', '-.Inf', '.NaN',
   '12:30', '00:01:00', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '=', '<<', '- a', '-', '?', '? x', ': x', 'a: b', 'a:b', 'a #b', 'a#b', '#c', '&a', '*a', '!t', '|', '>',
   "'q'", '"q"', 'it\'s "x"', '%x', '@x', '`x`', '[a]', '{a}', 'a, b', '---', '...', '--- x', 'x ', ' x', '\tx', 'x\t', 'é', '☃ snow', '\u2028', 'a\u0085b', '\u00a0x', 'nul\u0000', 'bell\u0007', '\u001b[0m',
   'line1\nline2', 'line1\nline2\n', 'line1\nline2\n\n', 'a\n\n\nb', '\nstarts', '\n\nstarts', '  indented\nnext', 'ends with space \nnext', 'x\n  ', 'x\n\t', '\n', '\n\n', ' \n ',
