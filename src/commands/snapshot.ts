@@ -21,7 +21,7 @@ import { SOURCE_FILE, formatSourceRecord } from '../repo/source-record.js';
 import { capabilitiesOf } from '../kinds/capabilities.js';
 import type { Capabilities } from '../kinds/capabilities.js';
 import type { RepoConfig } from '../repo/config.js';
-import { blobId, changedSinceHead, checkoutBranch, commitPaths, listBlobsAt, openRepository, readBlobs, readFilesAt, resolveRef } from '../repo/git.js';
+import { blobId, changedSinceHead, checkoutBranch, commitFiles, listBlobsAt, openRepository, readBlobs, readFilesAt, resolveRef } from '../repo/git.js';
 import { DocumentTexts } from '../repo/document-texts.js';
 import { readGitHeldParts } from '../kinds/projects/git-held.js';
 import { runbooksMovedToGit } from '../kinds/projects/runbooks-in-git.js';
@@ -130,10 +130,12 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   options.progress?.({ step: 'write', files: desired.size });
   // A file the branch has as desired, and the working tree as the branch, is not read or written.
   const edited = await changedSinceHead(options.repo);
-  await syncFiles(options.repo, desired, owns, (file) => edited !== undefined && !edited.has(file) && unchanged(file));
+  // The files and the commit are made at the same time: git is given the texts, not the files.
+  const written = syncFiles(options.repo, desired, owns, (file) => edited !== undefined && !edited.has(file) && unchanged(file));
   const message = options.message ?? summarize(changes, read.names);
-  const touched = [...changes.added, ...changes.changed, ...changes.removed];
-  const commit = touched.length > 0 ? await commitPaths(options.repo, touched, message) : undefined;
+  const edits = new Map<string, string | null>([...changes.added, ...changes.changed].map((file) => [file, desired.get(file) as string]));
+  for (const file of changes.removed) edits.set(file, null);
+  const commit = edits.size > 0 ? await commitFiles(options.repo, edits, message, written) : (await written, undefined);
   const serialized = texts.serialized;
   texts.finish();
   return { branch, commit, message: commit ? message : undefined, changes, documents: read.count, serialized };

@@ -4,13 +4,15 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import git from 'isomorphic-git';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
+import { forEachPooled } from '../core/pool.js';
 
 /** Who octosync commits as, unless the repository's own Git config says otherwise. */
 export const OCTOSYNC_AUTHOR = { name: 'octosync', email: 'octosync@localhost' };
@@ -40,6 +42,10 @@ export function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   const result: Record<string, string> = {};
   for (const name of passed) if (env[name] !== undefined) result[name] = env[name] as string;
   return {
+    // glibc gives memory back to the system after every large free unless the heap keeps some
+    // headroom: git writing thousands of objects (each with its own zlib buffers) then spends
+    // about as long in those system calls as in its own work. 4 MiB of headroom removes them.
+    MALLOC_TOP_PAD_: env.MALLOC_TOP_PAD_ ?? String(4 * 1024 * 1024),
     ...result,
     GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? OCTOSYNC_AUTHOR.name,
     GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? OCTOSYNC_AUTHOR.email,
@@ -89,39 +95,60 @@ export async function headCommit(repo: SimpleGit): Promise<string | undefined> {
 }
 
 /**
- * Stages `paths` (additions, changes and removals) of the working tree at `dir` and commits them;
- * no commit when nothing changed. A constant number of git processes whatever the number of
- * paths, and neither the paths nor the message on a command line (a first snapshot of a large
- * instance has thousands of paths and a long message, beyond what one process may be given):
- * - the paths are staged by `git update-index --stdin`, literally (a pathspec list would be
- *   matched against every entry of the index: seconds for thousands of paths), their new blobs
- *   written to one pack;
- * - the commit is made from a temporary index holding HEAD's tree plus exactly these paths, so
- *   whatever else someone staged in the same working tree stays out of it (as `commit --only`).
- * The real index is staged first, so a held `index.lock` fails before anything is committed. The
- * repository's hooks run (`pre-commit`, `commit-msg`, ...); a commit they refuse, or that fails
- * for any other reason, throws, even when git says nothing.
+ * Stages `paths` (additions, changes and removals) of the working tree at `dir` as they are on
+ * disk and commits them, as commitFiles does; no commit when nothing changed. The paths are
+ * taken literally (`*.txt` is that file, not a pattern).
  */
 export async function commitPaths(dir: string, paths: readonly string[], message: string): Promise<string | undefined> {
-  const before = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
+  const edits = new Map<string, Buffer | null>();
+  await forEachPooled(paths, 32, async (file) => {
+    edits.set(file, await readFile(path.join(dir, file)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    }));
+  });
+  return commitFiles(dir, edits, message);
+}
+
+/** What a commit changes: each path's new content, or null for a file removed. */
+export type FileEdits = ReadonlyMap<string, string | Buffer | null>;
+
+/**
+ * Commits `edits` on top of HEAD of the working tree at `dir`; no commit when nothing changed. The
+ * contents are known, so git never reads, hashes or compresses the files one by one, and a
+ * constant number of git processes runs whatever the number of files, with neither the paths nor
+ * the message on a command line (a first snapshot of a large instance has thousands of paths and a
+ * long message, beyond what one process may be given):
+ * - one `git fast-import` writes the new blobs AND trees into one pack (no loose objects; a
+ *   temporary ref names its commit, and is removed afterwards);
+ * - once `worktree` resolves (the caller writes the files meanwhile), the working tree's index
+ *   takes exactly these paths by id (`update-index --index-info`) and then its stat data
+ *   (`--refresh`), so `git status` stays clean and fast; this index is staged first, so a held
+ *   `index.lock` fails before anything is committed;
+ * - `git commit` makes the commit from a temporary index read from that tree: whatever else
+ *   someone staged stays out of it (as `commit --only`), the trees exist already, and the
+ *   repository's hooks run (`pre-commit`, `commit-msg`, ...). A commit they refuse, or that
+ *   fails for any other reason, throws, even when git says nothing.
+ */
+export async function commitFiles(dir: string, edits: FileEdits, message: string, worktree: Promise<unknown> = Promise.resolve()): Promise<string | undefined> {
+  const staging = `refs/octosync/staging/${randomUUID()}`;
   const scratch = await mkdtemp(path.join(tmpdir(), 'octosync-commit-'));
   const commitIndex = { GIT_INDEX_FILE: path.join(scratch, 'index') };
-  const pathList = paths.map((file) => `${file}\0`).join('');
-  // Every new blob over core.bigFileThreshold is streamed into one pack instead of a file of its
-  // own: a first snapshot writes thousands of blobs, and thousands of small files cost seconds on
-  // a busy disk. Only for this process; content that needs a filter (eol, clean) is still
-  // written the usual way.
-  const stage = ['-c', 'core.bigFileThreshold=1', 'update-index', '--add', '--remove', '-z', '--stdin'];
+  let before: string | undefined;
   try {
-    await runGit(dir, stage, { input: pathList });
-    await runGit(dir, before ? ['read-tree', before] : ['read-tree', '--empty'], { env: commitIndex });
-    await runGit(dir, stage, { input: pathList, env: commitIndex });
-    const changed = await runGit(dir, before ? ['diff-index', '--cached', '--quiet', before, '--'] : ['ls-files', '-z'], { env: commitIndex, exitCodes: [0, 1] });
-    if (before ? changed.code === 0 : changed.output.length === 0) return undefined;
-    await runGit(dir, ['commit', '--quiet', '--file', '-'], { input: message, env: commitIndex });
-  } catch (error) {
-    throw new GitError(`could not commit: ${firstLine(error)}`, { cause: error });
+    // Every part is waited for, failed or not: nothing runs on once this returns.
+    const packing = (async () => {
+      before = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
+      return Promise.all([packEdits(dir, staging, before, edits), before ? treeOf(dir, before) : undefined]);
+    })();
+    const [packed, files] = await Promise.allSettled([packing, worktree]);
+    if (files.status === 'rejected') throw files.reason;
+    if (packed.status === 'rejected') throw new GitError(`could not commit: ${firstLine(packed.reason)}`, { cause: packed.reason });
+    const [tree, beforeTree] = packed.value;
+    await commitTree(dir, edits, tree === beforeTree ? undefined : tree, message, commitIndex);
+    if (tree === beforeTree) return undefined;
   } finally {
+    await runGit(dir, ['update-ref', '-d', staging]).catch(() => undefined);
     await rm(scratch, { recursive: true, force: true });
   }
   // A hook may exit 1 without a word: only a new HEAD says the commit happened.
@@ -130,9 +157,56 @@ export async function commitPaths(dir: string, paths: readonly string[], message
   return after;
 }
 
+/** Sets the working tree's index to `edits`, then commits `tree` (when given) from the temporary index `commitIndex`. */
+async function commitTree(dir: string, edits: FileEdits, tree: string | undefined, message: string, commitIndex: Record<string, string>): Promise<void> {
+  try {
+    await runGit(dir, ['update-index', '-z', '--index-info'], { input: indexInfo(edits) });
+    // Stat data for the entries just set (and any other stale one): the files are hashed, not stored.
+    await runGit(dir, ['update-index', '-q', '--refresh'], { exitCodes: [0, 1] });
+    if (tree === undefined) return;
+    await runGit(dir, ['read-tree', tree], { env: commitIndex });
+    await runGit(dir, ['commit', '--quiet', '--file', '-'], { input: message, env: commitIndex });
+  } catch (error) {
+    throw new GitError(`could not commit: ${firstLine(error)}`, { cause: error });
+  }
+}
+
+/** Writes the blobs and trees of HEAD (`before`) plus `edits` into one pack; the tree's id. */
+async function packEdits(dir: string, ref: string, before: string | undefined, edits: FileEdits): Promise<string> {
+  const message = 'octosync staging\n';
+  const chunks: (string | Buffer)[] = [`feature done\ncommit ${ref}\ncommitter ${OCTOSYNC_AUTHOR.name} <${OCTOSYNC_AUTHOR.email}> 0 +0000\ndata ${Buffer.byteLength(message)}\n${message}`];
+  if (before) chunks.push(`from ${before}\n`);
+  for (const [file, content] of edits) {
+    if (content === null) {
+      chunks.push(`D ${quotePath(file)}\n`);
+      continue;
+    }
+    chunks.push(`M 100644 inline ${quotePath(file)}\ndata ${Buffer.byteLength(content)}\n`, content, '\n');
+  }
+  chunks.push('\ndone\n');
+  await runGit(dir, ['fast-import', '--quiet', '--done', '--date-format=raw'], { input: chunks });
+  return treeOf(dir, ref);
+}
+
+/** The tree id of a commit or ref. */
+async function treeOf(dir: string, commit: string): Promise<string> {
+  return (await gitOutput(dir, ['rev-parse', '--verify', `${commit}^{tree}`])).toString('utf8').trim();
+}
+
+/** A path as fast-import reads it: C-style quoted, so any name (spaces, quotes, newlines) is taken whole. */
+function quotePath(file: string): string {
+  return `"${file.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"`;
+}
+
+/** `update-index -z --index-info` lines setting each edited path to its blob, or removing it. */
+function indexInfo(edits: FileEdits): string {
+  const zero = '0'.repeat(40);
+  return [...edits].map(([file, content]) => (content === null ? `0 ${zero}\t${file}\0` : `100644 ${blobIdOf(content)}\t${file}\0`)).join('');
+}
+
 interface GitRun {
   /** Given on git's standard input. */
-  input?: string;
+  input?: string | readonly (string | Buffer)[];
   /** Added to git's environment. */
   env?: Record<string, string>;
   /** Exit codes that are answers, not failures (default: 0 only). */
@@ -154,8 +228,24 @@ async function runGit(dir: string, args: readonly string[], run: GitRun = {}): P
       else reject(new Error((Buffer.concat(stderr).toString('utf8') || output.toString('utf8')).trim() || `git ${args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? ''} exited with ${code}`));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code says why
-    child.stdin.end(run.input ?? '');
+    if (typeof run.input === 'string' || run.input === undefined) child.stdin.end(run.input ?? '');
+    else writeAll(child.stdin, run.input);
   });
+}
+
+/** Writes `chunks` to `stream` as it drains, then ends it (a first snapshot's stream is tens of megabytes). */
+function writeAll(stream: Writable, chunks: readonly (string | Buffer)[]): void {
+  let next = 0;
+  const write = (): void => {
+    while (next < chunks.length) {
+      if (!stream.write(chunks[next++] as string | Buffer)) {
+        stream.once('drain', write);
+        return;
+      }
+    }
+    stream.end();
+  };
+  write();
 }
 
 /** Git's standard output, for a run that must succeed. */
@@ -244,8 +334,12 @@ export async function readBlobs(dir: string, oids: ReadonlySet<string>): Promise
 
 /** The id git gives a blob of `text` (`git hash-object`), computed in-process. */
 export function blobId(text: string): string {
-  const content = Buffer.from(text, 'utf8');
-  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+  return blobIdOf(text);
+}
+
+function blobIdOf(content: string | Buffer): string {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /**

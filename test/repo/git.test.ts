@@ -46,18 +46,28 @@ describe('commitPaths', () => {
     const message = `many files\n\n${files.map((file) => `+ ${file}`).join('\n')}\n`;
     expect(message.length).toBeGreaterThan(256 * 1024);
 
+    const looseBefore = Number(/^count: (\d+)$/m.exec(await repo.raw(['count-objects', '-v']))?.[1]);
     const commit = await commitPaths(dir, files, message);
     expect(commit).toMatch(/^[0-9a-f]{40}$/);
     expect(await repo.raw(['log', '-1', '--format=%B', String(commit)])).toBe(`${message}\n`);
     expect((await repo.raw(['ls-tree', '-r', '--name-only', String(commit)])).trim().split('\n')).toHaveLength(files.length + 1);
     expect(await repo.raw(['rev-list', '--count', 'HEAD'])).toBe('2\n');
+    // Blobs and trees went into one pack: the commit is the only new loose object, and the ref
+    // that named the packed tree is gone. The working tree's index has the files with their stat data.
+    expect(await repo.raw(['count-objects', '-v'])).toMatch(new RegExp(`^count: ${looseBefore + 1}$`, 'm'));
+    expect(await repo.raw(['for-each-ref', 'refs/octosync'])).toBe('');
+    expect(await repo.raw(['status', '--porcelain'])).toBe('');
+    expect(await repo.raw(['diff-files', '--name-only'])).toBe('');
   });
 
   it('commits changes and removals of the given paths only, literally, leaving what else is staged out', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'octosync-git-'));
     const repo = await openRepository(dir);
-    for (const file of ['a.txt', 'b.txt', '*.txt', 'other.txt']) await writeFile(path.join(dir, file), `${file}\n`);
-    await commitPaths(dir, ['a.txt', 'b.txt', '*.txt', 'other.txt'], 'first');
+    const odd = ['with "quotes" and spaces.txt', 'back\\slash.txt', 'new\nline.txt', 'ünï.txt'];
+    for (const file of ['a.txt', 'b.txt', '*.txt', 'other.txt', ...odd]) await writeFile(path.join(dir, file), `${file}\n`);
+    await commitPaths(dir, ['a.txt', 'b.txt', '*.txt', 'other.txt', ...odd], 'first');
+    expect((await repo.raw(['ls-tree', '-z', '--name-only', 'HEAD'])).split('\0').filter(Boolean).sort()).toEqual(['*.txt', 'a.txt', 'b.txt', 'other.txt', ...odd].sort());
+    expect(await repo.raw(['show', 'HEAD:new\nline.txt'])).toBe('new\nline.txt\n');
     await writeFile(path.join(dir, 'a.txt'), 'changed\n');
     await rm(path.join(dir, 'b.txt'));
     await writeFile(path.join(dir, '*.txt'), 'star changed\n');
