@@ -69,11 +69,15 @@ export function selfLink(collection: string, doc: Doc): string {
   return typeof doc.SpaceId === 'string' ? `/api/${doc.SpaceId}/${collection}/${doc.Id}` : `/api/${collection}/${doc.Id}`;
 }
 
-/** A document as the API returns it: a copy with its `Links`. */
+/**
+ * A document as the API returns it, with its `Links`. The copy is shallow: a reply is serialized
+ * as soon as its handler returns and never changed (a deep copy of every document of a large
+ * list cost more than the rest of the request).
+ */
 export function present(def: ResourceDef, doc: Doc): Doc {
   const self = selfLink(def.collection, doc);
   // Id first, as the server writes it, so responses read like real ones.
-  const { Id, ...rest } = structuredClone(doc);
+  const { Id, ...rest } = doc;
   return { Id, ...rest, Links: { Self: self, ...(def.links?.(doc, self) ?? {}) } };
 }
 

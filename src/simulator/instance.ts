@@ -72,7 +72,18 @@ export class Instance {
 
   findByName(collection: string, spaceId: string | null, name: string): Doc | undefined {
     const wanted = name.toLowerCase();
-    return this.visible(collection, spaceId).find((doc) => String(doc.Name ?? '').toLowerCase() === wanted);
+    return this.visibleWhere(collection, spaceId, 'Name', name).find((doc) => String(doc.Name ?? '').toLowerCase() === wanted);
+  }
+
+  /**
+   * Documents of a collection visible in a space whose `field`, as text, equals `value` ignoring
+   * case (callers check their exact condition), looked up in the store's index: a write's
+   * uniqueness and ownership checks cost the same in a space of ten projects or two thousand.
+   */
+  visibleWhere(collection: string, spaceId: string | null, field: string, value: unknown): Doc[] {
+    const def = this.def(collection);
+    const docs = this.store.withField(collection, field, value);
+    return def.scope === 'space' ? docs.filter((doc) => visibleIn(def, doc, spaceId)) : docs;
   }
 
   create(collection: string, spaceId: string | null, body: unknown, options: { id?: string; installing?: boolean } = {}): Doc {
@@ -200,13 +211,15 @@ export class Instance {
     const requested = typeof doc.Slug === 'string' && doc.Slug !== '' ? doc.Slug : slugify(String(doc.Name ?? doc.Id));
     // Channels and runbooks are named within their project, and so are their slugs (inferred).
     const sameOwner = (other: Doc) => def.uniqueName !== false || !('ProjectId' in doc) || other.ProjectId === doc.ProjectId;
-    const taken = new Set(
-      this.visible(def.collection, spaceId)
-        .filter((other) => other.Id !== doc.Id && sameOwner(other))
-        .map((other) => String(other.Slug ?? '').toLowerCase()),
-    );
+    // Looked up among the owner's documents when slugs are per owner (every project has a channel
+    // `default`), else by slug.
+    const perOwner = def.uniqueName === false && 'ProjectId' in doc;
+    const taken = (slug: string) =>
+      this.visibleWhere(def.collection, spaceId, perOwner ? 'ProjectId' : 'Slug', perOwner ? doc.ProjectId : slug).some(
+        (other) => other.Id !== doc.Id && sameOwner(other) && String(other.Slug ?? '').toLowerCase() === slug.toLowerCase(),
+      );
     let slug = requested;
-    for (let n = 1; taken.has(slug.toLowerCase()); n += 1) slug = `${requested}-${n}`;
+    for (let n = 1; taken(slug); n += 1) slug = `${requested}-${n}`;
     return slug;
   }
 

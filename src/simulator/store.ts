@@ -18,8 +18,21 @@ export interface EventRecord {
   DocumentType: string;
 }
 
+/**
+ * Documents of a collection by the text of one field, lower-cased: a lookup by name, slug or
+ * owner reads the few documents that can match instead of the whole collection. `keyOf` says
+ * where each document is filed, so a document changed in place and put again moves correctly.
+ */
+interface FieldIndex {
+  byValue: Map<string, Map<string, Doc>>;
+  keyOf: Map<string, string>;
+}
+
 export class Store {
   private readonly collections = new Map<string, Map<string, Doc>>();
+  // Octopus ids are matched case-insensitively (`/projects/projects-1` works): lower-cased id → document.
+  private readonly lowerIds = new Map<string, Map<string, Doc>>();
+  private readonly indexes = new Map<string, Map<string, FieldIndex>>();
   private readonly counters = new Map<string, number>();
   // Secrets never live inside documents, so no read path can return one by mistake.
   private readonly secrets = new Map<string, string>();
@@ -51,7 +64,16 @@ export class Store {
   get(collection: string, id: string): Doc | undefined {
     const table = this.collections.get(collection);
     if (!table) return undefined;
-    return table.get(id) ?? findCaseInsensitive(table, id);
+    return table.get(id) ?? this.lowerIds.get(collection)?.get(id.toLowerCase());
+  }
+
+  /**
+   * Documents of a collection (every space) whose `field`, as text, equals `value` ignoring case.
+   * Callers check their own condition on what comes back; the index only narrows the search.
+   */
+  withField(collection: string, field: string, value: unknown): Doc[] {
+    const index = this.index(collection, field);
+    return [...(index.byValue.get(fieldKey(value)) ?? new Map<string, Doc>()).values()];
   }
 
   /** Documents of a collection; with a space id, only that space's (and system-wide ones when asked). */
@@ -68,10 +90,35 @@ export class Store {
       this.collections.set(collection, table);
     }
     table.set(doc.Id, doc);
+    let lower = this.lowerIds.get(collection);
+    if (!lower) {
+      lower = new Map();
+      this.lowerIds.set(collection, lower);
+    }
+    lower.set(doc.Id.toLowerCase(), doc);
+    for (const [field, index] of this.indexes.get(collection) ?? []) file(index, doc, field);
   }
 
   remove(collection: string, id: string): void {
-    this.collections.get(collection)?.delete(id);
+    if (!this.collections.get(collection)?.delete(id)) return;
+    this.lowerIds.get(collection)?.delete(id.toLowerCase());
+    for (const index of this.indexes.get(collection)?.values() ?? []) unfile(index, id);
+  }
+
+  /** The index of a collection by a field, built on first use and kept up to date by put and remove. */
+  private index(collection: string, field: string): FieldIndex {
+    let byField = this.indexes.get(collection);
+    if (!byField) {
+      byField = new Map();
+      this.indexes.set(collection, byField);
+    }
+    let index = byField.get(field);
+    if (!index) {
+      index = { byValue: new Map(), keyOf: new Map() };
+      for (const doc of this.collections.get(collection)?.values() ?? []) file(index, doc, field);
+      byField.set(field, index);
+    }
+    return index;
   }
 
   setSecret(key: string, value: string | undefined): void {
@@ -117,9 +164,28 @@ export class Store {
   }
 }
 
-// Octopus ids are matched case-insensitively in routes (`/projects/projects-1` works).
-function findCaseInsensitive(table: Map<string, Doc>, id: string): Doc | undefined {
-  const wanted = id.toLowerCase();
-  for (const [key, doc] of table) if (key.toLowerCase() === wanted) return doc;
-  return undefined;
+function fieldKey(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value).toLowerCase();
+}
+
+function file(index: FieldIndex, doc: Doc, field: string): void {
+  const key = fieldKey(doc[field]);
+  const previous = index.keyOf.get(doc.Id);
+  if (previous !== undefined && previous !== key) unfile(index, doc.Id);
+  let docs = index.byValue.get(key);
+  if (!docs) {
+    docs = new Map();
+    index.byValue.set(key, docs);
+  }
+  docs.set(doc.Id, doc);
+  index.keyOf.set(doc.Id, key);
+}
+
+function unfile(index: FieldIndex, id: string): void {
+  const key = index.keyOf.get(id);
+  if (key === undefined) return;
+  index.keyOf.delete(id);
+  const docs = index.byValue.get(key);
+  docs?.delete(id);
+  if (docs?.size === 0) index.byValue.delete(key);
 }

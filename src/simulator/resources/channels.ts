@@ -37,7 +37,7 @@ export const channels: ResourceDef = {
   references: [ref('ProjectId', 'projects'), ref('LifecycleId', 'lifecycles'), ref('ParentEnvironmentId', 'parentEnvironments')],
   filters: { projectId: (doc, value) => String(doc.ProjectId).toLowerCase() === value.toLowerCase() },
   validate: (doc, ctx) => {
-    const siblings = ctx.instance.visible('channels', ctx.spaceId).filter((c) => c.ProjectId === doc.ProjectId && c.Id !== doc.Id);
+    const siblings = ctx.instance.visibleWhere('channels', ctx.spaceId, 'ProjectId', doc.ProjectId).filter((c) => c.ProjectId === doc.ProjectId && c.Id !== doc.Id);
     const errors = [...checkTenantTags(ctx.instance, ctx.spaceId, doc.TenantTags), ...checkOneOf(doc, 'Type', CHANNEL_TYPES)];
     if (doc.Type === 'EphemeralEnvironment') {
       if (!doc.ParentEnvironmentId) errors.push('ParentEnvironmentId: an ephemeral environment channel needs a parent environment.');
@@ -63,7 +63,7 @@ export const channels: ResourceDef = {
       Links: {},
     }));
     assignIds(doc.GitResourceRules);
-    const siblings = ctx.instance.visible('channels', ctx.spaceId).filter((c) => c.ProjectId === doc.ProjectId && c.Id !== doc.Id);
+    const siblings = ctx.instance.visibleWhere('channels', ctx.spaceId, 'ProjectId', doc.ProjectId).filter((c) => c.ProjectId === doc.ProjectId && c.Id !== doc.Id);
     // The first channel is the default; making another the default moves the flag (inferred).
     if (siblings.length === 0) doc.IsDefault = true;
     else if (doc.IsDefault === true) for (const sibling of siblings) sibling.IsDefault = false;

@@ -316,8 +316,13 @@ function checkUnique(items: Json[], kind: 'Step' | 'Action', label: string): str
 }
 
 function checkReferences(instance: Instance, spaceId: string | null, projectId: string, steps: Json[]): string[] {
-  // The store's unsorted list: only membership matters here, and seeds save thousands of processes.
-  const channels = new Set(instance.store.list('channels', spaceId).filter((c) => c.ProjectId === projectId).map((c) => c.Id.toLowerCase()));
+  // The project's channels from the store's index: seeds and applies save thousands of processes.
+  const channels = new Set(
+    instance.store
+      .withField('channels', 'ProjectId', projectId)
+      .filter((c) => (c.SpaceId ?? null) === spaceId && c.ProjectId === projectId)
+      .map((c) => c.Id.toLowerCase()),
+  );
   return steps.flatMap(actionsOf).flatMap((action) => {
     const where = `Action '${String(action.Name)}'`;
     const packages = (action.Packages as Json[]).map(asJson);

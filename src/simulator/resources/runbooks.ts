@@ -43,7 +43,7 @@ export const runbooks: ResourceDef = {
       ...checkOneOf(doc, 'EnvironmentScope', ['All', 'Specified', 'FromProjectLifecycles']),
     ];
     const clash = ctx.instance
-      .visible('runbooks', ctx.spaceId)
+      .visibleWhere('runbooks', ctx.spaceId, 'ProjectId', doc.ProjectId)
       .find((r) => r.ProjectId === doc.ProjectId && r.Id !== doc.Id && String(r.Name).toLowerCase() === String(doc.Name).toLowerCase());
     if (clash) errors.push(`The name '${String(doc.Name)}' is already in use by another runbook in this project. Please choose a different name.`);
     return errors;

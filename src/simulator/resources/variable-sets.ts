@@ -82,11 +82,16 @@ export function deleteVariableSet(instance: Instance, id: string): void {
 // ---------------------------------------------------------------------------------------------
 // Validation.
 
+/** The values a scope field may hold (lower-cased): a set, or a lookup in the store. */
+interface Membership {
+  has(value: string): boolean;
+}
+
 /** What a variable set's owner allows its variables to be scoped to. */
 interface OwnerContext {
   lookups: ScopeLookups;
   project: Doc | undefined;
-  known: Map<string, Set<string> | null>;
+  known: Map<string, Membership | null>;
 }
 
 function validateVariableSet(doc: Doc, ctx: SaveContext): string[] {
@@ -153,12 +158,12 @@ function checkScopeField(field: string, values: unknown, where: string, owner: O
 }
 
 /** Lower-cased values a scope field may hold, or null for free text (roles, internal scopes). */
-function knownValues(owner: OwnerContext, field: string): Set<string> | null {
+function knownValues(owner: OwnerContext, field: string): Membership | null {
   if (!owner.known.has(field)) owner.known.set(field, computeKnownValues(owner, field));
   return owner.known.get(field) ?? null;
 }
 
-function computeKnownValues(owner: OwnerContext, field: string): Set<string> | null {
+function computeKnownValues(owner: OwnerContext, field: string): Membership | null {
   const { lookups, project } = owner;
   const ids = (docs: { Id: string }[]) => new Set(docs.map((d) => d.Id.toLowerCase()));
   switch (field) {
@@ -261,19 +266,24 @@ export class ScopeLookups {
     readonly spaceId: string | null,
   ) {}
 
-  /** Lower-cased ids of a collection's documents in the space. */
-  ids(collection: string): Set<string> {
-    return this.once(`ids:${collection}`, () => new Set(this.instance.store.list(collection, this.spaceId).map((d) => d.Id.toLowerCase())));
+  /** Whether a lower-cased id names a document of the collection in the space (looked up, not listed). */
+  ids(collection: string): Membership {
+    return {
+      has: (id) => {
+        const doc = this.instance.store.get(collection, id);
+        return doc !== undefined && (doc.SpaceId ?? null) === this.spaceId;
+      },
+    };
   }
 
   /** A project's channels, by Name. */
   channelsOf(projectId: string): Doc[] {
-    return this.byProject('channels').get(projectId) ?? [];
+    return this.ofProject('channels', projectId);
   }
 
   /** A project's runbooks, by Name. */
   runbooksOf(projectId: string): Doc[] {
-    return this.byProject('runbooks').get(projectId) ?? [];
+    return this.ofProject('runbooks', projectId);
   }
 
   /** A project's deployment process, then its runbooks' processes. */
@@ -288,18 +298,14 @@ export class ScopeLookups {
     return this.once(`sorted:${collection}`, () => this.instance.list(collection, this.spaceId));
   }
 
-  private byProject(collection: string): Map<string, Doc[]> {
-    return this.once(`byProject:${collection}`, () => {
-      const groups = new Map<string, Doc[]>();
-      for (const doc of this.instance.store.list(collection, this.spaceId)) {
-        const key = String(doc.ProjectId);
-        const group = groups.get(key);
-        if (group) group.push(doc);
-        else groups.set(key, [doc]);
-      }
-      for (const group of groups.values()) group.sort((a, b) => byName(String(a.Name), String(b.Name)));
-      return groups;
-    });
+  /** A project's documents of a collection, by Name, from the store's index by owner. */
+  private ofProject(collection: string, projectId: string): Doc[] {
+    return this.once(`ofProject:${collection}:${projectId}`, () =>
+      this.instance.store
+        .withField(collection, 'ProjectId', projectId)
+        .filter((doc) => (doc.SpaceId ?? null) === this.spaceId && String(doc.ProjectId) === projectId)
+        .sort((a, b) => byName(String(a.Name), String(b.Name))),
+    );
   }
 
   private once<T>(key: string, make: () => T): T {
