@@ -99,6 +99,9 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const kinds = kindsInOrder().filter((kind) => !config.kinds || config.kinds.includes(kind.name));
   const texts = options.texts ?? new DocumentTexts({ remember: false });
   texts.begin();
+  // The schemas the snapshot checks its documents against are compiled while the source answers.
+  const compiling = schemas.prepare();
+  compiling.catch(() => undefined);
   const read = await readSource(options, spaceNames, kinds, config, texts);
   const desired = read.files;
   for (const [file, text] of schemaFiles()) desired.set(`${SCHEMAS_DIR}/${file}`, text);
@@ -123,6 +126,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const unchanged = (file: string) => committed.get(file) !== undefined && committed.get(file) === desiredIds.get(file);
   const committedTexts = await readCommitted(options.repo, committed, (file) => !owns(file) || !unchanged(file));
   refuseLargeRemovals(options, config, spaceNames, kinds, committed, committedTexts, read, unchanged);
+  await compiling;
   refuseInvalidRepository(committedTexts, desired, owns, read.bodies);
 
   const repo = await openRepository(options.repo);

@@ -43,7 +43,7 @@ export class KnownNames {
   }
 
   private static key(kind: string, name: string, project = ''): string {
-    return [kind, project.toLowerCase(), name.toLowerCase()].join('\u0000');
+    return `${kind}\u0000${project.toLowerCase()}\u0000${name.toLowerCase()}`;
   }
 }
 

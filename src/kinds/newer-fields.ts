@@ -12,6 +12,7 @@
 import { canonicalize, jsonEqual } from '../core/canonical.js';
 import type { Json, JsonObject, KindName } from '../core/document.js';
 import { isObject } from '../core/document.js';
+import { escapeName } from '../core/names.js';
 
 export interface NewerField {
   kind: KindName;
@@ -75,8 +76,7 @@ export const NEWER_FIELDS: readonly NewerField[] = [
 
 /** Leaves out of a document body (in place) every newer field of its kind that holds its default. */
 export function omitNewerDefaults(kind: KindName, body: JsonObject): JsonObject {
-  for (const field of NEWER_FIELDS) {
-    if (field.kind !== kind || !('default' in field)) continue;
+  for (const field of defaultedFields(kind)) {
     for (const { parent, key, value } of locate(body, field.path)) {
       if (isDefault(value, field)) delete parent[key];
     }
@@ -99,9 +99,29 @@ export function newerFieldsUsed(kind: KindName, body: JsonObject): NewerFieldUse
   );
 }
 
+/** The fields of each kind that have a default (every document of the kind is normalized with them). */
+const defaultedByKind = new Map<KindName, readonly NewerField[]>();
+function defaultedFields(kind: KindName): readonly NewerField[] {
+  let fields = defaultedByKind.get(kind);
+  if (!fields) {
+    fields = NEWER_FIELDS.filter((field) => field.kind === kind && 'default' in field);
+    defaultedByKind.set(kind, fields);
+  }
+  return fields;
+}
+
+/** Each field's default in canonical form, worked out once. */
+const canonicalDefaults = new Map<NewerField, Json>();
+
 /** Whether a value is the field's default (nulls inside it count as absent, as documents drop them). */
 function isDefault(value: Json, field: NewerField): boolean {
-  return 'default' in field && jsonEqual(canonicalize(value), canonicalize(field.default as Json));
+  if (!('default' in field)) return false;
+  let canonical = canonicalDefaults.get(field);
+  if (canonical === undefined) {
+    canonical = canonicalize(field.default as Json);
+    canonicalDefaults.set(field, canonical);
+  }
+  return jsonEqual(canonicalize(value), canonical);
 }
 
 interface Located {
@@ -111,35 +131,48 @@ interface Located {
   pointer: string;
 }
 
+interface Segment {
+  key: string;
+  /** `[]`: the value is a list whose objects the rest of the path goes into. */
+  list: boolean;
+}
+
+/** Each path's segments, parsed once. */
+const parsedPaths = new Map<string, readonly Segment[]>();
+function segmentsOf(path: string): readonly Segment[] {
+  let segments = parsedPaths.get(path);
+  if (!segments) {
+    segments = path.split('.').map((segment) => (segment.endsWith('[]') ? { key: segment.slice(0, -2), list: true } : { key: segment, list: false }));
+    parsedPaths.set(path, segments);
+  }
+  return segments;
+}
+
 /** Every place a path reaches in a body (a list segment fans out over the list's objects). */
 function locate(body: JsonObject, path: string): Located[] {
   let current: { object: JsonObject; pointer: string }[] = [{ object: body, pointer: '' }];
-  const segments = path.split('.');
+  const segments = segmentsOf(path);
   const found: Located[] = [];
-  segments.forEach((segment, index) => {
-    const list = segment.endsWith('[]');
-    const key = list ? segment.slice(0, -2) : segment;
+  for (let index = 0; index < segments.length && current.length > 0; index++) {
+    const { key, list } = segments[index] as Segment;
     const last = index === segments.length - 1;
     const next: { object: JsonObject; pointer: string }[] = [];
     for (const { object, pointer } of current) {
       if (!(key in object)) continue;
       const value = object[key] as Json;
-      const at = `${pointer}/${escape(key)}`;
+      const at = `${pointer}/${escapeName(key)}`;
       if (last) {
         found.push({ parent: object, key, value, pointer: at });
       } else if (list && Array.isArray(value)) {
-        value.forEach((item, position) => {
+        for (let position = 0; position < value.length; position++) {
+          const item = value[position] as Json;
           if (isObject(item)) next.push({ object: item, pointer: `${at}/${position}` });
-        });
+        }
       } else if (isObject(value)) {
         next.push({ object: value, pointer: at });
       }
     }
     current = next;
-  });
+  }
   return found;
-}
-
-function escape(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -41,6 +41,12 @@ const PLAIN_CANDIDATE = /^[A-Za-z][A-Za-z0-9 _./()-]*$/;
  * reads as a number, and they need no escape.
  */
 const DIGITS = /^[0-9]+$/;
+/**
+ * Multi-line text `yaml` writes as a literal block with no indentation indicator (a script):
+ * printable ASCII lines, the first starting with no space, the text ending with a character
+ * other than a space, or with one line break after one.
+ */
+const SIMPLE_BLOCK = /^[\x21-\x7e][\x20-\x7e\n]*[\x21-\x7e]\n?$/;
 /** `yaml` writes a longer key as an explicit `? key`. */
 const LONGEST_IMPLICIT_KEY = 1024;
 
@@ -143,6 +149,7 @@ export class YamlWriter {
     if (text === undefined) {
       if (typeof value === 'string' && this.plain(value)) text = value;
       else if (typeof value === 'string' && DIGITS.test(value) && this.otherTypes.some((pattern) => pattern.test(value))) text = `"${value}"`;
+      else if (typeof value === 'string' && value.includes('\n') && SIMPLE_BLOCK.test(value)) text = literalBlock(value);
       else {
         // `k: <value>` at the top level: the value's text, its continuation lines at two spaces.
         const written = this.ask({ k: value });
@@ -171,6 +178,16 @@ export class YamlWriter {
     if (this.cache.size > CACHE_LIMIT) this.cache = { keys: new Map(), values: new Map(), size: 0 };
     map.set(key, text);
   }
+}
+
+/**
+ * A SIMPLE_BLOCK text as `yaml` writes it at the top level: `|` (one final line break kept) or
+ * `|-` (none), then its lines at two spaces (empty lines left empty).
+ */
+function literalBlock(value: string): string {
+  const clip = value.endsWith('\n');
+  const lines = clip ? value.slice(0, -1) : value;
+  return `|${clip ? '' : '-'}\n${TOP}${lines.replace(/\n+/g, `$&${TOP}`)}`;
 }
 
 /** Whether a key may hold a document marker at a line's start (the test most keys need not run). */

@@ -28,6 +28,11 @@ export interface SchemaSet {
   validate(name: string, value: Json): SchemaIssue[];
   /** The top-level properties a schema declares. */
   properties(name: string): string[];
+  /**
+   * Compiles every schema now, one per turn of the event loop, so the work can fill the time a
+   * command spends waiting for the server instead of following it.
+   */
+  prepare(): Promise<void>;
 }
 
 /** Schema files of the package: `<name>.schema.json` → text. */
@@ -62,17 +67,28 @@ function compileSchemas(): SchemaSet {
     properties.set(name, Object.keys(schema.properties ?? {}));
   }
   const compiled = new Map<string, ValidateFunction>();
+  const validatorOf = (name: string) => {
+    let validator = compiled.get(name);
+    if (!validator) {
+      validator = ajv.getSchema(`${name}.schema.json`);
+      if (!validator) throw new Error(`there is no schema named '${name}'`);
+      compiled.set(name, validator);
+    }
+    return validator;
+  };
   return {
     names: () => names.filter((name) => !SHARED_DEFINITIONS.includes(name)),
     properties: (name) => properties.get(name) ?? [],
     validate: (name, value) => {
-      let validator = compiled.get(name);
-      if (!validator) {
-        validator = ajv.getSchema(`${name}.schema.json`);
-        if (!validator) throw new Error(`there is no schema named '${name}'`);
-        compiled.set(name, validator);
-      }
+      const validator = validatorOf(name);
       return validator(value) ? [] : describeErrors(validator.errors ?? []);
+    },
+    prepare: async () => {
+      for (const name of names) {
+        if (SHARED_DEFINITIONS.includes(name) || compiled.has(name)) continue;
+        await new Promise((resolve) => setImmediate(resolve));
+        validatorOf(name);
+      }
     },
   };
 }

@@ -17,7 +17,7 @@ const TRICKY = [
   '12:30', '00:01:00', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '=', '<<', '- a', '-', '?', '? x', ': x', 'a: b', 'a:b', 'a #b', 'a#b', '#c', '&a', '*a', '!t', '|', '>',
   "'q'", '"q"', 'it\'s "x"', '%x', '@x', '`x`', '[a]', '{a}', 'a, b', '---', '...', '--- x', 'x ', ' x', '\tx', 'x\t', 'é', '☃ snow', '\u2028', 'a\u0085b', '\u00a0x', 'nul\u0000', 'bell\u0007', '\u001b[0m',
   'line1\nline2', 'line1\nline2\n', 'line1\nline2\n\n', 'a\n\n\nb', '\nstarts', '\n\nstarts', '  indented\nnext', 'ends with space \nnext', 'x\n  ', 'x\n\t', '\n', '\n\n', ' \n ',
-  'param($Name)\n\tWrite-Host "Hello $Name"  \nexit 0\n', '---\nkey: value\n', '...\nx', '%YAML\nx', 'a\r\nb\r\n', 'trailing\n  spaces  \n', 'x'.repeat(1100), `${'long line '.repeat(150)}\nsecond`,
+  'param($Name)\n\tWrite-Host "Hello $Name"  \nexit 0\n', 'sudo systemctl restart web\n', 'set -e\n\n./deploy.sh --env "#{Env}"\n# done', 'a\n---\nb\n', 'x\n  indented: yes\n', 'a\nb ', 'a\nb\n ', '#!/bin/sh\necho \'q\' "d"\n', 'Write-Host 1\r\n', '---\nkey: value\n', '...\nx', '%YAML\nx', 'a\r\nb\r\n', 'trailing\n  spaces  \n', 'x'.repeat(1100), `${'long line '.repeat(150)}\nsecond`,
 ];
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed. */

@@ -11,6 +11,7 @@ import { projectFolders } from '../projects/index.js';
 import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
 import { WriteError, resolved } from '../writing.js';
 import { omitNewerDefaults } from '../newer-fields.js';
+import { jsonPointer } from '../../core/names.js';
 
 /** Server fields of a channel version rule (a sub-resource with its own GUID). */
 const RULE_SERVER_FIELDS = ['Id', 'Links', 'LastModifiedOn', 'LastModifiedBy'];
@@ -214,9 +215,9 @@ export function channelReferences(doc: KindDocument): DocumentReference[] {
   asArray(doc.body.Channels)
     .filter(isObject)
     .forEach((channel, index) => {
-      if (typeof channel.Lifecycle === 'string') refs.push({ pointer: pointer('Channels', index, 'Lifecycle'), kind: 'lifecycles', name: channel.Lifecycle });
-      if (typeof channel.ParentEnvironment === 'string') refs.push({ pointer: pointer('Channels', index, 'ParentEnvironment'), kind: 'parent-environments', name: channel.ParentEnvironment });
-      asArray(channel.TenantTags).forEach((tag, at) => refs.push({ pointer: pointer('Channels', index, 'TenantTags', at), kind: 'tag-sets', name: String(tag) }));
+      if (typeof channel.Lifecycle === 'string') refs.push({ pointer: jsonPointer('Channels', index, 'Lifecycle'), kind: 'lifecycles', name: channel.Lifecycle });
+      if (typeof channel.ParentEnvironment === 'string') refs.push({ pointer: jsonPointer('Channels', index, 'ParentEnvironment'), kind: 'parent-environments', name: channel.ParentEnvironment });
+      asArray(channel.TenantTags).forEach((tag, at) => refs.push({ pointer: jsonPointer('Channels', index, 'TenantTags', at), kind: 'tag-sets', name: String(tag) }));
     });
   return refs;
 }
@@ -233,9 +234,4 @@ function compareJson(a: Json, b: Json): number {
   const ja = JSON.stringify(canonicalize(a));
   const jb = JSON.stringify(canonicalize(b));
   return ja < jb ? -1 : ja > jb ? 1 : 0;
-}
-
-/** A JSON pointer to a value of a document body. */
-function pointer(...segments: (string | number)[]): string {
-  return segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }

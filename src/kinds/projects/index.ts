@@ -15,6 +15,7 @@ import { normalizeTemplates, templateReferences, templatesPayload } from './temp
 import { omitNewerDefaults } from '../newer-fields.js';
 import { GIT_STORED_SETTINGS, isVersionControlled, persistenceDocument, persistencePayload, persistenceReferences } from './persistence.js';
 import { migrateRunbooksToGit, runbooksAreInGit } from './runbooks-in-git.js';
+import { jsonPointer } from '../../core/names.js';
 
 /**
  * Owned documents (the project's variable set and deployment process, saved by their own
@@ -364,12 +365,12 @@ export function projectReferences(doc: KindDocument): DocumentReference[] {
   const refs: DocumentReference[] = [];
   if (typeof body.ProjectGroup === 'string') refs.push({ pointer: '/ProjectGroup', kind: 'project-groups', name: body.ProjectGroup });
   if (typeof body.Lifecycle === 'string') refs.push({ pointer: '/Lifecycle', kind: 'lifecycles', name: body.Lifecycle });
-  asArray(body.IncludedLibraryVariableSets).forEach((name, index) => refs.push({ pointer: pointer('IncludedLibraryVariableSets', index), kind: 'library-variable-sets', name: String(name) }));
-  asArray(body.ProjectTags).forEach((tag, index) => refs.push({ pointer: pointer('ProjectTags', index), kind: 'tag-sets', name: String(tag) }));
+  asArray(body.IncludedLibraryVariableSets).forEach((name, index) => refs.push({ pointer: jsonPointer('IncludedLibraryVariableSets', index), kind: 'library-variable-sets', name: String(name) }));
+  asArray(body.ProjectTags).forEach((tag, index) => refs.push({ pointer: jsonPointer('ProjectTags', index), kind: 'tag-sets', name: String(tag) }));
   for (const ref of OWN_REFERENCES) {
     const name = ownReferenceName(doc, ref);
     if (typeof name !== 'string') continue;
-    const at = ref.parent === null ? pointer(ref.as) : pointer(ref.parent, ref.as);
+    const at = ref.parent === null ? jsonPointer(ref.as) : jsonPointer(ref.parent, ref.as);
     refs.push({ pointer: at, kind: ref.collection, name, project: doc.name });
   }
   refs.push(...templateReferences(body.Templates));
@@ -397,9 +398,4 @@ async function convertToGit(projectId: string, settings: JsonObject, ctx: WriteC
 function nonEmpty(value: JsonObject): JsonObject | null {
   const canonical = canonicalize(value);
   return Object.keys(canonical).length === 0 ? null : canonical;
-}
-
-/** A JSON pointer to a value of a document body. */
-function pointer(...segments: (string | number)[]): string {
-  return segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }

@@ -37,10 +37,17 @@ const ID_FORMS: readonly { pattern: RegExp; collection: string }[] = [
   { pattern: /^Machines-\d+$/, collection: 'machines' },
 ];
 
+/**
+ * What every form above has in common (letters, a dash, then letters, digits and dashes): most
+ * strings (scripts, names, URLs) fail this one test instead of every form's.
+ */
+const ANY_ID_FORM = /^[A-Za-z]+-[A-Za-z0-9-]+$/;
+
 const TOKEN = /\{\{octosync:([a-z-]+)\/(.*?)\}\}/g;
 
 /** The collection an id of this form belongs to, if the string is one. */
 export function collectionOfId(value: string): string | undefined {
+  if (!ANY_ID_FORM.test(value)) return undefined;
   return ID_FORMS.find((form) => form.pattern.test(value))?.collection;
 }
 

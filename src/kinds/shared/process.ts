@@ -17,6 +17,7 @@ import { RELEASES_FEED_ID } from './built-ins.js';
 import { controlTypesByName, controlValueReferences, controlValueToDocument, controlValueToPayload } from './control-type-values.js';
 import { idsToTokens, jsonIdsToTokens, jsonTokenReferences, jsonTokensToIds, tokenReferences, tokensToIds } from './id-forms.js';
 import { idOfName, isExpression, nameOfId, optionalId, optionalName, splitCsv } from './resolve.js';
+import { escapeName } from '../../core/names.js';
 
 /** An action or step property whose value is an id (or comma-separated ids) of another resource. */
 export interface PropertyRef {
@@ -52,6 +53,8 @@ export const PROPERTY_REFS: readonly PropertyRef[] = [
   { key: 'Octopus.Action.ArgoCD.Sync.Environments', collection: 'environments', csv: true },
   { key: 'Octopus.Action.ArgoCD.PullRequest.Environments', collection: 'environments', csv: true },
 ];
+/** PROPERTY_REFS by key (looked up for every property of every step). */
+const PROPERTY_REF_BY_KEY = new Map(PROPERTY_REFS.map((ref) => [ref.key, ref]));
 
 /**
  * Collections property bags read for the names they write in place of ids: those of known
@@ -201,7 +204,7 @@ export function propertiesToDocument(properties: Json | undefined, names: NameRe
       continue;
     }
     const at = `${where}, Properties['${key}']`;
-    const ref = PROPERTY_REFS.find((candidate) => candidate.key === key);
+    const ref = PROPERTY_REF_BY_KEY.get(key);
     const type = templateTypes.get(key.toLowerCase());
     if (typeof value !== 'string') result[key] = value;
     else if (ref) result[key] = refValueToNames(ref, value, names, at);
@@ -319,7 +322,7 @@ export function propertiesToPayload(properties: Json | undefined, ids: IdResolve
       continue;
     }
     const at = `${where}, Properties['${key}']`;
-    const ref = PROPERTY_REFS.find((candidate) => candidate.key === key);
+    const ref = PROPERTY_REF_BY_KEY.get(key);
     const type = templateTypes.get(key.toLowerCase());
     if (typeof value !== 'string') result[key] = value;
     else if (ref) result[key] = refValueToIds(ref, value, ids, at);
@@ -423,7 +426,7 @@ export function packageReferences(packages: Json | undefined, pointer: string): 
       ...reference('feeds', pkg.Feed, `${pointer}/${index}/Feed`),
       ...reference('projects', pkg.Project, `${pointer}/${index}/Project`),
       ...Object.entries(isObject(pkg.Properties) ? pkg.Properties : {}).flatMap(([key, value]) =>
-        typeof value === 'string' ? tokenReferences(value, `${pointer}/${index}/Properties/${escapePointer(key)}`) : [],
+        typeof value === 'string' ? tokenReferences(value, `${pointer}/${index}/Properties/${escapeName(key)}`) : [],
       ),
     ]);
 }
@@ -431,8 +434,8 @@ export function packageReferences(packages: Json | undefined, pointer: string): 
 export function propertyReferences(properties: Json | undefined, pointer: string, templateTypes: ReadonlyMap<string, string> = new Map()): DocumentReference[] {
   return Object.entries(isObject(properties) ? properties : {}).flatMap(([key, value]) => {
     if (typeof value !== 'string') return [];
-    const at = `${pointer}/${escapePointer(key)}`;
-    const ref = PROPERTY_REFS.find((candidate) => candidate.key === key);
+    const at = `${pointer}/${escapeName(key)}`;
+    const ref = PROPERTY_REF_BY_KEY.get(key);
     if (ref) return (ref.csv ? splitCsv(value) : [value]).flatMap((name) => reference(ref.collection, name, at));
     const type = templateTypes.get(key.toLowerCase());
     if (type !== undefined) return controlValueReferences(type, value, at);
@@ -446,9 +449,6 @@ function reference(collection: string, name: Json | undefined, pointer: string, 
   return [{ pointer, kind, name, ...(project === undefined ? {} : { project }) }];
 }
 
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

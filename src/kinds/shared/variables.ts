@@ -24,6 +24,7 @@ import type { IdResolver, NameResolver, RefTable } from '../../core/refs.js';
 import { asArray, isObject } from '../fields.js';
 import type { DocumentReference, Kind } from '../types.js';
 import { referenceCollection } from './control-type-values.js';
+import { escapeName } from '../../core/names.js';
 
 /** ScopeField (OctopusClients ScopeField.cs, plus the fields the 2026 API reference adds). */
 export const SCOPE_FIELDS = [
@@ -430,7 +431,7 @@ export function variableReferences(variables: Json | undefined, pointer: string,
       asArray(values).forEach((value, i) => {
         if (typeof value !== 'string') return;
         const ref = scopeReference(field, value, project);
-        if (ref) refs.push({ pointer: `${at}/Scope/${escapePointer(field)}/${i}`, ...ref });
+        if (ref) refs.push({ pointer: `${at}/Scope/${escapeName(field)}/${i}`, ...ref });
       });
     }
   });
@@ -446,9 +447,6 @@ function scopeReference(field: string, name: string, project: string | undefined
   return undefined;
 }
 
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers.

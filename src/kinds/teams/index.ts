@@ -9,6 +9,7 @@ import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import type { DocumentReference, Kind, WriteContext } from '../types.js';
 import { WriteError, resolved, withClearedFields } from '../writing.js';
+import { jsonPointer } from '../../core/names.js';
 
 /**
  * Who is in a team is never synced: members are users (never synced), and external security
@@ -149,9 +150,9 @@ export function teamReferences(doc: KindDocument): DocumentReference[] {
   asArray(doc.body.UserRoles)
     .filter(isObject)
     .forEach((entry, index) => {
-      if (typeof entry.UserRole === 'string') refs.push({ pointer: pointer('UserRoles', index, 'UserRole'), kind: 'user-roles', name: entry.UserRole });
+      if (typeof entry.UserRole === 'string') refs.push({ pointer: jsonPointer('UserRoles', index, 'UserRole'), kind: 'user-roles', name: entry.UserRole });
       for (const scope of SCOPES) {
-        asArray(entry[scope.as]).forEach((name, at) => refs.push({ pointer: pointer('UserRoles', index, scope.as, at), kind: scope.kind, name: String(name) }));
+        asArray(entry[scope.as]).forEach((name, at) => refs.push({ pointer: jsonPointer('UserRoles', index, scope.as, at), kind: scope.kind, name: String(name) }));
       }
     });
   return refs;
@@ -218,9 +219,4 @@ function teamPart(doc: KindDocument): KindDocument {
 
 function sameId(a: Json | undefined, b: Json | undefined): boolean {
   return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
-}
-
-/** A JSON pointer to a value of a document body. */
-function pointer(...segments: (string | number)[]): string {
-  return segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }

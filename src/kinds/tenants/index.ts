@@ -17,6 +17,7 @@ import type { DocumentReference, Kind, ReferenceContext, WriteContext } from '..
 import { liveResource, resolved, withClearedFields } from '../writing.js';
 import { destinationContext, unresolvedNow, withoutPointers } from '../shared/deferral.js';
 import { omitNewerDefaults } from '../newer-fields.js';
+import { jsonPointer } from '../../core/names.js';
 
 export const tenants: Kind = {
   name: 'tenants',
@@ -261,19 +262,19 @@ function connectedEnvironment(doc: KindDocument, ids: IdResolver, projectId: str
 export function tenantReferences(doc: KindDocument, context?: ReferenceContext): DocumentReference[] {
   const body = doc.body;
   const refs: DocumentReference[] = [];
-  asArray(body.TenantTags).forEach((tag, index) => refs.push({ pointer: pointer('TenantTags', index), kind: 'tag-sets', name: String(tag) }));
+  asArray(body.TenantTags).forEach((tag, index) => refs.push({ pointer: jsonPointer('TenantTags', index), kind: 'tag-sets', name: String(tag) }));
   for (const [project, environments] of Object.entries(isObject(body.ProjectEnvironments) ? body.ProjectEnvironments : {})) {
-    refs.push({ pointer: pointer('ProjectEnvironments', project), kind: 'projects', name: project });
-    asArray(environments).forEach((environment, index) => refs.push({ pointer: pointer('ProjectEnvironments', project, index), kind: 'environments', name: String(environment) }));
+    refs.push({ pointer: jsonPointer('ProjectEnvironments', project), kind: 'projects', name: project });
+    asArray(environments).forEach((environment, index) => refs.push({ pointer: jsonPointer('ProjectEnvironments', project, index), kind: 'environments', name: String(environment) }));
   }
   const variables = isObject(body.Variables) ? body.Variables : {};
   for (const [owners, kind] of [['Projects', 'projects'], ['LibraryVariableSets', 'library-variable-sets']] as const) {
     for (const [owner, templates] of Object.entries(isObject(variables[owners]) ? variables[owners] : {})) {
-      refs.push({ pointer: pointer('Variables', owners, owner), kind, name: owner });
+      refs.push({ pointer: jsonPointer('Variables', owners, owner), kind, name: owner });
       for (const [template, value] of Object.entries(isObject(templates) ? templates : {})) {
         if (!Array.isArray(value)) continue;
         entriesOf(value).forEach((entry, index) =>
-          (entry.Environments ?? []).forEach((environment, at) => refs.push({ pointer: pointer('Variables', owners, owner, template, index, 'Environments', at), kind: 'environments', name: environment })),
+          (entry.Environments ?? []).forEach((environment, at) => refs.push({ pointer: jsonPointer('Variables', owners, owner, template, index, 'Environments', at), kind: 'environments', name: environment })),
         );
       }
     }
@@ -295,16 +296,10 @@ export function tenantValueReferences(doc: KindDocument, context?: ReferenceCont
       const types = controlTypesByName(context?.document(kind, owner)?.body.Templates);
       for (const [template, value] of Object.entries(isObject(templates) ? templates : {})) {
         const type = types.get(template.toLowerCase());
-        if (!Array.isArray(value)) refs.push(...controlValueReferences(type, value, pointer('Variables', owners, owner, template)));
-        else entriesOf(value).forEach((entry, index) => refs.push(...controlValueReferences(type, entry.Value, pointer('Variables', owners, owner, template, index))));
+        if (!Array.isArray(value)) refs.push(...controlValueReferences(type, value, jsonPointer('Variables', owners, owner, template)));
+        else entriesOf(value).forEach((entry, index) => refs.push(...controlValueReferences(type, entry.Value, jsonPointer('Variables', owners, owner, template, index))));
       }
     }
   }
   return refs;
-}
-
-
-/** A JSON pointer to a value of a document body. */
-function pointer(...segments: (string | number)[]): string {
-  return segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
