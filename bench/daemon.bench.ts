@@ -3,14 +3,21 @@
 // refused), all following the same branch. Measured on the daemon's process: the first round (every
 // destination applied from empty), then one commit on the followed branch (time until every
 // destination has applied it), each with requests and writes at the destination, CPU time and peak
-// resident memory (the peak is reset between the two, where the kernel allows it).
+// resident memory (the peak is reset between steps, where the kernel allows it). Then drift checks
+// of every destination with nothing changed: the first after the apply, and an idle one (what
+// every drift interval costs), with its requests per destination.
 //
 //   BENCH_DAEMON_DESTINATIONS=10,30 BENCH_DAEMON_PROJECTS=100 npm run bench -- bench/daemon.bench.ts
 //   BENCH_DAEMON_PARALLEL=30 …                     # every destination at once (no waiting for a turn)
+//   BENCH_DAEMON_COMMITS=3 …                       # commits one after the other (a median of several)
+//   BENCH_DAEMON_PROFILE=<dir> …                   # the daemon writes a CPU profile there when it stops
+//   BENCH_DAEMON_ROUTES=1 …                        # each step's requests by route
 //
 // The daemon runs the built CLI in a child process; the simulators run in this one.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +36,11 @@ const PROJECTS = Number(process.env.BENCH_DAEMON_PROJECTS ?? 100);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 /** Destinations planned or applied at once (the daemon's --parallel-destinations; its default when unset). */
 const PARALLEL = process.env.BENCH_DAEMON_PARALLEL;
+const COMMITS = Number(process.env.BENCH_DAEMON_COMMITS ?? 1);
+const PROFILE = process.env.BENCH_DAEMON_PROFILE;
+const UI_TOKEN = 'bench-ui-token';
+/** Set: the requests of each step by route, per destination. */
+const ROUTES = process.env.BENCH_DAEMON_ROUTES !== undefined;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'octosync.js');
 const BRANCH = 'source';
@@ -41,6 +53,8 @@ interface Row {
   writes: number;
   cpuSeconds: number;
   peakRssMb: number;
+  /** Requests per destination, for the drift checks. */
+  perDestination?: number;
 }
 
 beforeAll(async () => {
@@ -54,7 +68,7 @@ it('measures one daemon with many destinations', { timeout: 3_600_000 }, async (
     const source = await startSimulator({ seed: `synthetic:${PROJECTS}`, latencyMs: LATENCY_MS, tenantVariableScoping: false });
     const target = await startSimulator({ seed: 'empty', latencyMs: LATENCY_MS, tenantVariableScoping: false });
     const dir = await mkdtemp(path.join(tmpdir(), 'octosync-daemon-bench-'));
-    const env = { ...process.env, SOURCE_KEY: source.apiKey, DEST_KEY: target.apiKey };
+    const env = { ...process.env, SOURCE_KEY: source.apiKey, DEST_KEY: target.apiKey, BENCH_UI_TOKEN: UI_TOKEN };
     let daemon: ChildProcess | undefined;
     try {
       await run(['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', '--repo', dir], env);
@@ -72,25 +86,46 @@ it('measures one daemon with many destinations', { timeout: 3_600_000 }, async (
       target.knobs.resetCounts();
       let started = performance.now();
       const stderr: string[] = [];
-      daemon = spawn(process.execPath, [BIN, 'watch', '--repo', dir, '--port', '0', '--poll-seconds', '600', '--drift-seconds', '0', '--log-level', 'warn', '--log-format', 'json', ...(PARALLEL ? ['--parallel-destinations', PARALLEL] : [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const port = await freePort();
+      const profile = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [];
+      const watchFlags = ['--repo', dir, '--port', String(port), '--poll-seconds', '600', '--drift-seconds', '0', '--ui-token-env', 'BENCH_UI_TOKEN', '--log-level', 'warn', '--log-format', 'json'];
+      daemon = spawn(process.execPath, [...profile, BIN, 'watch', ...watchFlags, ...(PARALLEL ? ['--parallel-destinations', PARALLEL] : [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       daemon.stderr?.on('data', (chunk: Buffer) => stderr.push(String(chunk)));
       const pid = daemon.pid as number;
       const first = await resolveRef(dir, BRANCH);
       await until(`all ${count} destinations applied ${first.slice(0, 8)}`, () => allApplied(first), daemon, stderr);
       rows.push(row(count, 'first round (all from empty)', started, target, await usage(pid)));
 
-      // One commit on the followed branch: an environment's description.
-      await resetPeak(pid);
-      const cpuBefore = (await usage(pid)).cpuSeconds;
-      target.knobs.resetCounts();
-      const file = await changeOneEnvironment(dir);
-      started = performance.now();
-      await commitPaths(dir, [file], 'one environment described');
-      const second = await resolveRef(dir, BRANCH);
-      await until(`all ${count} destinations applied ${second.slice(0, 8)}`, () => allApplied(second), daemon, stderr);
-      const after = await usage(pid);
-      rows.push(row(count, 'one commit reaching all', started, target, { ...after, cpuSeconds: after.cpuSeconds - cpuBefore }));
-      expect(target.knobs.requestCounts().byMethod.PUT).toBe(count);
+      // Commits on the followed branch, one after the other: an environment's description each.
+      for (let round = 1; round <= COMMITS; round += 1) {
+        await resetPeak(pid);
+        const cpuBefore = (await usage(pid)).cpuSeconds;
+        target.knobs.resetCounts();
+        const file = await changeOneEnvironment(dir);
+        started = performance.now();
+        await commitPaths(dir, [file], 'one environment described');
+        const next = await resolveRef(dir, BRANCH);
+        await until(`all ${count} destinations applied ${next.slice(0, 8)}`, () => allApplied(next), daemon, stderr);
+        const after = await usage(pid);
+        rows.push(row(count, `one commit reaching all${COMMITS > 1 ? ` (${round}/${COMMITS})` : ''}`, started, target, { ...after, cpuSeconds: after.cpuSeconds - cpuBefore }));
+        if (ROUTES) printRoutes(`one commit, ${count} destinations`, target, count);
+        expect(target.knobs.requestCounts().byMethod.PUT).toBe(count);
+      }
+
+      // Drift checks of every destination, nothing changed: the first after the apply reads the
+      // destination; the next finds from its events log that nothing happened since.
+      for (const step of ['drift check, first after the apply', 'drift check, idle']) {
+        await resetPeak(pid);
+        const cpuBefore = (await usage(pid)).cpuSeconds;
+        target.knobs.resetCounts();
+        started = performance.now();
+        await Promise.all(names.map((name) => checkDrift(port, name)));
+        const after = await usage(pid);
+        const measured = row(count, step, started, target, { ...after, cpuSeconds: after.cpuSeconds - cpuBefore });
+        rows.push({ ...measured, perDestination: measured.requests / count });
+        if (ROUTES) printRoutes(`${step}, ${count} destinations`, target, count);
+        expect(measured.writes).toBe(0);
+      }
     } finally {
       daemon?.kill('SIGTERM');
       if (daemon && daemon.exitCode === null) await new Promise((resolve) => daemon?.once('exit', resolve));
@@ -109,6 +144,7 @@ it('measures one daemon with many destinations', { timeout: 3_600_000 }, async (
       writes: r.writes,
       'CPU seconds': r.cpuSeconds.toFixed(1),
       'peak RSS MB': r.peakRssMb.toFixed(0),
+      'requests per destination': r.perDestination?.toFixed(1) ?? '',
     })),
   );
 });
@@ -117,6 +153,28 @@ function row(destinations: number, step: string, started: number, target: Simula
   const counts = target.knobs.requestCounts();
   const writes = (counts.byMethod.POST ?? 0) + (counts.byMethod.PUT ?? 0) + (counts.byMethod.DELETE ?? 0);
   return { destinations, step, seconds: (performance.now() - started) / 1000, requests: counts.total, writes, ...use };
+}
+
+/** The step's requests by route, per destination, most first. */
+function printRoutes(step: string, target: Simulator, destinations: number): void {
+  const routes = Object.entries(target.knobs.requestCounts().byRoute).sort(([, a], [, b]) => b - a);
+  console.log(`\n${step}: requests per destination by route\n${routes.map(([route, n]) => `  ${(n / destinations).toFixed(1).padStart(6)}  ${route}`).join('\n')}`);
+}
+
+/** A port free now, for the daemon's status server (its actions check drift on demand). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Asks the daemon to check `name` for drift now; resolves when the check is done. */
+async function checkDrift(port: number, name: string): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}/destinations/${name}/check-drift`, { method: 'POST', headers: { Authorization: `Bearer ${UI_TOKEN}` } });
+  const outcome = (await response.json()) as { done?: boolean; message?: string; error?: string };
+  if (!outcome.done) throw new Error(`drift check of ${name}: ${outcome.message ?? outcome.error ?? response.status}`);
 }
 
 /** Runs `octosync <args>` to completion. */
