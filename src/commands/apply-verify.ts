@@ -11,7 +11,7 @@ import { documentKey } from '../core/plan.js';
 import type { NotKept } from '../core/plan.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
 import { secretSlots } from '../core/secrets.js';
-import { readSpaceFor } from '../kinds/read-live.js';
+import { collectionsRead, readLiveSpace } from '../kinds/read-live.js';
 import type { ResourceOutcome } from '../state/status-store.js';
 import type { PreparedPlan } from './plan.js';
 
@@ -33,13 +33,15 @@ export async function verifyWrites(prepared: PreparedPlan, outcomes: readonly Re
     const notApplied = new Set(outcomes.filter((o) => o.space === space.name && o.result !== 'applied').map((o) => documentKey(o.space, o.kind, o.name)));
     const written = outcomes.filter((o) => o.space === space.name && o.result === 'applied' && o.action !== 'delete' && !notApplied.has(documentKey(o.space, o.kind, o.name)));
     if (written.length === 0) continue;
-    const live = await readSpaceFor(prepared.client, space.spaceId, prepared.kinds, space.desired);
+    // Only the kinds written are compared: normalizing every kind of a large space again costs
+    // as much as the plan did, for an apply that wrote one document. And only what they read is
+    // read again (their own collections and those whose names they use): the rest of the space
+    // is as the plan read it, which is all their names need.
+    const writtenKinds = prepared.kinds.filter((kind) => written.some((o) => o.kind === kind.name));
+    const live = { ...space.live, ...(await readLiveSpace(prepared.client, space.spaceId, collectionsRead(writtenKinds))) };
     const names = new NameResolver(buildRefTable(live));
     const byName = (docs: readonly KindDocument[]) => new Map(docs.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
-    // Only the kinds written are compared: normalizing every kind of a large space again costs
-    // as much as the plan did, for an apply that wrote one document.
-    const writtenKinds = new Set(written.map((o) => o.kind));
-    const now = byName(prepared.kinds.filter((kind) => writtenKinds.has(kind.name)).flatMap((kind) => kind.toDocuments(live, names)));
+    const now = byName(writtenKinds.flatMap((kind) => kind.toDocuments(live, names)));
     const desired = byName(space.desired);
     for (const outcome of written) {
       const key = documentKey(space.name, outcome.kind, outcome.name);
