@@ -243,14 +243,15 @@ type PlannedCommit = Awaited<ReturnType<typeof readPlannedCommit>>;
  * The files' texts are left behind once parsed (tens of megabytes for a large instance).
  */
 async function readPlannedCommit(options: PlanOptions, commit: string, filesAt: FilesAt, schemas: SchemaSet, kinds: readonly Kind[]) {
-  const { files, parsed, clean, keep } = filesAt;
+  const { files, parsed, clean, valid, keep } = filesAt;
   const destinationText = files.get(destinationFile(options.destination));
   if (destinationText === undefined) {
     const known = [...files.keys()].filter((f) => f.startsWith(`${DESTINATIONS_DIR}/`)).map((f) => path.basename(f, '.yaml'));
     throw new OctosyncError('config-invalid', `unknown destination '${options.destination}': there is no ${destinationFile(options.destination)} at ${commit.slice(0, 12)} (known: ${known.join(', ') || 'none'})`);
   }
-  const report = await validateRepositoryInSlices(files, schemas, kinds, parsed, clean);
-  keep(report.values, report.clean);
+  // A commit already validated (a daemon plans it for each of its destinations) is not validated again.
+  const report = valid ? { errors: [], values: parsed } : await validateRepositoryInSlices(files, schemas, kinds, parsed, clean);
+  if ('clean' in report) keep(report.values, report.clean, report.errors.length === 0);
   if (report.errors.length > 0) {
     throw new OctosyncError('repo-invalid', `the repository at ${commit.slice(0, 12)} is not valid; nothing was planned:\n${report.errors.map((e) => `  ${formatIssue(e)}`).join('\n')}`);
   }

@@ -3,6 +3,8 @@
 // where most files stay the same) parses each file once. Bounded by the size of the files kept,
 // least recently used first out. Each run gets its own copy of what it reads: plans and overlays
 // may change the documents they are given, and one destination's overlay must never reach another.
+// A commit whose files passed validation is remembered too: the many destinations that plan the
+// same commit validate it once (validation depends on the files alone, and a commit's never change).
 import { LRUCache } from 'lru-cache';
 import type { Json } from '../core/document.js';
 import { readFilesAndBlobsAt } from './git.js';
@@ -16,8 +18,13 @@ interface Kept {
   cleanAt: Set<string>;
 }
 
+/** Commits remembered as valid, at most (a few bytes each, plus the paths that have a value). */
+const VALID_COMMITS = 64;
+
 export class ParsedDocuments {
   private readonly values: LRUCache<string, Kept>;
+  /** Commit id → how many files of it were validated, and which of them have a value. */
+  private readonly validCommits = new LRUCache<string, { files: number; valued: readonly string[] }>({ max: VALID_COMMITS });
   /** Files found parsed, and files parsed in a run and kept (for /metrics and tests). */
   hits = 0;
   misses = 0;
@@ -47,6 +54,16 @@ export class ParsedDocuments {
   markClean(oid: string, path: string): void {
     this.values.peek(oid)?.cleanAt.add(path);
   }
+
+  /** Whether commit `commit`'s `files` passed validation before and `parsed` holds every value it gave. */
+  isValid(commit: string, files: ReadonlyMap<string, string>, parsed: ReadonlyMap<string, Json>): boolean {
+    const valid = this.validCommits.get(commit);
+    return valid !== undefined && valid.files === files.size && valid.valued.every((file) => parsed.has(file));
+  }
+
+  markValid(commit: string, files: ReadonlyMap<string, string>, values: ReadonlyMap<string, Json>): void {
+    this.validCommits.set(commit, { files: files.size, valued: [...values.keys()] });
+  }
 }
 
 /** A commit's files: their texts, the values already parsed, and a way to keep what was parsed now. */
@@ -56,8 +73,16 @@ export interface FilesAt {
   parsed: Map<string, Json>;
   /** Files whose blob, at the same path, passed validation's checks of one file before. */
   clean: Set<string>;
-  /** Keeps the values of the files parsed in this run (path → value) by their blobs, and which were clean. */
-  keep(values: ReadonlyMap<string, Json>, clean?: ReadonlySet<string>): void;
+  /**
+   * Whether these files passed validation before (same commit, same files) and `parsed` holds
+   * every value validation gave: validating them again would find nothing new.
+   */
+  valid: boolean;
+  /**
+   * Keeps the values of the files parsed in this run (path → value) by their blobs, and which
+   * were clean; `valid` says the whole commit passed validation.
+   */
+  keep(values: ReadonlyMap<string, Json>, clean?: ReadonlySet<string>, valid?: boolean): void;
 }
 
 /** The files of `commit` that `wanted` selects, with what `cache` knows of them already parsed. */
@@ -65,7 +90,7 @@ export async function readParsedFilesAt(dir: string, commit: string, wanted: (fi
   const { files, blobs } = await readFilesAndBlobsAt(dir, commit, wanted);
   const parsed = new Map<string, Json>();
   const clean = new Set<string>();
-  if (!cache) return { files, parsed, clean, keep: () => undefined };
+  if (!cache) return { files, parsed, clean, valid: false, keep: () => undefined };
   for (const [file, oid] of blobs) {
     const value = cache.get(oid);
     if (value === undefined) continue;
@@ -73,7 +98,8 @@ export async function readParsedFilesAt(dir: string, commit: string, wanted: (fi
     parsed.set(file, value);
     if (cache.isClean(oid, file)) clean.add(file);
   }
-  const keep = (values: ReadonlyMap<string, Json>, cleanNow: ReadonlySet<string> = new Set()) => {
+  const keep = (values: ReadonlyMap<string, Json>, cleanNow: ReadonlySet<string> = new Set(), valid = false) => {
+    if (valid) cache.markValid(commit, files, values);
     for (const [file, value] of values) {
       const oid = blobs.get(file);
       if (oid === undefined) continue;
@@ -84,5 +110,5 @@ export async function readParsedFilesAt(dir: string, commit: string, wanted: (fi
       if (cleanNow.has(file)) cache.markClean(oid, file);
     }
   };
-  return { files, parsed, clean, keep };
+  return { files, parsed, clean, valid: cache.isValid(commit, files, parsed), keep };
 }

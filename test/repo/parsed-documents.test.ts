@@ -14,6 +14,8 @@ import type { StateRepo } from '../support/gitops.js';
 
 let source: Simulator;
 let repo: StateRepo;
+/** The snapshot, valid (later commits of the tests may not be). */
+let snapshot: string;
 const schemas = loadSchemas();
 const kinds = kindsInOrder();
 const everything = () => true;
@@ -23,6 +25,7 @@ beforeAll(async () => {
   source = await startSimulator({ seed: 'sample' });
   repo = await stateRepo();
   await repo.snapshot(source);
+  snapshot = await resolveRef(repo.dir, 'HEAD');
 });
 
 afterAll(async () => {
@@ -32,10 +35,10 @@ afterAll(async () => {
 
 /** One run as a plan makes it: read, validate with what the cache knows, keep what is new. */
 async function validateAt(cache: ParsedDocuments, commit: string) {
-  const { files, parsed, clean, keep } = await readParsedFilesAt(repo.dir, commit, everything, cache);
+  const { files, parsed, clean, valid, keep } = await readParsedFilesAt(repo.dir, commit, everything, cache);
   const report = validateRepository(files, schemas, kinds, parsed, clean);
-  keep(report.values, report.clean);
-  return { report, parsed, clean };
+  keep(report.values, report.clean, report.errors.length === 0);
+  return { report, parsed, clean, valid };
 }
 
 describe('parsed files kept by blob', () => {
@@ -79,5 +82,26 @@ describe('parsed files kept by blob', () => {
     value.source = 'changed by a run';
     const again = await validateAt(cache, head);
     expect((again.parsed.get('octosync.yaml') as Record<string, unknown>).source).not.toBe('changed by a run');
+  });
+
+  it('knows a commit that passed validation as valid while every value is kept; never one with an error', async () => {
+    const cache = new ParsedDocuments();
+    const head = snapshot;
+    expect((await validateAt(cache, head)).valid).toBe(false);
+    const again = await validateAt(cache, head);
+    expect(again.valid).toBe(true);
+    expect(again.parsed.size).toBe(again.report.values.size);
+
+    // A commit with an error is validated (and refused) every time.
+    const broken = await repo.commitFile(ENVIRONMENT, 'Name: Dev\nUseGuidedFailure: never-valid\n');
+    expect((await validateAt(cache, broken)).report.errors).toHaveLength(1);
+    const stillBroken = await validateAt(cache, broken);
+    expect(stillBroken.valid).toBe(false);
+    expect(stillBroken.report.errors).toHaveLength(1);
+
+    // A cache too small to keep every value: validation must run again to give them.
+    const small = new ParsedDocuments(1);
+    await validateAt(small, head);
+    expect((await validateAt(small, head)).valid).toBe(false);
   });
 });
