@@ -35,7 +35,7 @@ export function registerApplyCommand(program: Command, io: CliIo): void {
     .option('--auto-approve', 'apply without showing the plan and asking (needed without a terminal, except with --plan)')
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
-    .option('--concurrency <n>', 'requests in flight to the destination at most, and writes at once (lower it to stay within its rate limits)', positiveInteger, DEFAULT_MAX_CONCURRENCY)
+    .option('--concurrency <n>', 'requests in flight to the destination at most, halved while it answers 429 (lower it to stay within its rate limits)', positiveInteger, DEFAULT_MAX_CONCURRENCY)
     .action(async (flags: ApplyFlags) => {
       const [{ runApply }, { renderPlanText }] = await Promise.all([import('../commands/apply.js'), import('../core/render-plan.js')]);
       const savedPlan = flags.plan ? (JSON.parse(await readFile(flags.plan, 'utf8')) as Plan) : undefined;

@@ -157,7 +157,7 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
       // Writers record what they make octosync's as they go (see apply-recorder.ts).
       const recording = { ...prepared, kinds: recordingKinds(prepared.kinds, space.name, recorder) };
       await recorder.managingAll(changes.filter((change) => change.action === 'create').map((change) => documentKey(space.name, change.kind, change.name)));
-      await applySpace(recording, space, changes, record, setSecrets, options.signal, options.concurrency ?? DEFAULT_MAX_CONCURRENCY);
+      await applySpace(recording, space, changes, record, setSecrets, options.signal, writesAtOnce(options.concurrency ?? DEFAULT_MAX_CONCURRENCY));
     }
   } catch (error) {
     // A cancelled apply fails with why it was cancelled, not with the request it interrupted.
@@ -249,6 +249,17 @@ function describeFailedApply(destination: string, total: number, outcomes: reado
     ...failed.map(line),
     ...(skipped.length > 0 ? ['skipped:', ...skipped.map(line)] : []),
   ].join('\n');
+}
+
+/**
+ * Writes under way at once for a destination that takes `requests` requests in flight. A write
+ * spends part of its time in octosync, holding no request slot (its secrets filled in, names
+ * resolved, the answer read); with only as many writes as slots, a slot sat empty during that
+ * time. Twice as many writes keep a request waiting for each slot that frees, while the client
+ * still sends at most `requests` at once (see Semaphore).
+ */
+export function writesAtOnce(requests: number): number {
+  return requests * 2;
 }
 
 /** How each change of a space ended: written, failed, or not attempted because of another. */

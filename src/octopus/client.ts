@@ -138,6 +138,8 @@ export class OctopusClient implements OctopusApi {
   private readonly withoutAllEndpoint = new Set<string>();
 
   private closed = false;
+  /** Answers without a 429 since the concurrency was last changed (see adaptConcurrency). */
+  private answersSinceChange = 0;
 
   constructor(options: OctopusClientOptions) {
     this.url = parseServerUrl(options.server);
@@ -223,6 +225,7 @@ export class OctopusClient implements OctopusApi {
     let maybeApplied = false;
     for (let attempt = 1; ; attempt += 1) {
       const result = await this.slots.run(() => this.attempt({ method, target, route, body, attempt, signal: options.signal }));
+      this.adaptConcurrency(result.ok ? result.status : result.failed.data.status, route);
       if (result.ok) return result.value as T;
       const { failed } = result;
 
@@ -251,6 +254,33 @@ export class OctopusClient implements OctopusApi {
         if (found !== undefined) return found as T;
       }
     }
+  }
+
+  /** The requests the client lets in flight now: maxConcurrency, or fewer while the server answers 429. */
+  get concurrency(): number {
+    return this.slots.currentLimit;
+  }
+
+  /**
+   * A 429 is the server's rate limiter refusing a request: the client halves the requests it keeps
+   * in flight (at least 1), so the retries it makes after Retry-After are not refused in turn. It
+   * adds one back after twice as many answers without a 429 as it then allows, up to
+   * maxConcurrency (additive increase, multiplicative decrease, as TCP's congestion control does).
+   */
+  private adaptConcurrency(status: number | undefined, route: string): void {
+    const limit = this.slots.currentLimit;
+    if (status === 429) {
+      this.answersSinceChange = 0;
+      if (limit === 1) return;
+      this.slots.setCurrentLimit(Math.floor(limit / 2));
+      this.logger?.warn({ route, concurrency: this.slots.currentLimit }, `the server is limiting the request rate: ${this.slots.currentLimit} requests in flight at most`);
+      return;
+    }
+    if (status === undefined || status >= 400 || limit === this.slots.limit) return;
+    this.answersSinceChange += 1;
+    if (this.answersSinceChange < 2 * limit) return;
+    this.answersSinceChange = 0;
+    this.slots.setCurrentLimit(limit + 1);
   }
 
   /** What an earlier attempt created, looked up before repeating a create; a failed lookup ends the call. */
