@@ -134,12 +134,12 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   options.progress?.({ step: 'write', files: desired.size });
   // A file the branch has as desired, and the working tree as the branch, is not read or written.
   const edited = await changedSinceHead(options.repo);
-  // The files and the commit are made at the same time: git is given the texts, not the files.
-  const written = syncFiles(options.repo, desired, owns, (file) => edited !== undefined && !edited.has(file) && unchanged(file));
+  const writeFiles = () => syncFiles(options.repo, desired, owns, (file) => edited !== undefined && !edited.has(file) && unchanged(file));
   const message = options.message ?? summarize(changes, read.names);
   const edits = new Map<string, string | null>([...changes.added, ...changes.changed].map((file) => [file, desired.get(file) as string]));
   for (const file of changes.removed) edits.set(file, null);
-  const commit = edits.size > 0 ? await commitFiles(options.repo, edits, message, written) : (await written, undefined);
+  // git is given the texts, not the files: it packs them while the files are written.
+  const commit = edits.size > 0 ? await commitFiles(options.repo, edits, message, writeFiles) : (await writeFiles(), undefined);
   const serialized = texts.serialized;
   texts.finish();
   return { branch, commit, message: commit ? message : undefined, changes, documents: read.count, serialized };

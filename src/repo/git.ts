@@ -5,10 +5,9 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import git from 'isomorphic-git';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
@@ -120,32 +119,34 @@ export type FileEdits = ReadonlyMap<string, string | Buffer | null>;
  * the message on a command line (a first snapshot of a large instance has thousands of paths and a
  * long message, beyond what one process may be given):
  * - one `git fast-import` writes the new blobs AND trees into one pack (no loose objects; a
- *   temporary ref names its commit, and is removed afterwards);
- * - once `worktree` resolves (the caller writes the files meanwhile), the working tree's index
- *   takes exactly these paths by id (`update-index --index-info`) and then its stat data
- *   (`--refresh`), so `git status` stays clean and fast; this index is staged first, so a held
- *   `index.lock` fails before anything is committed;
+ *   temporary ref names its commit, and is removed afterwards); its input is a file, so it runs
+ *   on while `writeWorktree` (the caller writing the same files to the working tree) keeps this
+ *   thread busy;
+ * - then the working tree's index takes exactly these paths by id (`update-index --index-info`)
+ *   and their stat data (`--refresh`), so `git status` stays clean and fast; this index is
+ *   staged first, so a held `index.lock` fails before anything is committed;
  * - `git commit` makes the commit from a temporary index read from that tree: whatever else
  *   someone staged stays out of it (as `commit --only`), the trees exist already, and the
  *   repository's hooks run (`pre-commit`, `commit-msg`, ...). A commit they refuse, or that
  *   fails for any other reason, throws, even when git says nothing.
  */
-export async function commitFiles(dir: string, edits: FileEdits, message: string, worktree: Promise<unknown> = Promise.resolve()): Promise<string | undefined> {
+export async function commitFiles(dir: string, edits: FileEdits, message: string, writeWorktree: () => Promise<unknown> = async () => undefined): Promise<string | undefined> {
   const staging = `refs/octosync/staging/${randomUUID()}`;
   const scratch = await mkdtemp(path.join(tmpdir(), 'octosync-commit-'));
   const commitIndex = { GIT_INDEX_FILE: path.join(scratch, 'index') };
+  const encoded = [...edits].map(([file, content]) => ({ file, bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content }));
   let before: string | undefined;
   try {
-    // Every part is waited for, failed or not: nothing runs on once this returns.
     const packing = (async () => {
       before = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
-      return Promise.all([packEdits(dir, staging, before, edits), before ? treeOf(dir, before) : undefined]);
+      return Promise.all([packEdits(dir, staging, before, encoded, path.join(scratch, 'objects')), before ? treeOf(dir, before) : undefined]);
     })();
-    const [packed, files] = await Promise.allSettled([packing, worktree]);
+    // Every part is waited for, failed or not: nothing runs on once this returns.
+    const [packed, files] = await Promise.allSettled([packing, writeWorktree()]);
     if (files.status === 'rejected') throw files.reason;
     if (packed.status === 'rejected') throw new GitError(`could not commit: ${firstLine(packed.reason)}`, { cause: packed.reason });
     const [tree, beforeTree] = packed.value;
-    await commitTree(dir, edits, tree === beforeTree ? undefined : tree, message, commitIndex);
+    await commitTree(dir, encoded, tree === beforeTree ? undefined : tree, message, commitIndex);
     if (tree === beforeTree) return undefined;
   } finally {
     await runGit(dir, ['update-ref', '-d', staging]).catch(() => undefined);
@@ -157,8 +158,14 @@ export async function commitFiles(dir: string, edits: FileEdits, message: string
   return after;
 }
 
+/** A path and its new content (null: removed), encoded once for git's stream and the blob id. */
+interface EncodedEdit {
+  file: string;
+  bytes: Buffer | null;
+}
+
 /** Sets the working tree's index to `edits`, then commits `tree` (when given) from the temporary index `commitIndex`. */
-async function commitTree(dir: string, edits: FileEdits, tree: string | undefined, message: string, commitIndex: Record<string, string>): Promise<void> {
+async function commitTree(dir: string, edits: readonly EncodedEdit[], tree: string | undefined, message: string, commitIndex: Record<string, string>): Promise<void> {
   try {
     await runGit(dir, ['update-index', '-z', '--index-info'], { input: indexInfo(edits) });
     // Stat data for the entries just set (and any other stale one): the files are hashed, not stored.
@@ -171,22 +178,21 @@ async function commitTree(dir: string, edits: FileEdits, tree: string | undefine
   }
 }
 
-/** Writes the blobs and trees of HEAD (`before`) plus `edits` into one pack; the tree's id. */
-async function packEdits(dir: string, ref: string, before: string | undefined, edits: FileEdits): Promise<string> {
+/** Writes the blobs and trees of HEAD (`before`) plus `edits` into one pack (through the file `stream`); the tree's id. */
+async function packEdits(dir: string, ref: string, before: string | undefined, edits: readonly EncodedEdit[], stream: string): Promise<string> {
   const message = 'octosync staging\n';
-  const chunks: (string | Buffer)[] = [`feature done\ncommit ${ref}\ncommitter ${OCTOSYNC_AUTHOR.name} <${OCTOSYNC_AUTHOR.email}> 0 +0000\ndata ${Buffer.byteLength(message)}\n${message}`];
-  if (before) chunks.push(`from ${before}\n`);
-  for (const [file, content] of edits) {
-    if (content === null) {
-      chunks.push(`D ${quotePath(file)}\n`);
-      continue;
-    }
-    chunks.push(`M 100644 inline ${quotePath(file)}\ndata ${Buffer.byteLength(content)}\n`, content, '\n');
+  const chunks: Buffer[] = [Buffer.from(`feature done\ncommit ${ref}\ncommitter ${OCTOSYNC_AUTHOR.name} <${OCTOSYNC_AUTHOR.email}> 0 +0000\ndata ${Buffer.byteLength(message)}\n${message}${before ? `from ${before}\n` : ''}`)];
+  for (const { file, bytes } of edits) {
+    if (bytes === null) chunks.push(Buffer.from(`D ${quotePath(file)}\n`));
+    else chunks.push(Buffer.from(`M 100644 inline ${quotePath(file)}\ndata ${bytes.length}\n`), bytes, NEWLINE);
   }
-  chunks.push('\ndone\n');
-  await runGit(dir, ['fast-import', '--quiet', '--done', '--date-format=raw'], { input: chunks });
+  chunks.push(Buffer.from('\ndone\n'));
+  await writeFile(stream, Buffer.concat(chunks));
+  await runGit(dir, ['fast-import', '--quiet', '--done', '--date-format=raw'], { inputFile: stream });
   return treeOf(dir, ref);
 }
+
+const NEWLINE = Buffer.from('\n');
 
 /** The tree id of a commit or ref. */
 async function treeOf(dir: string, commit: string): Promise<string> {
@@ -199,14 +205,16 @@ function quotePath(file: string): string {
 }
 
 /** `update-index -z --index-info` lines setting each edited path to its blob, or removing it. */
-function indexInfo(edits: FileEdits): string {
+function indexInfo(edits: readonly EncodedEdit[]): string {
   const zero = '0'.repeat(40);
-  return [...edits].map(([file, content]) => (content === null ? `0 ${zero}\t${file}\0` : `100644 ${blobIdOf(content)}\t${file}\0`)).join('');
+  return edits.map(({ file, bytes }) => (bytes === null ? `0 ${zero}\t${file}\0` : `100644 ${blobIdOf(bytes)}\t${file}\0`)).join('');
 }
 
 interface GitRun {
   /** Given on git's standard input. */
-  input?: string | readonly (string | Buffer)[];
+  input?: string;
+  /** A file given as git's standard input (read by git itself, whatever this thread is doing). */
+  inputFile?: string;
   /** Added to git's environment. */
   env?: Record<string, string>;
   /** Exit codes that are answers, not failures (default: 0 only). */
@@ -216,36 +224,22 @@ interface GitRun {
 /** Runs the system git in `dir`; rejects with its error output on an exit code not in `exitCodes`. */
 async function runGit(dir: string, args: readonly string[], run: GitRun = {}): Promise<{ output: Buffer; code: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: dir, env: { ...gitEnvironment(process.env), ...run.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const input = run.inputFile === undefined ? 'pipe' : fs.openSync(run.inputFile, 'r');
+    const child = spawn('git', args, { cwd: dir, env: { ...gitEnvironment(process.env), ...run.env }, stdio: [input, 'pipe', 'pipe'] });
+    if (typeof input === 'number') fs.closeSync(input); // the child has its own
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
       const output = Buffer.concat(stdout);
       if (code !== null && (run.exitCodes ?? [0]).includes(code)) resolve({ output, code });
       else reject(new Error((Buffer.concat(stderr).toString('utf8') || output.toString('utf8')).trim() || `git ${args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? ''} exited with ${code}`));
     });
-    child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code says why
-    if (typeof run.input === 'string' || run.input === undefined) child.stdin.end(run.input ?? '');
-    else writeAll(child.stdin, run.input);
+    child.stdin?.on('error', () => undefined); // git may exit before reading it all; its exit code says why
+    child.stdin?.end(run.input ?? '');
   });
-}
-
-/** Writes `chunks` to `stream` as it drains, then ends it (a first snapshot's stream is tens of megabytes). */
-function writeAll(stream: Writable, chunks: readonly (string | Buffer)[]): void {
-  let next = 0;
-  const write = (): void => {
-    while (next < chunks.length) {
-      if (!stream.write(chunks[next++] as string | Buffer)) {
-        stream.once('drain', write);
-        return;
-      }
-    }
-    stream.end();
-  };
-  write();
 }
 
 /** Git's standard output, for a run that must succeed. */
