@@ -1,11 +1,11 @@
 // Git for the state repository: the working tree through the system git (simple-git), refs
 // resolved in-process (isomorphic-git), and files at a commit read from git's object store in one
 // batch, so `validate --ref` and `plan --ref` need no checkout.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
@@ -137,10 +137,9 @@ export async function commitFiles(dir: string, edits: FileEdits, message: string
   const encoded = [...edits].map(([file, content]) => ({ file, bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content }));
   let before: string | undefined;
   try {
-    const packing = (async () => {
-      before = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
-      return Promise.all([packEdits(dir, staging, before, encoded, path.join(scratch, 'objects')), before ? treeOf(dir, before) : undefined]);
-    })();
+    before = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
+    // git is started before the files are written: writing them keeps this thread busy.
+    const packing = Promise.all([packEdits(dir, staging, before, encoded, path.join(scratch, 'objects')), before ? treeOf(dir, before) : undefined]);
     // Every part is waited for, failed or not: nothing runs on once this returns.
     const [packed, files] = await Promise.allSettled([packing, writeWorktree()]);
     if (files.status === 'rejected') throw files.reason;
@@ -158,6 +157,11 @@ export async function commitFiles(dir: string, edits: FileEdits, message: string
   return after;
 }
 
+/** The index file of the working tree at `dir` (a linked worktree has its own). */
+async function indexFileOf(dir: string): Promise<string> {
+  return path.resolve(dir, (await gitOutput(dir, ['rev-parse', '--git-path', 'index'])).toString('utf8').trim());
+}
+
 /** A path and its new content (null: removed), encoded once for git's stream and the blob id. */
 interface EncodedEdit {
   file: string;
@@ -171,7 +175,11 @@ async function commitTree(dir: string, edits: readonly EncodedEdit[], tree: stri
     // Stat data for the entries just set (and any other stale one): the files are hashed, not stored.
     await runGit(dir, ['update-index', '-q', '--refresh'], { exitCodes: [0, 1] });
     if (tree === undefined) return;
-    await runGit(dir, ['read-tree', tree], { env: commitIndex });
+    // When the working tree's index holds exactly that tree (nothing else staged), the commit
+    // starts from a copy of it: its stat data spares `git commit` hashing every file again.
+    const same = await runGit(dir, ['diff-index', '--cached', '--quiet', tree, '--'], { exitCodes: [0, 1] });
+    if (same.code === 0) await copyFile(await indexFileOf(dir), commitIndex.GIT_INDEX_FILE as string);
+    else await runGit(dir, ['read-tree', tree], { env: commitIndex });
     await runGit(dir, ['commit', '--quiet', '--file', '-'], { input: message, env: commitIndex });
   } catch (error) {
     throw new GitError(`could not commit: ${firstLine(error)}`, { cause: error });
@@ -179,7 +187,7 @@ async function commitTree(dir: string, edits: readonly EncodedEdit[], tree: stri
 }
 
 /** Writes the blobs and trees of HEAD (`before`) plus `edits` into one pack (through the file `stream`); the tree's id. */
-async function packEdits(dir: string, ref: string, before: string | undefined, edits: readonly EncodedEdit[], stream: string): Promise<string> {
+function packEdits(dir: string, ref: string, before: string | undefined, edits: readonly EncodedEdit[], stream: string): Promise<string> {
   const message = 'octosync staging\n';
   const chunks: Buffer[] = [Buffer.from(`feature done\ncommit ${ref}\ncommitter ${OCTOSYNC_AUTHOR.name} <${OCTOSYNC_AUTHOR.email}> 0 +0000\ndata ${Buffer.byteLength(message)}\n${message}${before ? `from ${before}\n` : ''}`)];
   for (const { file, bytes } of edits) {
@@ -187,9 +195,9 @@ async function packEdits(dir: string, ref: string, before: string | undefined, e
     else chunks.push(Buffer.from(`M 100644 inline ${quotePath(file)}\ndata ${bytes.length}\n`), bytes, NEWLINE);
   }
   chunks.push(Buffer.from('\ndone\n'));
-  await writeFile(stream, Buffer.concat(chunks));
-  await runGit(dir, ['fast-import', '--quiet', '--done', '--date-format=raw'], { inputFile: stream });
-  return treeOf(dir, ref);
+  // Written and git started before this returns its promise (one file: cheap).
+  writeFileSync(stream, Buffer.concat(chunks));
+  return runGit(dir, ['fast-import', '--quiet', '--done', '--date-format=raw'], { inputFile: stream }).then(() => treeOf(dir, ref));
 }
 
 const NEWLINE = Buffer.from('\n');
