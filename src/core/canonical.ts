@@ -13,8 +13,9 @@ export function canonicalize<T extends Json>(value: T): T {
   // Every document of a plan goes through here: keys are sorted and copied without building
   // intermediate entry lists.
   const object = value as JsonObject;
-  const keys = Object.keys(object).filter((key) => object[key] !== null && object[key] !== undefined);
-  keys.sort(compareKeys);
+  const keys: string[] = [];
+  for (const key of Object.keys(object)) if (object[key] !== null && object[key] !== undefined) keys.push(key);
+  if (keys.length > 1) keys.sort(compareKeys);
   const result: JsonObject = {};
   for (const key of keys) {
     const item = canonicalize(object[key] as Json);

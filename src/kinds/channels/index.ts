@@ -48,7 +48,9 @@ export function channelDocuments(live: LiveSpace, names: NameResolver): KindDocu
       names.problems.push({ where: `channel '${String(channel.Name)}' ProjectId`, message: `refers to projects '${projectId}', which does not exist on the server` });
       continue;
     }
-    byProject.set(projectId, [...(byProject.get(projectId) ?? []), channel]);
+    const own = byProject.get(projectId);
+    if (own) own.push(channel);
+    else byProject.set(projectId, [channel]);
   }
   const documents: KindDocument[] = [];
   for (const project of live.projects ?? []) {
@@ -63,7 +65,8 @@ export function channelDocuments(live: LiveSpace, names: NameResolver): KindDocu
       kind: 'channels',
       name,
       file: `projects/${folders.get(String(project.Id))}/channels.yaml`,
-      body: canonicalize({ Project: name, Channels: list }),
+      // Canonical already: `Project` leads, and each channel body is canonical (channelBody).
+      body: { Project: name, Channels: list },
     });
   }
   return documents;

@@ -16,6 +16,8 @@ const TITLE = 'deployment process';
 
 /** Process fields the server manages: its owner, and the snapshot the last release froze. */
 const PROCESS_SERVER_FIELDS = [...SERVER_FIELDS, 'ProjectId', 'LastSnapshotId'];
+/** What a document takes from the process as it is (the steps are written in another form). */
+const PROCESS_NOT_KEPT = [...PROCESS_SERVER_FIELDS, 'Steps'];
 
 export const deploymentProcesses: Kind = {
   name: 'deployment-processes',
@@ -42,7 +44,7 @@ export function deploymentProcessDocuments(live: LiveSpace, names: NameResolver)
     const name = String(project.Name);
     const where = `${TITLE} '${name}'`;
     const body: JsonObject = {
-      ...without(process, [...PROCESS_SERVER_FIELDS, 'Steps']),
+      ...without(process, PROCESS_NOT_KEPT),
       Project: name,
       Steps: stepsToDocument(process.Steps, names, where),
     };

@@ -20,6 +20,9 @@ const TITLE = 'runbook';
 /** Runbook fields the server manages: its owned process and the snapshot it published. */
 const RUNBOOK_SERVER_FIELDS = [...SERVER_FIELDS, 'ProjectId', 'RunbookProcessId', 'PublishedRunbookSnapshotId'];
 const PROCESS_SERVER_FIELDS = [...SERVER_FIELDS, 'ProjectId', 'RunbookId', 'LastSnapshotId'];
+/** What a runbook document takes from the runbook and its process as they are (the rest is written in another form). */
+const RUNBOOK_NOT_KEPT = [...RUNBOOK_SERVER_FIELDS, 'Environments'];
+const PROCESS_NOT_KEPT = [...PROCESS_SERVER_FIELDS, 'Steps'];
 
 export const runbooks: Kind = {
   name: 'runbooks',
@@ -68,11 +71,11 @@ export function runbookDocuments(live: LiveSpace, names: NameResolver, keep: (pr
         names.problems.push({ where, message: `its process '${String(runbook.RunbookProcessId)}' was not found in runbookProcesses` });
       }
       const body: JsonObject = {
-        ...without(runbook, [...RUNBOOK_SERVER_FIELDS, 'Environments']),
+        ...without(runbook, RUNBOOK_NOT_KEPT),
         Project: projectName,
         Environments: names.names('environments', runbook.Environments, `${where}, Environments`).sort(compareNames),
         Process: {
-          ...(process ? without(process, [...PROCESS_SERVER_FIELDS, 'Steps']) : {}),
+          ...(process ? without(process, PROCESS_NOT_KEPT) : {}),
           Steps: stepsToDocument(process?.Steps, names, where),
         },
       };

@@ -76,6 +76,10 @@ const ITEM_SERVER_FIELDS = ['Id', 'Slug', 'Links', 'LastModifiedOn', 'LastModifi
 /** Action list fields that are always present on the wire and omitted from documents when empty. */
 const ACTION_LISTS = ['Environments', 'ExcludedEnvironments', 'Channels', 'TenantTags', 'Packages'] as const;
 
+/** What a step and an action document leave out of the API's step and action (or write in another form). */
+const STEP_NOT_KEPT = [...ITEM_SERVER_FIELDS, 'Properties', 'Actions'];
+const ACTION_NOT_KEPT = [...ITEM_SERVER_FIELDS, 'WorkerPoolId', 'Container', ...ACTION_LISTS, 'Properties', 'GitDependencies', 'Inputs'];
+
 /** Where a process lives, for problems and for channel names (channels are unique per project). */
 export interface ProcessContext {
   /** How problems name the process: `deployment process 'Web Shop'`. */
@@ -93,7 +97,7 @@ export function stepsToDocument(steps: Json | undefined, names: NameResolver, wh
     .filter(isObject)
     .map((step) => {
       const stepWhere = `${where}, step '${String(step.Name)}'`;
-      const body = without(step, [...ITEM_SERVER_FIELDS, 'Properties', 'Actions']);
+      const body = without(step, STEP_NOT_KEPT);
       setUnlessEmpty(body, 'Properties', propertiesToDocument(step.Properties, names, stepWhere));
       body.Actions = asArray(step.Actions)
         .filter(isObject)
@@ -103,7 +107,7 @@ export function stepsToDocument(steps: Json | undefined, names: NameResolver, wh
 }
 
 function actionToDocument(action: JsonObject, names: NameResolver, where: string): JsonObject {
-  const body = without(action, [...ITEM_SERVER_FIELDS, 'WorkerPoolId', 'Container', ...ACTION_LISTS, 'Properties', 'GitDependencies', 'Inputs']);
+  const body = without(action, ACTION_NOT_KEPT);
   body.WorkerPool = optionalName(names, 'workerpools', action.WorkerPoolId, `${where}, WorkerPoolId`);
   const container = containerToDocument(action.Container, names, `${where}, Container.FeedId`);
   if (container) body.Container = container;

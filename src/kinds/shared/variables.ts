@@ -229,13 +229,15 @@ function scopeName(field: string, id: string, names: NameResolver, context: Norm
  * a shuffle) never shows up as a diff. Same-named variables are grouped, as the portal shows them.
  */
 export function sortVariables(variables: JsonObject[]): JsonObject[] {
-  const keyed = variables.map((variable) => ({ variable, scope: scopeKey(variable.Scope), value: typeof variable.Value === 'string' ? variable.Value : '', json: JSON.stringify(variable) }));
+  // The whole variable's JSON breaks the rare tie that remains: written only when it is needed.
+  const keyed = variables.map((variable) => ({ variable, scope: scopeKey(variable.Scope), value: typeof variable.Value === 'string' ? variable.Value : '', json: undefined as string | undefined }));
+  const json = (entry: (typeof keyed)[number]) => (entry.json ??= JSON.stringify(entry.variable));
   keyed.sort(
     (a, b) =>
       compareNames(String(a.variable.Name), String(b.variable.Name)) ||
       compareStrings(a.scope, b.scope) ||
       compareStrings(a.value, b.value) ||
-      compareStrings(a.json, b.json),
+      compareStrings(json(a), json(b)),
   );
   return keyed.map((entry) => entry.variable);
 }
