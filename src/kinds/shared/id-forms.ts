@@ -104,10 +104,14 @@ export function tokensToIds(value: string, ids: IdResolver, where: string): stri
   return value.replace(TOKEN, (token) => resolve(token));
 }
 
+/** Whether a string may hold a reference token: most hold none (a JSON text could spell one only with \u escapes). */
+export function mayHoldTokens(value: string): boolean {
+  return value.includes('{{octosync:') || value.includes('\\u');
+}
+
 /** The names the reference tokens of a string refer to, at `pointer`. */
 export function tokenReferences(value: string, pointer: string): DocumentReference[] {
-  // Most values hold no token (a JSON text could spell one only with \u escapes): nothing to parse.
-  if (!value.includes('{{octosync:') && !value.includes('\\u')) return [];
+  if (!mayHoldTokens(value)) return [];
   const json = parseJson(value);
   const texts = json === undefined ? [value] : stringsOf(json);
   return texts.flatMap((text) =>

@@ -15,7 +15,7 @@ import type { DocumentReference, ReferenceContext, WriteContext } from '../types
 import { spacePath } from '../../octopus/index.js';
 import { RELEASES_FEED_ID } from './built-ins.js';
 import { controlTypesByName, controlValueReferences, controlValueToDocument, controlValueToPayload } from './control-type-values.js';
-import { idsToTokens, jsonIdsToTokens, jsonTokenReferences, jsonTokensToIds, tokenReferences, tokensToIds } from './id-forms.js';
+import { idsToTokens, jsonIdsToTokens, jsonTokenReferences, jsonTokensToIds, mayHoldTokens, tokenReferences, tokensToIds } from './id-forms.js';
 import { idOfName, isExpression, nameOfId, optionalId, optionalName, splitCsv } from './resolve.js';
 import { escapeName } from '../../core/names.js';
 
@@ -436,15 +436,21 @@ export function packageReferences(packages: Json | undefined, pointer: string): 
 }
 
 export function propertyReferences(properties: Json | undefined, pointer: string, templateTypes: ReadonlyMap<string, string> = new Map()): DocumentReference[] {
-  return Object.entries(isObject(properties) ? properties : {}).flatMap(([key, value]) => {
-    if (typeof value !== 'string') return [];
-    const at = `${pointer}/${escapeName(key)}`;
+  if (!isObject(properties)) return [];
+  const refs: DocumentReference[] = [];
+  for (const key of Object.keys(properties)) {
+    const value = properties[key];
+    if (typeof value !== 'string') continue;
     const ref = PROPERTY_REF_BY_KEY.get(key);
-    if (ref) return (ref.csv ? splitCsv(value) : [value]).flatMap((name) => reference(ref.collection, name, at));
-    const type = templateTypes.get(key.toLowerCase());
-    if (type !== undefined) return controlValueReferences(type, value, at);
-    return tokenReferences(value, at);
-  });
+    const type = ref || templateTypes.size === 0 ? undefined : templateTypes.get(key.toLowerCase());
+    // Most properties (scripts, flags) name nothing: no pointer is made for them.
+    if (!ref && type === undefined && !mayHoldTokens(value)) continue;
+    const at = `${pointer}/${escapeName(key)}`;
+    if (ref) for (const name of ref.csv ? splitCsv(value) : [value]) refs.push(...reference(ref.collection, name, at));
+    else if (type !== undefined) refs.push(...controlValueReferences(type, value, at));
+    else refs.push(...tokenReferences(value, at));
+  }
+  return refs;
 }
 
 function reference(collection: string, name: Json | undefined, pointer: string, project?: string): DocumentReference[] {
