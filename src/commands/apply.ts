@@ -8,7 +8,7 @@ import type { Plan, PlannedChange } from '../core/plan.js';
 import { documentKey } from '../core/plan.js';
 import { diffDocuments } from '../core/diff.js';
 import { IdResolver, NameResolver, buildRefTable } from '../core/refs.js';
-import { secretSlots, setAtPointer } from '../core/secrets.js';
+import { secretSlots, setAtPointers } from '../core/secrets.js';
 import { readLiveSpace } from '../kinds/read-live.js';
 import { DEFAULT_MAX_CONCURRENCY, withCreateLookup, withSignal } from '../octopus/index.js';
 import { forEachPooled } from '../core/pool.js';
@@ -464,7 +464,7 @@ async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocum
   if (change.secrets.length === 0) return { doc, digests };
   const key = documentKey(space, doc.kind, doc.name);
   const slots = new Map(secretSlots(doc.body).map((slot) => [slot.path, slot]));
-  let body = doc.body;
+  const values: [string, Json][] = [];
   for (const secret of change.secrets) {
     const slot = slots.get(secret.path);
     if (!slot) continue;
@@ -476,9 +476,10 @@ async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocum
       digests.set(`${key}#${secret.path}`, { key, path: secret.path, digest: secretDigest(prepared.digestKey as Buffer, `${key}#${secret.path}`, value), from: describeSource(source) });
     }
     const filled: Json = slot.form === 'variable' ? value : { HasValue: true, NewValue: value };
-    body = setAtPointer(body, slot.pointer, filled);
+    values.push([slot.pointer, filled]);
   }
-  return { doc: { ...doc, body }, digests };
+  // One copy of the body for all its secrets: a copy per secret grew with their number times its size.
+  return { doc: { ...doc, body: values.length > 0 ? setAtPointers(doc.body, values) : doc.body }, digests };
 }
 
 /** Secrets written by this apply: `document key#path` → the digest of the value and where it came from. */

@@ -114,7 +114,17 @@ export function escapePointer(key: string): string {
 
 /** Sets the value at a JSON pointer inside a copy of `body`. */
 export function setAtPointer(body: JsonObject, pointer: string, value: Json): JsonObject {
+  return setAtPointers(body, [[pointer, value]]);
+}
+
+/** Sets the values at JSON pointers inside one copy of `body` (not one copy per value). */
+export function setAtPointers(body: JsonObject, values: readonly (readonly [string, Json])[]): JsonObject {
   const copy = structuredClone(body);
+  for (const [pointer, value] of values) setInPlace(copy, pointer, value);
+  return copy;
+}
+
+function setInPlace(copy: JsonObject, pointer: string, value: Json): void {
   const tokens = pointer
     .split('/')
     .slice(1)
@@ -127,5 +137,4 @@ export function setAtPointer(body: JsonObject, pointer: string, value: Json): Js
   const last = tokens[tokens.length - 1] as string;
   if (Array.isArray(node)) node[Number(last)] = value;
   else (node as JsonObject)[last] = value;
-  return copy;
 }
