@@ -21,6 +21,7 @@ import type { SpaceReader } from '../kinds/read-live.js';
 import { kindsInOrder } from '../kinds/registry.js';
 import { BUILT_IN_NAMES } from '../kinds/shared/built-ins.js';
 import type { Kind, ReferenceContext } from '../kinds/types.js';
+import { referencesOf } from '../kinds/document-references.js';
 import type { OctopusClient } from '../octopus/index.js';
 import { isOctopusApiError, resolveSpaceId } from '../octopus/index.js';
 import { parseRepoConfig } from '../repo/config.js';
@@ -30,7 +31,7 @@ import type { Destination } from '../repo/destination.js';
 import { readDocuments } from '../repo/documents.js';
 import { readFileAt, readFilesAt, resolveRef } from '../repo/git.js';
 import { readParsedFilesAt } from '../repo/parsed-documents.js';
-import type { FilesAt, ParsedDocuments } from '../repo/parsed-documents.js';
+import type { ParsedDocuments } from '../repo/parsed-documents.js';
 import { CONFIG_FILE, DESTINATIONS_DIR } from '../repo/layout.js';
 import { listFiles, readFiles } from '../repo/state-files.js';
 import { parseYaml } from '../repo/yaml.js';
@@ -120,15 +121,15 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
   const stateDir = options.stateDir ?? defaultStateDir(options.repo);
   const followed = await followedDestination(options.repo, options.destination, schemas);
   const commit = await commitToPlan(options, followed);
-  const reading = settled(readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed));
-  const secrets = secretReader(options.env, secretFilePolicy({ stateDir, env: options.env, secretDirs: options.secretDirs }));
   // The destination is read while the repository is read and validated: neither needs the other,
   // and the reads mostly wait on the server. What goes wrong with them is reported only once the
   // repository is found valid: an invalid repository is reported first, and nothing is planned.
+  const planning = settled(readPlannedCommit(options, commit, schemas, kindsInOrder()));
+  const secrets = secretReader(options.env, secretFilePolicy({ stateDir, env: options.env, secretDirs: options.secretDirs }));
   const early = await startReadsEarly(options, commit, followed, schemas, secrets);
   let planned: PlannedCommit;
   try {
-    planned = await readPlannedCommit(options, commit, await reading, schemas, kindsInOrder());
+    planned = await planning;
   } catch (error) {
     early?.abandon(error);
     throw error;
@@ -242,8 +243,8 @@ type PlannedCommit = Awaited<ReturnType<typeof readPlannedCommit>>;
  * What a plan takes from the repository at a commit: the files validated, then their documents.
  * The files' texts are left behind once parsed (tens of megabytes for a large instance).
  */
-async function readPlannedCommit(options: PlanOptions, commit: string, filesAt: FilesAt, schemas: SchemaSet, kinds: readonly Kind[]) {
-  const { files, parsed, clean, valid, keep } = filesAt;
+async function readPlannedCommit(options: PlanOptions, commit: string, schemas: SchemaSet, kinds: readonly Kind[]) {
+  const { files, parsed, clean, valid, keep } = await readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed);
   const destinationText = files.get(destinationFile(options.destination));
   if (destinationText === undefined) {
     const known = [...files.keys()].filter((f) => f.startsWith(`${DESTINATIONS_DIR}/`)).map((f) => path.basename(f, '.yaml'));
@@ -469,7 +470,7 @@ function checkReferences(
 
   return desired.map((doc) => {
     const kind = kinds.find((k) => k.name === doc.kind);
-    const missing = (kind?.references?.(doc, context) ?? []).filter((ref) => !known.has(ref));
+    const missing = referencesOf(kind, doc, context).filter((ref) => !known.has(ref));
     const scoped = missing.filter((ref) => /^\/Variables\/\d+\/Scope\//.test(ref.pointer));
     for (const ref of missing) {
       if (policy === 'drop' && scoped.includes(ref)) continue;

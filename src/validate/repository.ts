@@ -10,6 +10,7 @@ import type { ParsedYaml } from '../repo/yaml.js';
 import { loadYaml } from '../repo/yaml-load.js';
 import { BUILT_IN_NAMES } from '../kinds/shared/built-ins.js';
 import type { ExternalKind, Kind, ReferenceContext } from '../kinds/types.js';
+import { referencesOf } from '../kinds/document-references.js';
 import type { SchemaSet } from './schemas.js';
 import { knownFields } from '../kinds/known-fields.js';
 import { describeUnknown, unknownFields } from './unknown-fields.js';
@@ -268,7 +269,7 @@ function* checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): 
     yield;
     const kind = kinds.find((k) => k.name === entry.doc.kind);
     const context: ReferenceContext = { document: (kindName, name) => documentsBySpace.get(entry.space)?.get(`${kindName}\u0000${name.toLowerCase()}`) };
-    for (const ref of kind?.references?.(entry.doc, context) ?? []) {
+    for (const ref of referencesOf(kind, entry.doc, context)) {
       if (EXTERNAL_KINDS.has(ref.kind)) {
         const key = `${ref.kind}\u0000${ref.name.toLowerCase()}`;
         const item = external.get(key) ?? { kind: ref.kind as ExternalKind, name: ref.name, files: new Set<string>() };
