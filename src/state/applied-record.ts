@@ -8,9 +8,9 @@
 // The local managed journal (status-store.ts) still records each write as it happens; the record
 // is written before an apply that creates anything starts writing (naming what it may create) and
 // again when it ends, so an apply killed at any point leaves nothing a plan elsewhere cannot see.
-import type { SimpleGit } from 'simple-git';
 import { commitFilesToRef, isAncestor, readFileAt, readRef, remoteGit } from '../repo/git.js';
 import { readJournal, readStatus } from './status-store.js';
+import { hasOrigin } from './remote-lease.js';
 
 export interface AppliedRecord {
   format: 'octosync-applied/1';
@@ -111,7 +111,7 @@ async function currentRecordCommit(repo: string, destination: string): Promise<s
   const ref = appliedRecordRef(destination);
   const local = await readRef(repo, ref);
   const git = remoteGit(repo);
-  if (!(await hasOrigin(git))) return local;
+  if (!(await hasOrigin(repo))) return local;
   let fetched: string | undefined;
   try {
     await git.raw(['fetch', '--quiet', '--no-tags', REMOTE, `+${ref}:${fetchedRef(destination)}`]);
@@ -144,7 +144,7 @@ export async function pushAppliedRecord(repo: string, destination: string): Prom
   const ref = appliedRecordRef(destination);
   const git = remoteGit(repo);
   const local = await readRef(repo, ref);
-  if (!local || !(await hasOrigin(git)) || local === (await readRef(repo, fetchedRef(destination)))) return;
+  if (!local || !(await hasOrigin(repo)) || local === (await readRef(repo, fetchedRef(destination)))) return;
   try {
     // The apply holds the destination's lock in origin: nobody else writes this ref meanwhile.
     await git.raw(['push', '--no-verify', '--quiet', REMOTE, `+${ref}:${ref}`]);
@@ -160,10 +160,6 @@ function sameRecord(a: AppliedRecord, b: AppliedRecord): boolean {
   const { at: _a, ...restA } = a;
   const { at: _b, ...restB } = b;
   return JSON.stringify(restA) === JSON.stringify(restB);
-}
-
-async function hasOrigin(git: SimpleGit): Promise<boolean> {
-  return (await git.getRemotes()).some((remote) => remote.name === REMOTE);
 }
 
 function parseRecord(text: string | undefined, destination: string): AppliedRecord {

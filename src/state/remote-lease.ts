@@ -12,6 +12,8 @@
 // - A renewal that finds the ref moved means someone took it over: LeaseLostError.
 // - Release deletes the ref, leased on the holder's own last commit: never someone else's lease.
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { hostname } from 'node:os';
 import type { SimpleGit } from 'simple-git';
 import { remoteGit } from '../repo/git.js';
@@ -43,8 +45,22 @@ export interface LeaseOptions {
   now?: () => Date;
 }
 
+/** Answers of hasOrigin by repository, with the state of its config file when asked. */
+const origins = new Map<string, { config: string; has: boolean }>();
+
+/**
+ * Whether the repository has an `origin` remote. Asked before every apply and every record
+ * written (a daemon with many destinations asks often), git is run again only when the
+ * repository's config file changed since the last answer (a linked worktree or a bare
+ * repository, whose config is elsewhere, asks git every time).
+ */
 export async function hasOrigin(repo: string): Promise<boolean> {
-  return (await remoteGit(repo).getRemotes()).some((remote) => remote.name === REMOTE);
+  const config = await stat(path.join(repo, '.git', 'config')).then((file) => `${file.ino}:${file.size}:${file.mtimeMs}`).catch(() => undefined);
+  const known = origins.get(repo);
+  if (config !== undefined && known?.config === config) return known.has;
+  const has = (await remoteGit(repo).getRemotes()).some((remote) => remote.name === REMOTE);
+  if (config !== undefined) origins.set(repo, { config, has });
+  return has;
 }
 
 /**
