@@ -12,18 +12,19 @@
 #
 # test/docker/dockerfile.test.ts checks this file against the repository.
 
-# ---- build: compile TypeScript to dist/ -------------------------------------------------------
+# ---- build: compile TypeScript to dist/, precompile the schemas, bundle (package.json build) ---
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # --ignore-scripts: `prepare` would run tsc before the sources are here (the build is the next
 # step). No dependency has an install script (package-lock.json has no hasInstallScript).
 RUN npm ci --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json rolldown.config.mjs ./
 COPY src ./src
+COPY scripts ./scripts
+COPY schemas ./schemas
 RUN npm run build
 COPY bin ./bin
-COPY schemas ./schemas
 
 # ---- runtime: production dependencies, the compiled code, git ---------------------------------
 FROM node:20-bookworm-slim AS runtime
