@@ -32,18 +32,23 @@ export function registerSnapshotCommand(program: Command, io: CliIo): void {
     .option('--message <text>', 'commit message (default: a summary of the change)')
     .option('--allow-large-removal', 'commit even when a kind loses all, or more than usual, of its documents since the last snapshot')
     .action(async (flags: SnapshotFlags) => {
-      const [{ connectWithKey }, { readRepoConfig, runSnapshot }, { snapshotSource }, { inSnapshotWorktree }] = await Promise.all([
+      const [{ connectWithKey }, { readRepoConfig }, { snapshotSource }] = await Promise.all([
         import('../commands/connect.js'),
-        import('../commands/snapshot.js'),
+        import('../commands/snapshot-config.js'),
         import('../commands/snapshot-source.js'),
-        import('../commands/snapshot-worktree.js'),
       ]);
       const config = await readRepoConfig(flags.repo, flags.branch);
       const stateDir = flags.stateDir ?? defaultStateDir(flags.repo);
       const source = await snapshotSource(config, { server: flags.source, apiKeyEnv: flags.apiKeyEnv, switchSource: flags.switchSource }, { env: io.env, stateDir, secretDirs: flags.secretsDir });
       const branch = flags.branch ?? config?.source.branch ?? 'source';
-      const { client } = await connectWithKey(source.server, source.apiKey);
+      const connecting = connectWithKey(source.server, source.apiKey);
+      // The snapshot's own code (kinds, YAML, Git, schemas) loads while the source answers.
+      const loading = Promise.all([import('../commands/snapshot.js'), import('../commands/snapshot-worktree.js')]);
+      // Awaited below; when the connection fails first, nobody awaits it.
+      loading.catch(() => undefined);
+      const { client } = await connecting;
       try {
+        const [{ runSnapshot }, { inSnapshotWorktree }] = await loading;
         // Never in the user's checkout of another branch: see snapshot-worktree.ts.
         const result = await inSnapshotWorktree({ repo: flags.repo, stateDir, branch }, (dir, detached) =>
           runSnapshot({

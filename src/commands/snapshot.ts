@@ -1,7 +1,6 @@
 // `octosync snapshot`: read a source instance (read), normalize it into documents (pure), write
 // them to the state repository and commit (write). Nothing is written when anything is wrong.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonObject, KindDocument, KindName } from '../core/document.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
@@ -21,18 +20,18 @@ import { SOURCE_FILE, formatSourceRecord } from '../repo/source-record.js';
 import { capabilitiesOf } from '../kinds/capabilities.js';
 import type { Capabilities } from '../kinds/capabilities.js';
 import type { RepoConfig } from '../repo/config.js';
-import { blobId, changedSinceHead, checkoutBranch, commitFiles, listBlobsAt, openRepository, readBlobs, readFilesAt, resolveRef } from '../repo/git.js';
+import { blobId, changedSinceHead, checkoutBranch, commitFiles, listBlobsAt, openRepository, readBlobs, resolveRef } from '../repo/git.js';
 import { DocumentTexts } from '../repo/document-texts.js';
 import { readGitHeldParts } from '../kinds/projects/git-held.js';
 import { runbooksMovedToGit } from '../kinds/projects/runbooks-in-git.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentName, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
 import { syncFiles } from '../repo/state-files.js';
 import type { FileChanges } from '../repo/state-files.js';
-import { parseYaml } from '../repo/yaml.js';
 import { loadYaml } from '../repo/yaml-load.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas, schemaFiles } from '../validate/schemas.js';
 import { OctosyncError } from './errors.js';
+import { repoConfigText } from './snapshot-config.js';
 import { formatIssue } from './validate.js';
 
 export interface SnapshotOptions {
@@ -84,7 +83,7 @@ const GITIGNORE_TEXT = '/.octosync/\n';
 
 export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotResult> {
   const schemas = loadSchemas();
-  const configText = await configOf(options.repo, options.branch);
+  const configText = await repoConfigText(options.repo, options.branch);
   const config: RepoConfig = configText
     ? parseRepoConfig(configText, schemas)
     : { source: { server: options.server, ...(options.apiKeyEnv ? { apiKey: { env: options.apiKeyEnv } } : {}) } };
@@ -358,34 +357,6 @@ export function summarize(changes: FileChanges, names: ReadonlyMap<string, strin
 
 function allKinds(): KindName[] {
   return kindsInOrder().map((kind) => kind.name);
-}
-
-/**
- * octosync.yaml as the branch snapshots go to has it (a snapshot run from another checkout must
- * not use that checkout's spaces or exclusions); the working tree's when the branch has none yet.
- */
-/** octosync.yaml as the snapshot reads it (see configOf), parsed; undefined before the first snapshot. */
-export async function readRepoConfig(repo: string, branch?: string): Promise<RepoConfig | undefined> {
-  const text = await configOf(repo, branch);
-  return text === undefined ? undefined : parseRepoConfig(text, loadSchemas());
-}
-
-async function configOf(repo: string, branch: string | undefined): Promise<string | undefined> {
-  const file = path.join(repo, CONFIG_FILE);
-  const working = existsSync(file) ? await readFile(file, 'utf8') : undefined;
-  const target = branch ?? branchOf(working) ?? 'source';
-  const commit = existsSync(path.join(repo, '.git')) ? await resolveRef(repo, target).catch(() => undefined) : undefined;
-  if (!commit) return working;
-  return (await readFilesAt(repo, commit, (f) => f === CONFIG_FILE)).get(CONFIG_FILE) ?? working;
-}
-
-/** `source.branch` of a config text, if it has one (read leniently: it is validated later). */
-function branchOf(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  const value = parseYaml(text, CONFIG_FILE).value;
-  const source = value !== null && typeof value === 'object' && !Array.isArray(value) ? value.source : undefined;
-  const found = source !== null && typeof source === 'object' && !Array.isArray(source) ? source?.branch : undefined;
-  return typeof found === 'string' ? found : undefined;
 }
 
 /** The server's version from its root document (served without a key). */
