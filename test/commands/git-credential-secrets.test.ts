@@ -5,14 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runApply } from '../../src/commands/apply.js';
 import { renderStatusText, runStatus } from '../../src/commands/status.js';
-import { createLogger } from '../../src/daemon/logger.js';
-import { startWatch } from '../../src/daemon/watch.js';
 import { GitHost, startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { stateRepo } from '../support/gitops.js';
@@ -20,6 +17,7 @@ import type { StateRepo } from '../support/gitops.js';
 import { lyingProxy } from '../support/lying-proxy.js';
 import type { LyingProxy } from '../support/lying-proxy.js';
 import { defaultProjectFields, postCreated, simHttp } from '../support/sim-http.js';
+import { WatchHarness } from '../support/watch-harness.js';
 
 const GIT_TOKEN = 'git-token-Zq81-from-the-overlay';
 const CONNECTION_PASSWORD = 'connection-pw-Kx73-from-the-overlay';
@@ -147,18 +145,11 @@ describe("Git connection passwords", () => {
 
   it("are in none of the daemon's debug logs or /status, with the server quoting them back", async () => {
     echoing(/\/git\/convert$/, CONNECTION_PASSWORD);
-    const logs: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, callback) {
-        logs.push(String(chunk));
-        callback();
-      },
-    });
-    const watch = await startWatch({ repo: repo.dir, env, logger: createLogger({ level: 'debug', destination: sink }), port: 0, pollIntervalMs: 60_000, driftIntervalMs: 0 });
+    const daemon = new WatchHarness(repo);
+    const watch = await daemon.start({ env, port: 0, pollIntervalMs: 60_000, driftIntervalMs: 0 });
     try {
-      const deadline = Date.now() + 30_000;
-      while (!logs.join('').includes('apply failed') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      const text = logs.join('');
+      await daemon.eventually('the apply has failed', async () => daemon.logs.join('').includes('apply failed'), 30_000);
+      const text = daemon.logs.join('');
       expect(text).toContain('The resource is invalid');
       // The credential was created on the way, its password set.
       expect(destination.instance.store.secretValues()).toContain(GIT_TOKEN);
@@ -166,7 +157,7 @@ describe("Git connection passwords", () => {
       expectNoPassword(await (await fetch(`${watch.url}/status`)).text(), '/status');
       expectNoPassword(await (await fetch(`${watch.url}/`)).text(), 'the status page');
     } finally {
-      await watch.stop();
+      await daemon.stop();
     }
   }, 60_000);
 });

@@ -10,10 +10,10 @@ import { renderPlanMarkdown, renderPlanText } from '../../src/core/render-plan.j
 import { readFiles } from '../../src/repo/state-files.js';
 import { GitHost, startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { SAMPLE_CERTIFICATE_PEM } from '../../src/simulator/seeds/sample-certificate.js';
 import { createAccounts, writesByRoute } from '../support/destinations.js';
 import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
+import { sampleDestinationEnv, writeSampleDestination } from '../support/sample-destination.js';
 import { simHttp } from '../support/sim-http.js';
 
 type Json = Record<string, unknown>;
@@ -29,18 +29,7 @@ let env: Record<string, string>;
 async function useConfig(gitHeldParts: boolean): Promise<void> {
   await repo.commitFile('octosync.yaml', `source:\n  server: ${source.url}\nspaces: [Default]\nsnapshot:\n  gitHeldParts: ${String(gitHeldParts)}\n`, 'config');
   await repo.snapshot(source);
-  await repo.writeDestination('production', {
-    server: destination.url,
-    apiKey: { env: 'DEST_KEY' },
-    branch: 'source',
-    missingSecrets: 'placeholder',
-    overlays: {
-      secrets: {
-        'certificates/Web Shop TLS': { CertificateData: { valueFrom: { file: 'webshop-tls.b64' } } },
-        'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } },
-      },
-    },
-  });
+  await writeSampleDestination(repo, destination);
 }
 
 async function plan() {
@@ -70,8 +59,7 @@ beforeEach(async () => {
   destination = await startSimulator({ seed: 'empty', gitHost });
   await createAccounts(source, destination);
   repo = await stateRepo();
-  await repo.writeSecret('webshop-tls.b64', Buffer.from(SAMPLE_CERTIFICATE_PEM).toString('base64'));
-  env = { DEST_KEY: destination.apiKey, GIT_TOKEN: 'prod-git-token-9' };
+  env = { ...sampleDestinationEnv(destination), GIT_TOKEN: 'prod-git-token-9' };
 }, 60_000);
 
 afterEach(async () => {
