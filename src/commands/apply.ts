@@ -23,6 +23,7 @@ import { pushAppliedRecord, recordApplied } from '../state/applied-record.js';
 import type { AppliedRecord } from '../state/applied-record.js';
 import { describeSource } from '../core/plan.js';
 import { managedRecorder, recordingKinds } from './apply-recorder.js';
+import { projectsToConvert, stillToConvert } from './apply-conversions.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
 import { changeDependencies } from './apply-dependencies.js';
@@ -200,6 +201,7 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
   const documents = (failed ? [...new Set([...managed, ...appliedKeys])].filter((key) => !deletedKeys.has(key)) : desiredKeys).sort();
   const previous = prepared.managed.applied;
   const notKept = verification ? mergeNotKept(prepared.managed.notKept, verification) : prepared.managed.notKept;
+  const converting = stillToConvert(prepared, outcomes, failed);
   const applied: AppliedRecord = {
     format: 'octosync-applied/1',
     destination: destination.name,
@@ -209,6 +211,7 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
     documents,
     secretSources: appliedSecretSources(prepared, failed, setSecrets, new Set(documents)),
     ...(notKept && Object.keys(notKept).length > 0 ? { notKept } : {}),
+    ...(converting.length > 0 ? { converting } : {}),
   };
   // The record in the repository first: the journal is forgotten only once the record holds it.
   await recordApplied(prepared.repo, applied);
@@ -486,15 +489,16 @@ async function withSecrets(prepared: PreparedPlan, space: string, doc: KindDocum
 type SetSecrets = Map<string, { key: string; path: string; digest: string; from: string }>;
 
 /**
- * Before the first write of an apply that makes something octosync's, the record says so: an
- * apply killed midway then leaves nothing a plan made anywhere cannot see (the journal says the
+ * Before the first write of an apply that makes something octosync's (or creates a project to
+ * convert), the record says so: an apply killed midway then leaves nothing a plan made anywhere cannot see (the journal says the
  * same, more precisely, on this machine).
  */
 async function recordIntent(prepared: PreparedPlan, now: () => Date): Promise<void> {
   const { plan, managed } = prepared;
   const documents = new Set(managed.documents);
   for (const change of plan.changes) if (change.action !== 'delete') documents.add(documentKey(change.space, change.kind, change.name));
-  if (documents.size === managed.documents.size) return;
+  const converting = [...projectsToConvert(prepared)].sort();
+  if (documents.size === managed.documents.size && converting.length === managed.converting.size) return;
   const previous = managed.applied;
   await recordApplied(prepared.repo, {
     format: 'octosync-applied/1',
@@ -506,6 +510,7 @@ async function recordIntent(prepared: PreparedPlan, now: () => Date): Promise<vo
     documents: [...documents].sort(),
     secretSources: managed.record?.secretSources ?? {},
     ...(managed.notKept ? { notKept: managed.notKept } : {}),
+    ...(converting.length > 0 ? { converting } : {}),
   });
   await pushAppliedRecord(prepared.repo, plan.destination);
 }

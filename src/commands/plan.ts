@@ -178,7 +178,14 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       problems.push(...compatible.problems);
       notices.push(...compatible.notices);
       // Where each project's configuration lives, here and in the repository (kinds/projects/persistence.ts).
-      const persistence = persistenceFindings({ space: name, desired: compatible.desired, live: compatible.liveDocuments, convertible: convertibleProjects(destination.overlays?.versionControl), liveProjects: live.projects ?? [] });
+      const persistence = persistenceFindings({
+        space: name,
+        desired: compatible.desired,
+        live: compatible.liveDocuments,
+        convertible: convertibleProjects(destination.overlays?.versionControl),
+        createdToConvert: managed.converting,
+        liveProjects: live.projects ?? [],
+      });
       problems.push(...persistence.problems);
       notices.push(...persistence.notices);
       // What the destination's version-controlled projects keep in Git, against the repository's review copies.

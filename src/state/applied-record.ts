@@ -28,6 +28,13 @@ export interface AppliedRecord {
   secretSources: Record<string, Record<string, string>>;
   /** Fields the destination did not keep when last written (document key → path → value written). */
   notKept?: Record<string, Record<string, string>>;
+  /**
+   * Keys of version-controlled projects an apply created in the destination's database and has
+   * not yet seen converted (a project is created, then converted: two writes). A plan converts
+   * these without the overlay's `convert`, since octosync made them; a database project it did
+   * not make still needs it.
+   */
+  converting?: string[];
 }
 
 /** What a plan knows of what was applied before: the managed set and the secrets' sources. */
@@ -38,6 +45,8 @@ export interface ManagedState {
   /** The commit and destination file digest last applied with success, if any. */
   applied?: { commit: string; overlayDigest: string };
   notKept?: Record<string, Record<string, string>>;
+  /** Projects octosync created to convert to version control and has not seen converted (keys). */
+  converting: Set<string>;
   /** The record this was read from (undefined: none exists, or it could not be read). */
   record?: AppliedRecord;
   /** Why the record could not be read: a plan made from this may miss deletes. */
@@ -81,6 +90,7 @@ export async function readManagedState(repo: string, stateDir: string, destinati
       secretSources: new Map(Object.entries(record.secretSources).flatMap(([key, paths]) => Object.entries(paths).map(([where, from]) => [`${key}#${where}`, from] as const))),
       applied: { commit: record.commit, overlayDigest: record.overlayDigest },
       ...(record.notKept ? { notKept: record.notKept } : {}),
+      converting: new Set(record.converting ?? []),
       record,
       ...(record.inProgress ? { notice: `the last apply to '${destination}' did not finish (recorded at ${record.at}): what it was about to create counts as octosync's` } : {}),
     };
@@ -91,6 +101,7 @@ export async function readManagedState(repo: string, stateDir: string, destinati
     state = {
       documents: new Set(documents),
       secretSources: new Map(),
+      converting: new Set(),
       ...(status.lastApplied ? { applied: { commit: status.lastApplied.commit, overlayDigest: status.lastApplied.overlayDigest } } : {}),
       ...(status.notKept ? { notKept: status.notKept } : {}),
       ...(documents.length > 0 && !unreadable ? { notice: `the repository has no record of what '${destination}' last applied (${ref}); the state directory's is used, and the next apply records it in the repository` } : {}),
@@ -171,7 +182,7 @@ function parseRecord(text: string | undefined, destination: string): AppliedReco
     throw new Error(`${FILE} is not JSON (${(error as Error).message})`, { cause: error });
   }
   const strings = (list: unknown) => Array.isArray(list) && list.every((item) => typeof item === 'string');
-  if (value.format !== 'octosync-applied/1' || value.destination !== destination || typeof value.commit !== 'string' || !strings(value.documents) || typeof value.secretSources !== 'object' || value.secretSources === null) {
+  if (value.format !== 'octosync-applied/1' || value.destination !== destination || typeof value.commit !== 'string' || !strings(value.documents) || typeof value.secretSources !== 'object' || value.secretSources === null || (value.converting !== undefined && !strings(value.converting))) {
     throw new Error(`${FILE} is not a record of destination '${destination}' that this version of octosync reads`);
   }
   return value as AppliedRecord;

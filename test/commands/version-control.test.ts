@@ -3,6 +3,10 @@
 // never written through database routes; a persistence mismatch is a plan problem with zero
 // writes unless the overlay allows the one-way conversion; nothing is cleared because it lives
 // elsewhere.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runApply } from '../../src/commands/apply.js';
 import { preparePlan } from '../../src/commands/plan.js';
@@ -25,6 +29,8 @@ let repo: StateRepo;
 const env = () => ({ DEST_KEY: destination.apiKey, GIT_TOKEN: TOKEN, CLINIC_DB_PASSWORD: 'prod-clinic-db-password' });
 
 type Json = Record<string, unknown>;
+
+const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).trim();
 
 function script(name: string) {
   return { Name: name, Actions: [{ Name: name, ActionType: 'Octopus.Script', Properties: { 'Octopus.Action.RunOnServer': 'true', 'Octopus.Action.Script.ScriptBody': `echo ${name}` } }] };
@@ -199,6 +205,68 @@ describe('version-controlled projects', () => {
     const again = await runApply({ repo: repo.dir, destination: 'production', env: env() });
     expect(again.result).toBe('no-changes');
     expect(writeCount(destination)).toBe(0);
+  });
+
+  it('converts a project it created on the next apply when the first stopped before converting it, and a fresh clone plans the same', async () => {
+    // A new project is created in the database, then converted: two writes. An apply that fails
+    // between them leaves a database project the overlay was never asked to allow converting.
+    const origin = await mkdtemp(path.join(tmpdir(), 'octosync-origin-'));
+    try {
+      git(origin, 'init', '--quiet', '--bare');
+      await repo.snapshot(source);
+      await destinationFile();
+      git(repo.dir, 'remote', 'add', 'origin', origin);
+      git(repo.dir, 'push', '--quiet', 'origin', 'source');
+      destination.knobs.addFault({ method: 'POST', path: '/git/convert', status: 500, times: 1 });
+      await expect(runApply({ repo: repo.dir, destination: 'production', env: env() })).rejects.toThrow(/git\/convert/);
+      expect(await projectNamed(destination, 'Pet Clinic')).toMatchObject({ IsVersionControlled: false });
+      // Named before the first write (an apply killed between the two writes leaves it so), and after.
+      const record = (rev: string) => JSON.parse(git(repo.dir, 'show', `refs/octosync/applied/production${rev}:applied.json`)) as Json;
+      expect(record('~1')).toMatchObject({ inProgress: true, converting: ['default/projects/pet clinic'] });
+      expect(record('')).toMatchObject({ converting: ['default/projects/pet clinic'] });
+
+      const here = await preparePlan({ repo: repo.dir, destination: 'production', env: env() });
+      await here.client.close();
+      expect(here.plan.problems).toEqual([]);
+      expect(here.plan.notices.join('\n')).toContain("project 'Pet Clinic' was created by an earlier apply that stopped before converting it to version control: it is converted now");
+      // A plan made in a fresh clone reads the same record of what was applied, so it agrees.
+      const clone = await mkdtemp(path.join(tmpdir(), 'octosync-ci-'));
+      try {
+        git(clone, 'clone', '--quiet', origin, '.');
+        git(clone, 'checkout', '--quiet', 'source');
+        const there = await preparePlan({ repo: clone, destination: 'production', env: env() });
+        await there.client.close();
+        expect(there.plan.problems).toEqual([]);
+        expect(there.plan.changes).toEqual(here.plan.changes);
+      } finally {
+        await rm(clone, { recursive: true, force: true });
+      }
+
+      destination.knobs.resetCounts();
+      expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('success');
+      expect(writesByRoute(destination)['POST /api/:spaceId/projects/:projectId/git/convert']).toBe(1);
+      expect(await projectNamed(destination, 'Pet Clinic')).toMatchObject({ IsVersionControlled: true, PersistenceSettings: { Url: URL_SOURCE } });
+      expect(record('')).not.toHaveProperty('converting');
+      destination.knobs.resetCounts();
+      expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('no-changes');
+      expect(writeCount(destination)).toBe(0);
+    } finally {
+      await rm(origin, { recursive: true, force: true });
+    }
+  });
+
+  it('still refuses to convert a database project it did not create, after one it did was converted', async () => {
+    await repo.snapshot(source);
+    await destinationFile();
+    destination.knobs.addFault({ method: 'POST', path: '/git/convert', status: 500, times: 1 });
+    await expect(runApply({ repo: repo.dir, destination: 'production', env: env() })).rejects.toThrow(/git\/convert/);
+    expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('success');
+    // Someone replaces the project by a database one of the same name, by hand.
+    await simHttp(destination).del(`/api/Spaces-1/projects/${String((await projectNamed(destination, 'Pet Clinic')).Id)}`);
+    await databaseProject(destination, 'Pet Clinic');
+    destination.knobs.resetCounts();
+    await expect(runApply({ repo: repo.dir, destination: 'production', env: env() })).rejects.toThrow(/overlays\.versionControl\.Pet Clinic\.convert: true/);
+    expect(writesByRoute(destination)).toEqual({});
   });
 
   it('points the destination project at the repository and branch its overlay names', async () => {

@@ -10,6 +10,7 @@
 import { canonicalize, compareNames } from '../../core/canonical.js';
 import type { Json, JsonObject, KindDocument } from '../../core/document.js';
 import type { VersionControlOverride } from '../../core/overlay.js';
+import { documentKey } from '../../core/plan.js';
 import type { PlanProblem } from '../../core/plan.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { asArray, isObject, sensitiveMarker, without } from '../fields.js';
@@ -95,6 +96,11 @@ export interface PersistenceCheck {
   live: readonly KindDocument[];
   /** Projects the destination's overlay allows octosync to convert to version control (lower case). */
   convertible: ReadonlySet<string>;
+  /**
+   * Projects an earlier apply created in the destination's database to convert, and stopped before
+   * converting (document keys): octosync made them for that, so they are converted without the overlay.
+   */
+  createdToConvert?: ReadonlySet<string>;
   /** The destination's projects as the API gives them (their `ConversionState`). */
   liveProjects?: readonly JsonObject[];
 }
@@ -103,7 +109,8 @@ export interface PersistenceCheck {
  * Problems and notices of persistence before anything is written: a project kept in Git by the
  * repository and in the database by the destination cannot be synced field by field (the fields
  * the repository leaves to Git would be cleared in the database, and never match again), so it is
- * a problem unless the overlay allows the one-way conversion; the reverse is always a problem (a
+ * a problem unless the overlay allows the one-way conversion (or octosync created the project to
+ * convert it, and an apply stopped in between); the reverse is always a problem (a
  * project cannot go back to the database). Notices say what octosync does not manage.
  */
 export function persistenceFindings(input: PersistenceCheck): { problems: PlanProblem[]; notices: string[] } {
@@ -119,7 +126,9 @@ export function persistenceFindings(input: PersistenceCheck): { problems: PlanPr
     const where = `project '${doc.name}' (${doc.file}) PersistenceSettings`;
     const hasGit = isVersionControlled(current.body);
     if (wantGit && !hasGit) {
-      if (input.convertible.has(doc.name.toLowerCase())) {
+      if (input.createdToConvert?.has(documentKey(input.space, 'projects', doc.name))) {
+        notices.push(`project '${doc.name}' was created by an earlier apply that stopped before converting it to version control: it is converted now (its ${GIT_HELD_PARTS} move to ${describeRepository(doc.body)})`);
+      } else if (input.convertible.has(doc.name.toLowerCase())) {
         notices.push(`project '${doc.name}' is converted to version control in the destination (one-way): its ${GIT_HELD_PARTS} move to ${describeRepository(doc.body)}`);
       } else {
         problems.push({
