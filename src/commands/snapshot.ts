@@ -26,6 +26,7 @@ import { readGitHeldParts } from '../kinds/projects/git-held.js';
 import { runbooksMovedToGit } from '../kinds/projects/runbooks-in-git.js';
 import { CONFIG_FILE, DESTINATIONS_DIR, SCHEMAS_DIR, SPACES_DIR, documentName, documentPath, locateDocument, schemaReference } from '../repo/layout.js';
 import { syncFiles } from '../repo/state-files.js';
+import { StagedFolders } from '../repo/staged-files.js';
 import type { FileChanges } from '../repo/state-files.js';
 import { loadYaml } from '../repo/yaml-load.js';
 import { validateRepository } from '../validate/repository.js';
@@ -123,25 +124,52 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const desiredIds = new Map([...desired].map(([file, text]) => [file, blobId(text)]));
   const changes = compareFiles(desiredIds, committed, owns);
   const unchanged = (file: string) => committed.get(file) !== undefined && committed.get(file) === desiredIds.get(file);
-  const committedTexts = await readCommitted(options.repo, committed, (file) => !owns(file) || !unchanged(file));
-  refuseLargeRemovals(options, config, spaceNames, kinds, committed, committedTexts, read, unchanged);
-  await compiling;
-  refuseInvalidRepository(committedTexts, desired, owns, read.bodies);
+  // Folders new to the branch and the working tree (a first snapshot's) are written by another
+  // thread from here on, out of sight until the snapshot is checked and commits.
+  const staged = stageNewFolders(options.repo, [...spaceFolders, `${SCHEMAS_DIR}/`], desired, committed);
+  try {
+    const committedTexts = await readCommitted(options.repo, committed, (file) => !owns(file) || !unchanged(file));
+    refuseLargeRemovals(options, config, spaceNames, kinds, committed, committedTexts, read, unchanged);
+    await compiling;
+    refuseInvalidRepository(committedTexts, desired, owns, read.bodies);
 
-  const repo = await openRepository(options.repo);
-  if (!options.detached) await checkoutBranch(repo, branch);
-  options.progress?.({ step: 'write', files: desired.size });
-  // A file the branch has as desired, and the working tree as the branch, is not read or written.
-  const edited = await changedSinceHead(options.repo);
-  const writeFiles = () => syncFiles(options.repo, desired, owns, (file) => edited !== undefined && !edited.has(file) && unchanged(file));
-  const message = options.message ?? summarize(changes, read.names);
-  const edits = new Map<string, string | null>([...changes.added, ...changes.changed].map((file) => [file, desired.get(file) as string]));
-  for (const file of changes.removed) edits.set(file, null);
-  // git is given the texts, not the files: it packs them while the files are written.
-  const commit = edits.size > 0 ? await commitFiles(options.repo, edits, message, writeFiles) : (await writeFiles(), undefined);
-  const serialized = texts.serialized;
-  texts.finish();
-  return { branch, commit, message: commit ? message : undefined, changes, documents: read.count, serialized };
+    const repo = await openRepository(options.repo);
+    if (!options.detached) await checkoutBranch(repo, branch);
+    options.progress?.({ step: 'write', files: desired.size });
+    // A file the branch has as desired, and the working tree as the branch, is not read or written.
+    const edited = await changedSinceHead(options.repo);
+    const others = staged ? new Map([...desired].filter(([file]) => !staged.holds(file))) : desired;
+    const writeFiles = async () => {
+      await syncFiles(options.repo, others, (file) => owns(file) && !staged?.holds(file), (file) => edited !== undefined && !edited.has(file) && unchanged(file));
+      await staged?.folders.place();
+    };
+    const message = options.message ?? summarize(changes, read.names);
+    const edits = new Map<string, string | null>([...changes.added, ...changes.changed].map((file) => [file, desired.get(file) as string]));
+    for (const file of changes.removed) edits.set(file, null);
+    // git is given the texts, not the files: it packs them while the files are written.
+    const commit = edits.size > 0 ? await commitFiles(options.repo, edits, message, writeFiles) : (await writeFiles(), undefined);
+    const serialized = texts.serialized;
+    texts.finish();
+    return { branch, commit, message: commit ? message : undefined, changes, documents: read.count, serialized };
+  } finally {
+    await staged?.folders.discard();
+  }
+}
+
+/**
+ * Starts writing the desired files of every folder in `candidates` (`spaces/default/`) that
+ * neither the branch nor the working tree has (see repo/staged-files.ts); undefined when none.
+ */
+function stageNewFolders(repo: string, candidates: readonly string[], desired: ReadonlyMap<string, string>, committed: ReadonlyMap<string, string>): { folders: StagedFolders; holds: (file: string) => boolean } | undefined {
+  const committedFiles = [...committed.keys()];
+  const desiredFiles = [...desired.keys()];
+  const fresh = candidates.filter(
+    (folder) => desiredFiles.some((file) => file.startsWith(folder)) && !committedFiles.some((file) => file.startsWith(folder)) && !existsSync(path.join(repo, folder.slice(0, -1))),
+  );
+  if (fresh.length === 0) return undefined;
+  const holds = (file: string) => fresh.some((folder) => file.startsWith(folder));
+  const files = new Map([...desired].filter(([file]) => holds(file)));
+  return { folders: StagedFolders.start(repo, fresh.map((folder) => folder.slice(0, -1)), files), holds };
 }
 
 interface SourceRead {

@@ -1,5 +1,5 @@
 // Snapshot end to end: a simulator over real HTTP, a real Git repository in a temporary folder.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -9,6 +9,7 @@ import { runValidate } from '../../src/commands/validate.js';
 import { createOctopusClient } from '../../src/octopus/index.js';
 import type { OctopusClient } from '../../src/octopus/index.js';
 import { gitEnvironment } from '../../src/repo/git.js';
+import { STAGING_PREFIX } from '../../src/repo/staged-files.js';
 import { listFiles, readFiles } from '../../src/repo/state-files.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/index.js';
@@ -167,6 +168,23 @@ describe('snapshot', () => {
     expect(config).toContain('spaces:\n  - Default\n');
     await snapshot();
     expect(await readFile(path.join(dir, 'octosync.yaml'), 'utf8')).toBe(config);
+  });
+
+  it('a first snapshot whose commit a hook refuses leaves its files and no staging folder, and the next one commits them', async () => {
+    await start('sample');
+    await git().init();
+    const hook = path.join(dir, '.git', 'hooks', 'pre-commit');
+    await writeFile(hook, '#!/bin/sh\nexit 1\n');
+    await chmod(hook, 0o755);
+    await expect(snapshot()).rejects.toThrow(/commit/i);
+    expect(await git().raw(['rev-parse', '--verify', '--quiet', 'source']).catch(() => '')).toBe('');
+    expect((await readdir(dir)).filter((name) => name.startsWith(STAGING_PREFIX))).toEqual([]);
+    const written = (await listFiles(dir)).filter((file) => file.startsWith('spaces/') || file.startsWith('schemas/'));
+    expect(written).toContain('spaces/default/environments/production.yaml');
+    await rm(hook);
+    const result = await snapshot();
+    const committed = (await git().raw(['ls-tree', '-r', '--name-only', String(result.commit)])).trim().split('\n');
+    expect(committed.filter((file) => file.startsWith('spaces/') || file.startsWith('schemas/')).sort()).toEqual(written);
   });
 
   it('writes nothing when the source has a dangling reference', async () => {
