@@ -182,7 +182,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
         space: name,
         desired: compatible.desired,
         live: compatible.liveDocuments,
-        convertible: convertibleProjects(destination.overlays?.versionControl),
+        convertible: convertibleProjects(overlays?.versionControl),
         createdToConvert: managed.converting,
         liveProjects: live.projects ?? [],
       });
@@ -193,7 +193,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
         gitHeld.push(...(await gitHeldDrift({ api: client, space: name, spaceId, spaceSlug: slugify(sourceName), live, desired: compatible.desired, repo: options.repo, commit })));
       }
       // Where each project's runbooks live (kinds/projects/runbooks-in-git.ts): those in Git are not compared.
-      const runbooks = runbooksInGitFindings({ space: name, desired: compatible.desired, live: compatible.liveDocuments, migratable: runbookMigrations(destination.overlays?.versionControl) });
+      const runbooks = runbooksInGitFindings({ space: name, desired: compatible.desired, live: compatible.liveDocuments, migratable: runbookMigrations(overlays?.versionControl) });
       problems.push(...runbooks.problems);
       notices.push(...runbooks.notices);
       const desired = checkReferences(name, secretSources, compatible.desired, runbooks.live, live, kinds, destination.scopePolicy ?? 'error', problems);

@@ -159,6 +159,27 @@ describe('version-controlled projects', () => {
     expect(writeCount(destination)).toBe(0);
   });
 
+  it("takes the conversion from the space's own overlays when the destination gives the space some", async () => {
+    await credential(destination, 'destination-own-token');
+    await databaseProject(destination, 'Pet Clinic');
+    await repo.snapshot(source);
+    await repo.writeDestination('production', {
+      server: destination.url,
+      apiKey: { env: 'DEST_KEY' },
+      branch: 'source',
+      overlays: {},
+      spaceOverlays: {
+        Default: {
+          secrets: { 'git-credentials/GitHub deploy bot': { 'Details.Password': { valueFrom: { env: 'GIT_TOKEN' } } } },
+          variables: { projects: { 'Pet Clinic': [{ name: 'Clinic.DbPassword', value: { valueFrom: { env: 'CLINIC_DB_PASSWORD' } } }] } },
+          versionControl: { 'Pet Clinic': { convert: true } },
+        },
+      },
+    });
+    expect((await runApply({ repo: repo.dir, destination: 'production', env: env() })).result).toBe('success');
+    expect(await projectNamed(destination, 'Pet Clinic')).toMatchObject({ IsVersionControlled: true });
+  });
+
   it('a version-controlled project in the destination against a database one in the repository is a plan problem with zero writes, even with conversion allowed', async () => {
     // The source's project is a database one here; the destination's is in Git.
     await simHttp(source).del(`/api/Spaces-1/projects/${String((await projectNamed(source, 'Pet Clinic')).Id)}`);
