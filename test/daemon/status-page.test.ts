@@ -119,6 +119,8 @@ describe('the status page', () => {
       expect(await page.locator('form').count()).toBe(0);
       await h.commitOn('staging', LIFECYCLE, requireEnvironments(3), 'three first');
       await h.untilApplied('staging', 'staging');
+      // The applied commit is recorded a moment before the daemon stops calling it pending.
+      await h.eventually('staging has nothing pending', async () => (await h.json<StatusDocument>('/status')).body.destinations.find((d) => d.destination === 'staging')?.pending === undefined);
       await page.reload();
       await expectPageMatchesStatus(page);
     });
