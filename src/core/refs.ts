@@ -33,29 +33,40 @@ export interface RefTable {
 }
 
 export function buildRefTable(live: LiveSpace): RefTable {
-  const byId = new Map<string, JsonObject>();
+  // Looked up for every reference of every document: a map per collection, found by the id as
+  // given first (ids are read back as the server wrote them) and by its lower case otherwise, so
+  // most lookups build no key string.
+  const byId = new Map<string, { exact: Map<string, JsonObject>; lower: Map<string, JsonObject>; field: string }>();
   const idByName = new Map<string, string>();
-  const key = (collection: string, id: string) => `${collection}\u0000${id.toLowerCase()}`;
   const nameKey = (collection: string, name: string, owner = '') => `${collection}\u0000${owner.toLowerCase()}\u0000${name.toLowerCase()}`;
   for (const [collection, resources] of Object.entries(live)) {
     const naming = NAMING[collection] ?? { field: 'Name' };
+    const exact = new Map<string, JsonObject>();
+    const lower = new Map<string, JsonObject>();
     for (const resource of resources) {
       const id = resource.Id;
       if (typeof id !== 'string') continue;
-      byId.set(key(collection, id), resource);
+      exact.set(id, resource);
+      lower.set(id.toLowerCase(), resource);
       const name = resource[naming.field];
       const owner = naming.owner ? String(resource[naming.owner] ?? '') : '';
       if (typeof name === 'string') idByName.set(nameKey(collection, name, owner), id);
     }
+    // Ids equal but for case: the id as given must find what its lower case finds (the last of them).
+    if (exact.size !== lower.size) for (const id of exact.keys()) exact.set(id, lower.get(id.toLowerCase()) as JsonObject);
+    byId.set(collection, { exact, lower, field: naming.field });
   }
+  const resource = (collection: string, id: string) => {
+    const maps = byId.get(collection);
+    return maps === undefined ? undefined : (maps.exact.get(id) ?? maps.lower.get(id.toLowerCase()));
+  };
   return {
     nameOf: (collection, id) => {
-      const resource = byId.get(key(collection, id));
-      const value = resource?.[(NAMING[collection] ?? { field: 'Name' }).field];
+      const value = resource(collection, id)?.[byId.get(collection)?.field ?? 'Name'];
       return typeof value === 'string' ? value : undefined;
     },
     idOf: (collection, name, ownerId) => idByName.get(nameKey(collection, name, ownerId)),
-    resource: (collection, id) => byId.get(key(collection, id)),
+    resource,
   };
 }
 

@@ -41,7 +41,8 @@ function tryLoad(text: string): { value: Json } | undefined {
   } catch {
     return undefined; // `yaml` says what is wrong, and where
   }
-  return sharesCollections(value) ? undefined : { value: (value ?? null) as Json };
+  // An alias is written `*name`: a text without a `*` has none, and its value need not be walked.
+  return text.includes('*') && sharesCollections(value) ? undefined : { value: (value ?? null) as Json };
 }
 
 /** Whether a collection appears twice in a value: an alias, which `yaml` expands within a limit. */

@@ -18,10 +18,10 @@
 // Step actions are named by the action's name for the project's deployment process, and by
 // `<runbook name>/<action name>` for a runbook's process: action names are unique only within a
 // process, and a runbook step often has the name of a deployment step ("Smoke test").
-import { canonicalize, compareNames } from '../../core/canonical.js';
+import { canonicalize, compareKeys, compareNames } from '../../core/canonical.js';
 import type { Json, JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { IdResolver, NameResolver, RefTable } from '../../core/refs.js';
-import { asArray, isObject } from '../fields.js';
+import { asArray, isObject, without } from '../fields.js';
 import type { DocumentReference, Kind } from '../types.js';
 import { referenceCollection } from './control-type-values.js';
 import { escapeName } from '../../core/names.js';
@@ -156,21 +156,31 @@ export function normalizeVariables(variables: Json | undefined, names: NameResol
   return sortVariables(asArray(variables).filter(isObject).map((variable) => normalizeVariable(variable, names, context)));
 }
 
+/** The fields of a variable that normalizing writes; any other is kept as the server gave it. */
+const NORMALIZED_FIELDS = ['Id', 'Name', 'Value', 'Description', 'Scope', 'Prompt', 'IsEditable', 'IsSensitive', 'Type'];
+
 export function normalizeVariable(variable: JsonObject, names: NameResolver, context: NormalizeContext): JsonObject {
   const name = String(variable.Name);
   const where = `${context.where} variable '${name}'`;
-  const { Id: _id, Value, Description, Scope, Prompt, IsEditable, IsSensitive, Type, ...rest } = variable;
-  const type = typeof Type === 'string' && Type !== '' ? Type : IsSensitive === true ? 'Sensitive' : 'String';
-  const sensitive = IsSensitive === true || type === 'Sensitive';
-  const body: JsonObject = { ...rest, Name: name, Type: sensitive && type === 'String' ? 'Sensitive' : type };
-  if (sensitive) body.IsSensitive = true;
-  else body.Value = documentValue(Value, body.Type as string, names, `${where} Value`);
-  if (typeof Description === 'string' && Description !== '') body.Description = Description;
+  const { Value, Description, Scope, Prompt, IsEditable, IsSensitive, Type } = variable;
+  const given = typeof Type === 'string' && Type !== '' ? Type : IsSensitive === true ? 'Sensitive' : 'String';
+  const sensitive = IsSensitive === true || given === 'Sensitive';
+  const type = sensitive && given === 'String' ? 'Sensitive' : given;
+  const value = sensitive ? undefined : documentValue(Value, type, names, `${where} Value`);
   const scope = normalizeScope(Scope, names, context, where);
-  if (Object.keys(scope).length > 0) body.Scope = scope;
-  if (isObject(Prompt)) body.Prompt = Prompt;
+  // Built in canonical order (core/canonical.ts: Name, Description, then sorted), not built and
+  // then copied into it: a large instance has hundreds of thousands of variables.
+  const body: JsonObject = { Name: name };
+  if (typeof Description === 'string' && Description !== '') body.Description = Description;
   if (IsEditable === false) body.IsEditable = false;
-  return canonicalize(body);
+  if (sensitive) body.IsSensitive = true;
+  if (isObject(Prompt)) body.Prompt = canonicalize(Prompt);
+  if (Object.keys(scope).length > 0) body.Scope = scope;
+  body.Type = type;
+  if (value !== undefined) body.Value = value;
+  // A field the server adds that normalizing does not know is kept, in its canonical place.
+  if (Object.keys(variable).some((key) => !NORMALIZED_FIELDS.includes(key))) return canonicalize({ ...without(variable, NORMALIZED_FIELDS), ...body });
+  return body;
 }
 
 function documentValue(value: Json | undefined, type: string, names: NameResolver, where: string): string {
@@ -190,7 +200,12 @@ function normalizeScope(scope: Json | undefined, names: NameResolver, context: N
     const named = values.map((value) => scopeName(field, value, names, context, fieldWhere));
     result[field] = [...new Set(named)].sort(compareNames);
   }
-  return result;
+  // Each field is a new sorted list of names: with its fields in canonical order, the scope is canonical as built.
+  const fields = Object.keys(result);
+  if (fields.every((field, index) => index === 0 || compareKeys(fields[index - 1] as string, field) < 0)) return result;
+  const ordered: JsonObject = {};
+  for (const field of fields.sort(compareKeys)) ordered[field] = result[field] as Json;
+  return ordered;
 }
 
 function scopeName(field: string, id: string, names: NameResolver, context: NormalizeContext, where: string): string {
@@ -325,8 +340,9 @@ function payloadValue(value: Json | undefined, type: string, ids: IdResolver, wh
 function scopePayload(scope: Json | undefined, ids: IdResolver, context: PayloadContext, where: string): JsonObject {
   const result: JsonObject = {};
   if (!isObject(scope)) return result;
-  for (const [field, raw] of Object.entries(scope)) {
-    const values = asArray(raw).filter((value): value is string => typeof value === 'string' && value !== '');
+  // Fields in canonical order, each a new sorted list of names: the scope is canonical as built.
+  for (const field of Object.keys(scope).sort(compareKeys)) {
+    const values = asArray(scope[field]).filter((value): value is string => typeof value === 'string' && value !== '');
     if (values.length === 0) continue;
     result[field] = values.map((value) => scopeId(field, value, ids, context, `${where} ${field} scope`));
   }
