@@ -246,12 +246,15 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
 
 type PlannedCommit = Awaited<ReturnType<typeof readPlannedCommit>>;
 
+/** The files a plan reads at a commit (one function: a daemon's plans of one commit share its read). */
+const plannedFile = (file: string) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`);
+
 /**
  * What a plan takes from the repository at a commit: the files validated, then their documents.
  * The files' texts are left behind once parsed (tens of megabytes for a large instance).
  */
 async function readPlannedCommit(options: PlanOptions, commit: string, schemas: SchemaSet, kinds: readonly Kind[]) {
-  const { files, parsed, clean, valid, keep } = await readParsedFilesAt(options.repo, commit, (file) => file === CONFIG_FILE || file === SOURCE_FILE || file.startsWith('spaces/') || file.startsWith(`${DESTINATIONS_DIR}/`), options.parsed);
+  const { files, parsed, clean, valid, keep } = await readParsedFilesAt(options.repo, commit, plannedFile, options.parsed);
   const destinationText = files.get(destinationFile(options.destination));
   if (destinationText === undefined) {
     const known = [...files.keys()].filter((f) => f.startsWith(`${DESTINATIONS_DIR}/`)).map((f) => path.basename(f, '.yaml'));

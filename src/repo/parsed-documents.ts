@@ -1,10 +1,13 @@
 // Parsed files of a state repository by Git blob id, kept between runs: a blob's content never
 // changes, so a daemon that plans many destinations of the same commits (and commit after commit,
 // where most files stay the same) parses each file once. Bounded by the size of the files kept,
-// least recently used first out. Each run gets its own copy of what it reads: plans and overlays
-// may change the documents they are given, and one destination's overlay must never reach another.
+// least recently used first out. Every run is given the same values, frozen: plans and overlays
+// copy what they change, and one destination's overlay must never reach another (a change
+// attempted on a shared value throws rather than reaching the others).
 // A commit whose files passed validation is remembered too: the many destinations that plan the
 // same commit validate it once (validation depends on the files alone, and a commit's never change).
+// So is what a commit holds (its listing and its texts), for a minute: the destinations that plan
+// one commit one after the other read it from Git once.
 import { LRUCache } from 'lru-cache';
 import type { Json } from '../core/document.js';
 import { readFilesAndBlobsAt } from './git.js';
@@ -21,29 +24,56 @@ interface Kept {
 /** Commits remembered as valid, at most (a few bytes each, plus the paths that have a value). */
 const VALID_COMMITS = 64;
 
+/** Commits whose files are kept, and for how long: long enough for every destination to plan the newest. */
+const READ_COMMITS = 2;
+const READ_KEPT_MS = 60_000;
+
+/** A commit's files: path → text, and path → blob id. */
+type CommitFiles = Awaited<ReturnType<typeof readFilesAndBlobsAt>>;
+
 export class ParsedDocuments {
   private readonly values: LRUCache<string, Kept>;
   /** Commit id → how many files of it were validated, and which of them have a value. */
   private readonly validCommits = new LRUCache<string, { files: number; valued: readonly string[] }>({ max: VALID_COMMITS });
+  /** Selection → repository and commit → its files, being read or read (see filesAt). */
+  private readonly reads = new WeakMap<(file: string) => boolean, LRUCache<string, Promise<CommitFiles>>>();
   /** Files found parsed, and files parsed in a run and kept (for /metrics and tests). */
   hits = 0;
   misses = 0;
+  /** Commits read from Git (once per commit and selection while kept). */
+  commitsRead = 0;
 
   constructor(maxBytes = DEFAULT_PARSED_BYTES) {
     this.values = new LRUCache({ maxSize: maxBytes });
   }
 
-  /** A copy of the value of blob `oid`, if it was kept. */
-  get(oid: string): Json | undefined {
-    const kept = this.values.get(oid);
-    if (kept === undefined) return undefined;
-    return structuredClone(kept.value);
+  /**
+   * The files of `commit` that `wanted` selects, read from Git once while kept: runs that pass the
+   * same `wanted` (one function, not an equal one) share what one read. Callers must not change them.
+   */
+  filesAt(dir: string, commit: string, wanted: (file: string) => boolean): Promise<CommitFiles> {
+    const byCommit = this.reads.get(wanted) ?? new LRUCache<string, Promise<CommitFiles>>({ max: READ_COMMITS, ttl: READ_KEPT_MS, ttlAutopurge: true });
+    this.reads.set(wanted, byCommit);
+    const key = `${dir}\0${commit}`;
+    const kept = byCommit.get(key);
+    if (kept) return kept;
+    this.commitsRead += 1;
+    const reading = readFilesAndBlobsAt(dir, commit, wanted);
+    byCommit.set(key, reading);
+    // A failed read (git busy, a commit not fetched yet) is tried again by the next run.
+    reading.catch(() => byCommit.delete(key));
+    return reading;
   }
 
-  /** Keeps (a copy of) the value of blob `oid`, whose text is `bytes` long. */
+  /** The value of blob `oid`, if it was kept: frozen, shared by every run that reads it. */
+  get(oid: string): Json | undefined {
+    return this.values.get(oid)?.value;
+  }
+
+  /** Keeps a frozen copy of the value of blob `oid`, whose text is `bytes` long. */
   set(oid: string, value: Json, bytes: number): void {
     if (this.values.has(oid)) return;
-    this.values.set(oid, { value: structuredClone(value), cleanAt: new Set() }, { size: Math.max(1, bytes) });
+    this.values.set(oid, { value: frozen(structuredClone(value)), cleanAt: new Set() }, { size: Math.max(1, bytes) });
   }
 
   /** Whether blob `oid` at `path` passed validation's checks of one file before. */
@@ -66,6 +96,17 @@ export class ParsedDocuments {
   }
 }
 
+/**
+ * `value`, frozen through and through: what one run is given is what every other run is given, so
+ * a change would reach them all; frozen, an attempt throws instead (modules run in strict mode).
+ */
+function frozen(value: Json): Json {
+  if (typeof value !== 'object' || value === null) return value;
+  for (const item of Object.values(value)) frozen(item);
+  Object.freeze(value);
+  return value;
+}
+
 /** A commit's files: their texts, the values already parsed, and a way to keep what was parsed now. */
 export interface FilesAt {
   files: Map<string, string>;
@@ -85,9 +126,12 @@ export interface FilesAt {
   keep(values: ReadonlyMap<string, Json>, clean?: ReadonlySet<string>, valid?: boolean): void;
 }
 
-/** The files of `commit` that `wanted` selects, with what `cache` knows of them already parsed. */
+/**
+ * The files of `commit` that `wanted` selects, with what `cache` knows of them already parsed (and,
+ * with a cache, read from Git once for every run that passes the same `wanted`).
+ */
 export async function readParsedFilesAt(dir: string, commit: string, wanted: (file: string) => boolean, cache?: ParsedDocuments): Promise<FilesAt> {
-  const { files, blobs } = await readFilesAndBlobsAt(dir, commit, wanted);
+  const { files, blobs } = cache ? await cache.filesAt(dir, commit, wanted) : await readFilesAndBlobsAt(dir, commit, wanted);
   const parsed = new Map<string, Json>();
   const clean = new Set<string>();
   if (!cache) return { files, parsed, clean, valid: false, keep: () => undefined };

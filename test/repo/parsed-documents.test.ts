@@ -73,15 +73,42 @@ describe('parsed files kept by blob', () => {
     expect(run4.report.errors.map((e) => e.file)).toEqual([ENVIRONMENT]);
   });
 
-  it('gives each run its own copy: a change made by one run never reaches the next', async () => {
+  it('shares the values it keeps, frozen: a change attempted by one run throws and never reaches the next', async () => {
     const cache = new ParsedDocuments();
     const head = await resolveRef(repo.dir, 'HEAD');
-    await validateAt(cache, head);
+    const first = await validateAt(cache, head);
     const { parsed } = await validateAt(cache, head);
-    const value = parsed.get('octosync.yaml') as Record<string, unknown>;
-    value.source = 'changed by a run';
+    const value = parsed.get('octosync.yaml') as Record<string, Record<string, unknown>>;
+    const server = value.source?.server;
+    expect(server).toEqual(expect.any(String));
+    expect(() => {
+      value.source = { server: 'changed by a run' };
+    }).toThrow(TypeError);
+    expect(() => {
+      (value.source as Record<string, unknown>).server = 'changed by a run';
+    }).toThrow(TypeError);
+    // The first run's own values (parsed by it) are its own: changing them does not reach the kept ones.
+    (first.report.values.get('octosync.yaml') as Record<string, Record<string, unknown>>).source = { server: 'changed by the first run' };
     const again = await validateAt(cache, head);
-    expect((again.parsed.get('octosync.yaml') as Record<string, unknown>).source).not.toBe('changed by a run');
+    expect((again.parsed.get('octosync.yaml') as Record<string, Record<string, unknown>>).source?.server).toBe(server);
+  });
+
+  it('reads a commit from Git once for every run of it with the same selection', async () => {
+    const cache = new ParsedDocuments();
+    const head = await resolveRef(repo.dir, 'HEAD');
+    const [one, two] = await Promise.all([readParsedFilesAt(repo.dir, head, everything, cache), readParsedFilesAt(repo.dir, head, everything, cache)]);
+    const three = await readParsedFilesAt(repo.dir, head, everything, cache);
+    expect(cache.commitsRead).toBe(1);
+    expect(three.files).toBe(one.files);
+    expect(two.files.size).toBeGreaterThan(10);
+    // Another selection, or another commit, is a read of its own.
+    const environments = await readParsedFilesAt(repo.dir, head, (file) => file.includes('/environments/'), cache);
+    expect(cache.commitsRead).toBe(2);
+    expect([...environments.files.keys()].every((file) => file.includes('/environments/'))).toBe(true);
+    const next = await repo.commitFile(ENVIRONMENT, 'Name: Dev\nDescription: read again\n');
+    const changed = await readParsedFilesAt(repo.dir, next, everything, cache);
+    expect(cache.commitsRead).toBe(3);
+    expect(changed.files.get(ENVIRONMENT)).toContain('read again');
   });
 
   it('knows a commit that passed validation as valid while every value is kept; never one with an error', async () => {
