@@ -30,14 +30,18 @@ export function canonicalize<T extends Json>(value: T): T {
  * read from a snapshot's file usually is, and then need not be copied.
  */
 export function isCanonical(value: Json): boolean {
-  if (Array.isArray(value)) return value.every((item) => isCanonical(item));
+  // Loops rather than every(): a plan asks this of every document of the repository.
   if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && typeof item === 'object' && !isCanonical(item)) return false;
+    return true;
+  }
   let previous: string | undefined;
   for (const key of Object.keys(value)) {
     const item = value[key];
     if (item === null || item === undefined) return false;
     if (previous !== undefined && compareKeys(previous, key) > 0) return false;
-    if (!isCanonical(item)) return false;
+    if (typeof item === 'object' && !isCanonical(item)) return false;
     previous = key;
   }
   return true;
@@ -73,13 +77,17 @@ export function compareNames(a: string, b: string): number {
 
 /** Deep equality of two JSON values (key order ignored). */
 export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
+  // Loops rather than every(): a plan compares every live document with its desired one.
   if (a === b) return true;
   if (a === null || b === null || a === undefined || b === undefined) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
   if (typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index++) if (!jsonEqual(a[index], b[index])) return false;
+    return true;
+  }
   const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  return keysA.length === keysB.length && keysA.every((key) => key in b && jsonEqual((a as JsonObject)[key], (b as JsonObject)[key]));
+  if (keysA.length !== Object.keys(b).length) return false;
+  for (const key of keysA) if (!(key in b) || !jsonEqual((a as JsonObject)[key], (b as JsonObject)[key])) return false;
+  return true;
 }

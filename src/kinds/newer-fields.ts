@@ -76,12 +76,25 @@ export const NEWER_FIELDS: readonly NewerField[] = [
 
 /** Leaves out of a document body (in place) every newer field of its kind that holds its default. */
 export function omitNewerDefaults(kind: KindName, body: JsonObject): JsonObject {
-  for (const field of defaultedFields(kind)) {
-    for (const { parent, key, value } of locate(body, field.path)) {
-      if (isDefault(value, field)) delete parent[key];
-    }
-  }
+  for (const field of defaultedFields(kind)) omitDefaultAt(body, segmentsOf(field.path), 0, field);
   return body;
+}
+
+/**
+ * Deletes the field's default everywhere its path reaches from `object`, walked as `locate` walks
+ * it but with no pointers or lists built: every live document of these kinds is walked.
+ */
+function omitDefaultAt(object: JsonObject, segments: readonly Segment[], index: number, field: NewerField): void {
+  const { key, list } = segments[index] as Segment;
+  if (!(key in object)) return;
+  const value = object[key] as Json;
+  if (index === segments.length - 1) {
+    if (isDefault(value, field)) delete object[key];
+  } else if (list && Array.isArray(value)) {
+    for (const item of value) if (isObject(item)) omitDefaultAt(item, segments, index + 1, field);
+  } else if (isObject(value)) {
+    omitDefaultAt(value, segments, index + 1, field);
+  }
 }
 
 export interface NewerFieldUse {
@@ -92,11 +105,22 @@ export interface NewerFieldUse {
 
 /** The newer fields a document body sets (present, and not its default). */
 export function newerFieldsUsed(kind: KindName, body: JsonObject): NewerFieldUse[] {
-  return NEWER_FIELDS.filter((field) => field.kind === kind).flatMap((field) =>
+  return fieldsOf(kind).flatMap((field) =>
     locate(body, field.path)
       .filter(({ value }) => !isDefault(value, field))
       .map(({ pointer }) => ({ field, pointer })),
   );
+}
+
+/** The newer fields of each kind (every desired document of the kind is looked at for them). */
+const fieldsByKind = new Map<KindName, readonly NewerField[]>();
+function fieldsOf(kind: KindName): readonly NewerField[] {
+  let fields = fieldsByKind.get(kind);
+  if (!fields) {
+    fields = NEWER_FIELDS.filter((field) => field.kind === kind);
+    fieldsByKind.set(kind, fields);
+  }
+  return fields;
 }
 
 /** The fields of each kind that have a default (every document of the kind is normalized with them). */
@@ -133,6 +157,8 @@ interface Located {
 
 interface Segment {
   key: string;
+  /** The key as a JSON pointer writes it. */
+  escaped: string;
   /** `[]`: the value is a list whose objects the rest of the path goes into. */
   list: boolean;
 }
@@ -142,7 +168,10 @@ const parsedPaths = new Map<string, readonly Segment[]>();
 function segmentsOf(path: string): readonly Segment[] {
   let segments = parsedPaths.get(path);
   if (!segments) {
-    segments = path.split('.').map((segment) => (segment.endsWith('[]') ? { key: segment.slice(0, -2), list: true } : { key: segment, list: false }));
+    segments = path.split('.').map((segment) => {
+      const key = segment.endsWith('[]') ? segment.slice(0, -2) : segment;
+      return { key, escaped: escapeName(key), list: key !== segment };
+    });
     parsedPaths.set(path, segments);
   }
   return segments;
@@ -154,13 +183,13 @@ function locate(body: JsonObject, path: string): Located[] {
   const segments = segmentsOf(path);
   const found: Located[] = [];
   for (let index = 0; index < segments.length && current.length > 0; index++) {
-    const { key, list } = segments[index] as Segment;
+    const { key, escaped, list } = segments[index] as Segment;
     const last = index === segments.length - 1;
     const next: { object: JsonObject; pointer: string }[] = [];
     for (const { object, pointer } of current) {
       if (!(key in object)) continue;
       const value = object[key] as Json;
-      const at = `${pointer}/${escapeName(key)}`;
+      const at = `${pointer}/${escaped}`;
       if (last) {
         found.push({ parent: object, key, value, pointer: at });
       } else if (list && Array.isArray(value)) {

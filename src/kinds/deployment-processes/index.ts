@@ -43,11 +43,10 @@ export function deploymentProcessDocuments(live: LiveSpace, names: NameResolver)
     if (!process) continue;
     const name = String(project.Name);
     const where = `${TITLE} '${name}'`;
-    const body: JsonObject = {
-      ...without(process, PROCESS_NOT_KEPT),
-      Project: name,
-      Steps: stepsToDocument(process.Steps, names, where),
-    };
+    // Set on the copy `without` makes rather than spread into another (canonicalize orders the fields).
+    const body = without(process, PROCESS_NOT_KEPT);
+    body.Project = name;
+    body.Steps = stepsToDocument(process.Steps, names, where);
     documents.push({ kind: 'deployment-processes', name, file: `projects/${slugs.get(name)}/deployment-process.yaml`, body: canonicalize(omitNewerDefaults('deployment-processes', body)) });
   }
   return documents.sort((a, b) => compareNames(a.name, b.name));

@@ -70,15 +70,13 @@ export function runbookDocuments(live: LiveSpace, names: NameResolver, keep: (pr
       if (!process) {
         names.problems.push({ where, message: `its process '${String(runbook.RunbookProcessId)}' was not found in runbookProcesses` });
       }
-      const body: JsonObject = {
-        ...without(runbook, RUNBOOK_NOT_KEPT),
-        Project: projectName,
-        Environments: names.names('environments', runbook.Environments, `${where}, Environments`).sort(compareNames),
-        Process: {
-          ...(process ? without(process, PROCESS_NOT_KEPT) : {}),
-          Steps: stepsToDocument(process?.Steps, names, where),
-        },
-      };
+      // Fields set on the copies `without` makes rather than spread into further copies (canonicalize orders them).
+      const body = without(runbook, RUNBOOK_NOT_KEPT);
+      body.Project = projectName;
+      body.Environments = names.names('environments', runbook.Environments, `${where}, Environments`).sort(compareNames);
+      const processBody = process ? without(process, PROCESS_NOT_KEPT) : {};
+      processBody.Steps = stepsToDocument(process?.Steps, names, where);
+      body.Process = processBody;
       const connectivity = runbook.ConnectivityPolicy;
       if (isObject(connectivity) && Array.isArray(connectivity.TargetRoles)) {
         // Roles are a set: sorted, so a reordering on the server is no change.
