@@ -102,32 +102,40 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   // The schemas the snapshot checks its documents against are compiled while the source answers.
   const compiling = schemas.prepare();
   compiling.catch(() => undefined);
-  const read = await readSource(options, spaceNames, kinds, config, texts);
-  const desired = read.files;
-  for (const [file, text] of schemaFiles()) desired.set(`${SCHEMAS_DIR}/${file}`, text);
-  desired.set(SOURCE_FILE, formatSourceRecord({ version: await serverVersion(options.api), ...read.capabilities }));
-  if (rewriteConfig) desired.set(CONFIG_FILE, formatRepoConfig(config));
-
-  // What octosync owns: the snapshotted spaces, the schemas, a new config (and a new repository's .gitignore).
-  const committed = await committedFiles(options.repo, branch);
-  const newRepository = !configText && committed.size === 0;
-  if (newRepository && !existsSync(path.join(options.repo, GITIGNORE))) desired.set(GITIGNORE, GITIGNORE_TEXT);
+  const version = serverVersion(options.api);
+  version.catch(() => undefined);
   const spaceFolders = spaceNames.map((name) => `${SPACES_DIR}/${slugify(name)}/`);
-  const owns = (file: string) =>
-    file === SOURCE_FILE ||
-    file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (rewriteConfig && file === CONFIG_FILE) || (desired.has(GITIGNORE) && file === GITIGNORE);
-
-  // Compared with the branch, not the working tree: files a snapshot wrote and could not commit
-  // (a hook refused, the index was locked, the process was killed) are committed by the next one.
-  // By blob id, computed here: only the branch's files that differ, or that octosync does not
-  // own (validation needs them), are read.
-  const desiredIds = new Map([...desired].map(([file, text]) => [file, blobId(text)]));
-  const changes = compareFiles(desiredIds, committed, owns);
-  const unchanged = (file: string) => committed.get(file) !== undefined && committed.get(file) === desiredIds.get(file);
   // Folders new to the branch and the working tree (a first snapshot's) are written by another
-  // thread from here on, out of sight until the snapshot is checked and commits.
-  const staged = stageNewFolders(options.repo, [...spaceFolders, `${SCHEMAS_DIR}/`], desired, committed);
+  // thread as their documents are made, out of sight until the snapshot is checked and commits.
+  const listing = committedFiles(options.repo, branch);
+  listing.catch(() => undefined);
+  const staging = listing.then((committed) => stageNewFolders(options.repo, [...spaceFolders, `${SCHEMAS_DIR}/`], committed));
+  staging.catch(() => undefined);
   try {
+    const read = await readSource(options, spaceNames, kinds, config, texts, staging);
+    const staged = await staging;
+    const desired = read.files;
+    const schemaTexts = new Map([...schemaFiles()].map(([file, text]) => [`${SCHEMAS_DIR}/${file}`, text]));
+    staged?.add(schemaTexts);
+    for (const [file, text] of schemaTexts) desired.set(file, text);
+    desired.set(SOURCE_FILE, formatSourceRecord({ version: await version, ...read.capabilities }));
+    if (rewriteConfig) desired.set(CONFIG_FILE, formatRepoConfig(config));
+
+    // What octosync owns: the snapshotted spaces, the schemas, a new config (and a new repository's .gitignore).
+    const committed = await listing;
+    const newRepository = !configText && committed.size === 0;
+    if (newRepository && !existsSync(path.join(options.repo, GITIGNORE))) desired.set(GITIGNORE, GITIGNORE_TEXT);
+    const owns = (file: string) =>
+      file === SOURCE_FILE ||
+      file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (rewriteConfig && file === CONFIG_FILE) || (desired.has(GITIGNORE) && file === GITIGNORE);
+
+    // Compared with the branch, not the working tree: files a snapshot wrote and could not commit
+    // (a hook refused, the index was locked, the process was killed) are committed by the next one.
+    // By blob id, computed here: only the branch's files that differ, or that octosync does not
+    // own (validation needs them), are read.
+    const desiredIds = new Map([...desired].map(([file, text]) => [file, blobId(text)]));
+    const changes = compareFiles(desiredIds, committed, owns);
+    const unchanged = (file: string) => committed.get(file) !== undefined && committed.get(file) === desiredIds.get(file);
     const committedTexts = await readCommitted(options.repo, committed, (file) => !owns(file) || !unchanged(file));
     refuseLargeRemovals(options, config, spaceNames, kinds, committed, committedTexts, read, unchanged);
     await compiling;
@@ -141,7 +149,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     const others = staged ? new Map([...desired].filter(([file]) => !staged.holds(file))) : desired;
     const writeFiles = async () => {
       await syncFiles(options.repo, others, (file) => owns(file) && !staged?.holds(file), (file) => edited !== undefined && !edited.has(file) && unchanged(file));
-      await staged?.folders.place();
+      await staged?.place();
     };
     const message = options.message ?? summarize(changes, read.names);
     const edits = new Map<string, string | null>([...changes.added, ...changes.changed].map((file) => [file, desired.get(file) as string]));
@@ -152,24 +160,18 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     texts.finish();
     return { branch, commit, message: commit ? message : undefined, changes, documents: read.count, serialized };
   } finally {
-    await staged?.folders.discard();
+    await (await staging.catch(() => undefined))?.discard();
   }
 }
 
 /**
- * Starts writing the desired files of every folder in `candidates` (`spaces/default/`) that
- * neither the branch nor the working tree has (see repo/staged-files.ts); undefined when none.
+ * A writer for every folder in `candidates` (`spaces/default/`) that neither the branch
+ * (`committed`) nor the working tree has (see repo/staged-files.ts); undefined when none.
  */
-function stageNewFolders(repo: string, candidates: readonly string[], desired: ReadonlyMap<string, string>, committed: ReadonlyMap<string, string>): { folders: StagedFolders; holds: (file: string) => boolean } | undefined {
+function stageNewFolders(repo: string, candidates: readonly string[], committed: ReadonlyMap<string, string>): StagedFolders | undefined {
   const committedFiles = [...committed.keys()];
-  const desiredFiles = [...desired.keys()];
-  const fresh = candidates.filter(
-    (folder) => desiredFiles.some((file) => file.startsWith(folder)) && !committedFiles.some((file) => file.startsWith(folder)) && !existsSync(path.join(repo, folder.slice(0, -1))),
-  );
-  if (fresh.length === 0) return undefined;
-  const holds = (file: string) => fresh.some((folder) => file.startsWith(folder));
-  const files = new Map([...desired].filter(([file]) => holds(file)));
-  return { folders: StagedFolders.start(repo, fresh.map((folder) => folder.slice(0, -1)), files), holds };
+  const fresh = candidates.map((folder) => folder.slice(0, -1)).filter((folder) => !committedFiles.some((file) => file.startsWith(`${folder}/`)) && !existsSync(path.join(repo, folder)));
+  return fresh.length > 0 ? new StagedFolders(repo, fresh) : undefined;
 }
 
 interface SourceRead {
@@ -187,7 +189,14 @@ interface SourceRead {
 }
 
 /** Every space read and turned into documents; refused whole when any answer is incomplete or dangles. */
-async function readSource(options: SnapshotOptions, spaceNames: readonly string[], kinds: readonly Kind[], config: RepoConfig, texts: DocumentTexts): Promise<SourceRead> {
+async function readSource(
+  options: SnapshotOptions,
+  spaceNames: readonly string[],
+  kinds: readonly Kind[],
+  config: RepoConfig,
+  texts: DocumentTexts,
+  staging: Promise<StagedFolders | undefined>,
+): Promise<SourceRead> {
   const result: SourceRead = { files: new Map(), names: new Map(), documents: new Map(), bodies: new Map(), count: 0, capabilities: { flavour: 'self-hosted', tenantVariableScoping: false } };
   const problems: Problem[] = [];
   for (const spaceName of spaceNames) {
@@ -202,22 +211,30 @@ async function readSource(options: SnapshotOptions, spaceNames: readonly string[
     const resolver = new NameResolver(buildRefTable(live));
     const spaceSlug = slugify(spaceName);
     const documents: KindDocument[] = [];
+    const staged = await staging;
     for (const kind of kinds) {
+      // Each kind's files go to the writer as soon as they are made (see repo/staged-files.ts).
+      const made: [string, string][] = [];
       for (const doc of kind.toDocuments(live, resolver)) {
         if (isDocumentExcluded(config.exclude ?? [], spaceName, doc)) continue;
         const file = documentPath(spaceSlug, doc.file);
-        result.files.set(file, texts.format(file, doc.body, schemaReference(file, doc.kind)));
+        const text = texts.format(file, doc.body, schemaReference(file, doc.kind));
+        result.files.set(file, text);
+        made.push([file, text]);
         result.names.set(file, `${kind.title} ${doc.name}`);
         result.bodies.set(file, doc.body);
         documents.push(doc);
       }
+      staged?.add(made);
     }
     // What version-controlled projects keep in Git, for review only (kinds/projects/git-held.ts).
     if (config.snapshot?.gitHeldParts) {
       const kept = new Set(documents.filter((doc) => doc.kind === 'projects').map((doc) => doc.name));
       for (const held of await readGitHeldParts(options.api, spaceId, live, resolver, (name) => kept.has(name))) {
         const file = documentPath(spaceSlug, held.file);
-        result.files.set(file, texts.format(file, held.body));
+        const text = texts.format(file, held.body);
+        result.files.set(file, text);
+        staged?.add([[file, text]]);
         result.names.set(file, held.title);
       }
     }

@@ -1,8 +1,9 @@
 // Whole new folders of the working tree (a first snapshot's thousands of files), written by
-// another thread into a hidden staging folder while this one checks them, then moved into place
-// with one rename each. Creating thousands of files is mostly the kernel's work: done on this
-// thread it would hold up everything else. Nothing reaches the working tree before `place`, so a
-// snapshot refused halfway leaves it as it was.
+// another thread into a hidden staging folder while this one goes on working (normalizing,
+// checking, committing), then moved into place with one rename each. Creating thousands of files
+// and folders is mostly the kernel's work: done on this thread it would hold up everything else.
+// Nothing reaches the working tree before `place`, so a snapshot refused halfway leaves it as it
+// was.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
@@ -10,76 +11,94 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
- * The writing thread's code (given as text, so the bundled CLI needs no file of its own): one
- * buffer holds every file's bytes, `files` says where each one's bytes are.
+ * The writing thread's code (given as text, so the bundled CLI needs no file of its own). Each
+ * message is a batch: one buffer with the bytes of its files, and where each file's bytes are;
+ * `null` ends the thread.
  */
 const WRITER = `
-const { workerData } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
-const bytes = Buffer.from(workerData.bytes);
 const made = new Set();
-for (const [file, start, end] of workerData.files) {
-  const target = path.join(workerData.root, file);
-  const folder = path.dirname(target);
-  if (!made.has(folder)) fs.mkdirSync(folder, { recursive: true });
-  made.add(folder);
-  fs.writeFileSync(target, bytes.subarray(start, end));
-}
+parentPort.on('message', (batch) => {
+  if (batch === null) return parentPort.close();
+  const bytes = Buffer.from(batch.bytes);
+  for (const [file, start, end] of batch.files) {
+    const target = path.join(workerData.root, file);
+    const folder = path.dirname(target);
+    if (!made.has(folder)) fs.mkdirSync(folder, { recursive: true });
+    made.add(folder);
+    fs.writeFileSync(target, bytes.subarray(start, end));
+  }
+});
 `;
 
 /** A staging folder's name starts with this (a dot folder: file listings of the working tree skip it). */
 export const STAGING_PREFIX = '.octosync-staging-';
 
 export class StagedFolders {
-  private constructor(
-    private readonly dir: string,
-    private readonly staging: string,
-    private readonly folders: readonly string[],
-    private readonly written: Promise<void>,
-    private readonly worker: Worker,
-    /** `dir` did not exist before: a snapshot refused leaves no empty folder behind. */
-    private readonly newDir: boolean,
-  ) {}
+  private readonly staging: string;
+  private readonly worker: Worker;
+  private readonly written: Promise<void>;
+  /** `dir` did not exist before: a snapshot refused leaves no empty folder behind. */
+  private readonly newDir: boolean;
+  private ended = false;
 
   /**
-   * Starts writing `files` (path → text, each inside one of `folders`, which the working tree at
-   * `dir` does not have) into a staging folder of `dir`, on another thread.
+   * Starts the writer for `folders` (repository-relative, `spaces/default`), which the working
+   * tree at `dir` does not have; `add` gives it their files.
    */
-  static start(dir: string, folders: readonly string[], files: ReadonlyMap<string, string>): StagedFolders {
-    const staging = path.join(dir, `${STAGING_PREFIX}${randomUUID().slice(0, 8)}`);
-    const newDir = !existsSync(dir);
-    mkdirSync(staging, { recursive: true });
+  constructor(
+    private readonly dir: string,
+    private readonly folders: readonly string[],
+  ) {
+    this.staging = path.join(dir, `${STAGING_PREFIX}${randomUUID().slice(0, 8)}`);
+    this.newDir = !existsSync(dir);
+    mkdirSync(this.staging, { recursive: true });
     // Git never sees it, even when a killed process leaves it behind.
-    writeFileSync(path.join(staging, '.gitignore'), '*\n');
+    writeFileSync(path.join(this.staging, '.gitignore'), '*\n');
+    this.worker = new Worker(WRITER, { eval: true, workerData: { root: this.staging } });
+    this.written = new Promise<void>((resolve, reject) => {
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the thread writing the new files stopped (exit code ${code})`))));
+    });
+    this.written.catch(() => undefined); // awaited by place(); a refused snapshot never asks
+  }
+
+  /** Whether `file` is in one of the staged folders (and so is written by `add`, not elsewhere). */
+  holds(file: string): boolean {
+    return this.folders.some((folder) => file.startsWith(`${folder}/`));
+  }
+
+  /** Queues the files (path → text) that are in a staged folder, as one batch. */
+  add(files: Iterable<readonly [string, string]>): void {
+    const batch = [...files].filter(([file]) => this.holds(file));
+    if (batch.length === 0) return;
     let total = 0;
-    for (const text of files.values()) total += Buffer.byteLength(text);
+    for (const [, text] of batch) total += Buffer.byteLength(text);
     const bytes = Buffer.allocUnsafeSlow(total);
     const index: [string, number, number][] = [];
     let at = 0;
-    for (const [file, text] of files) {
+    for (const [file, text] of batch) {
       const end = at + bytes.write(text, at);
       index.push([file, at, end]);
       at = end;
     }
     // The bytes move to the writer (no copy); this thread keeps the texts for git.
     const buffer = bytes.buffer as ArrayBuffer;
-    const worker = new Worker(WRITER, { eval: true, workerData: { root: staging, files: index, bytes: buffer }, transferList: [buffer] });
-    const written = new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the thread writing the new files stopped (exit code ${code})`))));
-    });
-    written.catch(() => undefined); // awaited by place(); a refused snapshot never asks
-    return new StagedFolders(dir, staging, folders, written, worker, newDir);
+    this.worker.postMessage({ files: index, bytes: buffer }, [buffer]);
   }
 
   /** Moves every staged folder into place once all its files are written. */
   async place(): Promise<void> {
+    this.end();
     await this.written;
     for (const folder of this.folders) {
+      const staged = path.join(this.staging, folder);
+      if (!existsSync(staged)) continue; // no file in it
       const target = path.join(this.dir, folder);
       await mkdir(path.dirname(target), { recursive: true });
-      await rename(path.join(this.staging, folder), target);
+      await rename(staged, target);
     }
   }
 
@@ -89,5 +108,10 @@ export class StagedFolders {
     await this.written.catch(() => undefined);
     await rm(this.staging, { recursive: true, force: true });
     if (this.newDir) await rmdir(this.dir).catch(() => undefined); // only when still empty
+  }
+
+  private end(): void {
+    if (!this.ended) this.worker.postMessage(null);
+    this.ended = true;
   }
 }

@@ -29,7 +29,13 @@ function manyFiles(count: number): Map<string, string> {
 describe('staged folders', () => {
   it('shows nothing in the working tree until placed, then every file with its exact bytes and no staging folder', async () => {
     const files = manyFiles(1500);
-    const staged = StagedFolders.start(dir, ['spaces/default', 'schemas'], files);
+    const staged = new StagedFolders(dir, ['spaces/default', 'schemas', 'spaces/empty']);
+    // In batches, as a snapshot makes them; a file outside the staged folders is not the writer's.
+    const entries = [...files];
+    staged.add(entries.slice(0, 700));
+    staged.add([...entries.slice(700), ['octosync.yaml', 'not staged\n']]);
+    expect(staged.holds('spaces/default/a.yaml')).toBe(true);
+    expect(staged.holds('spaces/default-2/a.yaml')).toBe(false);
     expect(await listFiles(dir)).toEqual([]);
     await staged.place();
     await staged.discard();
@@ -39,14 +45,16 @@ describe('staged folders', () => {
   });
 
   it('discarded before placing (a refused snapshot), leaves the folder as it was, even while the writer still runs', async () => {
-    const staged = StagedFolders.start(dir, ['spaces/default', 'schemas'], manyFiles(3000));
+    const staged = new StagedFolders(dir, ['spaces/default', 'schemas']);
+    staged.add(manyFiles(3000));
     await staged.discard();
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('leaves no folder behind where none existed', async () => {
     const missing = path.join(dir, 'new-repository');
-    const staged = StagedFolders.start(missing, ['schemas'], new Map([['schemas/a.schema.json', '{}\n']]));
+    const staged = new StagedFolders(missing, ['schemas']);
+    staged.add([['schemas/a.schema.json', '{}\n']]);
     await staged.discard();
     expect(existsSync(missing)).toBe(false);
   });
