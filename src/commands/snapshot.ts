@@ -1,6 +1,7 @@
 // `octosync snapshot`: read a source instance (read), normalize it into documents (pure), write
 // them to the state repository and commit (write). Nothing is written when anything is wrong.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonObject, KindDocument, KindName } from '../core/document.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
@@ -20,7 +21,7 @@ import { SOURCE_FILE, formatSourceRecord } from '../repo/source-record.js';
 import { capabilitiesOf } from '../kinds/capabilities.js';
 import type { Capabilities } from '../kinds/capabilities.js';
 import type { RepoConfig } from '../repo/config.js';
-import { blobId, changedSinceHead, checkoutBranch, commitFiles, listBlobsAt, openRepository, readBlobs, resolveRef } from '../repo/git.js';
+import { blobId, changedSinceHead, checkoutBranch, commitFiles, currentBranch, listBlobsAt, openRepository, readBlobs, resolveRef } from '../repo/git.js';
 import { DocumentTexts } from '../repo/document-texts.js';
 import { readGitHeldParts } from '../kinds/projects/git-held.js';
 import { runbooksMovedToGit } from '../kinds/projects/runbooks-in-git.js';
@@ -139,26 +140,43 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     const committedTexts = await readCommitted(options.repo, committed, (file) => !owns(file) || !unchanged(file));
     refuseLargeRemovals(options, config, spaceNames, kinds, committed, committedTexts, read, unchanged);
     await compiling;
-    refuseInvalidRepository(committedTexts, desired, owns, read.bodies);
-
-    const repo = await openRepository(options.repo);
-    if (!options.detached) await checkoutBranch(repo, branch);
-    options.progress?.({ step: 'write', files: desired.size });
-    // A file the branch has as desired, and the working tree as the branch, is not read or written.
-    const edited = await changedSinceHead(options.repo);
-    const others = staged ? new Map([...desired].filter(([file]) => !staged.holds(file))) : desired;
-    const writeFiles = async () => {
-      await syncFiles(options.repo, others, (file) => owns(file) && !staged?.holds(file), (file) => edited !== undefined && !edited.has(file) && unchanged(file));
-      await staged?.place();
+    // The self-check runs while git packs the texts (below), unless the snapshot must first switch
+    // an existing working tree to its branch: that it checks before changing anything. A new
+    // repository's `.git`, made before the check, goes again when the check fails.
+    const hadGit = existsSync(path.join(options.repo, '.git'));
+    let checked = false;
+    const check = () => {
+      if (checked) return;
+      checked = true;
+      refuseInvalidRepository(committedTexts, desired, owns, read.bodies);
     };
-    const message = options.message ?? summarize(changes, read.names);
-    const edits = new Map<string, string | null>([...changes.added, ...changes.changed].map((file) => [file, desired.get(file) as string]));
-    for (const file of changes.removed) edits.set(file, null);
-    // git is given the texts, not the files: it packs them while the files are written.
-    const commit = edits.size > 0 ? await commitFiles(options.repo, edits, message, writeFiles) : (await writeFiles(), undefined);
-    const serialized = texts.serialized;
-    texts.finish();
-    return { branch, commit, message: commit ? message : undefined, changes, documents: read.count, serialized };
+    try {
+      const repo = await openRepository(options.repo);
+      if (!options.detached) {
+        if (hadGit && (await currentBranch(repo)) !== branch) check();
+        await checkoutBranch(repo, branch);
+      }
+      options.progress?.({ step: 'write', files: desired.size });
+      // A file the branch has as desired, and the working tree as the branch, is not read or written.
+      const edited = await changedSinceHead(options.repo);
+      const others = staged ? new Map([...desired].filter(([file]) => !staged.holds(file))) : desired;
+      const writeFiles = async () => {
+        check();
+        await syncFiles(options.repo, others, (file) => owns(file) && !staged?.holds(file), (file) => edited !== undefined && !edited.has(file) && unchanged(file));
+        await staged?.place();
+      };
+      const message = options.message ?? summarize(changes, read.names);
+      const edits = new Map<string, string | null>([...changes.added, ...changes.changed].map((file) => [file, desired.get(file) as string]));
+      for (const file of changes.removed) edits.set(file, null);
+      // git is given the texts, not the files: it packs them while the snapshot checks itself and the files are written.
+      const commit = edits.size > 0 ? await commitFiles(options.repo, edits, message, writeFiles) : (await writeFiles(), undefined);
+      const serialized = texts.serialized;
+      texts.finish();
+      return { branch, commit, message: commit ? message : undefined, changes, documents: read.count, serialized };
+    } catch (error) {
+      if (!hadGit && error instanceof OctosyncError && error.code === 'snapshot-invalid') await rm(path.join(options.repo, '.git'), { recursive: true, force: true });
+      throw error;
+    }
   } finally {
     await (await staging.catch(() => undefined))?.discard();
   }
