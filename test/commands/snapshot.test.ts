@@ -187,6 +187,28 @@ describe('snapshot', () => {
     expect(committed.filter((file) => file.startsWith('spaces/') || file.startsWith('schemas/')).sort()).toEqual(written);
   });
 
+  it('a first snapshot its self-check refuses leaves the folder as it was: no file, no staging folder, no .git', async () => {
+    await start('empty');
+    const http = simHttp(sim);
+    const dev = (await http.post('/api/Spaces-1/environments', { Name: 'Dev' })).body;
+    // The server refuses such a name through its API; the store can hold it, as a corrupt database would.
+    sim.instance.store.put('environments', { ...dev, Name: 'D'.repeat(60) });
+    await expect(snapshot()).rejects.toThrow(/validate rejects[\s\S]*Name/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('a snapshot its self-check refuses, on the branch already checked out, commits nothing and leaves the working tree as it was', async () => {
+    await start('empty');
+    const http = simHttp(sim);
+    await http.post('/api/Spaces-1/environments', { Name: 'Dev' });
+    const first = await snapshot();
+    const test = (await http.post('/api/Spaces-1/environments', { Name: 'Test' })).body;
+    sim.instance.store.put('environments', { ...test, Name: 'T'.repeat(60) });
+    await expect(snapshot()).rejects.toThrow(/validate rejects/);
+    expect((await git().revparse(['HEAD'])).trim()).toBe(first.commit);
+    expect(await git().raw(['status', '--porcelain', '--untracked-files=all', '--ignored'])).toBe('');
+  });
+
   it('writes nothing when the source has a dangling reference', async () => {
     await start('empty');
     const http = simHttp(sim);
