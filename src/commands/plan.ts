@@ -607,11 +607,31 @@ function liveDigest(spaces: readonly SpacePlanState[]): string {
   hash.update('[');
   spaces.forEach((space, index) => {
     hash.update(`${index === 0 ? '' : ','}[${JSON.stringify(space.name)},[`);
-    sortDocs(space.liveDocuments).forEach((doc, at) => hash.update(`${at === 0 ? '' : ','}${JSON.stringify(doc)}`));
+    sortDocs(space.liveDocuments).forEach((doc, at) => hash.update(`${at === 0 ? '' : ','}${documentJson(doc)}`));
     hash.update(']]');
   });
   return hash.update(']').digest('hex');
 }
+
+/**
+ * JSON.stringify(doc), with the body's text kept for a frozen body: those are the repository's
+ * values a daemon shares between destinations (repo/parsed-documents.ts), and a live document
+ * equal to its desired one shares its body (sharingEqualBodies), so most bodies are written out
+ * once for every destination instead of once each.
+ */
+function documentJson(doc: KindDocument): string {
+  const keys = Object.keys(doc);
+  const plain = typeof doc.body === 'object' && doc.body !== null && typeof doc.kind === 'string' && typeof doc.name === 'string' && typeof doc.file === 'string';
+  if (!plain || !Object.isFrozen(doc.body) || keys.length !== 4 || keys[0] !== 'kind' || keys[1] !== 'name' || keys[2] !== 'file' || keys[3] !== 'body') return JSON.stringify(doc);
+  let body = bodyJson.get(doc.body);
+  if (body === undefined) {
+    body = JSON.stringify(doc.body);
+    bodyJson.set(doc.body, body);
+  }
+  return `{"kind":${JSON.stringify(doc.kind)},"name":${JSON.stringify(doc.name)},"file":${JSON.stringify(doc.file)},"body":${body}}`;
+}
+
+const bodyJson = new WeakMap<JsonObject, string>();
 
 function sortDocs(docs: readonly KindDocument[]): KindDocument[] {
   return [...docs].sort((a, b) => documentKey('', a.kind, a.name).localeCompare(documentKey('', b.kind, b.name)));

@@ -9,6 +9,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
+import { LRUCache } from 'lru-cache';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import { forEachPooled } from '../core/pool.js';
@@ -384,14 +385,30 @@ export async function branchHeads(dir: string): Promise<BranchHead[]> {
 
 /** One file's text at a commit, or undefined when the commit does not have it. */
 export async function readFileAt(dir: string, commit: string, file: string): Promise<string | undefined> {
+  // What a commit holds never changes, whatever the repository: a commit's id names its content.
+  const key = FULL_ID.test(commit) ? `${commit}:${file}` : undefined;
+  const kept = key === undefined ? undefined : filesReadAt.get(key);
+  if (kept) return kept.text;
   try {
     const { blob } = await git.readBlob({ fs, gitdir: await gitDirOf(dir), oid: commit, filepath: file });
-    return Buffer.from(blob).toString('utf8');
+    const text = Buffer.from(blob).toString('utf8');
+    if (key !== undefined) filesReadAt.set(key, { text });
+    return text;
   } catch (error) {
-    if ((error as { code?: string }).code === 'NotFoundError') return undefined;
-    throw error;
+    if ((error as { code?: string }).code !== 'NotFoundError') throw error;
+    if (key !== undefined) filesReadAt.set(key, { text: undefined });
+    return undefined;
   }
 }
+
+const FULL_ID = /^[0-9a-f]{40}$/;
+
+/**
+ * Files read by readFileAt, by commit and path: a daemon reads the same few (octosync.yaml, each
+ * destination's file, what each last applied) at the same commits for every destination and at
+ * every look, each a walk of the object store otherwise. Bounded by their size.
+ */
+const filesReadAt = new LRUCache<string, { text: string | undefined }>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (kept, key) => key.length + (kept.text?.length ?? 0) });
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
