@@ -41,6 +41,11 @@ export interface FaultRule {
   rate?: number;
   /** How many times the rule may fire at most (unbounded when absent). */
   times?: number;
+  /**
+   * Hold the request until this settles, then handle it as usual (`status` and the other fault
+   * fields are ignored): a slow answer on one route, released by the test when it chooses.
+   */
+  holdUntil?: Promise<unknown>;
 }
 
 export interface SimulatorOptions extends SettingsOptions {

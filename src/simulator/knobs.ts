@@ -2,6 +2,8 @@
 import type { FaultRule } from './index.js';
 
 export interface FaultDecision {
+  /** Answer only once this settles, as usual (see FaultRule.holdUntil). */
+  holdUntil?: Promise<unknown>;
   status?: number;
   retryAfterSeconds?: number;
   drop?: boolean;
@@ -19,6 +21,8 @@ export interface RequestCounts {
 /** When a request arrived and when its answer was done (ms on `performance.now()`'s clock). */
 export interface RequestSpan {
   method: string;
+  /** The route pattern it matched ('unmatched' when none). */
+  route: string;
   start: number;
   end: number;
 }
@@ -53,6 +57,7 @@ export class Knobs {
       if (rule.times !== undefined && entry.fired >= rule.times) continue;
       if (this.random() >= (rule.rate ?? 1)) continue;
       entry.fired += 1;
+      if (rule.holdUntil) return { holdUntil: rule.holdUntil };
       return {
         status: rule.status ?? 503,
         retryAfterSeconds: rule.retryAfterSeconds,
@@ -72,8 +77,8 @@ export class Knobs {
   }
 
   /** Marks a request's arrival; the function returned marks its end (benchmarks measure how many are in flight). */
-  began(method: string): () => void {
-    const span: RequestSpan = { method, start: performance.now(), end: Number.NaN };
+  began(method: string, route = 'unmatched'): () => void {
+    const span: RequestSpan = { method, route, start: performance.now(), end: Number.NaN };
     this.spans.push(span);
     return () => {
       if (Number.isNaN(span.end)) span.end = performance.now();

@@ -52,11 +52,14 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   // routing keeps it; the router decodes it in the parameter.
   const path = url.pathname.split(/%2F/i).map(decodeURIComponent).join('%2F');
   const match = routes.find(method, path);
-  knobs.count(method, match?.target.pattern ?? 'unmatched');
-  res.once('close', knobs.began(method));
+  const route = match?.target.pattern ?? 'unmatched';
+  knobs.count(method, route);
+  res.once('close', knobs.began(method, route));
 
   if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
-  const fault = knobs.decideFault(method, path);
+  const decided = knobs.decideFault(method, path);
+  if (decided?.holdUntil) await decided.holdUntil.catch(() => undefined);
+  const fault = decided?.holdUntil ? undefined : decided;
   if (fault?.drop) {
     req.socket.destroy();
     return;
