@@ -11,7 +11,7 @@ import { IdResolver, NameResolver, buildRefTable } from '../core/refs.js';
 import { secretSlots, setAtPointers } from '../core/secrets.js';
 import { readLiveSpace } from '../kinds/read-live.js';
 import { DEFAULT_MAX_CONCURRENCY, withCreateLookup, withSignal } from '../octopus/index.js';
-import { forEachPooled } from '../core/pool.js';
+import { forEachPooled, forEachWhenReady } from '../core/pool.js';
 import type { OctopusApi } from '../octopus/index.js';
 import type { AfterCreates, Kind, WriteContext } from '../kinds/types.js';
 import { acquireLock } from '../state/lock.js';
@@ -27,6 +27,7 @@ import { projectsToConvert, stillToConvert } from './apply-conversions.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
 import { changeDependencies } from './apply-dependencies.js';
+import { kindWaits } from './apply-schedule.js';
 import { createSpaces } from './create-spaces.js';
 import type { ChangeDependencies } from './apply-dependencies.js';
 import { OctosyncError } from './errors.js';
@@ -269,8 +270,8 @@ export function writesAtOnce(requests: number): number {
 type ChangeStates = Map<PlannedChange, 'applied' | 'failed' | 'skipped'>;
 
 /**
- * Creates and updates kind by kind in dependency order, then the writers' second pass, then
- * deletes in reverse order. A change whose needs (see apply-dependencies.ts) failed or were
+ * Creates and updates in dependency order (a kind once the kinds it waits for are written), then
+ * the writers' second pass, then deletes in reverse order. A change whose needs (see apply-dependencies.ts) failed or were
  * skipped is skipped, saying because of what; everything else is still written.
  */
 async function applySpace(
@@ -293,86 +294,89 @@ async function applySpace(
   const states: ChangeStates = new Map();
   /** Documents written without some values (KindWriter.defer): written whole in the second pass. */
   const deferred = new Map<PlannedChange, KindDocument>();
-  const phases: { kinds: Kind[]; actions: PlannedChange['action'][] }[] = [
-    { kinds: prepared.kinds, actions: ['create', 'update'] },
-    { kinds: [...prepared.kinds].reverse(), actions: ['delete'] },
-  ];
-  for (const phase of phases) {
-    if (phase.actions.includes('delete')) {
-      await finishWrites(prepared, api, space, changes, { desired, deferred, states, dependencies }, () => live, (next) => (live = next), record, concurrency);
-    }
-    for (const kind of phase.kinds) {
-      const mine = changes.filter((change) => change.kind === kind.name && phase.actions.includes(change.action));
-      if (mine.length === 0) continue;
-      const writer = kind.writer;
-      if (!writer) throw new OctosyncError('apply-failed', `octosync cannot write ${kind.title} documents yet`);
-      const ctx = context();
-      /** Creates with something left to do once the kind is read back (see KindWriter.create). */
-      const unfinished = new Map<PlannedChange, { rest: AfterCreates; digests: SetSecrets }>();
-      const applied = (change: PlannedChange, digests: SetSecrets) => {
-        // Only a written secret counts as set: a failed write must be tried again next time.
-        for (const [where, set] of digests) setSecrets.set(where, set);
-        states.set(change, 'applied');
-        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'applied' });
-      };
-      const failed = (change: PlannedChange, error: unknown) => {
-        states.set(change, 'failed');
-        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
-        // Cancelled: nothing further starts (execute says why).
-        signal?.throwIfAborted();
-      };
-      // A pool, not batches: a new write starts as soon as one ends, so the pipe stays full.
-      await forEachPooled(mine, concurrency, async (change) => {
-        const key = `${change.kind}/${change.name}`.toLowerCase();
-        signal?.throwIfAborted();
-        const blocker = blockerOf(dependencies.needs(change), states);
-        if (blocker) {
-          states.set(change, 'skipped');
-          record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: skippedBecause(blocker, states) });
-          return;
-        }
-        let digests: SetSecrets = new Map();
-        try {
-          if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
+  /** Writes a kind's changes of `actions`, then reads back what it wrote for the kinds after it. */
+  const writeKind = async (kind: Kind, actions: readonly PlannedChange['action'][]): Promise<void> => {
+    const mine = changes.filter((change) => change.kind === kind.name && actions.includes(change.action));
+    if (mine.length === 0) return;
+    const writer = kind.writer;
+    if (!writer) throw new OctosyncError('apply-failed', `octosync cannot write ${kind.title} documents yet`);
+    const ctx = context();
+    /** Creates with something left to do once the kind is read back (see KindWriter.create). */
+    const unfinished = new Map<PlannedChange, { rest: AfterCreates; digests: SetSecrets }>();
+    const applied = (change: PlannedChange, digests: SetSecrets) => {
+      // Only a written secret counts as set: a failed write must be tried again next time.
+      for (const [where, set] of digests) setSecrets.set(where, set);
+      states.set(change, 'applied');
+      record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'applied' });
+    };
+    const failed = (change: PlannedChange, error: unknown) => {
+      states.set(change, 'failed');
+      record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
+      // Cancelled: nothing further starts (execute says why).
+      signal?.throwIfAborted();
+    };
+    // A pool, not batches: a new write starts as soon as one ends, so the pipe stays full.
+    await forEachPooled(mine, concurrency, async (change) => {
+      const key = `${change.kind}/${change.name}`.toLowerCase();
+      signal?.throwIfAborted();
+      const blocker = blockerOf(dependencies.needs(change), states);
+      if (blocker) {
+        states.set(change, 'skipped');
+        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: skippedBecause(blocker, states) });
+        return;
+      }
+      let digests: SetSecrets = new Map();
+      try {
+        if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
+        else {
+          const filled = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change);
+          digests = filled.digests;
+          const first = writer.defer?.(filled.doc, ctx.ids) ?? filled.doc;
+          if (first !== filled.doc) deferred.set(change, filled.doc);
+          const existing = current.get(key);
+          if (existing) await writer.update(first, existing, ctx);
           else {
-            const filled = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change);
-            digests = filled.digests;
-            const first = writer.defer?.(filled.doc, ctx.ids) ?? filled.doc;
-            if (first !== filled.doc) deferred.set(change, filled.doc);
-            const existing = current.get(key);
-            if (existing) await writer.update(first, existing, ctx);
-            else {
-              const rest = await writer.create(first, ctx);
-              if (rest) {
-                unfinished.set(change, { rest, digests });
-                return;
-              }
+            const rest = await writer.create(first, ctx);
+            if (rest) {
+              unfinished.set(change, { rest, digests });
+              return;
             }
           }
+        }
+      } catch (error) {
+        failed(change, error);
+        return;
+      }
+      applied(change, digests);
+    });
+    // Later kinds refer to what this one created: read it back before they start. Merged into
+    // the live state as it is once read (other kinds may have read theirs back meanwhile).
+    const readBack = async () => {
+      const read = await readLiveSpace(api, space.spaceId, writer.writes);
+      live = { ...live, ...read };
+    };
+    await readBack();
+    if (unfinished.size > 0) {
+      const after = context();
+      await forEachPooled(unfinished, concurrency, async ([change, { rest, digests }]) => {
+        signal?.throwIfAborted();
+        try {
+          await rest(after);
         } catch (error) {
           failed(change, error);
           return;
         }
         applied(change, digests);
       });
-      // Later kinds refer to what this one created: read it back before going on.
-      live = { ...live, ...(await readLiveSpace(api, space.spaceId, writer.writes)) };
-      if (unfinished.size > 0) {
-        const after = context();
-        await forEachPooled(unfinished, concurrency, async ([change, { rest, digests }]) => {
-          signal?.throwIfAborted();
-          try {
-            await rest(after);
-          } catch (error) {
-            failed(change, error);
-            return;
-          }
-          applied(change, digests);
-        });
-        live = { ...live, ...(await readLiveSpace(api, space.spaceId, writer.writes)) };
-      }
+      await readBack();
     }
-  }
+  };
+  // Creates and updates: each kind as soon as the kinds it waits for are written (see
+  // apply-schedule.ts), so kinds that do not need each other are written at the same time.
+  await forEachWhenReady(prepared.kinds, kindWaits(prepared.kinds, changes, dependencies), (kind) => writeKind(kind, ['create', 'update']));
+  await finishWrites(prepared, api, space, changes, { desired, deferred, states, dependencies }, () => live, (next) => (live = next), record, concurrency);
+  // Deletes in reverse dependency order, one kind after the other.
+  for (const kind of [...prepared.kinds].reverse()) await writeKind(kind, ['delete']);
 }
 
 /** The first change among `needs` that failed or was skipped. */

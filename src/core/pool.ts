@@ -21,3 +21,27 @@ export async function forEachPooled<T>(items: Iterable<T>, limit: number, work: 
   await Promise.all(Array.from({ length: limit }, worker));
   if (failure) throw failure.error;
 }
+
+/**
+ * Calls `work` for every item as soon as the items it waits for (`waitsFor`) have finished, so
+ * independent items run at the same time. An item waits only for items before it in `items`
+ * (given in an order where what an item needs comes first). After a failure nothing further
+ * starts; rejects with the first failure once the items already started have settled.
+ */
+export async function forEachWhenReady<T>(items: readonly T[], waitsFor: (item: T) => Iterable<T>, work: (item: T) => Promise<void>): Promise<void> {
+  const finished = new Map<T, Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  for (const item of items) {
+    const before = [...waitsFor(item)].flatMap((other) => finished.get(other) ?? []);
+    const run = Promise.all(before)
+      .then(async () => {
+        if (!failure) await work(item);
+      })
+      .catch((error: unknown) => {
+        failure ??= { error };
+      });
+    finished.set(item, run);
+  }
+  await Promise.all(finished.values());
+  if (failure) throw failure.error;
+}

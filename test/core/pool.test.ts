@@ -1,7 +1,7 @@
 // A pool keeps its limit of items in flight until the items run out, starts them in order, and
 // fails with the first failure after what had started has settled.
 import { describe, expect, it } from 'vitest';
-import { forEachPooled } from '../../src/core/pool.js';
+import { forEachPooled, forEachWhenReady } from '../../src/core/pool.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,5 +35,45 @@ describe('forEachPooled', () => {
 
   it('refuses a limit below one', async () => {
     await expect(forEachPooled([1], 0, async () => undefined)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('forEachWhenReady', () => {
+  // a ← b, c independent, d ← b and c.
+  const waits: Record<string, string[]> = { a: [], b: ['a'], c: [], d: ['b', 'c'] };
+
+  it('starts an item once what it waits for has finished, independent items at the same time', async () => {
+    const events: string[] = [];
+    let releaseA: () => void = () => undefined;
+    const aHeld = new Promise<void>((resolve) => (releaseA = resolve));
+    const run = forEachWhenReady(['a', 'b', 'c', 'd'], (item) => waits[item] ?? [], async (item) => {
+      events.push(`start ${item}`);
+      if (item === 'a') await aHeld;
+      await tick(1);
+      events.push(`end ${item}`);
+    });
+    await tick(20);
+    // c waits for nothing: it ran to its end while a is held; b and d have not started.
+    expect(events).toEqual(['start a', 'start c', 'end c']);
+    releaseA();
+    await run;
+    expect(events.indexOf('start b')).toBeGreaterThan(events.indexOf('end a'));
+    expect(events.indexOf('start d')).toBeGreaterThan(events.indexOf('end b'));
+  });
+
+  it('starts nothing further after a failure, and rejects with it once the started items settled', async () => {
+    const started: string[] = [];
+    let cEnded = false;
+    const run = forEachWhenReady(['a', 'b', 'c', 'd'], (item) => waits[item] ?? [], async (item) => {
+      started.push(item);
+      if (item === 'a') throw new Error('a failed');
+      if (item === 'c') {
+        await tick(20);
+        cEnded = true;
+      }
+    });
+    await expect(run).rejects.toThrow('a failed');
+    expect(cEnded).toBe(true);
+    expect(started).toEqual(['a', 'c']);
   });
 });

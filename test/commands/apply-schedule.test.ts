@@ -1,0 +1,78 @@
+// Kinds that do not need each other are written at the same time: a kind's writes start once
+// the kinds it waits for are written, not once every kind before it in the order is. A worker
+// pool's create is held by the destination until a feed was created: feeds and worker pools
+// refer to nothing of each other, so the feed goes while the worker pool is still being written.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runApply } from '../../src/commands/apply.js';
+import { changeDependencies } from '../../src/commands/apply-dependencies.js';
+import { kindWaits } from '../../src/commands/apply-schedule.js';
+import { kindsInOrder } from '../../src/kinds/registry.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { stateRepo } from '../support/gitops.js';
+import type { StateRepo } from '../support/gitops.js';
+
+let source: Simulator;
+let destination: Simulator;
+let repo: StateRepo;
+
+beforeEach(async () => {
+  source = await startSimulator({ seed: 'synthetic:3' });
+  destination = await startSimulator({ seed: 'empty' });
+  repo = await stateRepo();
+  await repo.snapshot(source);
+  await repo.writeDestination('production', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder' });
+});
+
+afterEach(async () => {
+  await source.close();
+  await destination.close();
+  await repo.cleanup();
+});
+
+describe('apply schedule', () => {
+  it('writes a feed while an unrelated worker pool is still being created', { timeout: 60_000 }, async () => {
+    const feedCreated = () => (destination.knobs.requestCounts().byRoute['POST /api/:spaceId/feeds'] ?? 0) > 0;
+    // Released once a feed was created, or after 10 s (written one kind after the other, the
+    // feed waits for the worker pool and the test fails instead of hanging).
+    const release = new Promise<void>((resolve) => {
+      const started = Date.now();
+      const timer = setInterval(() => {
+        if (feedCreated() || Date.now() - started > 10_000) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+    });
+    destination.knobs.addFault({ method: 'POST', path: /\/workerpools$/, holdUntil: release, times: 1 });
+
+    const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
+    expect(result.result).toBe('success');
+    const spans = destination.knobs.requestSpans();
+    const pool = spans.find((span) => span.method === 'POST' && span.route === '/api/:spaceId/workerpools');
+    const feeds = spans.filter((span) => span.method === 'POST' && span.route === '/api/:spaceId/feeds');
+    expect(pool).toBeDefined();
+    expect(feeds.length).toBeGreaterThan(0);
+    // Every feed was written, answer and all, before the held worker pool was answered.
+    for (const feed of feeds) expect(feed.end).toBeLessThan(pool?.end ?? 0);
+    // Nothing is written with a name the destination does not have yet: a second apply writes nothing.
+    destination.knobs.resetCounts();
+    const again = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
+    expect(again.result).toBe('no-changes');
+  });
+
+  it('waits for the kinds a kind depends on, and for those writing what it reads', () => {
+    const kinds = kindsInOrder();
+    const waits = kindWaits(kinds, [], changeDependencies([], [], [], kinds));
+    const names = (name: string) => waits(kinds.find((kind) => kind.name === name) ?? kinds[0]!).map((kind) => kind.name);
+    expect(names('feeds')).toEqual([]);
+    expect(names('worker-pools')).toEqual([]);
+    expect(names('channels')).toContain('projects');
+    expect(names('project-variables')).toEqual(expect.arrayContaining(['projects', 'channels', 'deployment-processes', 'runbooks']));
+    // Deployment processes and runbooks refer to each other's kinds in nothing: written together.
+    expect(names('runbooks')).not.toContain('deployment-processes');
+    expect(names('deployment-processes')).not.toContain('runbooks');
+    // Script modules and library variable sets share the `libraryvariablesets` collection.
+    expect(names('script-modules')).toContain('library-variable-sets');
+  });
+});
