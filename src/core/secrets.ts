@@ -117,24 +117,37 @@ export function setAtPointer(body: JsonObject, pointer: string, value: Json): Js
   return setAtPointers(body, [[pointer, value]]);
 }
 
-/** Sets the values at JSON pointers inside one copy of `body` (not one copy per value). */
+/**
+ * `body` with the values set at JSON pointers: the objects and arrays on the pointers' paths are
+ * copied (once each, whatever the number of values), everything else is shared with `body`,
+ * which is left as it was. A whole copy of the body per document cost more than its write.
+ */
 export function setAtPointers(body: JsonObject, values: readonly (readonly [string, Json])[]): JsonObject {
-  const copy = structuredClone(body);
-  for (const [pointer, value] of values) setInPlace(copy, pointer, value);
-  return copy;
-}
-
-function setInPlace(copy: JsonObject, pointer: string, value: Json): void {
-  const tokens = pointer
-    .split('/')
-    .slice(1)
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let node: Json = copy;
-  for (const token of tokens.slice(0, -1)) {
-    node = Array.isArray(node) ? (node[Number(token)] as Json) : ((node as JsonObject)[token] as Json);
-    if (node === null || typeof node !== 'object') throw new Error(`no value at ${pointer}`);
+  const copies = new Set<object>();
+  const own = <T extends JsonObject | Json[]>(node: T): T => {
+    if (copies.has(node)) return node;
+    const copy = (Array.isArray(node) ? [...node] : { ...node }) as T;
+    copies.add(copy);
+    return copy;
+  };
+  const root = own(body);
+  for (const [pointer, value] of values) {
+    const tokens = pointer
+      .split('/')
+      .slice(1)
+      .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let node: JsonObject | Json[] = root;
+    for (const token of tokens.slice(0, -1)) {
+      const child: Json | undefined = Array.isArray(node) ? node[Number(token)] : node[token];
+      if (child === null || child === undefined || typeof child !== 'object') throw new Error(`no value at ${pointer}`);
+      const mine: JsonObject | Json[] = own(child);
+      if (Array.isArray(node)) node[Number(token)] = mine;
+      else node[token] = mine;
+      node = mine;
+    }
+    const last = tokens[tokens.length - 1] as string;
+    if (Array.isArray(node)) node[Number(last)] = value;
+    else node[last] = value;
   }
-  const last = tokens[tokens.length - 1] as string;
-  if (Array.isArray(node)) node[Number(last)] = value;
-  else (node as JsonObject)[last] = value;
+  return root;
 }

@@ -26,10 +26,32 @@ export function resolved<T>(ids: IdResolver, what: string, build: () => T): T {
 
 /** The destination's raw resource of `collection` called `name` (case-insensitive). */
 export function liveResource(ctx: WriteContext, collection: string, name: string, field = 'Name'): JsonObject {
-  const wanted = name.toLowerCase();
-  const found = (ctx.live[collection] ?? []).find((resource) => String(resource[field] ?? '').toLowerCase() === wanted);
+  const found = findByField(ctx.live[collection] ?? [], field, name);
   if (!found) throw new WriteError(`the destination has no ${collection} resource named '${name}'`);
   return found;
+}
+
+/**
+ * Resources by the lower-cased value of a field, per list and field, built on the first look:
+ * a writer looks one resource up per document, and a scan of the list each time grew with the
+ * square of the number of documents. Live lists are replaced when read again, never changed.
+ */
+const fieldIndexes = new WeakMap<readonly JsonObject[], Map<string, Map<string, JsonObject>>>();
+
+/** The first resource of `resources` whose `field` is `value` (case-insensitive). */
+export function findByField(resources: readonly JsonObject[], field: string, value: string): JsonObject | undefined {
+  let byField = fieldIndexes.get(resources);
+  if (!byField) fieldIndexes.set(resources, (byField = new Map()));
+  let index = byField.get(field);
+  if (!index) {
+    index = new Map();
+    for (const resource of resources) {
+      const key = String(resource[field] ?? '').toLowerCase();
+      if (!index.has(key)) index.set(key, resource);
+    }
+    byField.set(field, index);
+  }
+  return index.get(value.toLowerCase());
 }
 
 /**

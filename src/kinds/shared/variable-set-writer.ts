@@ -12,8 +12,8 @@ import type { IdResolver } from '../../core/refs.js';
 import { spacePath } from '../../octopus/index.js';
 import { asArray, isObject } from '../fields.js';
 import type { KindWriter, WriteContext } from '../types.js';
-import { WriteError, liveResource, resolved, withClearedFields } from '../writing.js';
-import { sameId, sortVariables, variableSetBody } from './variables.js';
+import { WriteError, findByField, liveResource, resolved, withClearedFields } from '../writing.js';
+import { sortVariables, variableSetBody } from './variables.js';
 
 /** Whether two lists of document variables say the same, whatever their order. */
 export function sameVariables(a: Json | undefined, b: Json | undefined): boolean {
@@ -28,7 +28,7 @@ export function sameVariables(a: Json | undefined, b: Json | undefined): boolean
  */
 export async function variableSetOf(ctx: WriteContext, id: Json | undefined, what: string): Promise<JsonObject> {
   if (typeof id !== 'string' || id === '') throw new WriteError(`${what} has no variable set in the destination`);
-  const known = (ctx.live.variables ?? []).find((set) => sameId(set.Id, id));
+  const known = findByField(ctx.live.variables ?? [], 'Id', id);
   return known ?? (await ctx.api.get<JsonObject>(spacePath(ctx.spaceId, 'variables', id)));
 }
 
