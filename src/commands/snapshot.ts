@@ -21,7 +21,7 @@ import { SOURCE_FILE, formatSourceRecord } from '../repo/source-record.js';
 import { capabilitiesOf } from '../kinds/capabilities.js';
 import type { Capabilities } from '../kinds/capabilities.js';
 import type { RepoConfig } from '../repo/config.js';
-import { blobId, changedSinceHead, checkoutBranch, commitFiles, currentBranch, listBlobsAt, openRepository, readBlobs, resolveRef } from '../repo/git.js';
+import { blobId, changedSinceHead, checkoutBranch, commitFiles, currentBranch, startFirstBranch, listBlobsAt, openRepository, readBlobs, resolveRef } from '../repo/git.js';
 import { DocumentTexts } from '../repo/document-texts.js';
 import { readGitHeldParts } from '../kinds/projects/git-held.js';
 import { runbooksMovedToGit } from '../kinds/projects/runbooks-in-git.js';
@@ -153,12 +153,16 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     try {
       const repo = await openRepository(options.repo);
       if (!options.detached) {
-        if (hadGit && (await currentBranch(repo)) !== branch) check();
-        await checkoutBranch(repo, branch);
+        if (!hadGit) await startFirstBranch(repo, branch);
+        else if ((await currentBranch(repo)) !== branch) {
+          check();
+          await checkoutBranch(repo, branch);
+        }
       }
       options.progress?.({ step: 'write', files: desired.size });
-      // A file the branch has as desired, and the working tree as the branch, is not read or written.
-      const edited = await changedSinceHead(options.repo);
+      // A file the branch has as desired, and the working tree as the branch, is not read or written
+      // (a repository just created has no commit to compare with).
+      const edited = hadGit ? await changedSinceHead(options.repo) : undefined;
       const others = staged ? new Map([...desired].filter(([file]) => !staged.holds(file))) : desired;
       const writeFiles = async () => {
         check();

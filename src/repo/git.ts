@@ -83,6 +83,15 @@ export async function checkoutBranch(repo: SimpleGit, branch: string): Promise<v
   }
 }
 
+/** Makes `branch` the first branch of a repository just created (no commits, no branches), as checkoutBranch would. */
+export async function startFirstBranch(repo: SimpleGit, branch: string): Promise<void> {
+  try {
+    await repo.raw(['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+  } catch (error) {
+    throw new GitError(`could not switch the repository to branch '${branch}': ${firstLine(error)}`, { cause: error });
+  }
+}
+
 export async function currentBranch(repo: SimpleGit): Promise<string | undefined> {
   const name = (await repo.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')).trim();
   return name === '' ? undefined : name;
