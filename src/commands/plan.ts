@@ -634,5 +634,7 @@ function documentJson(doc: KindDocument): string {
 const bodyJson = new WeakMap<JsonObject, string>();
 
 function sortDocs(docs: readonly KindDocument[]): KindDocument[] {
-  return [...docs].sort((a, b) => documentKey('', a.kind, a.name).localeCompare(documentKey('', b.kind, b.name)));
+  // Each key worked out once, not twice per comparison (thousands of documents).
+  const keyed = docs.map((doc) => ({ doc, key: documentKey('', doc.kind, doc.name) }));
+  return keyed.sort((a, b) => a.key.localeCompare(b.key)).map((entry) => entry.doc);
 }
