@@ -20,11 +20,19 @@ export interface SecretSlot {
 }
 
 /** Every secret slot of a document body, in document order. */
-export function secretSlots(body: JsonObject): SecretSlot[] {
+export function secretSlots(body: JsonObject): readonly SecretSlot[] {
+  // A frozen body cannot change: its slots are found once (a daemon's destinations share the
+  // repository's values frozen, repo/parsed-documents.ts, and plan each of them).
+  const frozen = Object.isFrozen(body);
+  const kept = frozen ? slotsOfFrozen.get(body) : undefined;
+  if (kept) return kept;
   const slots: SecretSlot[] = [];
   walk(body, [], slots);
+  if (frozen) slotsOfFrozen.set(body, Object.freeze(slots.map((slot) => Object.freeze(slot))));
   return slots;
 }
+
+const slotsOfFrozen = new WeakMap<JsonObject, readonly SecretSlot[]>();
 
 /** A step from a document's root to a value: a field, or a list item. */
 type Step = { key: string } | { item: Json; index: number };
