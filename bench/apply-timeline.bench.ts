@@ -3,6 +3,7 @@
 // The CLI runs as a child (under --cpu-prof when BENCH_PROFILE_DIR is set); the simulators run here.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,19 @@ it('shows requests in flight through a full apply', { timeout: 3_600_000 }, asyn
     await commitPaths(dir, ['destinations/copy.yaml'], 'destination');
     destination.knobs.resetCounts();
     const cpu = process.cpuUsage();
+    // The simulators' own profile (this process), beside the CLI's.
+    const session = new Session();
+    if (PROFILE_DIR) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     const seconds = await run(['apply', '--repo', dir, '--destination', 'copy', '--auto-approve'], env, true);
+    if (PROFILE_DIR) {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(path.join(PROFILE_DIR, 'simulators.cpuprofile.json'), JSON.stringify(profile));
+      session.disconnect();
+    }
     const spans = destination.knobs.requestSpans().filter((span) => Number.isFinite(span.end));
     const used = process.cpuUsage(cpu);
     const writes = spans.filter((span) => span.method !== 'GET');
