@@ -30,8 +30,14 @@ parentPort.on('message', (batch) => {
     made.add(folder);
     fs.writeFileSync(target, bytes.subarray(start, end));
   }
+  // Given back, to be freed by the busy thread's next collection rather than kept until this
+  // one (which makes little garbage) collects.
+  parentPort.postMessage(batch.bytes, [batch.bytes]);
 });
 `;
+
+/** Characters of text per batch: each batch's bytes are held once more until written. */
+const BATCH_SIZE = 1 << 20;
 
 /** A staging folder's name starts with this (a dot folder: file listings of the working tree skip it). */
 export const STAGING_PREFIX = '.octosync-staging-';
@@ -58,6 +64,7 @@ export class StagedFolders {
     // Git never sees it, even when a killed process leaves it behind.
     writeFileSync(path.join(this.staging, '.gitignore'), '*\n');
     this.worker = new Worker(WRITER, { eval: true, workerData: { root: this.staging } });
+    this.worker.on('message', () => undefined); // the batches' buffers, given back to be freed
     this.written = new Promise<void>((resolve, reject) => {
       this.worker.once('error', reject);
       this.worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the thread writing the new files stopped (exit code ${code})`))));
@@ -70,10 +77,23 @@ export class StagedFolders {
     return this.folders.some((folder) => file.startsWith(`${folder}/`));
   }
 
-  /** Queues the files (path → text) that are in a staged folder, as one batch. */
+  /** Queues the files (path → text) that are in a staged folder, in batches of about a megabyte. */
   add(files: Iterable<readonly [string, string]>): void {
-    const batch = [...files].filter(([file]) => this.holds(file));
-    if (batch.length === 0) return;
+    let batch: (readonly [string, string])[] = [];
+    let size = 0;
+    for (const entry of files) {
+      if (!this.holds(entry[0])) continue;
+      batch.push(entry);
+      size += entry[1].length;
+      if (size < BATCH_SIZE) continue;
+      this.send(batch);
+      batch = [];
+      size = 0;
+    }
+    if (batch.length > 0) this.send(batch);
+  }
+
+  private send(batch: readonly (readonly [string, string])[]): void {
     let total = 0;
     for (const [, text] of batch) total += Buffer.byteLength(text);
     const bytes = Buffer.allocUnsafeSlow(total);
