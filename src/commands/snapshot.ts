@@ -1,7 +1,7 @@
 // `octosync snapshot`: read a source instance (read), normalize it into documents (pure), write
 // them to the state repository and commit (write). Nothing is written when anything is wrong.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonObject, KindDocument, KindName } from '../core/document.js';
 import { NameResolver, buildRefTable } from '../core/refs.js';
@@ -120,15 +120,19 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     staged?.add(schemaTexts);
     for (const [file, text] of schemaTexts) desired.set(file, text);
     desired.set(SOURCE_FILE, formatSourceRecord({ version: await version, ...read.capabilities }));
-    if (rewriteConfig) desired.set(CONFIG_FILE, formatRepoConfig(config));
 
-    // What octosync owns: the snapshotted spaces, the schemas, a new config (and a new repository's .gitignore).
+    // What octosync owns: the snapshotted spaces, the schemas, a new config, one the branch does not
+    // have yet (a first snapshot's commit refused by a hook leaves it only in the working tree), and
+    // a new branch's .gitignore.
     const committed = await listing;
-    const newRepository = !configText && committed.size === 0;
-    if (newRepository && !existsSync(path.join(options.repo, GITIGNORE))) desired.set(GITIGNORE, GITIGNORE_TEXT);
+    const takesConfig = rewriteConfig || !committed.has(CONFIG_FILE);
+    if (takesConfig) desired.set(CONFIG_FILE, rewriteConfig || !configText ? formatRepoConfig(config) : configText);
+    const ignoreFile = path.join(options.repo, GITIGNORE);
+    const ownIgnoreFile = existsSync(ignoreFile) ? (await readFile(ignoreFile, 'utf8')) === GITIGNORE_TEXT : !configText;
+    if (committed.size === 0 && ownIgnoreFile) desired.set(GITIGNORE, GITIGNORE_TEXT);
     const owns = (file: string) =>
       file === SOURCE_FILE ||
-      file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (rewriteConfig && file === CONFIG_FILE) || (desired.has(GITIGNORE) && file === GITIGNORE);
+      file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (takesConfig && file === CONFIG_FILE) || (desired.has(GITIGNORE) && file === GITIGNORE);
 
     // Compared with the branch, not the working tree: files a snapshot wrote and could not commit
     // (a hook refused, the index was locked, the process was killed) are committed by the next one.

@@ -185,6 +185,8 @@ describe('snapshot', () => {
     const result = await snapshot();
     const committed = (await git().raw(['ls-tree', '-r', '--name-only', String(result.commit)])).trim().split('\n');
     expect(committed.filter((file) => file.startsWith('spaces/') || file.startsWith('schemas/')).sort()).toEqual(written);
+    // The configuration and the .gitignore the first one wrote are committed too.
+    expect(committed).toEqual(expect.arrayContaining(['octosync.yaml', '.gitignore']));
   });
 
   it('a first snapshot its self-check refuses leaves the folder as it was: no file, no staging folder, no .git', async () => {
