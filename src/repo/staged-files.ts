@@ -5,7 +5,7 @@
 // Nothing reaches the working tree before `place`, so a snapshot refused halfway leaves it as it
 // was.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -42,6 +42,12 @@ const BATCH_SIZE = 1 << 20;
 /** A staging folder's name starts with this (a dot folder: file listings of the working tree skip it). */
 export const STAGING_PREFIX = '.octosync-staging-';
 
+/**
+ * How old a staging folder must be to be another snapshot's leftover (one killed while staging):
+ * far longer than any snapshot stages, so a snapshot running beside this one keeps its own.
+ */
+const LEFTOVER_AGE_MS = 60 * 60 * 1000;
+
 export class StagedFolders {
   private readonly staging: string;
   private readonly worker: Worker;
@@ -60,6 +66,7 @@ export class StagedFolders {
   ) {
     this.staging = path.join(dir, `${STAGING_PREFIX}${randomUUID().slice(0, 8)}`);
     this.newDir = !existsSync(dir);
+    if (!this.newDir) removeLeftovers(dir, Date.now() - LEFTOVER_AGE_MS);
     mkdirSync(this.staging, { recursive: true });
     // Git never sees it, even when a killed process leaves it behind.
     writeFileSync(path.join(this.staging, '.gitignore'), '*\n');
@@ -133,5 +140,14 @@ export class StagedFolders {
   private end(): void {
     if (!this.ended) this.worker.postMessage(null);
     this.ended = true;
+  }
+}
+
+/** Removes the staging folders in `dir` last changed before `before` (ms): killed snapshots' leftovers. */
+function removeLeftovers(dir: string, before: number): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(STAGING_PREFIX)) continue;
+    const folder = path.join(dir, name);
+    if (statSync(folder).mtimeMs < before) rmSync(folder, { recursive: true, force: true });
   }
 }

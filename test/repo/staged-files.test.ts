@@ -1,7 +1,7 @@
 // New folders written by another thread into a hidden staging folder, then moved into place: until
 // `place`, the working tree shows nothing, and a discarded staging leaves it as it was.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -49,6 +49,18 @@ describe('staged folders', () => {
     staged.add(manyFiles(3000));
     await staged.discard();
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("removes a killed snapshot's staging folder left an hour ago, and keeps one a running snapshot may still use", async () => {
+    const old = path.join(dir, `${STAGING_PREFIX}killed`);
+    const recent = path.join(dir, `${STAGING_PREFIX}running`);
+    await mkdir(path.join(old, 'spaces'), { recursive: true });
+    await mkdir(recent);
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(old, twoHoursAgo, twoHoursAgo);
+    const staged = new StagedFolders(dir, ['spaces']);
+    await staged.discard();
+    expect((await readdir(dir)).sort()).toEqual([`${STAGING_PREFIX}running`]);
   });
 
   it('leaves no folder behind where none existed', async () => {
