@@ -127,9 +127,10 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     const committed = await listing;
     const takesConfig = rewriteConfig || !committed.has(CONFIG_FILE);
     if (takesConfig) desired.set(CONFIG_FILE, rewriteConfig || !configText ? formatRepoConfig(config) : configText);
+    // Read only while the branch has nothing: not on every later snapshot.
     const ignoreFile = path.join(options.repo, GITIGNORE);
-    const ownIgnoreFile = existsSync(ignoreFile) ? (await readFile(ignoreFile, 'utf8')) === GITIGNORE_TEXT : !configText;
-    if (committed.size === 0 && ownIgnoreFile) desired.set(GITIGNORE, GITIGNORE_TEXT);
+    const ownIgnoreFile = async () => (existsSync(ignoreFile) ? (await readFile(ignoreFile, 'utf8')) === GITIGNORE_TEXT : !configText);
+    if (committed.size === 0 && (await ownIgnoreFile())) desired.set(GITIGNORE, GITIGNORE_TEXT);
     const owns = (file: string) =>
       file === SOURCE_FILE ||
       file.startsWith(`${SCHEMAS_DIR}/`) || spaceFolders.some((folder) => file.startsWith(folder)) || (takesConfig && file === CONFIG_FILE) || (desired.has(GITIGNORE) && file === GITIGNORE);
