@@ -24,6 +24,7 @@ import type { AppliedRecord } from '../state/applied-record.js';
 import { describeSource } from '../core/plan.js';
 import { managedRecorder, recordingKinds } from './apply-recorder.js';
 import { projectsToConvert, stillToConvert } from './apply-conversions.js';
+import { outcomesInPlanOrder } from './apply-outcomes.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
 import { changeDependencies } from './apply-dependencies.js';
@@ -137,12 +138,12 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
   const { plan, destination, stateDir } = prepared;
   const now = options.now ?? (() => new Date());
   const redact = (text: string) => redactKnownSecrets(text, prepared.secrets.known());
-  const outcomes: ResourceOutcome[] = [];
+  // Outcomes are printed and stored in plan order, not in the order writes end (see apply-outcomes.ts).
+  const inOrder = outcomesInPlanOrder(plan.changes, (outcome) => options.progress?.(outcome));
   // What is recorded, printed and stored never holds a secret value.
   const record = (outcome: ResourceOutcome) => {
     const clean = outcome.error === undefined ? outcome : { ...outcome, error: redact(outcome.error) };
-    outcomes.push(clean);
-    options.progress?.(clean);
+    inOrder.record(clean);
   };
   let failure: unknown;
   const setSecrets: SetSecrets = new Map();
@@ -171,6 +172,7 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
     const reason: unknown = options.signal.reason;
     failure = reason instanceof Error ? reason : new Error('the apply was cancelled');
   }
+  const outcomes = inOrder.finish();
   // What the destination did not keep as written fails its change (see apply-verify.ts).
   let verification: Verification | undefined;
   if (failure === undefined) {

@@ -61,6 +61,33 @@ describe('apply schedule', () => {
     expect(again.result).toBe('no-changes');
   });
 
+  it('lists outcomes in plan order when a later kind is written first', { timeout: 60_000 }, async () => {
+    // The worker pool comes before the feeds in the plan; held until a feed was created, it ends last.
+    const feedCreated = () => (destination.knobs.requestCounts().byRoute['POST /api/:spaceId/feeds'] ?? 0) > 0;
+    const release = new Promise<void>((resolve) => {
+      const started = Date.now();
+      const timer = setInterval(() => {
+        if (feedCreated() || Date.now() - started > 10_000) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+    });
+    destination.knobs.addFault({ method: 'POST', path: /\/workerpools$/, holdUntil: release, times: 1 });
+    const shown: string[] = [];
+    const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey }, progress: (o) => shown.push(`${o.kind}/${o.name}`) });
+    expect(result.result).toBe('success');
+    const spans = destination.knobs.requestSpans();
+    const pool = spans.find((span) => span.method === 'POST' && span.route === '/api/:spaceId/workerpools');
+    const feed = spans.find((span) => span.method === 'POST' && span.route === '/api/:spaceId/feeds');
+    // The writes did end out of plan order...
+    expect(feed?.end ?? Infinity).toBeLessThan(pool?.end ?? 0);
+    // ...yet the outcomes, and the progress shown as they came, follow the plan.
+    const planned = result.plan.changes.map((change) => `${change.kind}/${change.name}`);
+    expect(result.outcomes.map((o) => `${o.kind}/${o.name}`)).toEqual(planned);
+    expect(shown).toEqual(planned);
+  });
+
   it('waits for the kinds a kind depends on, and for those writing what it reads', () => {
     const kinds = kindsInOrder();
     const waits = kindWaits(kinds, [], changeDependencies([], [], [], kinds));
