@@ -5,7 +5,7 @@
 // reads the space once more and compares each document it wrote. What did not stick fails that
 // change, naming the file, the fields and both values, and is remembered in the status: plans
 // leave that change out (with a notice) until the document says something else.
-import type { KindDocument } from '../core/document.js';
+import type { KindDocument, LiveSpace } from '../core/document.js';
 import { diffDocuments } from '../core/diff.js';
 import { documentKey } from '../core/plan.js';
 import type { NotKept } from '../core/plan.js';
@@ -24,8 +24,11 @@ export interface Verification {
   messages: Map<string, string>;
 }
 
-/** Reads back every document written and compares it with what was desired. */
-export async function verifyWrites(prepared: PreparedPlan, outcomes: readonly ResourceOutcome[]): Promise<Verification> {
+/**
+ * Compares every document written with what was desired, over each space as apply read it back
+ * after its last writes (`readBack`, by space name), or as read again here for a space it lacks.
+ */
+export async function verifyWrites(prepared: PreparedPlan, outcomes: readonly ResourceOutcome[], readBack: ReadonlyMap<string, LiveSpace> = new Map()): Promise<Verification> {
   const result: Verification = { notKept: {}, kept: [], messages: new Map() };
   for (const space of prepared.spaces) {
     // A document whose second pass failed or was skipped is not whole yet: that is said already.
@@ -34,11 +37,13 @@ export async function verifyWrites(prepared: PreparedPlan, outcomes: readonly Re
     const written = outcomes.filter((o) => o.space === space.name && o.result === 'applied' && o.action !== 'delete' && !notApplied.has(documentKey(o.space, o.kind, o.name)));
     if (written.length === 0) continue;
     // Only the kinds written are compared: normalizing every kind of a large space again costs
-    // as much as the plan did, for an apply that wrote one document. And only what they read is
-    // read again (their own collections and those whose names they use): the rest of the space
-    // is as the plan read it, which is all their names need.
+    // as much as the plan did, for an apply that wrote one document. Apply read each collection it
+    // wrote back after its last write to it, so what it read back is what the destination kept,
+    // without reading every written kind once more. Without that, only what the written kinds
+    // read is read again (their own collections and those whose names they use): the rest of the
+    // space is as the plan read it, which is all their names need.
     const writtenKinds = prepared.kinds.filter((kind) => written.some((o) => o.kind === kind.name));
-    const live = { ...space.live, ...(await readLiveSpace(prepared.client, space.spaceId, collectionsRead(writtenKinds))) };
+    const live = readBack.get(space.name) ?? { ...space.live, ...(await readLiveSpace(prepared.client, space.spaceId, collectionsRead(writtenKinds))) };
     const names = new NameResolver(buildRefTable(live));
     const byName = (docs: readonly KindDocument[]) => new Map(docs.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
     const now = byName(writtenKinds.flatMap((kind) => kind.toDocuments(live, names)));

@@ -154,13 +154,15 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
   }));
   await recordIntent(prepared, now);
   const recorder = managedRecorder(stateDir, destination.name, prepared.managed.documents);
+  /** Each space as read back after its last writes (see applySpace): what the verification compares. */
+  const readBack = new Map<string, SpacePlanState['live']>();
   try {
     for (const space of prepared.spaces) {
       const changes = plan.changes.filter((change) => change.space === space.name);
       // Writers record what they make octosync's as they go (see apply-recorder.ts).
       const recording = { ...prepared, kinds: recordingKinds(prepared.kinds, space.name, recorder) };
       await recorder.managingAll(changes.filter((change) => change.action === 'create').map((change) => documentKey(space.name, change.kind, change.name)));
-      await applySpace(recording, space, changes, record, setSecrets, options.signal, writesAtOnce(options.concurrency ?? DEFAULT_MAX_CONCURRENCY));
+      readBack.set(space.name, await applySpace(recording, space, changes, record, setSecrets, options.signal, writesAtOnce(options.concurrency ?? DEFAULT_MAX_CONCURRENCY)));
     }
   } catch (error) {
     // A cancelled apply fails with why it was cancelled, not with the request it interrupted.
@@ -177,7 +179,7 @@ async function writeChanges(prepared: PreparedPlan, options: ApplyOptions): Prom
   let verification: Verification | undefined;
   if (failure === undefined) {
     try {
-      verification = await verifyWrites(prepared, outcomes);
+      verification = await verifyWrites(prepared, outcomes, readBack);
     } catch (error) {
       failure = error;
     }
@@ -274,7 +276,8 @@ type ChangeStates = Map<PlannedChange, 'applied' | 'failed' | 'skipped'>;
 /**
  * Creates and updates in dependency order (a kind once the kinds it waits for are written), then
  * the writers' second pass, then deletes in reverse order. A change whose needs (see apply-dependencies.ts) failed or were
- * skipped is skipped, saying because of what; everything else is still written.
+ * skipped is skipped, saying because of what; everything else is still written. Resolves with the
+ * space as read back after its writes.
  */
 async function applySpace(
   prepared: PreparedPlan,
@@ -284,8 +287,8 @@ async function applySpace(
   setSecrets: SetSecrets,
   signal: AbortSignal | undefined,
   concurrency: number,
-): Promise<void> {
-  if (changes.length === 0) return;
+): Promise<SpacePlanState['live']> {
+  if (changes.length === 0) return space.live;
   let live = space.live;
   const desired = new Map(space.desired.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
   const current = new Map(space.liveDocuments.map((doc) => [`${doc.kind}/${doc.name}`.toLowerCase(), doc]));
@@ -379,6 +382,10 @@ async function applySpace(
   await finishWrites(prepared, api, space, changes, { desired, deferred, states, dependencies }, () => live, (next) => (live = next), record, concurrency);
   // Deletes in reverse dependency order, one kind after the other.
   for (const kind of [...prepared.kinds].reverse()) await writeKind(kind, ['delete']);
+  // Every kind that wrote read its collections back once its writes ended, and kinds writing the
+  // same collection never run at once (see apply-schedule.ts): each collection written was read
+  // after its last write. The rest is as the plan read it.
+  return live;
 }
 
 /** The first change among `needs` that failed or was skipped. */
@@ -424,7 +431,9 @@ async function finishWrites(
     const currentDocs = new Map(kind.toDocuments(live(), new NameResolver(table)).map((doc) => [doc.name.toLowerCase(), doc]));
     // One reference table for the kind, built again only when the live state is read again (a
     // table per document made this pass grow with the square of the number of projects).
-    let ctx: WriteContext = { api, spaceId: space.spaceId, live: live(), ids: new IdResolver(table) };
+    // A pass that writes nothing (a finish writes only what is wrong) leaves the kind as read.
+    const noticed = noticingWrites(api);
+    let ctx: WriteContext = { api: noticed.api, spaceId: space.spaceId, live: live(), ids: new IdResolver(table) };
     const failed = (change: PlannedChange, error: unknown) => {
       pass.states.set(change, 'failed');
       record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'failed', error: errorMessage(error) });
@@ -452,6 +461,7 @@ async function finishWrites(
     if (rewritten) {
       setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, writer.writes)) });
       ctx = { ...ctx, live: live(), ids: new IdResolver(buildRefTable(live())) };
+      noticed.reset();
     }
     const finish = writer.finish;
     if (finish) {
@@ -463,8 +473,32 @@ async function finishWrites(
         }
       });
     }
-    setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, writer.writes)) });
+    if (noticed.wrote()) setLive({ ...live(), ...(await readLiveSpace(api, space.spaceId, writer.writes)) });
   }
+}
+
+/** `api`, noting whether a write (POST, PUT, DELETE) was sent through it since the last reset. */
+function noticingWrites(api: OctopusApi): { api: OctopusApi; wrote: () => boolean; reset: () => void } {
+  let wrote = false;
+  const writing = <R>(send: () => Promise<R>): Promise<R> => {
+    wrote = true;
+    return send();
+  };
+  return {
+    api: {
+      server: api.server,
+      get: (path, options) => api.get(path, options),
+      getAll: (path, options) => api.getAll(path, options),
+      list: (path, query, options) => api.list(path, query, options),
+      post: (path, body, options) => writing(() => api.post(path, body, options)),
+      put: (path, body, options) => writing(() => api.put(path, body, options)),
+      delete: (path, options) => writing(() => api.delete(path, options)),
+    },
+    wrote: () => wrote,
+    reset: () => {
+      wrote = false;
+    },
+  };
 }
 
 /** The document with the overlay's secret values put in, read at the last moment. */
