@@ -35,8 +35,18 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
     .action(async (flags: PlanFlags) => {
-      const [{ preparePlan }, renderers] = await Promise.all([import('../commands/plan.js'), import('../core/render-plan.js')]);
-      const prepared = await preparePlan({ repo: flags.repo, destination: flags.destination, ref: flags.ref, env: io.env, stateDir: flags.stateDir, secretDirs: flags.secretsDir, allowLargeDeletes: flags.allowLargeDeletes === true });
+      const [{ preparePlan }, { collectSooner }, renderers] = await Promise.all([import('../commands/plan.js'), import('../commands/plan-memory.js'), import('../core/render-plan.js')]);
+      collectSooner();
+      const prepared = await preparePlan({
+        repo: flags.repo,
+        destination: flags.destination,
+        ref: flags.ref,
+        env: io.env,
+        stateDir: flags.stateDir,
+        secretDirs: flags.secretsDir,
+        allowLargeDeletes: flags.allowLargeDeletes === true,
+        collectGarbage: true,
+      });
       await prepared.client.close();
       const { plan } = prepared;
       io.out(render(renderers, plan, flags.output, io.color === true).trimEnd());

@@ -60,6 +60,7 @@ import { addDeleteConsequences } from './delete-consequences.js';
 import { followRenames } from './plan-renames.js';
 import type { Rename } from '../core/renames.js';
 import { mentions } from '../core/renames.js';
+import { collectGarbage } from './plan-memory.js';
 
 export interface PlanOptions {
   repo: string;
@@ -84,6 +85,11 @@ export interface PlanOptions {
   parsed?: ParsedDocuments;
   /** How the destination's spaces are read (drift checks read incrementally); default readSpaceFor. */
   readSpace?: SpaceReader;
+  /**
+   * Collect garbage once each space is read (the repository read and validated by then): a
+   * one-shot plan's peak memory (plan-memory.ts). A daemon leaves it to V8.
+   */
+  collectGarbage?: boolean;
 }
 
 /** One destination space: what it should be and what it is. */
@@ -158,6 +164,7 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
     for (const sourceName of spacesTaken(config.spaces, destination)) {
       const name = destination.spaces?.[sourceName] ?? sourceName;
       const { spaceId, read } = await reads.space(sourceName);
+      if (options.collectGarbage) collectGarbage();
       if (spaceId === '') notices.push(`space '${name}' does not exist in destination '${destination.name}' yet: apply creates it first (createSpaces: true), then plans it again with what a new space has`);
       const exclude = destination.exclude ?? [];
       const repoDocuments = documentsTaken(documents, sourceName, destination);

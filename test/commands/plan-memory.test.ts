@@ -3,6 +3,7 @@
 // not copied. A synthetic source planned against itself (a no-op plan), over real HTTP and Git.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preparePlan } from '../../src/commands/plan.js';
+import { collectGarbage } from '../../src/commands/plan-memory.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { stateRepo } from '../support/gitops.js';
@@ -35,6 +36,17 @@ describe('a no-op plan', () => {
     expect(copies).toEqual([]);
   });
 
+  it('plans the same when it collects garbage once the destination is read (as the plan command does)', async () => {
+    const plans = [];
+    for (const collect of [false, true]) {
+      const prepared = await preparePlan({ repo: repo.dir, destination: 'self', env: { SELF_KEY: source.apiKey }, collectGarbage: collect });
+      await prepared.client.close();
+      plans.push(prepared.plan);
+    }
+    expect(plans[0]?.changes).toEqual([]);
+    expect(plans[1]).toEqual(plans[0]);
+  });
+
   it('keeps its own body for a destination document that differs, and plans the change', async () => {
     const headers = { 'X-Octopus-ApiKey': source.apiKey, 'Content-Type': 'application/json' };
     const environments = (await (await fetch(`${source.url}/api/Spaces-1/environments/all`, { headers })).json()) as { Id: string; Name: string; Description?: string }[];
@@ -51,5 +63,18 @@ describe('a no-op plan', () => {
     const desired = space?.desired.find((doc) => doc.kind === 'environments' && doc.name === environment.Name);
     expect(live?.body.Description).toBe('changed by hand');
     expect(live?.body).not.toBe(desired?.body);
+  });
+});
+
+describe('collectGarbage', () => {
+  it('collects what nothing holds any more, without a gc global', async () => {
+    let held: object[] | undefined = Array.from({ length: 100_000 }, (_, index) => ({ index }));
+    const ref = new WeakRef(held);
+    held = undefined;
+    // A WeakRef keeps its target alive until the job that made it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    collectGarbage();
+    expect(ref.deref()).toBeUndefined();
+    expect('gc' in globalThis).toBe(false);
   });
 });
