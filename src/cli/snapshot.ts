@@ -46,13 +46,14 @@ export function registerSnapshotCommand(program: Command, io: CliIo): void {
       const loading = Promise.all([import('../commands/snapshot.js'), import('../commands/snapshot-worktree.js')]);
       // Awaited below; when the connection fails first, nobody awaits it.
       loading.catch(() => undefined);
-      const { client } = await connecting;
+      const { client, server } = await connecting;
       try {
         const [{ runSnapshot }, { inSnapshotWorktree }] = await loading;
         // Never in the user's checkout of another branch: see snapshot-worktree.ts.
         const result = await inSnapshotWorktree({ repo: flags.repo, stateDir, branch }, (dir, detached) =>
           runSnapshot({
             api: client,
+            checked: server,
             server: source.server,
             apiKeyEnv: source.apiKeyEnv,
             repo: dir,

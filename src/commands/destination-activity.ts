@@ -26,9 +26,9 @@ export async function destinationActivity(options: PlanOptions & { ref: string }
   const destination = followed.destination;
   const spaces = (config.spaces ?? []).map((space) => destination.spaces?.[space] ?? space);
   const secrets = secretReader(options.env, secretFilePolicy({ stateDir: options.stateDir ?? defaultStateDir(options.repo), env: options.env, secretDirs: options.secretDirs }));
-  const { client } = await connectToDestination(destination.name, destination, secrets);
+  const { client, server } = await connectToDestination(destination.name, destination, secrets);
   try {
-    const events = await newestEvents(client, spaces);
+    const events = await newestEvents(client, spaces, server.spaces);
     return JSON.stringify([destination.server, ...events]);
   } finally {
     await client.close();

@@ -345,9 +345,9 @@ function startReads(options: PlanOptions, settings: ReadSettings, followed: Foll
   );
   const readOne = (sourceName: string) =>
     settled(
-      connection.then(async ({ client }) => {
+      connection.then(async ({ client, server }) => {
         const name = destination.spaces?.[sourceName] ?? sourceName;
-        const spaceId = await resolveSpaceId(client, name).catch((error: unknown) => {
+        const spaceId = await resolveSpaceId(client, name, { spaces: server.spaces }).catch((error: unknown) => {
           if (destination.createSpaces && isOctopusApiError(error) && error.reason === 'not-found') return '';
           throw new OctosyncError('config-invalid', `destination '${destination.name}' has no space '${name}' (${(error as Error).message}); create it, or let apply create it with createSpaces: true in ${destinationFile(destination.name)}`);
         });

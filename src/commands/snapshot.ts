@@ -13,8 +13,8 @@ import { readSpaceFor } from '../kinds/read-live.js';
 import type { SpaceReader } from '../kinds/read-live.js';
 import type { Kind } from '../kinds/types.js';
 import { kindsInOrder } from '../kinds/registry.js';
-import type { OctopusApi } from '../octopus/index.js';
-import { resolveSpaceId } from '../octopus/index.js';
+import type { OctopusApi, ServerInfo, SpaceSummary } from '../octopus/index.js';
+import { listSpaces, resolveSpaceId } from '../octopus/index.js';
 import { isDocumentExcluded } from '../core/exclusions.js';
 import { formatRepoConfig, parseRepoConfig } from '../repo/config.js';
 import { SOURCE_FILE, formatSourceRecord } from '../repo/source-record.js';
@@ -38,6 +38,11 @@ import { formatIssue } from './validate.js';
 
 export interface SnapshotOptions {
   api: OctopusApi;
+  /**
+   * What checking the source told (its version and spaces), when the caller connected with the
+   * check (commands/connect.ts): the snapshot does not ask again. Without it, the snapshot reads them.
+   */
+  checked?: Pick<ServerInfo, 'version' | 'spaces'>;
   /** The source server's URL, recorded in a new octosync.yaml. */
   server: string;
   /** The environment variable holding the API key, recorded in a new octosync.yaml. */
@@ -90,11 +95,14 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     ? parseRepoConfig(configText, schemas)
     : { source: { server: options.server, ...(options.apiKeyEnv ? { apiKey: { env: options.apiKeyEnv } } : {}) } };
   const branch = options.branch ?? config.source.branch ?? 'source';
-  const spaceNames = options.spaces?.length ? options.spaces : (config.spaces ?? [await defaultSpaceName(options.api)]);
+  const named = options.spaces?.length ? options.spaces : config.spaces;
+  // Spaces named in the options or the config are refused before the server is asked anything.
+  if (named) refuseSharedFolders(named);
+  const server = options.checked ?? (await readServer(options.api));
+  const spaceNames = named ?? [defaultSpaceName(options.api, server.spaces)];
   if (!configText) config.spaces = spaceNames;
   const rewriteConfig = !configText || options.switchSource === true;
   if (options.switchSource) config.source = { ...config.source, server: options.server, ...(options.apiKeyEnv ? { apiKey: { env: options.apiKeyEnv } } : {}) };
-  refuseSharedFolders(spaceNames);
 
   // Read: every space, then compute every document, before anything is written.
   const kinds = kindsInOrder().filter((kind) => !config.kinds || config.kinds.includes(kind.name));
@@ -103,8 +111,6 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   // The schemas the snapshot checks its documents against are compiled while the source answers.
   const compiling = schemas.prepare();
   compiling.catch(() => undefined);
-  const version = serverVersion(options.api);
-  version.catch(() => undefined);
   const spaceFolders = spaceNames.map((name) => `${SPACES_DIR}/${slugify(name)}/`);
   // Folders new to the branch and the working tree (a first snapshot's) are written by another
   // thread as their documents are made, out of sight until the snapshot is checked and commits.
@@ -113,13 +119,13 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const staging = listing.then((committed) => stageNewFolders(options.repo, [...spaceFolders, `${SCHEMAS_DIR}/`], committed));
   staging.catch(() => undefined);
   try {
-    const read = await readSource(options, spaceNames, kinds, config, texts, staging);
+    const read = await readSource(options, server.spaces, spaceNames, kinds, config, texts, staging);
     const staged = await staging;
     const desired = read.files;
     const schemaTexts = new Map([...schemaFiles()].map(([file, text]) => [`${SCHEMAS_DIR}/${file}`, text]));
     staged?.add(schemaTexts);
     for (const [file, text] of schemaTexts) desired.set(file, text);
-    desired.set(SOURCE_FILE, formatSourceRecord({ version: await version, ...read.capabilities }));
+    desired.set(SOURCE_FILE, formatSourceRecord({ version: server.version, ...read.capabilities }));
 
     // What octosync owns: the snapshotted spaces, the schemas, a new config, one the branch does not
     // have yet (a first snapshot's commit refused by a hook leaves it only in the working tree), and
@@ -218,6 +224,7 @@ interface SourceRead {
 /** Every space read and turned into documents; refused whole when any answer is incomplete or dangles. */
 async function readSource(
   options: SnapshotOptions,
+  spaces: readonly SpaceSummary[],
   spaceNames: readonly string[],
   kinds: readonly Kind[],
   config: RepoConfig,
@@ -227,7 +234,7 @@ async function readSource(
   const result: SourceRead = { files: new Map(), names: new Map(), documents: new Map(), bodies: new Map(), count: 0, capabilities: { flavour: 'self-hosted', tenantVariableScoping: false } };
   const problems: Problem[] = [];
   for (const spaceName of spaceNames) {
-    const spaceId = await resolveSpaceId(options.api, spaceName);
+    const spaceId = await resolveSpaceId(options.api, spaceName, { spaces });
     const live = await (options.readSpace ?? readSpaceFor)(options.api, spaceId, kinds, [], (done, total) =>
       options.progress?.({ step: 'read', space: spaceName, done, total }),
     );
@@ -382,8 +389,7 @@ function refuseInvalidRepository(committed: ReadonlyMap<string, string>, desired
   throw new OctosyncError('snapshot-invalid', `the snapshot would make a repository that validate rejects; nothing was written:\n${errors.map((e) => `  - ${formatIssue(e)}`).join('\n')}`, { errors });
 }
 
-async function defaultSpaceName(api: OctopusApi): Promise<string> {
-  const spaces = await api.get<{ Name: string; IsDefault?: boolean }[]>('/api/spaces/all');
+function defaultSpaceName(api: OctopusApi, spaces: readonly SpaceSummary[]): string {
   const space = spaces.find((s) => s.IsDefault) ?? spaces[0];
   if (!space) throw new OctosyncError('no-space', `${api.server} has no spaces to snapshot`);
   return space.Name;
@@ -431,8 +437,8 @@ function allKinds(): KindName[] {
   return kindsInOrder().map((kind) => kind.name);
 }
 
-/** The server's version from its root document (served without a key). */
-async function serverVersion(api: OctopusApi): Promise<string> {
-  const root = await api.get<{ Version?: unknown }>('/api');
-  return typeof root.Version === 'string' ? root.Version : 'unknown';
+/** The server's version (from its root document, served without a key) and its spaces. */
+async function readServer(api: OctopusApi): Promise<Pick<ServerInfo, 'version' | 'spaces'>> {
+  const [root, spaces] = await Promise.all([api.get<{ Version?: unknown }>('/api'), listSpaces(api)]);
+  return { version: typeof root.Version === 'string' ? root.Version : 'unknown', spaces };
 }

@@ -87,9 +87,9 @@ export class Snapshotter {
     try {
       const config = await this.config();
       const { apiKey } = await snapshotSource(config, {}, { env: this.options.env, stateDir: this.options.stateDir, ...(this.options.secretDirs ? { secretDirs: this.options.secretDirs } : {}) });
-      const { client } = await connectWithKey(config.source.server, apiKey);
+      const { client, server } = await connectWithKey(config.source.server, apiKey);
       try {
-        const events = await newestEvents(client, config.spaces ?? []);
+        const events = await newestEvents(client, config.spaces ?? [], server.spaces);
         const branch = config.source.branch ?? 'source';
         this.last ??= await readSnapshotMark(this.options.stateDir);
         if (this.last && (await this.unchangedSince(this.last, config.source.server, events, branch))) {
@@ -107,7 +107,7 @@ export class Snapshotter {
           },
         });
         const place = { repo: this.options.repo, stateDir: this.options.stateDir, branch, keep: `daemon-${branch}`, ...(this.options.ownWorktree ? { ownWorktree: true } : {}) };
-        const result = await inSnapshotWorktree(place, (dir, detached) => runSnapshot({ api: client, server: config.source.server, repo: dir, branch, detached, texts: this.texts, readSpace }));
+        const result = await inSnapshotWorktree(place, (dir, detached) => runSnapshot({ api: client, checked: server, server: config.source.server, repo: dir, branch, detached, texts: this.texts, readSpace }));
         if (result.commit) {
           logger.info({ commit: result.commit.slice(0, 12), branch }, result.message?.split('\n')[0] ?? 'snapshot committed');
           // A failed push throws: the source is not marked as snapshotted, so the next tick retries.

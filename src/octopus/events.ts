@@ -3,12 +3,16 @@
 // "nothing happened" in one request, however large the space.
 import type { OctopusApi } from './client.js';
 import { resolveSpaceId } from './spaces.js';
+import type { SpaceSummary } from './spaces.js';
 
-/** The id of the newest document event of each named space ('' for a space without any). */
-export async function newestEvents(api: OctopusApi, spaces: readonly string[]): Promise<Map<string, string>> {
+/**
+ * The id of the newest document event of each named space ('' for a space without any), finding
+ * the spaces among `known` when given (the server check's list).
+ */
+export async function newestEvents(api: OctopusApi, spaces: readonly string[], known?: readonly SpaceSummary[]): Promise<Map<string, string>> {
   const newest = new Map<string, string>();
   for (const space of spaces) {
-    const spaceId = await resolveSpaceId(api, space);
+    const spaceId = await resolveSpaceId(api, space, { spaces: known });
     const page = await api.get<{ Items: { Id: string }[] }>(`/api/${spaceId}/events`, { query: { take: 1, eventGroups: 'Document' } });
     newest.set(space, page.Items[0]?.Id ?? '');
   }

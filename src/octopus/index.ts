@@ -12,7 +12,7 @@ export { DEFAULT_RETRY_OPTIONS } from './retry.js';
 export type { RetryOptions } from './retry.js';
 export { checkServer } from './server-check.js';
 export type { CheckServerOptions, ServerInfo } from './server-check.js';
-export { resolveSpaceId } from './spaces.js';
+export { listSpaces, resolveSpaceId } from './spaces.js';
 export type { SpaceSummary } from './spaces.js';
 export type { RequestStats } from './stats.js';
 export { compareVersions, isSupportedVersion, MINIMUM_SERVER_VERSION, parseVersion } from './version.js';

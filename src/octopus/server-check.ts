@@ -1,14 +1,19 @@
 // Is this an Octopus server octosync can work with, and does the API key work?
 import type { OctopusApi } from './client.js';
 import { OctopusApiError } from './errors.js';
+import { listSpaces } from './spaces.js';
+import type { SpaceSummary } from './spaces.js';
 import { MINIMUM_SERVER_VERSION, isSupportedVersion, parseVersion } from './version.js';
 
 export interface ServerInfo {
   version: string;
   apiVersion: string | undefined;
   installationId: string | undefined;
-  /** The user the API key belongs to. */
-  user: { id: string; username: string | undefined };
+  /**
+   * The spaces the API key can see, as `GET /api/spaces/all` listed them when the server was
+   * checked: every command looks its spaces up here rather than asking again.
+   */
+  spaces: SpaceSummary[];
 }
 
 export interface CheckServerOptions {
@@ -24,24 +29,17 @@ interface RootDocument {
   InstallationId?: unknown;
 }
 
-interface UserDocument {
-  Id?: unknown;
-  Username?: unknown;
-}
-
 /**
  * Reads the server's version from `GET /api` and checks it against the minimum, then checks the
- * API key with `GET /api/users/me`: the root document is served to anonymous callers, so it
- * cannot tell a wrong key from a right one. Both requests go out together; a version problem is
- * reported first, since no key fixes it. Throws `OctopusApiError` (`unsupported-server`, or the
- * 401 of a rejected key).
+ * API key with `GET /api/spaces/all`: the root document is served to anonymous callers, so it
+ * cannot tell a wrong key from a right one, while the space list needs a valid key (a rejected
+ * one is a 401) and is what every command reads next to find its spaces. Both requests go out
+ * together; a version problem is reported first, since no key fixes it. Throws `OctopusApiError`
+ * (`unsupported-server`, or the 401 of a rejected key).
  */
 export async function checkServer(client: OctopusApi, options: CheckServerOptions = {}): Promise<ServerInfo> {
   const minimum = options.minimumVersion ?? MINIMUM_SERVER_VERSION;
-  const [rootResult, userResult] = await Promise.allSettled([
-    client.get<RootDocument>('/api', { signal: options.signal }),
-    client.get<UserDocument>('/api/users/me', { signal: options.signal }),
-  ]);
+  const [rootResult, spacesResult] = await Promise.allSettled([client.get<RootDocument>('/api', { signal: options.signal }), listSpaces(client, { signal: options.signal })]);
   if (rootResult.status === 'rejected') throw rootResult.reason;
   const root = rootResult.value;
   const version = typeof root === 'object' && root !== null && typeof root.Version === 'string' ? root.Version : undefined;
@@ -55,23 +53,12 @@ export async function checkServer(client: OctopusApi, options: CheckServerOption
     throw unsupported(client.server, 'GET', '/api', `Octopus Server ${version} at ${client.server} is older than ${minimum}, the oldest version octosync supports`);
   }
 
-  if (userResult.status === 'rejected') throw userResult.reason;
-  const user = userResult.value;
-  if (typeof user !== 'object' || user === null || typeof user.Id !== 'string') {
-    throw new OctopusApiError({
-      reason: 'invalid-response',
-      method: 'GET',
-      route: '/api/users/me',
-      server: client.server,
-      retryable: false,
-      detail: 'the response has no user Id',
-    });
-  }
+  if (spacesResult.status === 'rejected') throw spacesResult.reason;
   return {
     version,
     apiVersion: typeof root.ApiVersion === 'string' ? root.ApiVersion : undefined,
     installationId: typeof root.InstallationId === 'string' ? root.InstallationId : undefined,
-    user: { id: user.Id, username: typeof user.Username === 'string' ? user.Username : undefined },
+    spaces: spacesResult.value,
   };
 }
 

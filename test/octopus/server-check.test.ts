@@ -21,12 +21,12 @@ describe('checkServer and resolveSpaceId against the simulator', () => {
     await h.close();
   });
 
-  it('accepts the simulator and reports its version and the key\'s user', async () => {
+  it('accepts the simulator and reports its version and the spaces the key sees', async () => {
     const info = await checkServer(h.client);
 
     expect(info.version).toMatch(/^\d{4}\.\d+\.\d+/);
     expect(isSupportedVersion(info.version)).toBe(true);
-    expect(info.user.id).toMatch(/^Users-/);
+    expect(info.spaces.map((space) => space.Name)).toEqual(['Default']);
     expect(info.apiVersion).toBe('3.0.0');
   });
 
@@ -42,7 +42,7 @@ describe('checkServer and resolveSpaceId against the simulator', () => {
     const client = createOctopusClient({ server: h.sim.url, apiKey: 'API-NOTTHEKEY' });
     try {
       await expect(client.get('/api')).resolves.toBeTruthy();
-      await expect(checkServer(client)).rejects.toMatchObject({ status: 401, route: '/api/users/me' });
+      await expect(checkServer(client)).rejects.toMatchObject({ status: 401, route: '/api/spaces/all' });
     } finally {
       await client.close();
     }
