@@ -15,6 +15,7 @@ import type { PlanProblem } from '../../core/plan.js';
 import type { IdResolver, NameResolver } from '../../core/refs.js';
 import { asArray, isObject, sensitiveMarker, without } from '../fields.js';
 import { isSensitiveVariable, variablesInGit } from '../project-variables/index.js';
+import { oneWayMoveFindings } from './one-way-moves.js';
 
 /**
  * Deployment settings a version-controlled project keeps in its repository; the project resource
@@ -114,44 +115,23 @@ export interface PersistenceCheck {
  * project cannot go back to the database). Notices say what octosync does not manage.
  */
 export function persistenceFindings(input: PersistenceCheck): { problems: PlanProblem[]; notices: string[] } {
-  const problems: PlanProblem[] = [];
-  const notices: string[] = [];
-  const live = new Map(input.live.filter((doc) => doc.kind === 'projects').map((doc) => [doc.name.toLowerCase(), doc]));
-  const controlled: string[] = [];
-  for (const doc of input.desired.filter((d) => d.kind === 'projects')) {
-    const wantGit = isVersionControlled(doc.body);
-    if (wantGit) controlled.push(doc.name);
-    const current = live.get(doc.name.toLowerCase());
-    if (!current) continue;
-    const where = `project '${doc.name}' (${doc.file}) PersistenceSettings`;
-    const hasGit = isVersionControlled(current.body);
-    if (wantGit && !hasGit) {
+  const found = oneWayMoveFindings(input, {
+    field: 'PersistenceSettings',
+    made: isVersionControlled,
+    allowed: (doc) => {
       if (input.createdToConvert?.has(documentKey(input.space, 'projects', doc.name))) {
-        notices.push(`project '${doc.name}' was created by an earlier apply that stopped before converting it to version control: it is converted now (its ${GIT_HELD_PARTS} move to ${describeRepository(doc.body)})`);
-      } else if (input.convertible.has(doc.name.toLowerCase())) {
-        notices.push(`project '${doc.name}' is converted to version control in the destination (one-way): its ${GIT_HELD_PARTS} move to ${describeRepository(doc.body)}`);
-      } else {
-        problems.push({
-          space: input.space,
-          where,
-          message:
-            `the repository's project is version-controlled and the destination's keeps its configuration in its database; ` +
-            `octosync converts it only when the destination's overlay allows it (overlays.versionControl.${doc.name}.convert: true), and a conversion cannot be undone`,
-        });
+        return `project '${doc.name}' was created by an earlier apply that stopped before converting it to version control: it is converted now (its ${GIT_HELD_PARTS} move to ${describeRepository(doc.body)})`;
       }
-    } else if (!wantGit && hasGit) {
-      problems.push({
-        space: input.space,
-        where,
-        message: "the destination's project is version-controlled and the repository's keeps its configuration in the database; a project cannot be converted back to the database: convert the source's, or exclude the project",
-      });
-    }
-  }
-  problems.push(...gitHeldVariableProblems(input));
-  if (controlled.length > 0) {
-    notices.push(`version-controlled projects (${controlled.sort(compareNames).join(', ')}): their ${GIT_HELD_PARTS} live in their Git repositories and are not managed by octosync; their settings, channels, sensitive variables and Git connection are`);
-  }
-  return { problems, notices };
+      if (input.convertible.has(doc.name.toLowerCase())) return `project '${doc.name}' is converted to version control in the destination (one-way): its ${GIT_HELD_PARTS} move to ${describeRepository(doc.body)}`;
+      return undefined;
+    },
+    refused: (doc) =>
+      `the repository's project is version-controlled and the destination's keeps its configuration in its database; ` +
+      `octosync converts it only when the destination's overlay allows it (overlays.versionControl.${doc.name}.convert: true), and a conversion cannot be undone`,
+    irreversible: "the destination's project is version-controlled and the repository's keeps its configuration in the database; a project cannot be converted back to the database: convert the source's, or exclude the project",
+    summary: (names) => `version-controlled projects (${names}): their ${GIT_HELD_PARTS} live in their Git repositories and are not managed by octosync; their settings, channels, sensitive variables and Git connection are`,
+  });
+  return { problems: [...found.problems, ...gitHeldVariableProblems(input)], notices: found.notices };
 }
 
 /**

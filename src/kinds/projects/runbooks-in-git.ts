@@ -6,7 +6,6 @@
 // database routes, and never deletes them because the database does not list them; a
 // destination's project gets its runbooks moved to Git only when its overlay allows it
 // (`overlays.versionControl.<project>.runbooksInGit: true`), once.
-import { compareNames } from '../../core/canonical.js';
 import type { JsonObject, KindDocument, LiveSpace } from '../../core/document.js';
 import type { PlanProblem } from '../../core/plan.js';
 import type { VersionControlOverride } from '../../core/overlay.js';
@@ -14,6 +13,7 @@ import type { NameResolver } from '../../core/refs.js';
 import type { OctopusApi } from '../../octopus/index.js';
 import { spacePath } from '../../octopus/index.js';
 import { runbookDocuments } from '../runbooks/index.js';
+import { oneWayMoveFindings } from './one-way-moves.js';
 import { runbooksAreInGit } from './persistence.js';
 import type { WriteContext } from '../types.js';
 
@@ -48,45 +48,23 @@ export interface RunbooksInGitCheck {
  * repository keeps in Git: they are the migration's, never compared nor deleted.
  */
 export function runbooksInGitFindings(input: RunbooksInGitCheck): { problems: PlanProblem[]; notices: string[]; live: KindDocument[] } {
-  const problems: PlanProblem[] = [];
-  const notices: string[] = [];
-  const liveProjects = new Map(input.live.filter((doc) => doc.kind === 'projects').map((doc) => [doc.name.toLowerCase(), doc]));
-  const named: string[] = [];
-  for (const doc of input.desired.filter((d) => d.kind === 'projects')) {
-    const wantGit = runbooksAreInGit(doc.body);
-    if (wantGit) named.push(doc.name);
-    const current = liveProjects.get(doc.name.toLowerCase());
-    if (!current) continue;
-    const hasGit = runbooksAreInGit(current.body);
-    const where = `project '${doc.name}' (${doc.file}) PersistenceSettings.ConversionState.RunbooksAreInGit`;
-    if (wantGit && !hasGit) {
+  const { problems, notices } = oneWayMoveFindings(input, {
+    field: 'PersistenceSettings.ConversionState.RunbooksAreInGit',
+    made: runbooksAreInGit,
+    allowed: (doc) => {
       // With no runbook in its database the move takes nothing with it (a project octosync created
       // and converted, whose migration was cut short, is one): it needs no permission.
       const inDatabase = input.live.some((d) => d.kind === 'runbooks' && String(d.body.Project).toLowerCase() === doc.name.toLowerCase());
-      if (!inDatabase) {
-        notices.push(`the runbooks of project '${doc.name}' are moved to its Git repository in the destination (one-way): it has none in its database, so nothing moves`);
-      } else if (input.migratable.has(doc.name.toLowerCase())) {
-        notices.push(`the runbooks of project '${doc.name}' are moved to its Git repository in the destination (one-way): the runbooks it has in its database are committed there`);
-      } else {
-        problems.push({
-          space: input.space,
-          where,
-          message:
-            "the repository's project keeps its runbooks in Git and the destination's keeps them in its database; " +
-            `octosync moves them only when the destination's overlay allows it (overlays.versionControl.${doc.name}.runbooksInGit: true), and the move cannot be undone`,
-        });
-      }
-    } else if (!wantGit && hasGit) {
-      problems.push({
-        space: input.space,
-        where,
-        message: "the destination's project keeps its runbooks in Git and the repository's keeps them in the database; runbooks cannot move back to the database: migrate the source's, or exclude the project",
-      });
-    }
-  }
-  if (named.length > 0) {
-    notices.push(`projects with runbooks in Git (${named.sort(compareNames).join(', ')}): their runbooks live in their Git repositories and are not managed by octosync`);
-  }
+      if (!inDatabase) return `the runbooks of project '${doc.name}' are moved to its Git repository in the destination (one-way): it has none in its database, so nothing moves`;
+      if (input.migratable.has(doc.name.toLowerCase())) return `the runbooks of project '${doc.name}' are moved to its Git repository in the destination (one-way): the runbooks it has in its database are committed there`;
+      return undefined;
+    },
+    refused: (doc) =>
+      "the repository's project keeps its runbooks in Git and the destination's keeps them in its database; " +
+      `octosync moves them only when the destination's overlay allows it (overlays.versionControl.${doc.name}.runbooksInGit: true), and the move cannot be undone`,
+    irreversible: "the destination's project keeps its runbooks in Git and the repository's keeps them in the database; runbooks cannot move back to the database: migrate the source's, or exclude the project",
+    summary: (names) => `projects with runbooks in Git (${names}): their runbooks live in their Git repositories and are not managed by octosync`,
+  });
   const movedToGit = runbooksMovedToGit(input.desired);
   return { problems, notices, live: input.live.filter((doc) => !movedToGit(doc)) };
 }
