@@ -7,28 +7,23 @@ import { runApply } from '../../src/commands/apply.js';
 import { changeDependencies } from '../../src/commands/apply-dependencies.js';
 import { kindWaits } from '../../src/commands/apply-schedule.js';
 import { kindsInOrder } from '../../src/kinds/registry.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
+import { simulatorsClosedAfterEach } from '../support/kind-checks.js';
 
-let source: Simulator;
+const simulator = simulatorsClosedAfterEach();
 let destination: Simulator;
 let repo: StateRepo;
 
 beforeEach(async () => {
-  source = await startSimulator({ seed: 'synthetic:3' });
-  destination = await startSimulator({ seed: 'empty' });
+  destination = await simulator('empty');
   repo = await stateRepo();
-  await repo.snapshot(source);
+  await repo.snapshot(await simulator('synthetic:3'));
   await repo.writeDestination('production', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder' });
 });
 
-afterEach(async () => {
-  await source.close();
-  await destination.close();
-  await repo.cleanup();
-});
+afterEach(() => repo.cleanup());
 
 describe('apply schedule', () => {
   it('writes a feed while an unrelated worker pool is still being created', { timeout: 60_000 }, async () => {
