@@ -1,7 +1,7 @@
 // Git for the state repository: the working tree through the system git (simple-git), refs
 // resolved in-process (isomorphic-git), and files at a commit read from git's object store in one
 // batch, so `validate --ref` and `plan --ref` need no checkout.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -140,22 +140,29 @@ export type FileEdits = ReadonlyMap<string, string | Buffer | null>;
  *   repository's hooks run (`pre-commit`, `commit-msg`, ...). A commit they refuse, or that
  *   fails for any other reason, throws, even when git says nothing.
  */
-export async function commitFiles(dir: string, edits: FileEdits, message: string, writeWorktree: () => Promise<unknown> = async () => undefined): Promise<string | undefined> {
+export async function commitFiles(
+  dir: string,
+  edits: FileEdits,
+  message: string,
+  writeWorktree: () => Promise<unknown> = async () => undefined,
+  ids: ReadonlyMap<string, string> = new Map(),
+): Promise<string | undefined> {
   const staging = `refs/octosync/staging/${randomUUID()}`;
   const scratch = await mkdtemp(path.join(tmpdir(), 'octosync-commit-'));
   const commitIndex = { GIT_INDEX_FILE: path.join(scratch, 'index') };
-  const encoded = [...edits].map(([file, content]) => ({ file, bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content }));
+  // The blob ids the caller worked out already (`ids`, path → id) are not worked out again.
+  const idOf = (file: string, content: string | Buffer) => ids.get(file) ?? blobIdOf(content);
   let before: string | undefined;
   try {
     before = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
     // git is started before the files are written: writing them keeps this thread busy.
-    const packing = Promise.all([packEdits(dir, staging, before, encoded, path.join(scratch, 'objects')), before ? treeOf(dir, before) : undefined]);
+    const packing = Promise.all([packEdits(dir, staging, before, edits, path.join(scratch, 'objects')), before ? treeOf(dir, before) : undefined]);
     // Every part is waited for, failed or not: nothing runs on once this returns.
     const [packed, files] = await Promise.allSettled([packing, writeWorktree()]);
     if (files.status === 'rejected') throw files.reason;
     if (packed.status === 'rejected') throw new GitError(`could not commit: ${firstLine(packed.reason)}`, { cause: packed.reason });
     const [tree, beforeTree] = packed.value;
-    await commitTree(dir, encoded, tree === beforeTree ? undefined : tree, message, commitIndex);
+    await commitTree(dir, indexInfo(edits, idOf), tree === beforeTree ? undefined : tree, message, commitIndex);
     if (tree === beforeTree) return undefined;
   } finally {
     await runGit(dir, ['update-ref', '-d', staging]).catch(() => undefined);
@@ -172,16 +179,10 @@ async function indexFileOf(dir: string): Promise<string> {
   return path.resolve(dir, (await gitOutput(dir, ['rev-parse', '--git-path', 'index'])).toString('utf8').trim());
 }
 
-/** A path and its new content (null: removed), encoded once for git's stream and the blob id. */
-interface EncodedEdit {
-  file: string;
-  bytes: Buffer | null;
-}
-
-/** Sets the working tree's index to `edits`, then commits `tree` (when given) from the temporary index `commitIndex`. */
-async function commitTree(dir: string, edits: readonly EncodedEdit[], tree: string | undefined, message: string, commitIndex: Record<string, string>): Promise<void> {
+/** Sets the working tree's index as `indexLines` say (see indexInfo), then commits `tree` (when given) from the temporary index `commitIndex`. */
+async function commitTree(dir: string, indexLines: string, tree: string | undefined, message: string, commitIndex: Record<string, string>): Promise<void> {
   try {
-    await runGit(dir, ['update-index', '-z', '--index-info'], { input: indexInfo(edits) });
+    await runGit(dir, ['update-index', '-z', '--index-info'], { input: indexLines });
     // Stat data for the entries just set (and any other stale one): the files are hashed, not stored.
     await runGit(dir, ['update-index', '-q', '--refresh'], { exitCodes: [0, 1] });
     if (tree === undefined) return;
@@ -197,20 +198,70 @@ async function commitTree(dir: string, edits: readonly EncodedEdit[], tree: stri
 }
 
 /** Writes the blobs and trees of HEAD (`before`) plus `edits` into one pack (through the file `stream`); the tree's id. */
-function packEdits(dir: string, ref: string, before: string | undefined, edits: readonly EncodedEdit[], stream: string): Promise<string> {
+function packEdits(dir: string, ref: string, before: string | undefined, edits: FileEdits, stream: string): Promise<string> {
   const message = 'octosync staging\n';
-  const chunks: Buffer[] = [Buffer.from(`feature done\ncommit ${ref}\ncommitter ${OCTOSYNC_AUTHOR.name} <${OCTOSYNC_AUTHOR.email}> 0 +0000\ndata ${Buffer.byteLength(message)}\n${message}${before ? `from ${before}\n` : ''}`)];
-  for (const { file, bytes } of edits) {
-    if (bytes === null) chunks.push(Buffer.from(`D ${quotePath(file)}\n`));
-    else chunks.push(Buffer.from(`M 100644 inline ${quotePath(file)}\ndata ${bytes.length}\n`), bytes, NEWLINE);
+  // Written and git started before this returns its promise (one file: cheap), a megabyte at a
+  // time: the stream is never held whole beside the texts it copies.
+  const out = new BatchedFile(stream);
+  try {
+    out.write(`feature done\ncommit ${ref}\ncommitter ${OCTOSYNC_AUTHOR.name} <${OCTOSYNC_AUTHOR.email}> 0 +0000\ndata ${Buffer.byteLength(message)}\n${message}${before ? `from ${before}\n` : ''}`);
+    for (const [file, content] of edits) {
+      if (content === null) {
+        out.write(`D ${quotePath(file)}\n`);
+        continue;
+      }
+      out.write(`M 100644 inline ${quotePath(file)}\ndata ${Buffer.byteLength(content)}\n`);
+      out.write(content);
+      out.write('\n');
+    }
+    out.write('\ndone\n');
+  } finally {
+    out.close();
   }
-  chunks.push(Buffer.from('\ndone\n'));
-  // Written and git started before this returns its promise (one file: cheap).
-  writeFileSync(stream, Buffer.concat(chunks));
   return runGit(dir, ['fast-import', '--quiet', '--done', '--date-format=raw'], { inputFile: stream }).then(() => treeOf(dir, ref));
 }
 
-const NEWLINE = Buffer.from('\n');
+/** A file written in pieces of about a megabyte, synchronously. */
+class BatchedFile {
+  private readonly fd: number;
+  private pending: string[] = [];
+  private size = 0;
+
+  constructor(file: string) {
+    this.fd = fs.openSync(file, 'w');
+  }
+
+  write(content: string | Buffer): void {
+    if (typeof content !== 'string') {
+      this.flush();
+      this.writeAll(content);
+      return;
+    }
+    this.pending.push(content);
+    this.size += content.length;
+    if (this.size >= 1 << 20) this.flush();
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      fs.closeSync(this.fd);
+    }
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const bytes = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.size = 0;
+    this.writeAll(bytes);
+  }
+
+  private writeAll(bytes: Buffer): void {
+    for (let at = 0; at < bytes.length; ) at += fs.writeSync(this.fd, bytes, at);
+  }
+}
 
 /** The tree id of a commit or ref. */
 async function treeOf(dir: string, commit: string): Promise<string> {
@@ -223,9 +274,11 @@ function quotePath(file: string): string {
 }
 
 /** `update-index -z --index-info` lines setting each edited path to its blob, or removing it. */
-function indexInfo(edits: readonly EncodedEdit[]): string {
+function indexInfo(edits: FileEdits, idOf: (file: string, content: string | Buffer) => string): string {
   const zero = '0'.repeat(40);
-  return edits.map(({ file, bytes }) => (bytes === null ? `0 ${zero}\t${file}\0` : `100644 ${blobIdOf(bytes)}\t${file}\0`)).join('');
+  const lines: string[] = [];
+  for (const [file, content] of edits) lines.push(content === null ? `0 ${zero}\t${file}\0` : `100644 ${idOf(file, content)}\t${file}\0`);
+  return lines.join('');
 }
 
 interface GitRun {
@@ -350,8 +403,7 @@ export function blobId(text: string): string {
 }
 
 function blobIdOf(content: string | Buffer): string {
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  return createHash('sha1').update(`blob ${Buffer.byteLength(content)}\0`).update(content).digest('hex');
 }
 
 /**
