@@ -15,6 +15,7 @@ import type { SchemaSet } from './schemas.js';
 import { knownFields } from '../kinds/known-fields.js';
 import { describeUnknown, unknownFields } from './unknown-fields.js';
 import { escapeName } from '../core/names.js';
+import { ownStrings } from './own-strings.js';
 
 export interface Issue {
   file: string;
@@ -157,7 +158,7 @@ function* validationSteps(files: ReadonlyMap<string, string>, schemas: SchemaSet
  */
 function parsedOrParse(file: string, text: string, value: Json | undefined): ParsedYaml {
   let lines: ParsedYaml | undefined;
-  return { value: value ?? loadYaml(text, file), lineOf: (pointer) => (lines ??= parseYaml(text, file)).lineOf(pointer) };
+  return { value: value ?? ownStrings(loadYaml(text, file)), lineOf: (pointer) => (lines ??= parseYaml(text, file)).lineOf(pointer) };
 }
 
 interface SchemaChoice {
