@@ -364,7 +364,7 @@ export class OctopusClient implements OctopusApi {
       retryAfter = response.headers['retry-after'];
       location = response.headers.location;
       // Always drain the body: undici keeps the connection busy until it is consumed.
-      text = await response.body.text();
+      text = await bodyText(response.body);
     } catch (cause) {
       if (signal?.aborted) {
         return { ok: false, failed: { data: { reason: 'aborted', detail: 'aborted by the caller', cause }, failure: NOT_RETRIED } };
@@ -423,6 +423,20 @@ export class OctopusClient implements OctopusApi {
       this.apiKey,
     ]);
   }
+}
+
+/**
+ * A response body as text, decoded a chunk at a time as it arrives (as UTF-8, a leading BOM
+ * dropped, as undici's `text()`), never gathered into one buffer first: a large collection's
+ * buffer (megabytes) taken from and given back to the C allocator raises glibc's threshold for
+ * giving memory back to the system, and the process kept tens of megabytes it no longer used.
+ */
+async function bodyText(body: AsyncIterable<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  for await (const chunk of body) parts.push(decoder.decode(chunk, { stream: true }));
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
