@@ -32,11 +32,14 @@ export function registerSnapshotCommand(program: Command, io: CliIo): void {
     .option('--message <text>', 'commit message (default: a summary of the change)')
     .option('--allow-large-removal', 'commit even when a kind loses all, or more than usual, of its documents since the last snapshot')
     .action(async (flags: SnapshotFlags) => {
-      const [{ connectWithKey }, { readRepoConfig }, { snapshotSource }] = await Promise.all([
+      const [{ connectWithKey }, { readRepoConfig }, { snapshotSource }, { collectSooner }] = await Promise.all([
         import('../commands/connect.js'),
         import('../commands/snapshot-config.js'),
         import('../commands/snapshot-source.js'),
+        import('../commands/plan-memory.js'),
       ]);
+      // A one-shot snapshot's peak memory, as a one-shot plan's (plan-memory.ts).
+      collectSooner();
       const config = await readRepoConfig(flags.repo, flags.branch);
       const stateDir = flags.stateDir ?? defaultStateDir(flags.repo);
       const source = await snapshotSource(config, { server: flags.source, apiKeyEnv: flags.apiKeyEnv, switchSource: flags.switchSource }, { env: io.env, stateDir, secretDirs: flags.secretsDir });
@@ -63,6 +66,7 @@ export function registerSnapshotCommand(program: Command, io: CliIo): void {
             branch,
             message: flags.message,
             allowLargeRemoval: flags.allowLargeRemoval === true,
+            collectGarbage: true,
             progress: io.isTerminal ? (event) => io.status(describeProgress(event)) : undefined,
           }),
         );

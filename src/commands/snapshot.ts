@@ -33,6 +33,7 @@ import { loadYaml } from '../repo/yaml-load.js';
 import { validateRepository } from '../validate/repository.js';
 import { loadSchemas, schemaFiles } from '../validate/schemas.js';
 import { OctosyncError } from './errors.js';
+import { collectGarbage } from './plan-memory.js';
 import { repoConfigText } from './snapshot-config.js';
 import { formatIssue } from './validate.js';
 
@@ -61,6 +62,11 @@ export interface SnapshotOptions {
   progress?: (event: SnapshotProgress) => void;
   /** How the source's spaces are read (the daemon reads incrementally); default readSpaceFor. */
   readSpace?: SpaceReader;
+  /**
+   * Collect garbage once the source is read and its documents made: a one-shot snapshot's peak
+   * memory (plan-memory.ts). A daemon leaves it to V8.
+   */
+  collectGarbage?: boolean;
   /**
    * The texts of the previous snapshot, kept by a long-running snapshotter: a document whose body
    * did not change is not serialized again.
@@ -120,6 +126,9 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   staging.catch(() => undefined);
   try {
     const read = await readSource(options, server.spaces, spaceNames, kinds, config, texts, staging);
+    // The source's answers are garbage now, and what is made from here on (the self-check, git's
+    // stream) would otherwise be made beside them.
+    if (options.collectGarbage) collectGarbage();
     const staged = await staging;
     const desired = read.files;
     const schemaTexts = new Map([...schemaFiles()].map(([file, text]) => [`${SCHEMAS_DIR}/${file}`, text]));

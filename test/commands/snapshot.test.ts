@@ -19,7 +19,7 @@ let dir: string;
 let sim: Simulator;
 let client: OctopusClient;
 
-async function snapshot(extra: { message?: string } = {}) {
+async function snapshot(extra: { message?: string; collectGarbage?: boolean } = {}) {
   return runSnapshot({ api: client, server: sim.url, apiKeyEnv: 'OCTOPUS_API_KEY', repo: dir, ...extra });
 }
 
@@ -57,6 +57,17 @@ describe('snapshot', () => {
     expect(production.split('\n')[0]).toBe('# yaml-language-server: $schema=../../../schemas/environments.schema.json');
     const report = await runValidate({ repo: dir });
     expect(report.errors).toEqual([]);
+  });
+
+  it('commits the same tree when it collects garbage once the source is read (as the snapshot command does)', async () => {
+    await start('sample');
+    await snapshot();
+    const tree = await git().revparse(['HEAD^{tree}']);
+    await rm(dir, { recursive: true, force: true });
+    dir = await mkdtemp(path.join(tmpdir(), 'octosync-snapshot-'));
+    const result = await snapshot({ collectGarbage: true });
+    expect(result.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(await git().revparse(['HEAD^{tree}'])).toBe(tree);
   });
 
   it('makes no commit when nothing changed, and writes byte-identical files', async () => {
