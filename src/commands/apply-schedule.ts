@@ -7,24 +7,24 @@ import type { ChangeDependencies } from './apply-dependencies.js';
 
 /**
  * A kind's writes wait for the earlier kinds (in `kinds`, dependency order) that:
- * - it depends on (their documents are what it refers to);
- * - hold a change one of its changes needs (its outcome decides whether the change is skipped);
- * - write a collection it reads or writes: its writer resolves names over the destination as read
- *   when it starts, and two kinds reading one collection back at once could each keep a view
- *   without the other's writes.
+ * - write a collection it writes: a kind works from its own collections as read when it starts
+ *   (a new project's default channel, process and variable set), and two kinds reading one
+ *   collection back at once could each keep a view without the other's writes;
+ * - hold a change of a document one of its changes refers to, or needs (its outcome decides
+ *   whether the change is skipped): its writer resolves those names over the destination as read
+ *   back after them.
+ * Not the kinds it merely could refer to (`dependsOn`) when none of their documents it refers to
+ * changes: what it names of them is in the destination as the plan read it. A project's
+ * processes and runbooks that name none of its new channels go beside the channels.
  */
 export function kindWaits(kinds: readonly Kind[], changes: readonly PlannedChange[], dependencies: ChangeDependencies): (kind: Kind) => Kind[] {
   const byName = new Map(kinds.map((kind) => [kind.name as string, kind]));
   const waits = new Map<Kind, Set<Kind>>();
   for (const [index, kind] of kinds.entries()) {
     const set = new Set<Kind>();
-    for (const name of kind.dependsOn) {
-      const other = byName.get(name);
-      if (other) set.add(other);
-    }
-    const touched = new Set([...kind.reads, ...(kind.writer?.writes ?? [])]);
+    const written = new Set(kind.writer?.writes ?? []);
     for (const earlier of kinds.slice(0, index)) {
-      if ((earlier.writer?.writes ?? []).some((collection) => touched.has(collection))) set.add(earlier);
+      if ((earlier.writer?.writes ?? []).some((collection) => written.has(collection))) set.add(earlier);
     }
     waits.set(kind, set);
   }
@@ -32,9 +32,9 @@ export function kindWaits(kinds: readonly Kind[], changes: readonly PlannedChang
     if (change.action === 'delete') continue;
     const kind = byName.get(change.kind);
     if (!kind) continue;
-    for (const need of dependencies.needs(change)) {
+    for (const need of [...dependencies.needs(change), ...dependencies.finishNeeds(change)]) {
       const other = byName.get(need.kind);
-      if (other && other !== kind) waits.get(kind)?.add(other);
+      if (other && other !== kind && kinds.indexOf(other) < kinds.indexOf(kind)) waits.get(kind)?.add(other);
     }
   }
   return (kind) => [...(waits.get(kind) ?? [])];
