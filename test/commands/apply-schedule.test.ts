@@ -25,20 +25,25 @@ beforeEach(async () => {
 
 afterEach(() => repo.cleanup());
 
+/** Settles once `happened` holds, or after 10 s (a test waiting for it then fails instead of hanging). */
+function once(happened: () => boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (happened() || Date.now() - started > 10_000) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 20);
+  });
+}
+
 describe('apply schedule', () => {
   it('writes a feed while an unrelated worker pool is still being created', { timeout: 60_000 }, async () => {
     const feedCreated = () => (destination.knobs.requestCounts().byRoute['POST /api/:spaceId/feeds'] ?? 0) > 0;
     // Released once a feed was created, or after 10 s (written one kind after the other, the
     // feed waits for the worker pool and the test fails instead of hanging).
-    const release = new Promise<void>((resolve) => {
-      const started = Date.now();
-      const timer = setInterval(() => {
-        if (feedCreated() || Date.now() - started > 10_000) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 20);
-    });
+    const release = once(feedCreated);
     destination.knobs.addFault({ method: 'POST', path: /\/workerpools$/, holdUntil: release, times: 1 });
 
     const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
@@ -60,15 +65,7 @@ describe('apply schedule', () => {
     const processWritten = () => Object.entries(destination.knobs.requestCounts().byRoute).some(([route, count]) => route.startsWith('PUT ') && route.endsWith('/deploymentprocesses') && count > 0);
     // Released once a process was written, or after 10 s (with processes waiting for every
     // channel, none is written meanwhile and the test fails instead of hanging).
-    const release = new Promise<void>((resolve) => {
-      const started = Date.now();
-      const timer = setInterval(() => {
-        if (processWritten() || Date.now() - started > 10_000) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 20);
-    });
+    const release = once(processWritten);
     destination.knobs.addFault({ method: 'POST', path: /\/channels$/, holdUntil: release, times: 1 });
 
     const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
@@ -86,15 +83,7 @@ describe('apply schedule', () => {
   it('lists outcomes in plan order when a later kind is written first', { timeout: 60_000 }, async () => {
     // The worker pool comes before the feeds in the plan; held until a feed was created, it ends last.
     const feedCreated = () => (destination.knobs.requestCounts().byRoute['POST /api/:spaceId/feeds'] ?? 0) > 0;
-    const release = new Promise<void>((resolve) => {
-      const started = Date.now();
-      const timer = setInterval(() => {
-        if (feedCreated() || Date.now() - started > 10_000) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 20);
-    });
+    const release = once(feedCreated);
     destination.knobs.addFault({ method: 'POST', path: /\/workerpools$/, holdUntil: release, times: 1 });
     const shown: string[] = [];
     const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey }, progress: (o) => shown.push(`${o.kind}/${o.name}`) });
