@@ -18,8 +18,8 @@ afterEach(async () => {
   await Promise.all(repos.splice(0).map((repo) => repo.cleanup()));
 });
 
-/** The GETs by route of a full apply of `synthetic:<projects>` to an empty destination, once it converged. */
-async function readsOfFullApply(projects: number): Promise<Record<string, number>> {
+/** A snapshot of `synthetic:<projects>` and an empty destination 'copy' following it, its counts reset. */
+async function emptyCopyOf(projects: number) {
   const source: Simulator = await startSimulator({ seed: `synthetic:${projects}`, tenantVariableScoping: false });
   const destination: Simulator = await startSimulator({ seed: 'empty', tenantVariableScoping: false });
   open.push(source, destination);
@@ -27,8 +27,13 @@ async function readsOfFullApply(projects: number): Promise<Record<string, number
   repos.push(repo);
   await repo.snapshot(source);
   await repo.writeDestination('copy', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder' });
-  const env = { DEST_KEY: destination.apiKey };
   destination.knobs.resetCounts();
+  return { destination, repo, env: { DEST_KEY: destination.apiKey } };
+}
+
+/** The GETs by route of a full apply of `synthetic:<projects>` to an empty destination, once it converged. */
+async function readsOfFullApply(projects: number): Promise<Record<string, number>> {
+  const { destination, repo, env } = await emptyCopyOf(projects);
   const result = await runApply({ repo: repo.dir, destination: 'copy', env });
   expect(result.result).toBe('success');
   const counts = destination.knobs.requestCounts();
@@ -50,15 +55,8 @@ describe('a full apply', () => {
   });
 
   it('checks what it wrote against the reads it made after writing, without reading the written kinds again', { timeout: 120_000 }, async () => {
-    const source: Simulator = await startSimulator({ seed: 'synthetic:2', tenantVariableScoping: false });
-    const destination: Simulator = await startSimulator({ seed: 'empty', tenantVariableScoping: false });
-    open.push(source, destination);
-    const repo = await stateRepo();
-    repos.push(repo);
-    await repo.snapshot(source);
-    await repo.writeDestination('copy', { server: destination.url, apiKey: { env: 'DEST_KEY' }, branch: 'source', missingSecrets: 'placeholder' });
-    destination.knobs.resetCounts();
-    const result = await runApply({ repo: repo.dir, destination: 'copy', env: { DEST_KEY: destination.apiKey } });
+    const { destination, repo, env } = await emptyCopyOf(2);
+    const result = await runApply({ repo: repo.dir, destination: 'copy', env });
     expect(result.result).toBe('success');
     const spans = destination.knobs.requestSpans();
     const lastWrite = Math.max(...spans.filter((span) => span.method !== 'GET').map((span) => span.end));
