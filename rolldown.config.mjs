@@ -11,7 +11,8 @@ import { defineConfig } from 'rolldown';
 rmSync('dist/chunks', { recursive: true, force: true });
 
 export default defineConfig({
-  input: { main: 'src/main.ts' },
+  // The thread parsing a plan's files (src/repo/yaml-ahead.ts) starts from a file of its own.
+  input: { main: 'src/main.ts', 'yaml-worker': 'src/repo/yaml-worker.ts' },
   platform: 'node',
   // pino starts its workers (and pino-pretty) from files next to its own modules (__dirname).
   external: ['pino', 'pino-pretty', 'thread-stream'],

@@ -46,6 +46,7 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
         secretDirs: flags.secretsDir,
         allowLargeDeletes: flags.allowLargeDeletes === true,
         collectGarbage: true,
+        parseAhead: true,
       });
       await prepared.client.close();
       const { plan } = prepared;

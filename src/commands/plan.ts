@@ -41,6 +41,7 @@ import { defaultStateDir } from '../state/state-dir.js';
 import { readManagedState } from '../state/applied-record.js';
 import type { ManagedState } from '../state/applied-record.js';
 import { validateRepositoryInSlices } from '../validate/repository.js';
+import { YamlAhead } from '../repo/yaml-ahead.js';
 import { loadSchemas } from '../validate/schemas.js';
 import type { SchemaSet } from '../validate/schemas.js';
 import { connectWithKey } from './connect.js';
@@ -90,6 +91,8 @@ export interface PlanOptions {
    * one-shot plan's peak memory (plan-memory.ts). A daemon leaves it to V8.
    */
   collectGarbage?: boolean;
+  /** Parse the repository's files on another thread while validating them (repo/yaml-ahead.ts): a one-shot plan's. */
+  parseAhead?: boolean;
 }
 
 /** One destination space: what it should be and what it is. */
@@ -261,6 +264,16 @@ const plannedFile = (file: string) => file === CONFIG_FILE || file === SOURCE_FI
  * The files' texts are left behind once parsed (tens of megabytes for a large instance).
  */
 async function readPlannedCommit(options: PlanOptions, commit: string, schemas: SchemaSet, kinds: readonly Kind[]) {
+  // The parsing thread's code loads while Git answers.
+  const ahead = options.parseAhead ? YamlAhead.start() : undefined;
+  try {
+    return await readValidatedCommit(options, commit, schemas, kinds, ahead);
+  } finally {
+    ahead?.stop();
+  }
+}
+
+async function readValidatedCommit(options: PlanOptions, commit: string, schemas: SchemaSet, kinds: readonly Kind[], ahead: YamlAhead | undefined) {
   const { files, parsed, clean, valid, keep } = await readParsedFilesAt(options.repo, commit, plannedFile, options.parsed);
   const destinationText = files.get(destinationFile(options.destination));
   if (destinationText === undefined) {
@@ -268,7 +281,7 @@ async function readPlannedCommit(options: PlanOptions, commit: string, schemas: 
     throw new OctosyncError('config-invalid', `unknown destination '${options.destination}': there is no ${destinationFile(options.destination)} at ${commit.slice(0, 12)} (known: ${known.join(', ') || 'none'})`);
   }
   // A commit already validated (a daemon plans it for each of its destinations) is not validated again.
-  const report = valid ? { errors: [], values: parsed } : await validateRepositoryInSlices(files, schemas, kinds, parsed, clean);
+  const report = valid ? { errors: [], values: parsed } : await validateRepositoryInSlices(files, schemas, kinds, parsed, clean, ahead);
   if ('clean' in report) keep(report.values, report.clean, report.errors.length === 0);
   if (report.errors.length > 0) {
     throw new OctosyncError('repo-invalid', `the repository at ${commit.slice(0, 12)} is not valid; nothing was planned:\n${report.errors.map((e) => `  ${formatIssue(e)}`).join('\n')}`);

@@ -16,6 +16,7 @@ import { knownFields } from '../kinds/known-fields.js';
 import { describeUnknown, unknownFields } from './unknown-fields.js';
 import { escapeName } from '../core/names.js';
 import { ownStrings } from './own-strings.js';
+import type { YamlAhead } from '../repo/yaml-ahead.js';
 
 export interface Issue {
   file: string;
@@ -75,22 +76,47 @@ const SLICE_MS = 15;
 
 /**
  * validateRepository, handing the thread back every few milliseconds: what runs beside it (a
- * plan's reads of the destination, whose answers arrive meanwhile) goes on while it works.
+ * plan's reads of the destination, whose answers arrive meanwhile) goes on while it works. With
+ * `ahead`, the files not in `parsed` are parsed by another thread, in the order they are validated.
  */
-export async function validateRepositoryInSlices(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json> = new Map(), clean: ReadonlySet<string> = new Set()): Promise<ValidationReport> {
-  const steps = validationSteps(files, schemas, kinds, parsed, clean);
+export async function validateRepositoryInSlices(
+  files: ReadonlyMap<string, string>,
+  schemas: SchemaSet,
+  kinds: readonly Kind[],
+  parsed: ReadonlyMap<string, Json> = new Map(),
+  clean: ReadonlySet<string> = new Set(),
+  ahead?: YamlAhead,
+): Promise<ValidationReport> {
+  const steps = validationSteps(files, schemas, kinds, parsed, clean, ahead);
   let sliceStarted = performance.now();
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
+    // The next file's value, when the other thread is still parsing it.
+    const waiting = step.value === undefined ? undefined : ahead?.ready(step.value);
+    if (waiting) {
+      await waiting;
+      sliceStarted = performance.now();
+      continue;
+    }
     if (performance.now() - sliceStarted < SLICE_MS) continue;
     await new Promise((resolve) => setImmediate(resolve));
     sliceStarted = performance.now();
   }
 }
 
-/** The work of validateRepository, pausing (yielding) after each file and each document's references. */
-function* validationSteps(files: ReadonlyMap<string, string>, schemas: SchemaSet, kinds: readonly Kind[], parsed: ReadonlyMap<string, Json>, clean: ReadonlySet<string>): Generator<void, ValidationReport> {
+/**
+ * The work of validateRepository, pausing (yielding) before each file (yielding its path when it
+ * will parse it) and each document's references.
+ */
+function* validationSteps(
+  files: ReadonlyMap<string, string>,
+  schemas: SchemaSet,
+  kinds: readonly Kind[],
+  parsed: ReadonlyMap<string, Json>,
+  clean: ReadonlySet<string>,
+  ahead?: YamlAhead,
+): Generator<string | undefined, ValidationReport> {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const documents: ParsedDocument[] = [];
@@ -104,8 +130,13 @@ function* validationSteps(files: ReadonlyMap<string, string>, schemas: SchemaSet
     return knownByKind.get(kind);
   };
 
-  for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    yield;
+  const ordered = [...files].sort(([a], [b]) => a.localeCompare(b));
+  // What the other thread parses: the files checked below that have no value yet, in this order.
+  const byAhead = ahead ? ordered.filter(([file, text]) => !parsed.has(file) && schemaFor(file, kindNames) && Buffer.byteLength(text) <= MAX_FILE_BYTES) : [];
+  ahead?.parse(byAhead);
+  const parsedAhead = new Set(byAhead.map(([file]) => file));
+  for (const [file, text] of ordered) {
+    yield parsedAhead.has(file) ? file : undefined;
     const schema = schemaFor(file, kindNames);
     if (schema === undefined) continue;
     if (schema === null) {
@@ -119,7 +150,7 @@ function* validationSteps(files: ReadonlyMap<string, string>, schemas: SchemaSet
     }
     let yaml: ParsedYaml;
     try {
-      yaml = parsedOrParse(file, text, parsed.get(file));
+      yaml = parsedOrParse(file, text, parsed.get(file) ?? ahead?.take(file));
     } catch (error) {
       if (!(error instanceof YamlSyntaxError)) throw error;
       errors.push({ file, line: error.problem.line, pointer: '', message: `invalid YAML: ${error.problem.message}` });
@@ -154,7 +185,8 @@ function* validationSteps(files: ReadonlyMap<string, string>, schemas: SchemaSet
 
 /**
  * A file's value (as given, else loaded as plain data); its syntax tree, which knows lines, is
- * built only when an issue asks for a line, and not kept alive for files without issues.
+ * built only when an issue asks for a line, and not kept alive for files without issues. A value
+ * given is not a slice of the text (parsed before, or copied from another thread).
  */
 function parsedOrParse(file: string, text: string, value: Json | undefined): ParsedYaml {
   let lines: ParsedYaml | undefined;
@@ -253,7 +285,7 @@ function spacesOf(config: string | undefined): string[] {
   }
 }
 
-function* checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): Generator<void, { errors: Issue[]; external: ValidationReport['external'] }> {
+function* checkReferences(documents: ParsedDocument[], kinds: readonly Kind[]): Generator<undefined, { errors: Issue[]; external: ValidationReport['external'] }> {
   const knownBySpace = new Map<string, KnownNames>();
   const documentsBySpace = new Map<string, Map<string, KindDocument>>();
   for (const entry of documents) {

@@ -326,6 +326,26 @@ describe('octosync plan and apply', () => {
     expect((await plan()).code).toBe(0);
   });
 
+  it('plans the same from files the parsing thread does not take plainly, and names the line of a file that does not parse', async () => {
+    // A plan parses the repository's files on another thread (dist/yaml-worker.js); a file it does
+    // not take plainly (a directive) is parsed by the validating thread, as one that does not parse.
+    expect(existsSync(path.join(ROOT, 'dist', 'yaml-worker.js'))).toBe(true);
+    const before = JSON.parse((await plan('--output', 'json')).stdout) as { changes: unknown[] };
+    const production = 'spaces/default/environments/production.yaml';
+    const text = await readFile(path.join(repo.dir, production), 'utf8');
+    await repo.commitFile(production, `%YAML 1.2\n---\n${text}`);
+    await repo.commitFile('spaces/default/environments/tagged.yaml', 'Name: Tagged\nDescription: !!str 12\nSortOrder: 9\n');
+    const after = JSON.parse((await plan('--output', 'json')).stdout) as { changes: { name?: string; fields?: unknown }[] };
+    expect(after.changes.filter((change) => change.name !== 'Tagged')).toEqual(before.changes);
+    // The tag makes a string of what would be a number.
+    expect(JSON.stringify(after.changes.find((change) => change.name === 'Tagged')?.fields)).toContain('"12"');
+
+    await repo.commitFile('spaces/default/environments/broken.yaml', 'Name: Broken\nSortOrder: [1\n');
+    const broken = await plan();
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/spaces\/default\/environments\/broken\.yaml:\d+: invalid YAML/);
+  });
+
   it('exits 1 when the plan has problems, with or without --detailed-exitcode', async () => {
     await writeDestination({ overlays: { variables: { projects: { Ghost: [{ name: 'x', value: 'y' }] } } } });
     for (const args of [[], ['--detailed-exitcode']]) {
