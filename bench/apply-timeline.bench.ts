@@ -1,5 +1,6 @@
 // Where a full apply waits: requests in flight per slice of time, with the routes written in it.
 //   BENCH_PROJECTS=1000 BENCH_PROFILE_DIR=/tmp/prof npm run bench -- bench/apply-timeline.bench.ts
+//   BENCH_SPANS_OUT=/tmp/spans.json ...   also writes every request's span as JSON
 // The CLI runs as a child (under --cpu-prof when BENCH_PROFILE_DIR is set); the simulators run here.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -61,6 +62,8 @@ it('shows requests in flight through a full apply', { timeout: 3_600_000 }, asyn
     const busy = spans.reduce((sum, span) => sum + Math.max(0, Math.min(span.end, to) - Math.max(span.start, from)), 0);
     console.log(`apply: ${seconds.toFixed(1)} s, ${spans.length} requests, ${(busy / (to - from)).toFixed(1)} in flight while writing (${((to - from) / 1000).toFixed(1)} s), simulators ${((used.user + used.system) / 1e6).toFixed(1)} CPU s`);
     printTimeline(spans);
+    // Every request's span, for a closer look (gaps between requests, per route).
+    if (process.env.BENCH_SPANS_OUT) await writeFile(process.env.BENCH_SPANS_OUT, JSON.stringify(spans));
   } finally {
     await source.close();
     await destination.close();

@@ -2,6 +2,7 @@
 // each other are written at the same time instead of one after the other (every kind's end
 // drained the pool of writes). Pure: kinds and dependencies in, waits out.
 import type { PlannedChange } from '../core/plan.js';
+import type { Wait } from '../core/pool.js';
 import type { Kind } from '../kinds/types.js';
 import type { ChangeDependencies } from './apply-dependencies.js';
 
@@ -38,4 +39,34 @@ export function kindWaits(kinds: readonly Kind[], changes: readonly PlannedChang
     }
   }
   return (kind) => [...(waits.get(kind) ?? [])];
+}
+
+/** The part of a kind's apply done once each of its changes has an outcome, before its read-back. */
+export const OUTCOMES = '#outcomes';
+
+/**
+ * What a kind's writes wait for of each kind it waits for (`kindWaits`): the outcomes of its
+ * changes (whether a change that needs one is skipped), and the read-back of the collections the
+ * kind reads or writes, not of every collection the other wrote. A new project's channels and
+ * runbooks go once the projects and channels are read back, while its variable sets and
+ * processes are still being read.
+ */
+export function kindWaitParts(kinds: readonly Kind[], changes: readonly PlannedChange[], dependencies: ChangeDependencies): (kind: Kind) => Wait<Kind, string>[] {
+  const waits = kindWaits(kinds, changes, dependencies);
+  return (kind) => {
+    const used = new Set([...kind.reads, ...(kind.writer?.writes ?? [])]);
+    return waits(kind).map((other) => ({ item: other, parts: [OUTCOMES, ...(other.writer?.writes ?? []).filter((collection) => used.has(collection))] }));
+  };
+}
+
+/**
+ * The collections of `writes` in the groups a read-back reads them in: each on its own, except
+ * the tenants with their variables (which of the two tenant variable reads the server takes
+ * depends on what the read of the tenants and feature toggles tells), so no collection is read
+ * twice.
+ */
+export function readBackGroups(writes: readonly string[]): string[][] {
+  const together = new Set(['tenants', 'tenantvariables']);
+  const tenantGroup = writes.filter((collection) => together.has(collection));
+  return [...writes.filter((collection) => !together.has(collection)).map((collection) => [collection]), ...(tenantGroup.length > 0 ? [tenantGroup] : [])];
 }

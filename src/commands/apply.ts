@@ -28,7 +28,7 @@ import { outcomesInPlanOrder } from './apply-outcomes.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
 import { changeDependencies } from './apply-dependencies.js';
-import { kindWaits } from './apply-schedule.js';
+import { OUTCOMES, kindWaitParts, readBackGroups } from './apply-schedule.js';
 import { createSpaces } from './create-spaces.js';
 import type { ChangeDependencies } from './apply-dependencies.js';
 import { OctosyncError } from './errors.js';
@@ -300,7 +300,7 @@ async function applySpace(
   /** Documents written without some values (KindWriter.defer): written whole in the second pass. */
   const deferred = new Map<PlannedChange, KindDocument>();
   /** Writes a kind's changes of `actions`, then reads back what it wrote for the kinds after it. */
-  const writeKind = async (kind: Kind, actions: readonly PlannedChange['action'][]): Promise<void> => {
+  const writeKind = async (kind: Kind, actions: readonly PlannedChange['action'][], partDone: (part: string) => void = () => {}): Promise<void> => {
     const mine = changes.filter((change) => change.kind === kind.name && actions.includes(change.action));
     if (mine.length === 0) return;
     const writer = kind.writer;
@@ -356,12 +356,12 @@ async function applySpace(
     });
     // Later kinds refer to what this one created: read it back before they start. Merged into
     // the live state as it is once read (other kinds may have read theirs back meanwhile).
-    const readBack = async () => {
-      const read = await readLiveSpace(api, space.spaceId, writer.writes);
+    const readBack = async (collections: readonly string[]) => {
+      const read = await readLiveSpace(api, space.spaceId, collections);
       live = { ...live, ...read };
     };
-    await readBack();
     if (unfinished.size > 0) {
+      await readBack(writer.writes);
       const after = context();
       await forEachPooled(unfinished, concurrency, async ([change, { rest, digests }]) => {
         signal?.throwIfAborted();
@@ -373,12 +373,20 @@ async function applySpace(
         }
         applied(change, digests);
       });
-      await readBack();
     }
+    partDone(OUTCOMES);
+    // Each collection read back on its own, so a kind waiting for some of them starts once those
+    // are read, not once the slowest is (see apply-schedule.ts).
+    await Promise.all(
+      readBackGroups(writer.writes).map(async (group) => {
+        await readBack(group);
+        for (const collection of group) partDone(collection);
+      }),
+    );
   };
   // Creates and updates: each kind as soon as the kinds it waits for are written (see
   // apply-schedule.ts), so kinds that do not need each other are written at the same time.
-  await forEachWhenReady(prepared.kinds, kindWaits(prepared.kinds, changes, dependencies), (kind) => writeKind(kind, ['create', 'update']));
+  await forEachWhenReady(prepared.kinds, kindWaitParts(prepared.kinds, changes, dependencies), (kind, partDone) => writeKind(kind, ['create', 'update'], partDone));
   await finishWrites(prepared, api, space, changes, { desired, deferred, states, dependencies }, () => live, (next) => (live = next), record, concurrency);
   // Deletes in reverse dependency order, one kind after the other.
   for (const kind of [...prepared.kinds].reverse()) await writeKind(kind, ['delete']);

@@ -22,20 +22,47 @@ export async function forEachPooled<T>(items: Iterable<T>, limit: number, work: 
   if (failure) throw failure.error;
 }
 
+/** What an item waits for: an earlier item, whole, or only some of its parts (see forEachWhenReady). */
+export interface Wait<T, P> {
+  item: T;
+  /** The parts of `item` to wait for; all of it (its work ended) when absent. */
+  parts?: readonly P[];
+}
+
 /**
- * Calls `work` for every item as soon as the items it waits for (`waitsFor`) have finished, so
- * independent items run at the same time. An item waits only for items before it in `items`
- * (given in an order where what an item needs comes first). After a failure nothing further
- * starts; rejects with the first failure once the items already started have settled.
+ * Calls `work` for every item as soon as what it waits for (`waitsFor`) is done, so independent
+ * items run at the same time. An item waits only for items before it in `items` (given in an
+ * order where what an item needs comes first): for their work to end, or only for some of their
+ * parts, which `work` marks done as it goes (`partDone`); an item whose work ended has every part
+ * done. After a failure nothing further starts; rejects with the first failure once the items
+ * already started have settled.
  */
-export async function forEachWhenReady<T>(items: readonly T[], waitsFor: (item: T) => Iterable<T>, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachWhenReady<T, P = never>(items: readonly T[], waitsFor: (item: T) => Iterable<Wait<T, P>>, work: (item: T, partDone: (part: P) => void) => Promise<void>): Promise<void> {
   const finished = new Map<T, Promise<void>>();
+  const parts = new Map<T, Map<P, { done: Promise<void>; mark: () => void }>>();
+  const partOf = (item: T, part: P) => {
+    const known = parts.get(item) ?? new Map<P, { done: Promise<void>; mark: () => void }>();
+    parts.set(item, known);
+    let entry = known.get(part);
+    if (!entry) {
+      let mark = () => {};
+      const done = new Promise<void>((resolve) => (mark = resolve));
+      entry = { done, mark };
+      known.set(part, entry);
+    }
+    return entry;
+  };
   let failure: { error: unknown } | undefined;
   for (const item of items) {
-    const before = [...waitsFor(item)].flatMap((other) => finished.get(other) ?? []);
+    const before = [...waitsFor(item)].flatMap((wait) => {
+      const whole = finished.get(wait.item);
+      if (whole === undefined) return [];
+      // A part is done when marked, or at the latest when its item's work ends.
+      return wait.parts === undefined ? [whole] : wait.parts.map((part) => Promise.race([partOf(wait.item, part).done, whole]));
+    });
     const run = Promise.all(before)
       .then(async () => {
-        if (!failure) await work(item);
+        if (!failure) await work(item, (part) => partOf(item, part).mark());
       })
       .catch((error: unknown) => {
         failure ??= { error };

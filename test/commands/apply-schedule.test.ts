@@ -80,6 +80,31 @@ describe('apply schedule', () => {
     expect(again.result).toBe('no-changes');
   });
 
+  it('writes channels once the projects and channels are read back, while the projects\' processes are still being read', { timeout: 60_000 }, async () => {
+    const channelWritten = () => (destination.knobs.requestCounts().byRoute['POST /api/:spaceId/channels'] ?? 0) > 0;
+    // Released once a channel was created, or after 10 s (with channels waiting for every
+    // collection the projects' read-back reads, none is created meanwhile and the test fails
+    // instead of hanging). Held from the first read of the processes after the plan: the
+    // projects' read-back, since no kind before them writes processes.
+    const release = once(channelWritten);
+    const approve = async () => {
+      destination.knobs.addFault({ method: 'GET', path: /\/deploymentprocesses$/, holdUntil: release, times: 1 });
+      return true;
+    };
+    const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey }, approve });
+    expect(result.result).toBe('success');
+    const spans = destination.knobs.requestSpans();
+    const projects = spans.filter((span) => span.method === 'POST' && span.route === '/api/:spaceId/projects');
+    const read = spans.find((span) => span.method === 'GET' && span.route === '/api/:spaceId/deploymentprocesses' && span.start > Math.max(...projects.map((project) => project.end)));
+    const channels = spans.filter((span) => span.method === 'POST' && span.route === '/api/:spaceId/channels');
+    expect(read).toBeDefined();
+    expect(channels.length).toBeGreaterThan(0);
+    expect(channels.some((channel) => channel.end < (read?.end ?? 0))).toBe(true);
+    // Nothing was written with a name the destination did not have yet: a second apply writes nothing.
+    const again = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
+    expect(again.result).toBe('no-changes');
+  });
+
   it('lists outcomes in plan order when a later kind is written first', { timeout: 60_000 }, async () => {
     // The worker pool comes before the feeds in the plan; held until a feed was created, it ends last.
     const feedCreated = () => (destination.knobs.requestCounts().byRoute['POST /api/:spaceId/feeds'] ?? 0) > 0;

@@ -41,12 +41,13 @@ describe('forEachPooled', () => {
 describe('forEachWhenReady', () => {
   // a ← b, c independent, d ← b and c.
   const waits: Record<string, string[]> = { a: [], b: ['a'], c: [], d: ['b', 'c'] };
+  const waitsWhole = (item: string) => (waits[item] ?? []).map((other) => ({ item: other }));
 
   it('starts an item once what it waits for has finished, independent items at the same time', async () => {
     const events: string[] = [];
     let releaseA: () => void = () => undefined;
     const aHeld = new Promise<void>((resolve) => (releaseA = resolve));
-    const run = forEachWhenReady(['a', 'b', 'c', 'd'], (item) => waits[item] ?? [], async (item) => {
+    const run = forEachWhenReady(['a', 'b', 'c', 'd'], waitsWhole, async (item) => {
       events.push(`start ${item}`);
       if (item === 'a') await aHeld;
       await tick(1);
@@ -64,7 +65,7 @@ describe('forEachWhenReady', () => {
   it('starts nothing further after a failure, and rejects with it once the started items settled', async () => {
     const started: string[] = [];
     let cEnded = false;
-    const run = forEachWhenReady(['a', 'b', 'c', 'd'], (item) => waits[item] ?? [], async (item) => {
+    const run = forEachWhenReady(['a', 'b', 'c', 'd'], waitsWhole, async (item) => {
       started.push(item);
       if (item === 'a') throw new Error('a failed');
       if (item === 'c') {
@@ -76,4 +77,26 @@ describe('forEachWhenReady', () => {
     expect(cEnded).toBe(true);
     expect(started).toEqual(['a', 'c']);
   });
+
+  it('starts an item waiting for parts of another once those are marked, before the other ends', async () => {
+    const events: string[] = [];
+    let releaseA: () => void = () => undefined;
+    const aHeld = new Promise<void>((resolve) => (releaseA = resolve));
+    // b waits for a's part 'x'; c for a's part 'y', which a never marks: c starts when a ends.
+    const partWaits: Record<string, { item: string; parts: string[] }[]> = { a: [], b: [{ item: 'a', parts: ['x'] }], c: [{ item: 'a', parts: ['y'] }] };
+    const run = forEachWhenReady(['a', 'b', 'c'], (item) => partWaits[item] ?? [], async (item, partDone) => {
+      events.push(`start ${item}`);
+      if (item === 'a') {
+        partDone('x');
+        await aHeld;
+      }
+      events.push(`end ${item}`);
+    });
+    await tick(20);
+    expect(events).toEqual(['start a', 'start b', 'end b']);
+    releaseA();
+    await run;
+    expect(events.indexOf('start c')).toBeGreaterThan(events.indexOf('end a'));
+  });
 });
+
