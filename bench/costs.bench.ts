@@ -10,7 +10,7 @@ import path from 'node:path';
 import { it } from 'vitest';
 import { preparePlan } from '../src/commands/plan.js';
 import { runSnapshot } from '../src/commands/snapshot.js';
-import { collectionsRead } from '../src/kinds/read-live.js';
+import { alwaysRead } from '../src/kinds/read-live.js';
 import { kindsInOrder } from '../src/kinds/registry.js';
 import { checkServer, createOctopusClient } from '../src/octopus/index.js';
 import { formatYaml } from '../src/repo/yaml.js';
@@ -35,7 +35,7 @@ interface Row {
 
 it('measures snapshot and no-op plan costs', { timeout: 600_000 }, async () => {
   const rows: Row[] = [];
-  const collections = collectionsRead(kindsInOrder()).length;
+  const collections = alwaysRead(kindsInOrder()).length;
   for (const projects of SIZES) for (const tenantApi of TENANT_APIS) {
     const sim = await startSimulator({ seed: `synthetic:${projects}`, latencyMs: LATENCY_MS, tenantVariableScoping: tenantApi === 'scoped' });
     const connectedTenants = sim.instance.list('tenants', 'Spaces-1').filter((tenant) => Object.keys((tenant.ProjectEnvironments ?? {}) as object).length > 0).length;

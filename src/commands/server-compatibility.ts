@@ -15,7 +15,7 @@
 // Pure: it works on documents and the destination's live state (capabilities.ts).
 import type { KindDocument, LiveSpace } from '../core/document.js';
 import type { PlanProblem } from '../core/plan.js';
-import { capabilitiesOf } from '../kinds/capabilities.js';
+import { capabilitiesOf, isLocalPath } from '../kinds/capabilities.js';
 import { newerFieldsUsed } from '../kinds/newer-fields.js';
 import { communityReference, libraryEntry } from '../kinds/step-templates/index.js';
 import type { CommunityReference } from '../kinds/step-templates/index.js';
@@ -160,11 +160,6 @@ function byFile(docs: KindDocument[]): KindDocument[] {
 function releaseLine(version: string): string | undefined {
   const parsed = parseVersion(version);
   return parsed ? parsed.numbers.slice(0, 2).join('.') : undefined;
-}
-
-/** A path on the server's disk or a share (`C:\packages`, `\\server\share`, `/var/packages`, `file://`), not a URL. */
-function isLocalPath(uri: unknown): boolean {
-  return typeof uri === 'string' && (/^[a-z]:[\\/]/i.test(uri) || uri.startsWith('\\\\') || uri.startsWith('/') || uri.toLowerCase().startsWith('file:'));
 }
 
 function describe(flavour: string): string {

@@ -45,12 +45,14 @@ export const COLLECTION_READS: Record<string, CollectionRead> = {
   runbooks: { path: 'runbooks/all' },
   runbookProcesses: { path: 'runbookProcesses', paged: true },
   accounts: { path: 'accounts/all' },
-  // No `/all`: a paged collection (reference-2026 spaces.md). Read only when something uses one
-  // (see ON_DEMAND_READS).
+  // No `/all`: a paged collection (reference-2026 spaces.md). Read with the git-credentials kind,
+  // else only when something uses one (on-demand-reads.ts).
   gitcredentials: { path: 'git-credentials', paged: true },
   machines: { path: 'machines/all' },
   users: { path: 'users/all', serverWide: true },
-  // What the server can hold (see capabilities.ts): read like collections, one request each.
+  // What the server can hold (see capabilities.ts): read like collections, one request each. The
+  // features configuration, the dynamic worker types, the community library, user roles and
+  // machines are read only when the data needs them (on-demand-reads.ts).
   featuretoggles: { path: 'configuration/feature-toggles', serverWide: true, field: 'FeatureToggles', since: '2025.1' },
   featuresconfiguration: { path: 'featuresconfiguration', serverWide: true, field: '.', since: '2022.3' },
   dynamicworkertypes: { path: 'workerpools/dynamicworkertypes', field: 'WorkerTypes', absentOnError: true },

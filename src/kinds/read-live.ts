@@ -1,6 +1,6 @@
 // Reads a space's live state: one request per collection, through space-wide endpoints, so the
 // number of requests does not grow with the number of projects.
-import type { Json, JsonObject, KindDocument, LiveSpace } from '../core/document.js';
+import type { JsonObject, KindDocument, LiveSpace } from '../core/document.js';
 import { isObject } from '../core/document.js';
 import type { OctopusApi } from '../octopus/index.js';
 import { spacePath } from '../octopus/index.js';
@@ -9,6 +9,7 @@ import type { CollectionRead } from './collections.js';
 import { OctopusApiError } from '../octopus/index.js';
 import type { Kind } from './types.js';
 import { CAPABILITY_READS, capabilitiesOf } from './capabilities.js';
+import { ON_DEMAND_COLLECTIONS, alwaysReadOnDemand, onDemandNeeded } from './on-demand-reads.js';
 
 export interface ReadProgress {
   (done: number, total: number, collection: string): void;
@@ -17,6 +18,12 @@ export interface ReadProgress {
 /** Every collection the given kinds read, each once. */
 export function collectionsRead(kinds: readonly Kind[]): string[] {
   return [...new Set(kinds.flatMap((kind) => kind.reads))];
+}
+
+/** What readSpaceFor reads of a space whatever its data: the kinds' collections but the on-demand ones, and the capability reads. */
+export function alwaysRead(kinds: readonly Kind[]): string[] {
+  const always = alwaysReadOnDemand(kinds);
+  return [...new Set([...collectionsRead(kinds), ...CAPABILITY_READS])].filter((collection) => !ON_DEMAND_COLLECTIONS.has(collection) || always.has(collection));
 }
 
 export async function readLiveSpace(api: OctopusApi, spaceId: string, collections: readonly string[], progress?: ReadProgress): Promise<LiveSpace> {
@@ -84,31 +91,17 @@ async function readCollection(api: OctopusApi, path: string, read: CollectionRea
 }
 
 /**
- * Collections read only when something in the space (or in the documents to apply) uses one, so
- * a space that does not pays no request for them: git credentials, which only steps with
- * `GitDependencies` refer to.
- */
-const ON_DEMAND_READS: readonly { collection: string; needed(live: LiveSpace, desired: readonly KindDocument[]): boolean }[] = [
-  {
-    collection: 'gitcredentials',
-    needed: (live, desired) =>
-      ['deploymentprocesses', 'runbookProcesses', 'actiontemplates'].some((collection) => (live[collection] ?? []).some((resource) => holdsKey(resource, 'GitCredentialId'))) ||
-      desired.some((doc) => holdsKey(doc.body, 'GitCredential')),
-  },
-];
-
-/**
- * A space as the given kinds need it: their collections (one request each), then the on-demand
- * collections the space or the documents to apply (`desired`) use. `desired` may still be on its
- * way (a plan reads the destination while it validates the repository): it is awaited only once
- * the collections are read.
+ * A space as the given kinds need it: their collections but the on-demand ones (one request each,
+ * all at once), then the on-demand collections (on-demand-reads.ts) the space or the documents to
+ * apply (`desired`) need: a second round trip only when the data needs one. `desired` may still
+ * be on its way (a plan reads the destination while it validates the repository): it is awaited
+ * only once the collections are read.
  */
 export async function readSpaceFor(api: OctopusApi, spaceId: string, kinds: readonly Kind[], desired: DesiredDocuments = [], progress?: ReadProgress, read?: CollectionReader): Promise<LiveSpace> {
   const readCollections = read ?? ((collections: readonly string[], report?: ReadProgress) => readLiveSpace(api, spaceId, collections, report));
   // What the server can hold (capabilities.ts) is read with every space: writers and the plan ask.
-  const live = await readCollections([...collectionsRead(kinds), ...CAPABILITY_READS], progress);
-  const documents = await desired;
-  const more = ON_DEMAND_READS.filter((read) => live[read.collection] === undefined && read.needed(live, documents)).map((read) => read.collection);
+  const live = await readCollections(alwaysRead(kinds), progress);
+  const more = onDemandNeeded(live, await desired);
   return more.length === 0 ? live : { ...live, ...(await readCollections(more)) };
 }
 
@@ -120,10 +113,3 @@ export type DesiredDocuments = readonly KindDocument[] | Promise<readonly KindDo
 
 /** How a command reads a space: readSpaceFor, or an incremental reader with the same answers. */
 export type SpaceReader = (api: OctopusApi, spaceId: string, kinds: readonly Kind[], desired: DesiredDocuments, progress?: ReadProgress) => Promise<LiveSpace>;
-
-/** Whether a non-empty string is held under `key` anywhere in a value. */
-function holdsKey(value: Json | undefined, key: string): boolean {
-  if (Array.isArray(value)) return value.some((item) => holdsKey(item, key));
-  if (!isObject(value)) return false;
-  return Object.entries(value).some(([name, item]) => (name === key && typeof item === 'string' && item !== '') || holdsKey(item, key));
-}

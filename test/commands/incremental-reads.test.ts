@@ -150,6 +150,29 @@ describe('incremental reads of a destination', () => {
     expect(full.collectionRoutes.length).toBe(everything);
   }, 120_000);
 
+  it('reads a collection it did not need before once a change makes it needed, though no event names it', async () => {
+    // A deployment target nothing refers to: its collection is not read.
+    const http = simHttp(destination);
+    const environment = ((await http.get('/api/Spaces-1/environments/all')).body as JsonObject[])[0];
+    const machine = (await http.post('/api/Spaces-1/machines', { Name: 'web-by-hand', Endpoint: { CommunicationStyle: 'None' }, EnvironmentIds: [environment?.Id], Roles: ['web'], TenantIds: [], TenantTags: [] })).body as JsonObject;
+    const first = await planWith({});
+    expect(first.collectionRoutes).not.toContain('/api/:spaceId/machines/all');
+
+    // A variable scoped to it: only the variable set's event, yet its name is needed.
+    const webShop = await projectNamed('Web Shop');
+    await editOwned('variables', String(webShop.VariableSetId), (set) => ({
+      ...set,
+      Variables: [...(set.Variables as JsonObject[]), { Name: 'Node.Name', Value: 'by hand', Type: 'String', IsSensitive: false, Scope: { Machine: [String(machine.Id)] } }],
+    }));
+    const incremental = await planWith({});
+    const full = await planWith();
+    expect(incremental.reads.map((read) => [read.full, read.reason])).toEqual([[false, 'events']]);
+    expect(incremental.reads[0]?.collections).toContain('machines');
+    expect(incremental.collectionRoutes).toContain('/api/:spaceId/machines/all');
+    expect(incremental.text).toBe(full.text);
+    expect(incremental.text).toContain('web-by-hand');
+  }, 120_000);
+
   it('falls back to a full read for an event it cannot map, a delete, a gap in the log, and at the full-read interval', async () => {
     await planWith({});
     // A document type octosync does not know (a newer server's), logged as modified.

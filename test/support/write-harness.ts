@@ -24,7 +24,8 @@ export interface Harness {
 export function harness(sim: Pick<Simulator, 'url' | 'apiKey'>, spaceId = 'Spaces-1'): Harness {
   const client = createOctopusClient({ server: sim.url, apiKey: sim.apiKey, retry: { baseDelayMs: 1 } });
   const kinds = kindsInOrder();
-  const live = () => readSpaceFor(client, spaceId, kinds);
+  // The documents to write make some collections needed (on-demand-reads.ts), as in a plan.
+  const live = (desired: readonly KindDocument[] = []) => readSpaceFor(client, spaceId, kinds, desired);
   const documents = async (only: readonly Kind[] = kinds) => {
     const state = await live();
     const names = new NameResolver(buildRefTable(state));
@@ -32,14 +33,14 @@ export function harness(sim: Pick<Simulator, 'url' | 'apiKey'>, spaceId = 'Space
   };
   return {
     client,
-    live,
+    live: () => live(),
     documents,
     write: async (docs) => {
       for (const kind of kinds) {
         const mine = docs.filter((doc) => doc.kind === kind.name);
         if (mine.length === 0) continue;
         if (!kind.writer) throw new Error(`kind ${kind.name} has no writer`);
-        const state = await live();
+        const state = await live(docs);
         const current = new Map(kind.toDocuments(state, new NameResolver(buildRefTable(state))).map((doc) => [doc.name.toLowerCase(), doc]));
         const rests: AfterCreates[] = [];
         for (const doc of mine) {
@@ -53,7 +54,7 @@ export function harness(sim: Pick<Simulator, 'url' | 'apiKey'>, spaceId = 'Space
         }
         // What creates leave to do once the kind is read back (see KindWriter.create).
         if (rests.length > 0) {
-          const after = await live();
+          const after = await live(docs);
           for (const rest of rests) await rest({ api: client, spaceId, live: after, ids: new IdResolver(buildRefTable(after)) });
         }
       }
