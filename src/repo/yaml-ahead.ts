@@ -16,11 +16,14 @@ import type { Json } from '../core/document.js';
  */
 const WORKER = new URL('../yaml-worker.js', import.meta.url);
 
+/** Characters of text per message to the thread. */
+const MESSAGE_CHARS = 256 * 1024;
+
 /**
- * Characters of text per message to the thread: it holds only what it is parsing, not a second
- * copy of every text.
+ * Characters of text the thread may be ahead of validation: given to it and not yet taken back.
+ * It never holds a second copy of every text, nor piles up values validation has not reached.
  */
-const MESSAGE_CHARS = 1 << 20;
+const AHEAD_CHARS = 1 << 20;
 
 /**
  * The thread's young generation, in MB: what it parses is garbage once sent, and V8's default
@@ -31,8 +34,14 @@ const YOUNG_GENERATION_MB = 4;
 export class YamlAhead {
   /** File → its value, for the files the other thread took plainly; taken (and dropped) by `take`. */
   private readonly values = new Map<string, Json>();
-  /** Files given to the other thread whose value has not come back. */
+  /** Files to give the thread, in order, not given yet. */
+  private queue: [string, string][] = [];
+  private queued = 0;
+  /** Files given to the thread whose value has not come back. */
   private readonly pending = new Set<string>();
+  /** Files given to the thread and not taken yet, with their length (see AHEAD_CHARS). */
+  private readonly ahead = new Map<string, number>();
+  private aheadChars = 0;
   private waiter: { file: string; resolve: () => void } | undefined;
   private stopped = false;
 
@@ -45,7 +54,6 @@ export class YamlAhead {
         if (value !== undefined) this.values.set(file, value);
       }
       if (this.waiter && !this.pending.has(this.waiter.file)) this.wake();
-      if (this.pending.size === 0) this.stop();
     });
     // A thread that fails gives nothing more: the caller parses what is left itself.
     worker.on('error', () => this.stop());
@@ -58,23 +66,11 @@ export class YamlAhead {
     return new YamlAhead(new Worker(worker, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
   }
 
-  /** Gives the thread `files` (path → text) to parse, in the order they will be asked for. */
+  /** Gives the thread `files` (path → text) to parse, in the order their values will be taken. */
   parse(files: Iterable<readonly [string, string]>): void {
     if (this.stopped) return;
-    let given: [string, string][] = [];
-    let size = 0;
-    for (const [file, text] of files) {
-      if (this.pending.has(file)) continue;
-      given.push([file, text]);
-      this.pending.add(file);
-      size += text.length;
-      if (size < MESSAGE_CHARS) continue;
-      this.worker.postMessage(given);
-      given = [];
-      size = 0;
-    }
-    if (given.length > 0) this.worker.postMessage(given);
-    if (this.pending.size === 0) this.stop();
+    for (const [file, text] of files) this.queue.push([file, text]);
+    this.give();
   }
 
   /** Resolves once `file`'s value is here or will not come; undefined when there is nothing to wait for. */
@@ -89,6 +85,12 @@ export class YamlAhead {
   take(file: string): Json | undefined {
     const value = this.values.get(file);
     this.values.delete(file);
+    const size = this.ahead.get(file);
+    if (size !== undefined) {
+      this.ahead.delete(file);
+      this.aheadChars -= size;
+      this.give();
+    }
     return value;
   }
 
@@ -97,8 +99,29 @@ export class YamlAhead {
     if (this.stopped) return;
     this.stopped = true;
     this.pending.clear();
+    this.queue = [];
     this.wake();
     void this.worker.terminate();
+  }
+
+  /** Gives the thread the next files while it is less than AHEAD_CHARS ahead, a message at a time. */
+  private give(): void {
+    while (!this.stopped && this.queued < this.queue.length && this.aheadChars < AHEAD_CHARS) {
+      const message: [string, string][] = [];
+      let size = 0;
+      while (this.queued < this.queue.length && size < MESSAGE_CHARS) {
+        const [file, text] = this.queue[this.queued] as [string, string];
+        this.queue[this.queued] = ['', ''];
+        this.queued += 1;
+        message.push([file, text]);
+        this.pending.add(file);
+        this.ahead.set(file, text.length);
+        this.aheadChars += text.length;
+        size += text.length;
+      }
+      this.worker.postMessage(message);
+    }
+    if (this.queued === this.queue.length && this.ahead.size === 0) this.stop();
   }
 
   private wake(): void {
