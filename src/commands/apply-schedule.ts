@@ -45,14 +45,13 @@ export function kindWaits(kinds: readonly Kind[], changes: readonly PlannedChang
 export const OUTCOMES = '#outcomes';
 
 /**
- * What a kind's writes wait for of each kind it waits for (`kindWaits`): the outcomes of its
+ * What a kind's writes wait for of each kind it waits for (`waits`, see `kindWaits`): the outcomes of its
  * changes (whether a change that needs one is skipped), and the read-back of the collections the
  * kind reads or writes, not of every collection the other wrote. A new project's channels and
  * runbooks go once the projects and channels are read back, while its variable sets and
  * processes are still being read.
  */
-export function kindWaitParts(kinds: readonly Kind[], changes: readonly PlannedChange[], dependencies: ChangeDependencies): (kind: Kind) => Wait<Kind, string>[] {
-  const waits = kindWaits(kinds, changes, dependencies);
+export function kindWaitParts(waits: (kind: Kind) => readonly Kind[]): (kind: Kind) => Wait<Kind, string>[] {
   return (kind) => {
     const used = new Set([...kind.reads, ...(kind.writer?.writes ?? [])]);
     return waits(kind).map((other) => ({ item: other, parts: [OUTCOMES, ...(other.writer?.writes ?? []).filter((collection) => used.has(collection))] }));
@@ -69,4 +68,33 @@ export function readBackGroups(writes: readonly string[]): string[][] {
   const together = new Set(['tenants', 'tenantvariables']);
   const tenantGroup = writes.filter((collection) => together.has(collection));
   return [...writes.filter((collection) => !together.has(collection)).map((collection) => [collection]), ...(tenantGroup.length > 0 ? [tenantGroup] : [])];
+}
+
+/**
+ * Each kind's rank for the turns of the writes (`RankedGate`): the writes that wait for its
+ * writes, on the longest chain of kinds waiting for it (their own writes and ranks), plus the
+ * second steps of its own creates (a new runbook's process waits for every runbook and their
+ * read-back). The kind holding back the most is written first, and the kinds written beside it
+ * fill the pipe while it is read back: the runbooks go before the channels and processes, and the
+ * tenants, as few as their writes are, are not left for last behind kinds of a lower rank.
+ */
+export function kindRanks(kinds: readonly Kind[], changes: readonly PlannedChange[], waits: (kind: Kind) => readonly Kind[]): (kind: Kind) => number {
+  const byName = new Map(kinds.map((kind) => [kind.name as string, kind]));
+  const firstSteps = new Map<string, number>();
+  const secondSteps = new Map<string, number>();
+  for (const change of changes) {
+    if (change.action === 'delete') continue;
+    firstSteps.set(change.kind, (firstSteps.get(change.kind) ?? 0) + 1);
+    if (change.action === 'create' && byName.get(change.kind)?.writer?.createsInTwoSteps) secondSteps.set(change.kind, (secondSteps.get(change.kind) ?? 0) + 1);
+  }
+  const ranks = new Map<Kind, number>();
+  /** Per kind, the most writes on a chain of the kinds waiting for it. */
+  const held = new Map<Kind, number>();
+  for (const kind of [...kinds].reverse()) {
+    const rank = (secondSteps.get(kind.name) ?? 0) + (held.get(kind) ?? 0);
+    ranks.set(kind, rank);
+    const chain = (firstSteps.get(kind.name) ?? 0) + rank;
+    for (const earlier of waits(kind)) held.set(earlier, Math.max(held.get(earlier) ?? 0, chain));
+  }
+  return (kind) => ranks.get(kind) ?? 0;
 }

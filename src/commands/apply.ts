@@ -11,7 +11,7 @@ import { IdResolver, NameResolver, buildRefTable } from '../core/refs.js';
 import { secretSlots, setAtPointers } from '../core/secrets.js';
 import { readLiveSpace } from '../kinds/read-live.js';
 import { DEFAULT_MAX_CONCURRENCY, withCreateLookup, withSignal } from '../octopus/index.js';
-import { forEachPooled, forEachWhenReady } from '../core/pool.js';
+import { RankedGate, forEachPooled, forEachWhenReady } from '../core/pool.js';
 import type { OctopusApi } from '../octopus/index.js';
 import type { AfterCreates, Kind, WriteContext } from '../kinds/types.js';
 import { acquireLock } from '../state/lock.js';
@@ -28,7 +28,7 @@ import { outcomesInPlanOrder } from './apply-outcomes.js';
 import { mergeNotKept, verifyWrites } from './apply-verify.js';
 import type { Verification } from './apply-verify.js';
 import { changeDependencies } from './apply-dependencies.js';
-import { OUTCOMES, kindWaitParts, readBackGroups } from './apply-schedule.js';
+import { OUTCOMES, kindRanks, kindWaitParts, kindWaits, readBackGroups } from './apply-schedule.js';
 import { createSpaces } from './create-spaces.js';
 import type { ChangeDependencies } from './apply-dependencies.js';
 import { OctosyncError } from './errors.js';
@@ -300,7 +300,10 @@ async function applySpace(
   /** Documents written without some values (KindWriter.defer): written whole in the second pass. */
   const deferred = new Map<PlannedChange, KindDocument>();
   /** Writes a kind's changes of `actions`, then reads back what it wrote for the kinds after it. */
-  const writeKind = async (kind: Kind, actions: readonly PlannedChange['action'][], partDone: (part: string) => void = () => {}): Promise<void> => {
+  // The writes under way, shared by every kind being written: the kind others wait for longest
+  // takes the turns first (see kindRanks).
+  const turns = new RankedGate(concurrency);
+  const writeKind = async (kind: Kind, actions: readonly PlannedChange['action'][], partDone: (part: string) => void = () => {}, rank = 0): Promise<void> => {
     const mine = changes.filter((change) => change.kind === kind.name && actions.includes(change.action));
     if (mine.length === 0) return;
     const writer = kind.writer;
@@ -321,39 +324,41 @@ async function applySpace(
       signal?.throwIfAborted();
     };
     // A pool, not batches: a new write starts as soon as one ends, so the pipe stays full.
-    await forEachPooled(mine, concurrency, async (change) => {
-      const key = `${change.kind}/${change.name}`.toLowerCase();
-      signal?.throwIfAborted();
-      const blocker = blockerOf(dependencies.needs(change), states);
-      if (blocker) {
-        states.set(change, 'skipped');
-        record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: skippedBecause(blocker, states) });
-        return;
-      }
-      let digests: SetSecrets = new Map();
-      try {
-        if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
-        else {
-          const filled = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change);
-          digests = filled.digests;
-          const first = writer.defer?.(filled.doc, ctx.ids) ?? filled.doc;
-          if (first !== filled.doc) deferred.set(change, filled.doc);
-          const existing = current.get(key);
-          if (existing) await writer.update(first, existing, ctx);
+    await forEachPooled(mine, concurrency, (change) =>
+      turns.run(rank, async () => {
+        const key = `${change.kind}/${change.name}`.toLowerCase();
+        signal?.throwIfAborted();
+        const blocker = blockerOf(dependencies.needs(change), states);
+        if (blocker) {
+          states.set(change, 'skipped');
+          record({ space: space.name, kind: change.kind, name: change.name, action: change.action, result: 'skipped', error: skippedBecause(blocker, states) });
+          return;
+        }
+        let digests: SetSecrets = new Map();
+        try {
+          if (change.action === 'delete') await writer.remove(current.get(key) as KindDocument, ctx);
           else {
-            const rest = await writer.create(first, ctx);
-            if (rest) {
-              unfinished.set(change, { rest, digests });
-              return;
+            const filled = await withSecrets(prepared, space.name, desired.get(key) as KindDocument, change);
+            digests = filled.digests;
+            const first = writer.defer?.(filled.doc, ctx.ids) ?? filled.doc;
+            if (first !== filled.doc) deferred.set(change, filled.doc);
+            const existing = current.get(key);
+            if (existing) await writer.update(first, existing, ctx);
+            else {
+              const rest = await writer.create(first, ctx);
+              if (rest) {
+                unfinished.set(change, { rest, digests });
+                return;
+              }
             }
           }
+        } catch (error) {
+          failed(change, error);
+          return;
         }
-      } catch (error) {
-        failed(change, error);
-        return;
-      }
-      applied(change, digests);
-    });
+        applied(change, digests);
+      }),
+    );
     // Later kinds refer to what this one created: read it back before they start. Merged into
     // the live state as it is once read (other kinds may have read theirs back meanwhile).
     const readBack = async (collections: readonly string[]) => {
@@ -363,16 +368,18 @@ async function applySpace(
     if (unfinished.size > 0) {
       await readBack(writer.writes);
       const after = context();
-      await forEachPooled(unfinished, concurrency, async ([change, { rest, digests }]) => {
-        signal?.throwIfAborted();
-        try {
-          await rest(after);
-        } catch (error) {
-          failed(change, error);
-          return;
-        }
-        applied(change, digests);
-      });
+      await forEachPooled(unfinished, concurrency, ([change, { rest, digests }]) =>
+        turns.run(rank, async () => {
+          signal?.throwIfAborted();
+          try {
+            await rest(after);
+          } catch (error) {
+            failed(change, error);
+            return;
+          }
+          applied(change, digests);
+        }),
+      );
     }
     partDone(OUTCOMES);
     // Each collection read back on its own, so a kind waiting for some of them starts once those
@@ -386,7 +393,9 @@ async function applySpace(
   };
   // Creates and updates: each kind as soon as the kinds it waits for are written (see
   // apply-schedule.ts), so kinds that do not need each other are written at the same time.
-  await forEachWhenReady(prepared.kinds, kindWaitParts(prepared.kinds, changes, dependencies), (kind, partDone) => writeKind(kind, ['create', 'update'], partDone));
+  const waits = kindWaits(prepared.kinds, changes, dependencies);
+  const rank = kindRanks(prepared.kinds, changes, waits);
+  await forEachWhenReady(prepared.kinds, kindWaitParts(waits), (kind, partDone) => writeKind(kind, ['create', 'update'], partDone, rank(kind)));
   await finishWrites(prepared, api, space, changes, { desired, deferred, states, dependencies }, () => live, (next) => (live = next), record, concurrency);
   // Deletes in reverse dependency order, one kind after the other.
   for (const kind of [...prepared.kinds].reverse()) await writeKind(kind, ['delete']);

@@ -72,3 +72,37 @@ export async function forEachWhenReady<T, P = never>(items: readonly T[], waitsF
   await Promise.all(finished.values());
   if (failure) throw failure.error;
 }
+
+/**
+ * At most `limit` tasks at once, shared by several pools: a task waiting for its turn goes before
+ * those of a lower rank, and within a rank in arrival order. Work that others wait for gets the
+ * turns first, and the rest fills the turns it leaves.
+ */
+export class RankedGate {
+  private running = 0;
+  private readonly waiting: { rank: number; start: () => void }[] = [];
+
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be an integer >= 1, got ${limit}`);
+  }
+
+  /** Runs `task` at its turn and gives the turn to the next waiting task when it settles. */
+  async run<R>(rank: number, task: () => Promise<R>): Promise<R> {
+    if (this.running < this.limit) this.running += 1;
+    else {
+      await new Promise<void>((start) => {
+        // After the last waiting task of the same or a higher rank.
+        const at = this.waiting.findIndex((other) => other.rank < rank);
+        this.waiting.splice(at === -1 ? this.waiting.length : at, 0, { rank, start });
+      });
+    }
+    try {
+      return await task();
+    } finally {
+      // The turn passes straight to the next task, so a newcomer never takes it first.
+      const next = this.waiting.shift();
+      if (next) next.start();
+      else this.running -= 1;
+    }
+  }
+}

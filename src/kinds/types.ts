@@ -57,6 +57,8 @@ export interface KindWriter {
    * read for the kind rather than one per document. The create counts as done when that is.
    */
   create(doc: KindDocument, ctx: WriteContext): Promise<void | AfterCreates>;
+  /** Set when `create` may return such a second step: apply then counts a create as two writes. */
+  createsInTwoSteps?: boolean;
   /** `current` is the destination's document of the same name, normalized like `doc`. */
   update(doc: KindDocument, current: KindDocument, ctx: WriteContext): Promise<void>;
   remove(current: KindDocument, ctx: WriteContext): Promise<void>;

@@ -105,6 +105,26 @@ describe('apply schedule', () => {
     expect(again.result).toBe('no-changes');
   });
 
+  it('gives the turns of the writes to the runbooks before the channels and processes written beside them', { timeout: 60_000 }, async () => {
+    // One request at a time: the kinds compete for every turn. A new runbook's process waits for
+    // every runbook and their read-back, and the project variables for the processes.
+    const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey }, concurrency: 1 });
+    expect(result.result).toBe('success');
+    const spans = destination.knobs.requestSpans();
+    const starts = (method: string, route: string) => spans.filter((span) => span.method === method && span.route === route).map((span) => span.start);
+    const runbooks = starts('POST', '/api/:spaceId/runbooks');
+    const channels = starts('POST', '/api/:spaceId/channels');
+    const processes = starts('PUT', '/api/:spaceId/projects/:projectId/deploymentprocesses');
+    expect(runbooks.length).toBeGreaterThan(1);
+    expect(channels.length).toBeGreaterThan(1);
+    expect(processes.length).toBeGreaterThan(1);
+    // The writes that took their turns before the runbooks were ready aside, the runbooks went first.
+    expect(Math.max(...runbooks)).toBeLessThan(Math.max(...channels));
+    expect(Math.max(...runbooks)).toBeLessThan(Math.max(...processes));
+    const again = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
+    expect(again.result).toBe('no-changes');
+  });
+
   it('lists outcomes in plan order when a later kind is written first', { timeout: 60_000 }, async () => {
     // The worker pool comes before the feeds in the plan; held until a feed was created, it ends last.
     const feedCreated = () => (destination.knobs.requestCounts().byRoute['POST /api/:spaceId/feeds'] ?? 0) > 0;

@@ -1,7 +1,7 @@
 // A pool keeps its limit of items in flight until the items run out, starts them in order, and
 // fails with the first failure after what had started has settled.
 import { describe, expect, it } from 'vitest';
-import { forEachPooled, forEachWhenReady } from '../../src/core/pool.js';
+import { RankedGate, forEachPooled, forEachWhenReady } from '../../src/core/pool.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -100,3 +100,27 @@ describe('forEachWhenReady', () => {
   });
 });
 
+
+describe('RankedGate', () => {
+  it('runs at most its limit at once, and gives each free turn to the highest rank waiting, in arrival order within a rank', async () => {
+    const gate = new RankedGate(1);
+    const order: string[] = [];
+    let releaseFirst: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const task = (name: string, rank: number, wait?: Promise<void>) =>
+      gate.run(rank, async () => {
+        order.push(name);
+        await wait;
+      });
+    const all = [task('first', 0, held), task('low', 1), task('high a', 5), task('middle', 3), task('high b', 5)];
+    await tick(5);
+    expect(order).toEqual(['first']);
+    releaseFirst();
+    await Promise.all(all);
+    expect(order).toEqual(['first', 'high a', 'high b', 'middle', 'low']);
+  });
+
+  it('refuses a limit below one', () => {
+    expect(() => new RankedGate(0)).toThrow(RangeError);
+  });
+});

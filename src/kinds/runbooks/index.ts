@@ -146,6 +146,7 @@ function runbookWriter(): KindWriter {
   const what = (name: string) => `${TITLE} '${name}'`;
   return {
     writes: ['runbooks', 'runbookProcesses'],
+    createsInTwoSteps: true,
     create: async (doc, ctx) => {
       const runbook = resolved(ctx.ids, what(doc.name), () => {
         runbookProcessPayload(doc, ctx.ids); // resolves the process's names too
