@@ -36,10 +36,10 @@ export function liveResource(ctx: WriteContext, collection: string, name: string
  * a writer looks one resource up per document, and a scan of the list each time grew with the
  * square of the number of documents. Live lists are replaced when read again, never changed.
  */
-const fieldIndexes = new WeakMap<readonly JsonObject[], Map<string, Map<string, JsonObject>>>();
+const fieldIndexes = new WeakMap<readonly JsonObject[], Map<string, Map<string, JsonObject[]>>>();
 
-/** The first resource of `resources` whose `field` is `value` (case-insensitive). */
-export function findByField(resources: readonly JsonObject[], field: string, value: string): JsonObject | undefined {
+/** Every resource of `resources` whose `field` is `value` (case-insensitive), in list order. */
+export function filterByField(resources: readonly JsonObject[], field: string, value: string): readonly JsonObject[] {
   let byField = fieldIndexes.get(resources);
   if (!byField) fieldIndexes.set(resources, (byField = new Map()));
   let index = byField.get(field);
@@ -47,11 +47,18 @@ export function findByField(resources: readonly JsonObject[], field: string, val
     index = new Map();
     for (const resource of resources) {
       const key = String(resource[field] ?? '').toLowerCase();
-      if (!index.has(key)) index.set(key, resource);
+      const same = index.get(key);
+      if (same) same.push(resource);
+      else index.set(key, [resource]);
     }
     byField.set(field, index);
   }
-  return index.get(value.toLowerCase());
+  return index.get(value.toLowerCase()) ?? [];
+}
+
+/** The first resource of `resources` whose `field` is `value` (case-insensitive). */
+export function findByField(resources: readonly JsonObject[], field: string, value: string): JsonObject | undefined {
+  return filterByField(resources, field, value)[0];
 }
 
 /**

@@ -9,7 +9,7 @@ import { spacePath } from '../../octopus/index.js';
 import { SERVER_FIELDS, asArray, isObject, without } from '../fields.js';
 import { projectFolders } from '../projects/index.js';
 import type { DocumentReference, Kind, KindWriter, WriteContext } from '../types.js';
-import { WriteError, resolved } from '../writing.js';
+import { WriteError, filterByField, resolved } from '../writing.js';
 import { omitNewerDefaults } from '../newer-fields.js';
 import { jsonPointer } from '../../core/names.js';
 
@@ -150,7 +150,7 @@ async function writeChannels(doc: KindDocument, ctx: WriteContext): Promise<void
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw new WriteError(`cannot write ${what}: the channel name '${duplicate}' is listed twice`);
 
-  const live = (ctx.live.channels ?? []).filter((channel) => String(channel.ProjectId).toLowerCase() === projectId.toLowerCase());
+  const live = filterByField(ctx.live.channels ?? [], 'ProjectId', projectId);
   const unmatched = [...live];
   const take = (found: JsonObject | undefined) => {
     if (found) unmatched.splice(unmatched.indexOf(found), 1);
@@ -198,7 +198,7 @@ function channelChanged(entry: JsonObject, current: JsonObject): boolean {
 async function removeChannels(current: KindDocument, ctx: WriteContext): Promise<void> {
   const projectId = ctx.ids.table.idOf('projects', projectName(current));
   if (projectId === undefined) return;
-  const own = (ctx.live.channels ?? []).filter((channel) => String(channel.ProjectId).toLowerCase() === projectId.toLowerCase() && channel.IsDefault !== true);
+  const own = filterByField(ctx.live.channels ?? [], 'ProjectId', projectId).filter((channel) => channel.IsDefault !== true);
   for (const channel of own) await ctx.api.delete(spacePath(ctx.spaceId, 'channels', String(channel.Id)));
 }
 
