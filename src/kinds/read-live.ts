@@ -99,7 +99,8 @@ async function readCollection(api: OctopusApi, path: string, read: CollectionRea
  */
 export async function readSpaceFor(api: OctopusApi, spaceId: string, kinds: readonly Kind[], desired: DesiredDocuments = [], progress?: ReadProgress, read?: CollectionReader): Promise<LiveSpace> {
   const readCollections = read ?? ((collections: readonly string[], report?: ReadProgress) => readLiveSpace(api, spaceId, collections, report));
-  // What the server can hold (capabilities.ts) is read with every space: writers and the plan ask.
+  // The feature toggles are read with every space (writers and the plan ask); what else the server
+  // can hold (capabilities.ts) is read on demand with the collections the data needs.
   const live = await readCollections(alwaysRead(kinds), progress);
   const more = onDemandNeeded(live, await desired);
   return more.length === 0 ? live : { ...live, ...(await readCollections(more)) };
