@@ -76,9 +76,12 @@ export class Knobs {
     this.counts.byRoute[key] = (this.counts.byRoute[key] ?? 0) + 1;
   }
 
-  /** Marks a request's arrival; the function returned marks its end (benchmarks measure how many are in flight). */
-  began(method: string, route = 'unmatched'): () => void {
-    const span: RequestSpan = { method, route, start: performance.now(), end: Number.NaN };
+  /**
+   * Marks a request's arrival (now, or `start` from performance.now()); the function returned
+   * marks its end (benchmarks measure how many are in flight).
+   */
+  began(method: string, route = 'unmatched', start = performance.now()): () => void {
+    const span: RequestSpan = { method, route, start, end: Number.NaN };
     this.spans.push(span);
     return () => {
       if (Number.isNaN(span.end)) span.end = performance.now();

@@ -24,7 +24,7 @@ export function createSimulatorServer(parts: ServerParts): Server {
   const server = createServer((req, res) => {
     handle(parts, req, res).catch((error: unknown) => {
       // Only a bug in the simulator gets here: answer as a server would, with a 500.
-      send(res, 500, { ErrorMessage: 'An unexpected error occurred in the simulator.', Errors: [String(error)] });
+      send(res, 500, serialize({ ErrorMessage: 'An unexpected error occurred in the simulator.', Errors: [String(error)] }));
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -45,30 +45,48 @@ export async function listen(server: Server, port: number, host: string): Promis
 }
 
 async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { instance, routes, knobs } = parts;
+  const { knobs } = parts;
+  const arrived = performance.now();
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', 'http://simulator');
   // An encoded slash stays inside its segment (a git ref `refs%2Fheads%2Fmain`), as ASP.NET
   // routing keeps it; the router decodes it in the parameter.
   const path = url.pathname.split(/%2F/i).map(decodeURIComponent).join('%2F');
-  const match = routes.find(method, path);
+  const match = parts.routes.find(method, path);
   const route = match?.target.pattern ?? 'unmatched';
   knobs.count(method, route);
-  res.once('close', knobs.began(method, route));
+  res.once('close', knobs.began(method, route, arrived));
 
-  if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
+  // The request is handled as it arrives and its answer leaves once the latency has passed since
+  // then, as a server with a thread per request answers after the network's delay. Handled after
+  // the wait instead, requests that came together were handled one after another on this one
+  // thread when their waits ended, and their answers left milliseconds apart: the clients saw
+  // the simulator's queue, not the latency asked for.
+  const answer = await answerOf(parts, req, method, url, path, match);
+  // Timers may end a little early against performance.now(): the latency is a minimum.
+  for (let wait = arrived + knobs.latencyMs - performance.now(); wait > 0; wait = arrived + knobs.latencyMs - performance.now()) {
+    await sleep(Math.ceil(wait));
+  }
+  if (answer === 'drop') req.socket.destroy();
+  else send(res, answer.status, answer.payload, answer.headers);
+}
+
+/** What to answer (a serialized body) or `drop` to destroy the socket: faults first, then the route. */
+async function answerOf(
+  parts: ServerParts,
+  req: IncomingMessage,
+  method: string,
+  url: URL,
+  path: string,
+  match: ReturnType<Routes['find']>,
+): Promise<Answer> {
+  const { instance, routes, knobs } = parts;
   const decided = knobs.decideFault(method, path);
   if (decided?.holdUntil) await decided.holdUntil.catch(() => undefined);
   const fault = decided?.holdUntil ? undefined : decided;
-  if (fault?.drop) {
-    req.socket.destroy();
-    return;
-  }
+  if (fault?.drop) return 'drop';
   const afterHandling = fault?.dropAfterHandling === true || fault?.statusAfterHandling !== undefined;
-  if (fault && !afterHandling) {
-    sendFault(res, fault.status ?? 503, fault.retryAfterSeconds);
-    return;
-  }
+  if (fault && !afterHandling) return faultAnswer(fault.status ?? 503, fault.retryAfterSeconds);
 
   try {
     const body = await readJson(req);
@@ -81,27 +99,24 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     }
     const spaceId = resolveSpace(instance, match.target.form, match.params);
     const reply = match.target.handler({ method, path, params: match.params, query: url.searchParams, body, spaceId, instance });
-    if (fault?.dropAfterHandling) {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.statusAfterHandling !== undefined) {
-      sendFault(res, fault.statusAfterHandling, fault.retryAfterSeconds);
-      return;
-    }
-    send(res, reply.status, reply.body);
+    if (fault?.dropAfterHandling) return 'drop';
+    if (fault?.statusAfterHandling !== undefined) return faultAnswer(fault.statusAfterHandling, fault.retryAfterSeconds);
+    return { status: reply.status, payload: serialize(reply.body), headers: {} };
   } catch (error) {
-    if (error instanceof HttpError) send(res, error.status, error.toBody(), error.headers);
-    else throw error;
+    if (error instanceof HttpError) return { status: error.status, payload: serialize(error.toBody()), headers: error.headers };
+    throw error;
   }
 }
 
+/** An answer ready to go out: the body already serialized, so sending it is only a write. */
+type Answer = 'drop' | { status: number; payload: string; headers: Record<string, string> };
+
 /** The answer of an injected fault (a rate limiter, a gateway, a server in maintenance). */
-function sendFault(res: ServerResponse, status: number, retryAfterSeconds: number | undefined): void {
+function faultAnswer(status: number, retryAfterSeconds: number | undefined): Answer {
   const headers: Record<string, string> = {};
   if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
   const message = status === 429 ? 'Too many requests. Please retry later.' : 'The server is temporarily unavailable.';
-  send(res, status, { ErrorMessage: message, Errors: [] }, headers);
+  return { status, payload: serialize({ ErrorMessage: message, Errors: [] }), headers };
 }
 
 // The root document is served without a key so clients can discover the server (inferred:
@@ -136,9 +151,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function serialize(body: unknown): string {
+  return body === undefined ? '' : JSON.stringify(body);
+}
+
+function send(res: ServerResponse, status: number, payload: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  const payload = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(payload),

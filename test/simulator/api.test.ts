@@ -401,6 +401,27 @@ describe('knobs', () => {
     sim.knobs.latencyMs = 60;
     const started = performance.now();
     await http.get('/api/Spaces-1/environments');
-    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(60);
+  });
+
+  it('does the work of a request as it arrives and answers once the latency has passed', async () => {
+    sim.knobs.latencyMs = 400;
+    const started = performance.now();
+    let answeredAt: number | undefined;
+    const posting = http.post('/api/Spaces-1/environments', { Name: 'Early' }).then((response) => {
+      answeredAt = performance.now();
+      return response;
+    });
+    let seenAt: number | undefined;
+    while (seenAt === undefined && performance.now() - started < 300) {
+      if (sim.instance.findByName('environments', 'Spaces-1', 'Early')) seenAt = performance.now();
+      else await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect((await posting).status).toBe(201);
+    // Created while the answer was still on its way, and answered no sooner than the latency.
+    expect(seenAt).toBeDefined();
+    expect(answeredAt).toBeDefined();
+    expect(seenAt as number).toBeLessThan(answeredAt as number);
+    expect((answeredAt as number) - started).toBeGreaterThanOrEqual(400);
   });
 });
