@@ -193,7 +193,8 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
       const edits = new Map<string, string | null>([...changes.added, ...changes.changed].map((file) => [file, desired.get(file) as string]));
       for (const file of changes.removed) edits.set(file, null);
       // git is given the texts, not the files: it packs them while the snapshot checks itself and the files are written.
-      const commit = edits.size > 0 ? await commitFiles(options.repo, edits, message, writeFiles, desiredIds) : (await writeFiles(), undefined);
+      const statOf = (file: string) => staged?.statOf(file);
+      const commit = edits.size > 0 ? await commitFiles(options.repo, edits, message, writeFiles, desiredIds, statOf) : (await writeFiles(), undefined);
       const serialized = texts.serialized;
       texts.finish();
       return { branch, commit, message: commit ? message : undefined, changes, documents: read.count, serialized };

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
@@ -146,6 +146,7 @@ export async function commitFiles(
   message: string,
   writeWorktree: () => Promise<unknown> = async () => undefined,
   ids: ReadonlyMap<string, string> = new Map(),
+  statOf: (file: string) => ArrayLike<number> | undefined = () => undefined,
 ): Promise<string | undefined> {
   const staging = `refs/octosync/staging/${randomUUID()}`;
   const scratch = await mkdtemp(path.join(tmpdir(), 'octosync-commit-'));
@@ -162,11 +163,10 @@ export async function commitFiles(
     if (files.status === 'rejected') throw files.reason;
     if (packed.status === 'rejected') throw new GitError(`could not commit: ${firstLine(packed.reason)}`, { cause: packed.reason });
     const [tree, beforeTree] = packed.value;
-    await commitTree(dir, indexInfo(edits, idOf), tree === beforeTree ? undefined : tree, message, commitIndex);
+    await commitTree(dir, edits, { idOf, statOf }, before === undefined, tree === beforeTree ? undefined : tree, message, commitIndex);
     if (tree === beforeTree) return undefined;
   } finally {
-    await runGit(dir, ['update-ref', '-d', staging]).catch(() => undefined);
-    await rm(scratch, { recursive: true, force: true });
+    await Promise.all([runGit(dir, ['update-ref', '-d', staging]).catch(() => undefined), rm(scratch, { recursive: true, force: true })]);
   }
   // A hook may exit 1 without a word: only a new HEAD says the commit happened.
   const after = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
@@ -179,17 +179,32 @@ async function indexFileOf(dir: string): Promise<string> {
   return path.resolve(dir, (await gitOutput(dir, ['rev-parse', '--git-path', 'index'])).toString('utf8').trim());
 }
 
-/** Sets the working tree's index as `indexLines` say (see indexInfo), then commits `tree` (when given) from the temporary index `commitIndex`. */
-async function commitTree(dir: string, indexLines: string, tree: string | undefined, message: string, commitIndex: Record<string, string>): Promise<void> {
+/**
+ * Sets the working tree's index to hold `edits` (a repository without commits and without an
+ * index, `first`, gets a new one written directly, see writeFirstIndex), then commits `tree`
+ * (when given) from the temporary index `commitIndex`.
+ */
+async function commitTree(
+  dir: string,
+  edits: FileEdits,
+  known: KnownFiles,
+  first: boolean,
+  tree: string | undefined,
+  message: string,
+  commitIndex: Record<string, string>,
+): Promise<void> {
   try {
-    await runGit(dir, ['update-index', '-z', '--index-info'], { input: indexLines });
-    // Stat data for the entries just set (and any other stale one): the files are hashed, not stored.
-    await runGit(dir, ['update-index', '-q', '--refresh'], { exitCodes: [0, 1] });
+    const written = first ? await writeFirstIndex(dir, edits, known) : undefined;
+    if (written === undefined) {
+      await runGit(dir, ['update-index', '-z', '--index-info'], { input: indexInfo(edits, known.idOf) });
+      // Stat data for the entries just set (and any other stale one): the files are hashed, not stored.
+      await runGit(dir, ['update-index', '-q', '--refresh'], { exitCodes: [0, 1] });
+    }
     if (tree === undefined) return;
     // When the working tree's index holds exactly that tree (nothing else staged), the commit
     // starts from a copy of it: its stat data spares `git commit` hashing every file again.
     const same = await runGit(dir, ['diff-index', '--cached', '--quiet', tree, '--'], { exitCodes: [0, 1] });
-    if (same.code === 0) await copyFile(await indexFileOf(dir), commitIndex.GIT_INDEX_FILE as string);
+    if (same.code === 0) await copyFile(written ?? (await indexFileOf(dir)), commitIndex.GIT_INDEX_FILE as string);
     else await runGit(dir, ['read-tree', tree], { env: commitIndex });
     await runGit(dir, ['commit', '--quiet', '--file', '-'], { input: message, env: commitIndex });
   } catch (error) {
@@ -271,6 +286,91 @@ async function treeOf(dir: string, commit: string): Promise<string> {
 /** A path as fast-import reads it: C-style quoted, so any name (spaces, quotes, newlines) is taken whole. */
 function quotePath(file: string): string {
   return `"${file.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"`;
+}
+
+/** What a caller knows of the files it commits: their blob ids, and the stat data of those it wrote (see STAT_FIELDS). */
+interface KnownFiles {
+  idOf: (file: string, content: string | Buffer) => string;
+  statOf: (file: string) => ArrayLike<number> | undefined;
+}
+
+/**
+ * The stat data a Git index keeps of a file, in its order, each the low 32 bits: ctime seconds and
+ * nanoseconds, mtime seconds and nanoseconds, device, inode, mode, user, group, size.
+ */
+export const STAT_FIELDS = 10;
+
+/** `stat`'s fields as a Git index keeps them (STAT_FIELDS). */
+function indexStat(stat: fs.BigIntStats): number[] {
+  const second = 1_000_000_000n;
+  return [stat.ctimeNs / second, stat.ctimeNs % second, stat.mtimeNs / second, stat.mtimeNs % second, stat.dev, stat.ino, stat.mode, stat.uid, stat.gid, stat.size].map((value) => Number(BigInt.asUintN(32, value)));
+}
+
+/**
+ * The index of a repository's first commit, written directly: every file of `edits`, by its id,
+ * with the stat data of the file the working tree has (what `update-index --refresh` would record,
+ * without reading and hashing every file again): as the caller read it right after writing it,
+ * else read now. Only where nothing can be lost or differ: `.git` is the repository's own folder,
+ * it has no index yet, and each file is in the working tree with the size of its content (else
+ * undefined: the caller stages through git). Taken under `index.lock`, as git does, so a git
+ * holding it makes this fail. The index file's path.
+ */
+async function writeFirstIndex(dir: string, edits: FileEdits, known: KnownFiles): Promise<string | undefined> {
+  const gitDir = path.join(dir, '.git');
+  const index = path.join(gitDir, 'index');
+  if (!fs.statSync(gitDir, { throwIfNoEntry: false })?.isDirectory() || existsSync(index)) return undefined;
+  const entries: IndexEntry[] = [];
+  for (const [file, content] of edits) {
+    if (content === null) return undefined;
+    let stat = known.statOf(file);
+    if (stat === undefined) {
+      const found = fs.lstatSync(path.join(dir, file), { bigint: true, throwIfNoEntry: false });
+      if (!found?.isFile()) return undefined;
+      stat = indexStat(found);
+    }
+    // Not the size of its content, or executable (the tree says 100644): git is asked instead.
+    if (stat[9] !== Buffer.byteLength(content) || ((stat[6] as number) & 0o111) !== 0) return undefined;
+    entries.push({ name: Buffer.from(file, 'utf8'), id: known.idOf(file, content), stat });
+  }
+  const lock = `${index}.lock`;
+  try {
+    fs.writeFileSync(lock, indexFile(entries), { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new GitError(`Unable to create '${lock}': File exists (another git process seems to be running in this repository)`, { cause: error });
+    throw error;
+  }
+  await rename(lock, index);
+  return index;
+}
+
+interface IndexEntry {
+  name: Buffer;
+  id: string;
+  stat: ArrayLike<number>;
+}
+
+/**
+ * A Git index (version 2, no extensions): its entries sorted by path bytes, each with its stat data
+ * (mode 100644, as the commit's tree has it), id and flags (the name's length), padded with NULs
+ * to a multiple of 8 bytes; then the SHA-1 of it all.
+ */
+function indexFile(entries: IndexEntry[]): Buffer {
+  entries.sort((a, b) => Buffer.compare(a.name, b.name));
+  const size = entries.reduce((sum, entry) => sum + ((62 + entry.name.length + 8) & ~7), 12);
+  const out = Buffer.alloc(size + 20);
+  out.write('DIRC', 0, 'latin1');
+  out.writeUInt32BE(2, 4);
+  out.writeUInt32BE(entries.length, 8);
+  let at = 12;
+  for (const { name, id, stat } of entries) {
+    for (let field = 0; field < STAT_FIELDS; field++) out.writeUInt32BE(field === 6 ? 0o100644 : (stat[field] as number), at + field * 4);
+    out.write(id, at + 40, 'hex');
+    out.writeUInt16BE(Math.min(name.length, 0xfff), at + 60);
+    name.copy(out, at + 62);
+    at += (62 + name.length + 8) & ~7;
+  }
+  createHash('sha1').update(out.subarray(0, size)).digest().copy(out, size);
+  return out;
 }
 
 /** `update-index -z --index-info` lines setting each edited path to its blob, or removing it. */

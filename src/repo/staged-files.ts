@@ -9,30 +9,43 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { STAT_FIELDS } from './git.js';
 
 /**
  * The writing thread's code (given as text, so the bundled CLI needs no file of its own). Each
  * message is a batch: one buffer with the bytes of its files, and where each file's bytes are;
- * `null` ends the thread.
+ * `null` ends the thread. It answers each batch with its buffer and each file's stat data as Git's
+ * index keeps it (STAT_FIELDS numbers per file, see repo/git.ts), read from the file it has just
+ * written (moving its folder into place later changes none of them).
  */
 const WRITER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
 const made = new Set();
+const low = (value) => Number(BigInt.asUintN(32, value));
 parentPort.on('message', (batch) => {
   if (batch === null) return parentPort.close();
   const bytes = Buffer.from(batch.bytes);
-  for (const [file, start, end] of batch.files) {
+  const stats = new Uint32Array(batch.files.length * ${STAT_FIELDS});
+  batch.files.forEach(([file, start, end], index) => {
     const target = path.join(workerData.root, file);
     const folder = path.dirname(target);
     if (!made.has(folder)) fs.mkdirSync(folder, { recursive: true });
     made.add(folder);
-    fs.writeFileSync(target, bytes.subarray(start, end));
-  }
-  // Given back, to be freed by the busy thread's next collection rather than kept until this
-  // one (which makes little garbage) collects.
-  parentPort.postMessage(batch.bytes, [batch.bytes]);
+    const fd = fs.openSync(target, 'w');
+    try {
+      for (let at = start; at < end; ) at += fs.writeSync(fd, bytes, at, end - at);
+      const stat = fs.fstatSync(fd, { bigint: true });
+      const second = 1000000000n;
+      stats.set([stat.ctimeNs / second, stat.ctimeNs % second, stat.mtimeNs / second, stat.mtimeNs % second, stat.dev, stat.ino, stat.mode, stat.uid, stat.gid, stat.size].map(low), index * ${STAT_FIELDS});
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+  // The buffer is given back, to be freed by the busy thread's next collection rather than kept
+  // until this one (which makes little garbage) collects.
+  parentPort.postMessage({ bytes: batch.bytes, stats }, [batch.bytes, stats.buffer]);
 });
 `;
 
@@ -55,6 +68,11 @@ export class StagedFolders {
   /** `dir` did not exist before: a snapshot refused leaves no empty folder behind. */
   private readonly newDir: boolean;
   private ended = false;
+  private placed = false;
+  /** The files of each batch sent and not answered yet, in order. */
+  private readonly unanswered: string[][] = [];
+  /** Stat data of each file written (see `statOf`). */
+  private readonly stats = new Map<string, Uint32Array>();
 
   /**
    * Starts the writer for `folders` (repository-relative, `spaces/default`), which the working
@@ -71,7 +89,11 @@ export class StagedFolders {
     // Git never sees it, even when a killed process leaves it behind.
     writeFileSync(path.join(this.staging, '.gitignore'), '*\n');
     this.worker = new Worker(WRITER, { eval: true, workerData: { root: this.staging } });
-    this.worker.on('message', () => undefined); // the batches' buffers, given back to be freed
+    // Each batch's buffer (given back to be freed) and its files' stat data.
+    this.worker.on('message', ({ stats }: { stats: Uint32Array }) => {
+      const files = this.unanswered.shift() ?? [];
+      files.forEach((file, index) => this.stats.set(file, stats.subarray(index * STAT_FIELDS, (index + 1) * STAT_FIELDS)));
+    });
     this.written = new Promise<void>((resolve, reject) => {
       this.worker.once('error', reject);
       this.worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the thread writing the new files stopped (exit code ${code})`))));
@@ -114,6 +136,15 @@ export class StagedFolders {
     // The bytes move to the writer (no copy); this thread keeps the texts for git.
     const buffer = bytes.buffer as ArrayBuffer;
     this.worker.postMessage({ files: index, bytes: buffer }, [buffer]);
+    this.unanswered.push(batch.map(([file]) => file));
+  }
+
+  /**
+   * The stat data of a file written and placed (Git index's fields: see STAT_FIELDS), as read
+   * right after writing it; undefined for a file not written here.
+   */
+  statOf(file: string): Uint32Array | undefined {
+    return this.placed ? this.stats.get(file) : undefined;
   }
 
   /** Moves every staged folder into place once all its files are written. */
@@ -127,6 +158,7 @@ export class StagedFolders {
       await mkdir(path.dirname(target), { recursive: true });
       await rename(staged, target);
     }
+    this.placed = true;
   }
 
   /** Stops the writer if it still runs and removes the staging folder (whatever was not placed). */

@@ -59,6 +59,18 @@ describe('snapshot', () => {
     expect(report.errors).toEqual([]);
   });
 
+  it('gives a first snapshot\'s working tree the index git itself would write: same entries and stat data, status clean', async () => {
+    await start('sample');
+    await snapshot();
+    const ours = await git().raw(['ls-files', '--debug', '--stage']);
+    expect(await git().raw(['status', '--porcelain', '--untracked-files=all'])).toBe('');
+    await rm(path.join(dir, '.git', 'index'));
+    await git().raw(['read-tree', 'HEAD']);
+    await git().raw(['update-index', '-q', '--refresh']);
+    expect(ours).toBe(await git().raw(['ls-files', '--debug', '--stage']));
+    expect(ours).toContain('spaces/default/environments/production.yaml');
+  });
+
   it('commits the same tree when it collects garbage once the source is read (as the snapshot command does)', async () => {
     await start('sample');
     await snapshot();

@@ -32,6 +32,40 @@ describe('git', () => {
 });
 
 describe('commitPaths', () => {
+  it('writes a first commit\'s index itself, as git would: the same entries, order and stat data, status clean', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'octosync-git-'));
+    const repo = await openRepository(dir);
+    // Names whose byte order differs from their character order or their folders' order.
+    const files = ['a.txt', 'a-b/c.txt', 'a/b.txt', 'a0.txt', 'Z.txt', 'été/ü.txt', 'spaces/default/projects/web/project.yaml', `${'long-'.repeat(40)}name.txt`];
+    for (const file of files) {
+      await mkdir(path.join(dir, path.dirname(file)), { recursive: true });
+      await writeFile(path.join(dir, file), `${file.slice(0, 20)}\n`);
+    }
+    const commit = await commitPaths(dir, files, 'first');
+    expect(commit).toMatch(/^[0-9a-f]{40}$/);
+    const ours = await repo.raw(['ls-files', '--debug', '--stage']);
+    expect(await repo.raw(['status', '--porcelain'])).toBe('');
+    expect(await repo.raw(['diff-files', '--name-only'])).toBe('');
+    // git's own index of the same files: from the tree, stat data by refreshing.
+    await rm(path.join(dir, '.git', 'index'));
+    await repo.raw(['read-tree', 'HEAD']);
+    await repo.raw(['update-index', '-q', '--refresh']);
+    expect(ours).toBe(await repo.raw(['ls-files', '--debug', '--stage']));
+    expect(ours.split('\n').filter((line) => /^\d{6} /.test(line))).toHaveLength(files.length);
+  });
+
+  it('fails a first commit while another git holds index.lock, committing nothing', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'octosync-git-'));
+    const repo = await openRepository(dir);
+    await writeFile(path.join(dir, 'a.txt'), 'one\n');
+    await writeFile(path.join(dir, '.git', 'index.lock'), '');
+    await expect(commitPaths(dir, ['a.txt'], 'first')).rejects.toThrow(/index\.lock/);
+    expect(await repo.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '')).toBe('');
+    await rm(path.join(dir, '.git', 'index.lock'));
+    expect(await commitPaths(dir, ['a.txt'], 'first')).toMatch(/^[0-9a-f]{40}$/);
+    expect(await repo.raw(['status', '--porcelain'])).toBe('');
+  });
+
   it('commits thousands of files with a message longer than one command-line argument may be, in one commit', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'octosync-git-'));
     const repo = await openRepository(dir);
