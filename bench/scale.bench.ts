@@ -15,6 +15,12 @@
 // requests in flight takes at least requests × latency / 8 ("in flight" is measured at the
 // simulator while the step writes: see inFlight). The source and destination use the
 // space-wide tenant variable read, whose request count is constant.
+//
+// Never measure right after a mass deletion of files (an `rm -rf` of a few thousand files in the
+// minutes before, such as a previous run's repositories): ext4 then skips the inodes freed in the
+// last minutes on every create (`recently_deleted`), and a first snapshot's ~7,000 creates (files
+// and folders) take seconds of system time more. Delete temporary repositories after measuring, or
+// wait five minutes.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
