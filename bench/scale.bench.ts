@@ -43,6 +43,7 @@ const STEPS = new Set((process.env.BENCH_STEPS ?? 'snapshot,plan,apply,change,dr
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'octosync.js');
 const PEAK_RSS = path.join(ROOT, 'bench', 'peak-rss.mjs');
+const CLIENT_IN_FLIGHT = path.join(ROOT, 'bench', 'client-in-flight.mjs');
 
 interface Row {
   projects: number;
@@ -55,6 +56,8 @@ interface Row {
   peakRssMb: number;
   /** The average requests in flight at the simulator while the step writes (see inFlight). */
   inFlight: number;
+  /** The same seen from octosync, from the first write sent to the last answered (bench/client-in-flight.mjs); NaN without writes. */
+  clientInFlight: number;
 }
 
 interface Run {
@@ -63,17 +66,20 @@ interface Run {
   seconds: number;
   cpuSeconds: number;
   peakRssMb: number;
+  /** Requests in flight on average while it wrote, as the command saw them; NaN when it wrote nothing. */
+  clientInFlight: number;
 }
 
-/** Runs `octosync <args>` to completion with its peak memory reported. */
+/** Runs `octosync <args>` to completion with its peak memory, CPU time and requests in flight reported. */
 function octosync(args: string[], env: Record<string, string>): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', PEAK_RSS, BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', PEAK_RSS, '--import', CLIENT_IN_FLIGHT, BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       const usage = /BENCH_USAGE peakRssKb=(\d+) cpuUs=(\d+)/.exec(stderr);
+      const inFlight = /BENCH_CLIENT_IN_FLIGHT ([\d.]+)/.exec(stderr);
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       if (code !== 0 && code !== 2) console.error(`octosync ${args[0]} exited with ${code}:\n${stderr.slice(0, 4000)}`);
-      resolve({ code, stdout, seconds: (performance.now() - started) / 1000, cpuSeconds: usage ? Number(usage[2]) / 1e6 : NaN, peakRssMb: usage ? Number(usage[1]) / 1024 : NaN });
+      resolve({ code, stdout, seconds: (performance.now() - started) / 1000, cpuSeconds: usage ? Number(usage[2]) / 1e6 : NaN, peakRssMb: usage ? Number(usage[1]) / 1024 : NaN, clientInFlight: inFlight ? Number(inFlight[1]) : NaN });
     });
   });
 }
@@ -88,50 +94,58 @@ it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
   // needs none of those read on demand (kinds/on-demand-reads.ts).
   const collections = alwaysRead(kindsInOrder()).length;
   const rows: Row[] = [];
-  for (const projects of SIZES) {
-    const source = await startSimulator({ seed: `synthetic:${projects}`, latencyMs: LATENCY_MS, tenantVariableScoping: false });
-    const destination = await startSimulator({ seed: 'empty', latencyMs: LATENCY_MS, tenantVariableScoping: false });
-    const dir = await mkdtemp(path.join(tmpdir(), 'octosync-scale-'));
-    const env = { SOURCE_KEY: source.apiKey, DEST_KEY: destination.apiKey, SELF_KEY: source.apiKey };
-    const measure = async (step: string, sim: Simulator, args: string[], lowerBound: (requests: number, writes: number) => number, expectCode = 0): Promise<Run> => {
-      sim.knobs.resetCounts();
-      const run = await octosync(args, env);
-      if (run.code !== expectCode) throw new Error(`${step} of ${projects} projects exited with ${run.code}, expected ${expectCode}:\n${run.stdout.slice(0, 2000)}`);
-      const counts = sim.knobs.requestCounts();
-      const writes = (counts.byMethod.POST ?? 0) + (counts.byMethod.PUT ?? 0) + (counts.byMethod.DELETE ?? 0);
-      rows.push({ projects, step, requests: counts.total, lowerBound: lowerBound(counts.total, writes), writes, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb, inFlight: inFlight(sim.knobs.requestSpans()) });
-      return run;
-    };
-    const readBound = (extra: number) => () => collections + extra;
-    try {
-      const repoArgs = ['--repo', dir];
-      await measure('first snapshot', source, ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', ...repoArgs], readBound(2));
-      await mkdir(path.join(dir, 'destinations'), { recursive: true });
-      for (const [name, sim, key] of [['self', source, 'SELF_KEY'], ['copy', destination, 'DEST_KEY']] as const) {
-        await writeFile(path.join(dir, 'destinations', `${name}.yaml`), formatYaml({ server: sim.url, apiKey: { env: key }, branch: 'source', missingSecrets: 'placeholder' }));
+  // Repositories are deleted once every size is measured: thousands of files deleted just before
+  // make the next size's snapshot create its files slower (ext4 passes over inodes freed in the
+  // last minutes when it allocates one).
+  const repositories: string[] = [];
+  try {
+    for (const projects of SIZES) {
+      const source = await startSimulator({ seed: `synthetic:${projects}`, latencyMs: LATENCY_MS, tenantVariableScoping: false });
+      const destination = await startSimulator({ seed: 'empty', latencyMs: LATENCY_MS, tenantVariableScoping: false });
+      const dir = await mkdtemp(path.join(tmpdir(), 'octosync-scale-'));
+      repositories.push(dir);
+      const env = { SOURCE_KEY: source.apiKey, DEST_KEY: destination.apiKey, SELF_KEY: source.apiKey };
+      const measure = async (step: string, sim: Simulator, args: string[], lowerBound: (requests: number, writes: number) => number, expectCode = 0): Promise<Run> => {
+        sim.knobs.resetCounts();
+        const run = await octosync(args, env);
+        if (run.code !== expectCode) throw new Error(`${step} of ${projects} projects exited with ${run.code}, expected ${expectCode}:\n${run.stdout.slice(0, 2000)}`);
+        const counts = sim.knobs.requestCounts();
+        const writes = (counts.byMethod.POST ?? 0) + (counts.byMethod.PUT ?? 0) + (counts.byMethod.DELETE ?? 0);
+        rows.push({ projects, step, requests: counts.total, lowerBound: lowerBound(counts.total, writes), writes, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb, inFlight: inFlight(sim.knobs.requestSpans()), clientInFlight: run.clientInFlight });
+        return run;
+      };
+      const readBound = (extra: number) => () => collections + extra;
+      try {
+        const repoArgs = ['--repo', dir];
+        await measure('first snapshot', source, ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', ...repoArgs], readBound(2));
+        await mkdir(path.join(dir, 'destinations'), { recursive: true });
+        for (const [name, sim, key] of [['self', source, 'SELF_KEY'], ['copy', destination, 'DEST_KEY']] as const) {
+          await writeFile(path.join(dir, 'destinations', `${name}.yaml`), formatYaml({ server: sim.url, apiKey: { env: key }, branch: 'source', missingSecrets: 'placeholder' }));
+        }
+        await commitPaths(dir, ['destinations/self.yaml', 'destinations/copy.yaml'], 'destinations');
+        if (STEPS.has('plan')) await measure('no-op plan', source, ['plan', ...repoArgs, '--destination', 'self', '--detailed-exitcode'], readBound(2));
+        if (!STEPS.has('apply')) continue;
+        // Lower bound of an apply: its writes, each at least once.
+        const applyArgs = ['apply', ...repoArgs, '--destination', 'copy', '--auto-approve'];
+        await measure('full apply (empty destination)', destination, applyArgs, (_requests, writes) => writes);
+        await measure('re-apply', destination, applyArgs, readBound(2));
+        if (STEPS.has('drift')) await measure('drift check, nothing changed', destination, ['plan', ...repoArgs, '--destination', 'copy', '--detailed-exitcode'], readBound(2));
+        if (STEPS.has('change')) {
+          await changeOneVariable(source, 'App.Port', '9999');
+          await measure('snapshot of one change', source, ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', ...repoArgs], readBound(2));
+          await measure('apply of one change', destination, applyArgs, (_requests, writes) => collections + 2 + writes);
+        }
+        if (STEPS.has('drift')) {
+          await changeOneVariable(destination, 'App.Name', 'changed by hand');
+          await measure('drift check after a change by hand', destination, ['plan', ...repoArgs, '--destination', 'copy', '--detailed-exitcode'], readBound(2), 2);
+        }
+      } finally {
+        await source.close();
+        await destination.close();
       }
-      await commitPaths(dir, ['destinations/self.yaml', 'destinations/copy.yaml'], 'destinations');
-      if (STEPS.has('plan')) await measure('no-op plan', source, ['plan', ...repoArgs, '--destination', 'self', '--detailed-exitcode'], readBound(2));
-      if (!STEPS.has('apply')) continue;
-      // Lower bound of an apply: its writes, each at least once.
-      const applyArgs = ['apply', ...repoArgs, '--destination', 'copy', '--auto-approve'];
-      await measure('full apply (empty destination)', destination, applyArgs, (_requests, writes) => writes);
-      await measure('re-apply', destination, applyArgs, readBound(2));
-      if (STEPS.has('drift')) await measure('drift check, nothing changed', destination, ['plan', ...repoArgs, '--destination', 'copy', '--detailed-exitcode'], readBound(2));
-      if (STEPS.has('change')) {
-        await changeOneVariable(source, 'App.Port', '9999');
-        await measure('snapshot of one change', source, ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', ...repoArgs], readBound(2));
-        await measure('apply of one change', destination, applyArgs, (_requests, writes) => collections + 2 + writes);
-      }
-      if (STEPS.has('drift')) {
-        await changeOneVariable(destination, 'App.Name', 'changed by hand');
-        await measure('drift check after a change by hand', destination, ['plan', ...repoArgs, '--destination', 'copy', '--detailed-exitcode'], readBound(2), 2);
-      }
-    } finally {
-      await source.close();
-      await destination.close();
-      await rm(dir, { recursive: true, force: true });
     }
+  } finally {
+    for (const dir of repositories) await rm(dir, { recursive: true, force: true });
   }
   console.log(`\nlatency ${LATENCY_MS} ms per request, ${DEFAULT_MAX_CONCURRENCY} requests in flight at most; lower bound of a read: ${collections} collections (those read whatever the data; this data needs none of those read on demand) + the server check (version, and spaces with the key); of an apply: its writes\n`);
   console.table(
@@ -145,7 +159,8 @@ it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
       seconds: row.seconds.toFixed(1),
       'CPU seconds': row.cpuSeconds.toFixed(1),
       'peak RSS MB': row.peakRssMb.toFixed(0),
-      'in flight (avg)': row.inFlight.toFixed(1),
+      'in flight at the server (avg)': row.inFlight.toFixed(1),
+      'in flight from octosync': Number.isNaN(row.clientInFlight) ? '' : row.clientInFlight.toFixed(1),
     })),
   );
 });
