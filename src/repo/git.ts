@@ -155,7 +155,7 @@ export async function commitFiles(
   const idOf = (file: string, content: string | Buffer) => ids.get(file) ?? blobIdOf(content);
   let before: string | undefined;
   try {
-    before = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
+    before = await headOf(dir);
     // git is started before the files are written: writing them keeps this thread busy.
     const packing = Promise.all([packEdits(dir, staging, before, edits, path.join(scratch, 'objects')), before ? treeOf(dir, before) : undefined]);
     // Every part is waited for, failed or not: nothing runs on once this returns.
@@ -169,9 +169,18 @@ export async function commitFiles(
     await Promise.all([runGit(dir, ['update-ref', '-d', staging]).catch(() => undefined), rm(scratch, { recursive: true, force: true })]);
   }
   // A hook may exit 1 without a word: only a new HEAD says the commit happened.
-  const after = await headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
+  const after = await headOf(dir);
   if (after === undefined || after === before) throw new GitError('could not commit: git made no commit (a hook such as pre-commit or commit-msg refused it without saying why)');
   return after;
+}
+
+/**
+ * The commit HEAD of the working tree at `dir` points at; undefined without one. Read in-process
+ * (no git started) in a repository's own working tree; a linked worktree asks git.
+ */
+async function headOf(dir: string): Promise<string | undefined> {
+  if (!fs.statSync(path.join(dir, '.git'), { throwIfNoEntry: false })?.isDirectory()) return headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
+  return resolveRef(dir, 'HEAD').catch(() => undefined);
 }
 
 /** The index file of the working tree at `dir` (a linked worktree has its own). */
