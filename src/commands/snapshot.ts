@@ -30,7 +30,7 @@ import { syncFiles } from '../repo/state-files.js';
 import { StagedFolders } from '../repo/staged-files.js';
 import type { FileChanges } from '../repo/state-files.js';
 import { loadYaml } from '../repo/yaml-load.js';
-import { validateRepository } from '../validate/repository.js';
+import { validateRepositoryInSlices } from '../validate/repository.js';
 import { loadSchemas, schemaFiles } from '../validate/schemas.js';
 import { OctosyncError } from './errors.js';
 import { collectGarbage } from './plan-memory.js';
@@ -164,18 +164,14 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
     // an existing working tree to its branch: that it checks before changing anything. A new
     // repository's `.git`, made before the check, goes again when the check fails.
     const hadGit = existsSync(path.join(options.repo, '.git'));
-    let checked = false;
-    const check = () => {
-      if (checked) return;
-      checked = true;
-      refuseInvalidRepository(committedTexts, desired, owns, read.bodies);
-    };
+    let checking: Promise<void> | undefined;
+    const check = () => (checking ??= refuseInvalidRepository(committedTexts, desired, owns, read.bodies));
     try {
       const repo = await openRepository(options.repo);
       if (!options.detached) {
         if (!hadGit) await startFirstBranch(repo, branch);
         else if ((await currentBranch(repo)) !== branch) {
-          check();
+          await check();
           await checkoutBranch(repo, branch);
         }
       }
@@ -185,7 +181,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
       const edited = hadGit ? await changedSinceHead(options.repo) : undefined;
       const others = staged ? new Map([...desired].filter(([file]) => !staged.holds(file))) : desired;
       const writeFiles = async () => {
-        check();
+        await check();
         await syncFiles(options.repo, others, (file) => owns(file) && !staged?.holds(file), (file) => edited !== undefined && !edited.has(file) && unchanged(file));
         await staged?.place();
       };
@@ -390,11 +386,15 @@ function refuseSharedFolders(spaceNames: readonly string[]): void {
   }
 }
 
-/** A snapshot never commits a repository `validate` rejects in what the snapshot writes. */
-function refuseInvalidRepository(committed: ReadonlyMap<string, string>, desired: ReadonlyMap<string, string>, owns: (file: string) => boolean, bodies: ReadonlyMap<string, JsonObject>): void {
+/**
+ * A snapshot never commits a repository `validate` rejects in what the snapshot writes. Checked
+ * in slices: what runs beside it (git packing the texts, the thread writing the new folders) is
+ * answered as soon as it needs to be, not once the whole check is over.
+ */
+async function refuseInvalidRepository(committed: ReadonlyMap<string, string>, desired: ReadonlyMap<string, string>, owns: (file: string) => boolean, bodies: ReadonlyMap<string, JsonObject>): Promise<void> {
   const files = new Map([...committed].filter(([file]) => !owns(file)));
   for (const [file, text] of desired) files.set(file, text);
-  const errors = validateRepository(files, loadSchemas(), kindsInOrder(), bodies).errors.filter((issue) => owns(issue.file));
+  const errors = (await validateRepositoryInSlices(files, loadSchemas(), kindsInOrder(), bodies)).errors.filter((issue) => owns(issue.file));
   if (errors.length === 0) return;
   throw new OctosyncError('snapshot-invalid', `the snapshot would make a repository that validate rejects; nothing was written:\n${errors.map((e) => `  - ${formatIssue(e)}`).join('\n')}`, { errors });
 }
