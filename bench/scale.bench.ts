@@ -13,7 +13,8 @@
 // plus the server check (`GET /api` for the version, and `GET /api/spaces/all`, which checks the
 // key and is the space lookup too); an apply writes each change at least once, and with its concurrency (8) of
 // requests in flight takes at least requests × latency / 8 ("in flight" is measured at the
-// simulator while the step writes: see inFlight). The source and destination use the
+// simulator while the step writes, see inFlight, and from octosync's side, see
+// bench/client-in-flight.mjs). The source and destination use the
 // space-wide tenant variable read, whose request count is constant.
 //
 // Never measure right after a mass deletion of files (an `rm -rf` of a few thousand files in the
