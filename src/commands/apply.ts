@@ -3,6 +3,7 @@
 // problems or missing secrets, or when a saved plan no longer matches the commit, the overlay or
 // the live state. A failure midway loses nothing: what was written is live, the status records
 // what happened, and the next run plans the rest.
+import { setMaxListeners } from 'node:events';
 import type { Json, KindDocument } from '../core/document.js';
 import type { Plan, PlannedChange } from '../core/plan.js';
 import { documentKey } from '../core/plan.js';
@@ -70,6 +71,10 @@ export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
     const remoteLock = await acquireRemoteLock(options.repo, options.destination, { ...options.remoteLock, onLost: (error) => lost.abort(error) });
     try {
       const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
+      // Each request in flight and each write waiting to retry listens on the signal until it ends:
+      // more of them at once than Node's warning threshold (10) is expected, not a leak.
+      const concurrency = options.concurrency ?? DEFAULT_MAX_CONCURRENCY;
+      setMaxListeners(writesAtOnce(concurrency) + concurrency, signal);
       // Apply reads the secrets' values: one that is not available stops it before any write.
       let prepared = await preparePlan({ ...options, readSecretValues: true });
       try {
