@@ -67,8 +67,8 @@ interface Run {
   seconds: number;
   cpuSeconds: number;
   peakRssMb: number;
-  /** Requests in flight on average while it wrote, as the command saw them; NaN when it wrote nothing. */
-  clientInFlight: number;
+  /** Each request as the command saw it, sent to answered (bench/client-in-flight.mjs). */
+  clientSpans: RequestSpan[];
 }
 
 /** Runs `octosync <args>` to completion with its peak memory, CPU time and requests in flight reported. */
@@ -77,10 +77,10 @@ function octosync(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', PEAK_RSS, '--import', CLIENT_IN_FLIGHT, BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       const usage = /BENCH_USAGE peakRssKb=(\d+) cpuUs=(\d+)/.exec(stderr);
-      const inFlight = /BENCH_CLIENT_IN_FLIGHT ([\d.]+)/.exec(stderr);
+      const clientSpans = /BENCH_CLIENT_SPANS (.*)/.exec(stderr);
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       if (code !== 0 && code !== 2) console.error(`octosync ${args[0]} exited with ${code}:\n${stderr.slice(0, 4000)}`);
-      resolve({ code, stdout, seconds: (performance.now() - started) / 1000, cpuSeconds: usage ? Number(usage[2]) / 1e6 : NaN, peakRssMb: usage ? Number(usage[1]) / 1024 : NaN, clientInFlight: inFlight ? Number(inFlight[1]) : NaN });
+      resolve({ code, stdout, seconds: (performance.now() - started) / 1000, cpuSeconds: usage ? Number(usage[2]) / 1e6 : NaN, peakRssMb: usage ? Number(usage[1]) / 1024 : NaN, clientSpans: clientSpans?.[1] ? (JSON.parse(clientSpans[1]) as RequestSpan[]) : [] });
     });
   });
 }
@@ -112,7 +112,7 @@ it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
         if (run.code !== expectCode) throw new Error(`${step} of ${projects} projects exited with ${run.code}, expected ${expectCode}:\n${run.stdout.slice(0, 2000)}`);
         const counts = sim.knobs.requestCounts();
         const writes = (counts.byMethod.POST ?? 0) + (counts.byMethod.PUT ?? 0) + (counts.byMethod.DELETE ?? 0);
-        rows.push({ projects, step, requests: counts.total, lowerBound: lowerBound(counts.total, writes), writes, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb, inFlight: inFlight(sim.knobs.requestSpans()), clientInFlight: run.clientInFlight });
+        rows.push({ projects, step, requests: counts.total, lowerBound: lowerBound(counts.total, writes), writes, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb, inFlight: inFlight(sim.knobs.requestSpans()), clientInFlight: run.clientSpans.some((span) => span.method !== 'GET') ? inFlight(run.clientSpans) : NaN });
         return run;
       };
       const readBound = (extra: number) => () => collections + extra;
