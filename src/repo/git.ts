@@ -309,10 +309,14 @@ interface KnownFiles {
  */
 export const STAT_FIELDS = 10;
 
-/** `stat`'s fields as a Git index keeps them (STAT_FIELDS). */
-function indexStat(stat: fs.BigIntStats): number[] {
+/** The fields of a `bigint` stat a Git index is made from (see indexStat), in its order. */
+export const RAW_STAT_FIELDS = ['ctimeNs', 'mtimeNs', 'dev', 'ino', 'mode', 'uid', 'gid', 'size'] as const;
+
+/** RAW_STAT_FIELDS's values as a Git index keeps them (STAT_FIELDS): the times split into seconds and nanoseconds. */
+export function indexStat(raw: ArrayLike<bigint>): number[] {
   const second = 1_000_000_000n;
-  return [stat.ctimeNs / second, stat.ctimeNs % second, stat.mtimeNs / second, stat.mtimeNs % second, stat.dev, stat.ino, stat.mode, stat.uid, stat.gid, stat.size].map((value) => Number(BigInt.asUintN(32, value)));
+  const [ctime = 0n, mtime = 0n, ...rest] = Array.from(raw);
+  return [ctime / second, ctime % second, mtime / second, mtime % second, ...rest].map((value) => Number(BigInt.asUintN(32, value)));
 }
 
 /**
@@ -335,7 +339,7 @@ async function writeFirstIndex(dir: string, edits: FileEdits, known: KnownFiles)
     if (stat === undefined) {
       const found = fs.lstatSync(path.join(dir, file), { bigint: true, throwIfNoEntry: false });
       if (!found?.isFile()) return undefined;
-      stat = indexStat(found);
+      stat = indexStat(RAW_STAT_FIELDS.map((field) => found[field]));
     }
     // Not the size of its content, or executable (the tree says 100644): git is asked instead.
     if (stat[9] !== Buffer.byteLength(content) || ((stat[6] as number) & 0o111) !== 0) return undefined;

@@ -9,25 +9,25 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { STAT_FIELDS } from './git.js';
+import { RAW_STAT_FIELDS, indexStat } from './git.js';
 
 /**
  * The writing thread's code (given as text, so the bundled CLI needs no file of its own). Each
  * message is a batch: one buffer with the bytes of its files, and where each file's bytes are;
- * `null` ends the thread. It answers each batch with its buffer and each file's stat data as Git's
- * index keeps it (STAT_FIELDS numbers per file, see repo/git.ts), read from the file it has just
- * written (moving its folder into place later changes none of them).
+ * `null` ends the thread. It answers each batch with its buffer and the stat fields a Git index is
+ * made from (RAW_STAT_FIELDS per file, see repo/git.ts), read from the file it has just written
+ * (moving its folder into place later changes none of them).
  */
 const WRITER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
 const made = new Set();
-const low = (value) => Number(BigInt.asUintN(32, value));
+const fields = ${JSON.stringify(RAW_STAT_FIELDS)};
 parentPort.on('message', (batch) => {
   if (batch === null) return parentPort.close();
   const bytes = Buffer.from(batch.bytes);
-  const stats = new Uint32Array(batch.files.length * ${STAT_FIELDS});
+  const stats = new BigUint64Array(batch.files.length * fields.length);
   batch.files.forEach(([file, start, end], index) => {
     const target = path.join(workerData.root, file);
     const folder = path.dirname(target);
@@ -37,8 +37,7 @@ parentPort.on('message', (batch) => {
     try {
       for (let at = start; at < end; ) at += fs.writeSync(fd, bytes, at, end - at);
       const stat = fs.fstatSync(fd, { bigint: true });
-      const second = 1000000000n;
-      stats.set([stat.ctimeNs / second, stat.ctimeNs % second, stat.mtimeNs / second, stat.mtimeNs % second, stat.dev, stat.ino, stat.mode, stat.uid, stat.gid, stat.size].map(low), index * ${STAT_FIELDS});
+      stats.set(fields.map((field) => stat[field]), index * fields.length);
     } finally {
       fs.closeSync(fd);
     }
@@ -72,7 +71,7 @@ export class StagedFolders {
   /** The files of each batch sent and not answered yet, in order. */
   private readonly unanswered: string[][] = [];
   /** Stat data of each file written (see `statOf`). */
-  private readonly stats = new Map<string, Uint32Array>();
+  private readonly stats = new Map<string, BigUint64Array>();
 
   /**
    * Starts the writer for `folders` (repository-relative, `spaces/default`), which the working
@@ -90,9 +89,9 @@ export class StagedFolders {
     writeFileSync(path.join(this.staging, '.gitignore'), '*\n');
     this.worker = new Worker(WRITER, { eval: true, workerData: { root: this.staging } });
     // Each batch's buffer (given back to be freed) and its files' stat data.
-    this.worker.on('message', ({ stats }: { stats: Uint32Array }) => {
+    this.worker.on('message', ({ stats }: { stats: BigUint64Array }) => {
       const files = this.unanswered.shift() ?? [];
-      files.forEach((file, index) => this.stats.set(file, stats.subarray(index * STAT_FIELDS, (index + 1) * STAT_FIELDS)));
+      files.forEach((file, index) => this.stats.set(file, stats.subarray(index * RAW_STAT_FIELDS.length, (index + 1) * RAW_STAT_FIELDS.length)));
     });
     this.written = new Promise<void>((resolve, reject) => {
       this.worker.once('error', reject);
@@ -140,11 +139,12 @@ export class StagedFolders {
   }
 
   /**
-   * The stat data of a file written and placed (Git index's fields: see STAT_FIELDS), as read
+   * The stat data of a file written and placed, as a Git index keeps it (see indexStat), as read
    * right after writing it; undefined for a file not written here.
    */
-  statOf(file: string): Uint32Array | undefined {
-    return this.placed ? this.stats.get(file) : undefined;
+  statOf(file: string): number[] | undefined {
+    const raw = this.placed ? this.stats.get(file) : undefined;
+    return raw && indexStat(raw);
   }
 
   /** Moves every staged folder into place once all its files are written. */
