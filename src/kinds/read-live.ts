@@ -31,28 +31,56 @@ export async function readLiveSpace(api: OctopusApi, spaceId: string, collection
   // Tenant variables are read through whichever API the server offers, which the feature toggles
   // tell; the scoped API is read per tenant.
   const tenantVariables = collections.includes('tenantvariables');
-  const plain = [...new Set([...collections.filter((c) => c !== 'tenantvariables'), ...(tenantVariables ? ['featuretoggles', 'tenants'] : [])])];
+  const plain = [...new Set([...collections.filter((c) => c !== 'tenantvariables'), ...(tenantVariables ? TENANT_VARIABLE_GATES : [])])];
   const total = plain.length + (tenantVariables ? 1 : 0);
-  const entries = await Promise.all(
-    plain.map(async (collection) => {
+  const reads = new Map(
+    inReadOrder(plain, tenantVariables).map((collection) => {
       const read = COLLECTION_READS[collection];
       if (!read) throw new Error(`octosync does not know how to read the collection '${collection}'`);
       const path = read.serverWide ? `/api/${read.path}` : spacePath(spaceId, read.path);
-      const resources = await readCollection(api, path, read);
-      // Server-wide reads of space-scoped things (none today) would need filtering by SpaceId.
-      done += 1;
-      progress?.(done, total, collection);
-      return [collection, resources] as const;
+      const reading = readCollection(api, path, read).then((resources) => {
+        // Server-wide reads of space-scoped things (none today) would need filtering by SpaceId.
+        done += 1;
+        progress?.(done, total, collection);
+        return resources;
+      });
+      // Awaited below (the tenant variable read awaits its gates too); a failure meanwhile is not an unhandled rejection.
+      reading.catch(() => undefined);
+      return [collection, reading] as const;
     }),
   );
-  const live: Record<string, JsonObject[]> = Object.fromEntries(entries);
-  if (tenantVariables) {
-    live.tenantvariables = capabilitiesOf(live).tenantVariableScoping
-      ? await readScopedTenantVariables(api, spaceId, live.tenants ?? [])
-      : await readCollection(api, spacePath(spaceId, 'tenantvariables/all'), { path: 'tenantvariables/all' });
-    progress?.(total, total, 'tenantvariables');
-  }
+  // The tenant variables are read as soon as their gates are, not after the largest collections.
+  const tenantVariablesRead = tenantVariables ? readTenantVariables(api, spaceId, reads).then((resources) => (progress?.(total, total, 'tenantvariables'), resources)) : undefined;
+  const [variables, ...read] = await Promise.all([tenantVariablesRead, ...plain.map((collection) => reads.get(collection))]);
+  // In the order asked, whatever the order read.
+  const live: Record<string, JsonObject[]> = Object.fromEntries(plain.map((collection, index) => [collection, read[index] ?? []]));
+  if (variables) live.tenantvariables = variables;
   return live;
+}
+
+/** What the tenant variable read waits for: the feature toggles (which API) and the tenants (whose variables, on the scoped API). */
+const TENANT_VARIABLE_GATES = ['featuretoggles', 'tenants'];
+
+/**
+ * Collections with a resource or more per project, the longest answers of a large instance: a
+ * client sends a limited number of requests at once, so these are asked first, not behind a
+ * dozen small ones (only the tenant variable read's gates go before them: it waits for them).
+ */
+const GROWS_WITH_PROJECTS = ['variables', 'deploymentprocesses', 'runbookProcesses', 'projects', 'channels', 'runbooks'];
+
+function inReadOrder(collections: readonly string[], tenantVariables: boolean): string[] {
+  const rank = (collection: string) => {
+    if (tenantVariables && TENANT_VARIABLE_GATES.includes(collection)) return 0;
+    return GROWS_WITH_PROJECTS.includes(collection) ? 1 : 2;
+  };
+  // A stable sort: the others keep the order they were asked in.
+  return [...collections].sort((a, b) => rank(a) - rank(b));
+}
+
+async function readTenantVariables(api: OctopusApi, spaceId: string, reads: ReadonlyMap<string, Promise<JsonObject[]>>): Promise<JsonObject[]> {
+  const live = { featuretoggles: (await reads.get('featuretoggles')) ?? [] };
+  if (!capabilitiesOf(live).tenantVariableScoping) return readCollection(api, spacePath(spaceId, 'tenantvariables/all'), { path: 'tenantvariables/all' });
+  return readScopedTenantVariables(api, spaceId, (await reads.get('tenants')) ?? []);
 }
 
 /**
