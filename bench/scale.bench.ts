@@ -6,8 +6,11 @@
 // simulators run in this process; CPU time is the figure to compare when other work shares the
 // cores). Requests and writes are counted by the simulators.
 //
-//   npm run bench                                  # BENCH_SIZES=100,1000 BENCH_LATENCY_MS=20
+//   npm run bench                                  # BENCH_SIZES=100,1000 BENCH_LATENCY_MS=20 BENCH_ROUNDS=3
 //   BENCH_SIZES=2000 BENCH_STEPS=snapshot,plan npm run bench
+//
+// A first snapshot and a no-op plan, whose times are targets, run BENCH_ROUNDS times (each first
+// snapshot into a repository of its own): their row is the median round, and `rounds` lists them all.
 //
 // Lower bounds: a snapshot or plan reads each collection once, the capability reads included,
 // plus the server check (`GET /api` for the version, and `GET /api/spaces/all`, which checks the
@@ -41,6 +44,8 @@ import { changeOneVariable } from './change-by-hand.js';
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000').split(',').map(Number);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const STEPS = new Set((process.env.BENCH_STEPS ?? 'snapshot,plan,apply,change,drift').split(','));
+/** Rounds of a first snapshot and of a no-op plan, the steps whose time is a target: the row is the median one (the time of a single run varies with what else the machine does). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'octosync.js');
 const PEAK_RSS = path.join(ROOT, 'bench', 'peak-rss.mjs');
@@ -59,6 +64,8 @@ interface Row {
   inFlight: number;
   /** The same seen from octosync, from the first write sent to the last answered (bench/client-in-flight.mjs); NaN without writes. */
   clientInFlight: number;
+  /** The time of every round, when the step was run more than once (the row is the median one's). */
+  runs: number[];
 }
 
 interface Run {
@@ -106,25 +113,44 @@ it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'octosync-scale-'));
       repositories.push(dir);
       const env = { SOURCE_KEY: source.apiKey, DEST_KEY: destination.apiKey, SELF_KEY: source.apiKey };
-      const measure = async (step: string, sim: Simulator, args: string[], lowerBound: (requests: number, writes: number) => number, expectCode = 0): Promise<Run> => {
-        sim.knobs.resetCounts();
-        const run = await octosync(args, env);
-        if (run.code !== expectCode) throw new Error(`${step} of ${projects} projects exited with ${run.code}, expected ${expectCode}:\n${run.stdout.slice(0, 2000)}`);
-        const counts = sim.knobs.requestCounts();
-        const writes = (counts.byMethod.POST ?? 0) + (counts.byMethod.PUT ?? 0) + (counts.byMethod.DELETE ?? 0);
-        rows.push({ projects, step, requests: counts.total, lowerBound: lowerBound(counts.total, writes), writes, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb, inFlight: inFlight(sim.knobs.requestSpans()), clientInFlight: run.clientSpans.some((span) => span.method !== 'GET') ? inFlight(run.clientSpans) : NaN });
-        return run;
+      /** Runs a step `rounds` times (arguments made anew for each) and keeps the run of median time. */
+      const measure = async (step: string, sim: Simulator, args: string[] | (() => Promise<string[]>), lowerBound: (requests: number, writes: number) => number, options: { expectCode?: number; rounds?: number } = {}): Promise<Run> => {
+        const runs: { run: Run; row: Row }[] = [];
+        for (let round = 0; round < (options.rounds ?? 1); round++) {
+          sim.knobs.resetCounts();
+          const run = await octosync(typeof args === 'function' ? await args() : args, env);
+          const expectCode = options.expectCode ?? 0;
+          if (run.code !== expectCode) throw new Error(`${step} of ${projects} projects exited with ${run.code}, expected ${expectCode}:\n${run.stdout.slice(0, 2000)}`);
+          const counts = sim.knobs.requestCounts();
+          const writes = (counts.byMethod.POST ?? 0) + (counts.byMethod.PUT ?? 0) + (counts.byMethod.DELETE ?? 0);
+          runs.push({ run, row: { projects, step, requests: counts.total, lowerBound: lowerBound(counts.total, writes), writes, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb, inFlight: inFlight(sim.knobs.requestSpans()), clientInFlight: run.clientSpans.some((span) => span.method !== 'GET') ? inFlight(run.clientSpans) : NaN, runs: [] } });
+        }
+        const median = [...runs].sort((a, b) => a.run.seconds - b.run.seconds)[Math.floor((runs.length - 1) / 2)] as (typeof runs)[number];
+        rows.push({ ...median.row, runs: runs.map(({ run }) => run.seconds) });
+        return median.run;
       };
       const readBound = (extra: number) => () => collections + extra;
       try {
         const repoArgs = ['--repo', dir];
-        await measure('first snapshot', source, ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', ...repoArgs], readBound(2));
+        // Each round of a first snapshot in a repository of its own; the first round's is the one the steps after use.
+        const snapshotInto = async (repo: string) => ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', '--repo', repo];
+        let firstRound = true;
+        const firstSnapshotArgs = async () => {
+          if (firstRound) {
+            firstRound = false;
+            return snapshotInto(dir);
+          }
+          const another = await mkdtemp(path.join(tmpdir(), 'octosync-scale-'));
+          repositories.push(another);
+          return snapshotInto(another);
+        };
+        await measure('first snapshot', source, firstSnapshotArgs, readBound(2), { rounds: ROUNDS });
         await mkdir(path.join(dir, 'destinations'), { recursive: true });
         for (const [name, sim, key] of [['self', source, 'SELF_KEY'], ['copy', destination, 'DEST_KEY']] as const) {
           await writeFile(path.join(dir, 'destinations', `${name}.yaml`), formatYaml({ server: sim.url, apiKey: { env: key }, branch: 'source', missingSecrets: 'placeholder' }));
         }
         await commitPaths(dir, ['destinations/self.yaml', 'destinations/copy.yaml'], 'destinations');
-        if (STEPS.has('plan')) await measure('no-op plan', source, ['plan', ...repoArgs, '--destination', 'self', '--detailed-exitcode'], readBound(2));
+        if (STEPS.has('plan')) await measure('no-op plan', source, ['plan', ...repoArgs, '--destination', 'self', '--detailed-exitcode'], readBound(2), { rounds: ROUNDS });
         if (!STEPS.has('apply')) continue;
         // Lower bound of an apply: its writes, each at least once.
         const applyArgs = ['apply', ...repoArgs, '--destination', 'copy', '--auto-approve'];
@@ -138,7 +164,7 @@ it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
         }
         if (STEPS.has('drift')) {
           await changeOneVariable(destination, 'App.Name', 'changed by hand');
-          await measure('drift check after a change by hand', destination, ['plan', ...repoArgs, '--destination', 'copy', '--detailed-exitcode'], readBound(2), 2);
+          await measure('drift check after a change by hand', destination, ['plan', ...repoArgs, '--destination', 'copy', '--detailed-exitcode'], readBound(2), { expectCode: 2 });
         }
       } finally {
         await source.close();
@@ -158,6 +184,7 @@ it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
       ratio: (row.requests / Math.max(1, row.lowerBound)).toFixed(2),
       writes: row.writes,
       seconds: row.seconds.toFixed(1),
+      rounds: row.runs.length > 1 ? row.runs.map((seconds) => seconds.toFixed(1)).join(' ') : '',
       'CPU seconds': row.cpuSeconds.toFixed(1),
       'peak RSS MB': row.peakRssMb.toFixed(0),
       'in flight at the server (avg)': row.inFlight.toFixed(1),
