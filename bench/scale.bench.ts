@@ -26,7 +26,9 @@
 // and folders) take seconds of system time more. Delete temporary repositories after measuring, or
 // wait five minutes.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { ExecFileException } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,17 +81,22 @@ interface Run {
 }
 
 /** Runs `octosync <args>` to completion with its peak memory, CPU time and requests in flight reported. */
-function octosync(args: string[], env: Record<string, string>): Promise<Run> {
+async function octosync(args: string[], env: Record<string, string>): Promise<Run> {
+  const spansFile = path.join(await mkdtemp(path.join(tmpdir(), 'octosync-spans-')), 'spans.json');
   const started = performance.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', PEAK_RSS, '--import', CLIENT_IN_FLIGHT, BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const usage = /BENCH_USAGE peakRssKb=(\d+) cpuUs=(\d+)/.exec(stderr);
-      const clientSpans = /BENCH_CLIENT_SPANS (.*)/.exec(stderr);
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      if (code !== 0 && code !== 2) console.error(`octosync ${args[0]} exited with ${code}:\n${stderr.slice(0, 4000)}`);
-      resolve({ code, stdout, seconds: (performance.now() - started) / 1000, cpuSeconds: usage ? Number(usage[2]) / 1e6 : NaN, peakRssMb: usage ? Number(usage[1]) / 1024 : NaN, clientSpans: clientSpans?.[1] ? (JSON.parse(clientSpans[1]) as RequestSpan[]) : [] });
+  try {
+    const { error, stdout, stderr } = await new Promise<{ error: ExecFileException | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', PEAK_RSS, '--import', CLIENT_IN_FLIGHT, BIN, ...args], { env: { ...process.env, ...env, BENCH_CLIENT_SPANS_FILE: spansFile }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
     });
-  });
+    const seconds = (performance.now() - started) / 1000;
+    const usage = /BENCH_USAGE peakRssKb=(\d+) cpuUs=(\d+)/.exec(stderr);
+    const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+    if (code !== 0 && code !== 2) console.error(`octosync ${args[0]} exited with ${code}:\n${stderr.slice(0, 4000)}`);
+    const clientSpans = existsSync(spansFile) ? (JSON.parse(await readFile(spansFile, 'utf8')) as RequestSpan[]) : [];
+    return { code, stdout, seconds, cpuSeconds: usage ? Number(usage[2]) / 1e6 : NaN, peakRssMb: usage ? Number(usage[1]) / 1024 : NaN, clientSpans };
+  } finally {
+    await rm(path.dirname(spansFile), { recursive: true, force: true });
+  }
 }
 
 beforeAll(async () => {
