@@ -50,7 +50,13 @@ export async function readLiveSpace(api: OctopusApi, spaceId: string, collection
     }),
   );
   // The tenant variables are read as soon as their gates are, not after the largest collections.
-  const tenantVariablesRead = tenantVariables ? readTenantVariables(api, spaceId, reads).then((resources) => (progress?.(total, total, 'tenantvariables'), resources)) : undefined;
+  const tenantVariablesRead = tenantVariables
+    ? readTenantVariables(api, spaceId, reads).then((resources) => {
+        done += 1;
+        progress?.(done, total, 'tenantvariables');
+        return resources;
+      })
+    : undefined;
   const [variables, ...read] = await Promise.all([tenantVariablesRead, ...plain.map((collection) => reads.get(collection))]);
   // In the order asked, whatever the order read.
   const live: Record<string, JsonObject[]> = Object.fromEntries(plain.map((collection, index) => [collection, read[index] ?? []]));

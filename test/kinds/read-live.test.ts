@@ -31,11 +31,12 @@ async function readHoldingVariables(sim: Simulator, tenantVariableRoute: string)
   sim.knobs.resetCounts();
   const client = createOctopusClient({ server: sim.url, apiKey: sim.apiKey });
   try {
-    const live = await readLiveSpace(client, 'Spaces-1', alwaysRead(kindsInOrder()));
+    const progress: [number, number][] = [];
+    const live = await readLiveSpace(client, 'Spaces-1', alwaysRead(kindsInOrder()), (done, total) => progress.push([done, total]));
     const spans = sim.knobs.requestSpans();
     const held = spans.find((span) => span.route === '/api/:spaceId/variables/all');
     const tenantVariables = spans.filter((span) => span.route === tenantVariableRoute);
-    return { live, held, tenantVariables };
+    return { live, held, tenantVariables, progress };
   } finally {
     await client.close();
   }
@@ -44,8 +45,11 @@ async function readHoldingVariables(sim: Simulator, tenantVariableRoute: string)
 describe('reading a space', () => {
   it('reads the tenant variables while the largest collections are still being answered', { timeout: 30_000 }, async () => {
     const sim = await simulator('synthetic:3', { tenantVariableScoping: false });
-    const { live, held, tenantVariables } = await readHoldingVariables(sim, '/api/:spaceId/tenantvariables/all');
+    const { live, held, tenantVariables, progress } = await readHoldingVariables(sim, '/api/:spaceId/tenantvariables/all');
     expect(held).toBeDefined();
+    // Progress counts up to the total, whichever read ends first.
+    const total = progress[0]?.[1] ?? 0;
+    expect(progress.map(([done]) => done)).toEqual(Array.from({ length: total }, (_, index) => index + 1));
     expect(tenantVariables).toHaveLength(1);
     // Asked and answered before the held project variables were answered.
     expect(tenantVariables[0]?.end).toBeLessThan(held?.end ?? 0);
