@@ -2,8 +2,8 @@
 // side, when each request was sent and when its answer was read (undici's diagnostics channels:
 // from its headers written to the end of its answer), and writes them on exit into the file
 // BENCH_CLIENT_SPANS_FILE names, for the benchmark to count the requests in flight as it does the
-// simulator's (which sees them from their arrival to their answer, without the time a request and its answer spend
-// between the two processes).
+// simulator's (which sees them from their arrival to their answer, without the time a request and
+// its answer spend between the two processes).
 import { subscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';

@@ -140,17 +140,13 @@ it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
       try {
         const repoArgs = ['--repo', dir];
         // Each round of a first snapshot in a repository of its own; the first round's is the one the steps after use.
-        const snapshotInto = async (repo: string) => ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', '--repo', repo];
-        let firstRound = true;
-        const firstSnapshotArgs = async () => {
-          if (firstRound) {
-            firstRound = false;
-            return snapshotInto(dir);
-          }
+        let rounds = 0;
+        const anotherRepository = async () => {
           const another = await mkdtemp(path.join(tmpdir(), 'octosync-scale-'));
           repositories.push(another);
-          return snapshotInto(another);
+          return another;
         };
+        const firstSnapshotArgs = async () => ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', '--repo', rounds++ === 0 ? dir : await anotherRepository()];
         await measure('first snapshot', source, firstSnapshotArgs, readBound(2), { rounds: ROUNDS });
         await mkdir(path.join(dir, 'destinations'), { recursive: true });
         for (const [name, sim, key] of [['self', source, 'SELF_KEY'], ['copy', destination, 'DEST_KEY']] as const) {

@@ -57,10 +57,10 @@ export async function readLiveSpace(api: OctopusApi, spaceId: string, collection
         return resources;
       })
     : undefined;
-  const [variables, ...read] = await Promise.all([tenantVariablesRead, ...plain.map((collection) => reads.get(collection))]);
+  const [tenantVariableResources, ...read] = await Promise.all([tenantVariablesRead, ...plain.map((collection) => reads.get(collection))]);
   // In the order asked, whatever the order read.
   const live: Record<string, JsonObject[]> = Object.fromEntries(plain.map((collection, index) => [collection, read[index] ?? []]));
-  if (variables) live.tenantvariables = variables;
+  if (tenantVariableResources) live.tenantvariables = tenantVariableResources;
   return live;
 }
 
