@@ -48,6 +48,7 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const STEPS = new Set((process.env.BENCH_STEPS ?? 'snapshot,plan,apply,change,drift').split(','));
 /** Rounds of a first snapshot and of a no-op plan, the steps whose time is a target: the row is the median one (the time of a single run varies with what else the machine does). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a whole number of rounds, 1 or more (got '${process.env.BENCH_ROUNDS}')`);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'octosync.js');
 const PEAK_RSS = path.join(ROOT, 'bench', 'peak-rss.mjs');
@@ -92,6 +93,7 @@ async function octosync(args: string[], env: Record<string, string>): Promise<Ru
     const usage = /BENCH_USAGE peakRssKb=(\d+) cpuUs=(\d+)/.exec(stderr);
     const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
     if (code !== 0 && code !== 2) console.error(`octosync ${args[0]} exited with ${code}:\n${stderr.slice(0, 4000)}`);
+    // No file when the command ended before its exit handlers ran (a crash).
     const clientSpans = existsSync(spansFile) ? (JSON.parse(await readFile(spansFile, 'utf8')) as RequestSpan[]) : [];
     return { code, stdout, seconds, cpuSeconds: usage ? Number(usage[2]) / 1e6 : NaN, peakRssMb: usage ? Number(usage[1]) / 1024 : NaN, clientSpans };
   } finally {
@@ -120,19 +122,20 @@ it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'octosync-scale-'));
       repositories.push(dir);
       const env = { SOURCE_KEY: source.apiKey, DEST_KEY: destination.apiKey, SELF_KEY: source.apiKey };
-      /** Runs a step `rounds` times (arguments made anew for each) and keeps the run of median time. */
-      const measure = async (step: string, sim: Simulator, args: string[] | (() => Promise<string[]>), lowerBound: (requests: number, writes: number) => number, options: { expectCode?: number; rounds?: number } = {}): Promise<Run> => {
+      /** Runs a step `rounds` times (its arguments made for each round) and keeps the round of median time (the lower middle one for an even count). */
+      const measure = async (step: string, sim: Simulator, args: string[] | ((round: number) => Promise<string[]>), lowerBound: (requests: number, writes: number) => number, options: { expectCode?: number; rounds?: number } = {}): Promise<Run> => {
         const runs: { run: Run; row: Row }[] = [];
         for (let round = 0; round < (options.rounds ?? 1); round++) {
           sim.knobs.resetCounts();
-          const run = await octosync(typeof args === 'function' ? await args() : args, env);
+          const run = await octosync(typeof args === 'function' ? await args(round) : args, env);
           const expectCode = options.expectCode ?? 0;
           if (run.code !== expectCode) throw new Error(`${step} of ${projects} projects exited with ${run.code}, expected ${expectCode}:\n${run.stdout.slice(0, 2000)}`);
           const counts = sim.knobs.requestCounts();
           const writes = (counts.byMethod.POST ?? 0) + (counts.byMethod.PUT ?? 0) + (counts.byMethod.DELETE ?? 0);
           runs.push({ run, row: { projects, step, requests: counts.total, lowerBound: lowerBound(counts.total, writes), writes, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb, inFlight: inFlight(sim.knobs.requestSpans()), clientInFlight: run.clientSpans.some((span) => span.method !== 'GET') ? inFlight(run.clientSpans) : NaN, runs: [] } });
         }
-        const median = [...runs].sort((a, b) => a.run.seconds - b.run.seconds)[Math.floor((runs.length - 1) / 2)] as (typeof runs)[number];
+        const median = [...runs].sort((a, b) => a.run.seconds - b.run.seconds)[Math.floor((runs.length - 1) / 2)];
+        if (!median) throw new Error(`${step}: no round was run`);
         rows.push({ ...median.row, runs: runs.map(({ run }) => run.seconds) });
         return median.run;
       };
@@ -140,13 +143,11 @@ it('measures the CLI at scale', { timeout: 3_600_000 }, async () => {
       try {
         const repoArgs = ['--repo', dir];
         // Each round of a first snapshot in a repository of its own; the first round's is the one the steps after use.
-        let rounds = 0;
-        const anotherRepository = async () => {
-          const another = await mkdtemp(path.join(tmpdir(), 'octosync-scale-'));
-          repositories.push(another);
-          return another;
+        const firstSnapshotArgs = async (round: number) => {
+          const repo = round === 0 ? dir : await mkdtemp(path.join(tmpdir(), 'octosync-scale-'));
+          if (round > 0) repositories.push(repo);
+          return ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', '--repo', repo];
         };
-        const firstSnapshotArgs = async () => ['snapshot', '--source', source.url, '--api-key-env', 'SOURCE_KEY', '--repo', rounds++ === 0 ? dir : await anotherRepository()];
         await measure('first snapshot', source, firstSnapshotArgs, readBound(2), { rounds: ROUNDS });
         await mkdir(path.join(dir, 'destinations'), { recursive: true });
         for (const [name, sim, key] of [['self', source, 'SELF_KEY'], ['copy', destination, 'DEST_KEY']] as const) {

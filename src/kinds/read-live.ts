@@ -27,39 +27,46 @@ export function alwaysRead(kinds: readonly Kind[]): string[] {
 }
 
 export async function readLiveSpace(api: OctopusApi, spaceId: string, collections: readonly string[], progress?: ReadProgress): Promise<LiveSpace> {
-  let done = 0;
   // Tenant variables are read through whichever API the server offers, which the feature toggles
   // tell; the scoped API is read per tenant.
   const tenantVariables = collections.includes('tenantvariables');
   const plain = [...new Set([...collections.filter((c) => c !== 'tenantvariables'), ...(tenantVariables ? TENANT_VARIABLE_GATES : [])])];
+  // Every collection known before any is asked.
+  const asked = plain.map((collection) => {
+    const read = COLLECTION_READS[collection];
+    if (!read) throw new Error(`octosync does not know how to read the collection '${collection}'`);
+    return { collection, read };
+  });
+  let done = 0;
+  let failed = false;
   const total = plain.length + (tenantVariables ? 1 : 0);
-  const reads = new Map(
-    inReadOrder(plain, tenantVariables).map((collection) => {
-      const read = COLLECTION_READS[collection];
-      if (!read) throw new Error(`octosync does not know how to read the collection '${collection}'`);
-      const path = read.serverWide ? `/api/${read.path}` : spacePath(spaceId, read.path);
-      const reading = readCollection(api, path, read).then((resources) => {
-        // Server-wide reads of space-scoped things (none today) would need filtering by SpaceId.
+  const counted = (collection: string, reading: Promise<JsonObject[]>) =>
+    reading.then(
+      (resources) => {
         done += 1;
-        progress?.(done, total, collection);
+        // Nothing more is told once the read as a whole has failed.
+        if (!failed) progress?.(done, total, collection);
         return resources;
-      });
-      // Awaited below (the tenant variable read awaits its gates too); a failure meanwhile is not an unhandled rejection.
-      reading.catch(() => undefined);
-      return [collection, reading] as const;
+      },
+      (error: unknown) => {
+        // The read fails whole: nothing more is started for it (the scoped tenant variable reads).
+        failed = true;
+        throw error;
+      },
+    );
+  const reads = new Map(
+    inReadOrder(asked, tenantVariables).map(({ collection, read }) => {
+      // Server-wide reads of space-scoped things (none today) would need filtering by SpaceId.
+      const path = read.serverWide ? `/api/${read.path}` : spacePath(spaceId, read.path);
+      return [collection, counted(collection, readCollection(api, path, read))] as const;
     }),
   );
-  // The tenant variables are read as soon as their gates are, not after the largest collections.
-  const tenantVariablesRead = tenantVariables
-    ? readTenantVariables(api, spaceId, reads).then((resources) => {
-        done += 1;
-        progress?.(done, total, 'tenantvariables');
-        return resources;
-      })
-    : undefined;
-  const [tenantVariableResources, ...read] = await Promise.all([tenantVariablesRead, ...plain.map((collection) => reads.get(collection))]);
-  // In the order asked, whatever the order read.
-  const live: Record<string, JsonObject[]> = Object.fromEntries(plain.map((collection, index) => [collection, read[index] ?? []]));
+  // The tenant variables are asked as soon as their gates are read (behind the reads still queued
+  // then), not once every collection is answered, the largest included.
+  const tenantVariablesRead = tenantVariables ? counted('tenantvariables', readTenantVariables(api, spaceId, reads, () => failed)) : undefined;
+  const [tenantVariableResources, ...answers] = await Promise.all([tenantVariablesRead, ...plain.map((collection) => reads.get(collection))]);
+  // In the order asked, whatever the order answered.
+  const live: Record<string, JsonObject[]> = Object.fromEntries(plain.map((collection, index) => [collection, answers[index] ?? []]));
   if (tenantVariableResources) live.tenantvariables = tenantVariableResources;
   return live;
 }
@@ -74,19 +81,21 @@ const TENANT_VARIABLE_GATES = ['featuretoggles', 'tenants'];
  */
 const GROWS_WITH_PROJECTS = ['variables', 'deploymentprocesses', 'runbookProcesses', 'projects', 'channels', 'runbooks'];
 
-function inReadOrder(collections: readonly string[], tenantVariables: boolean): string[] {
-  const rank = (collection: string) => {
+function inReadOrder<T extends { collection: string }>(asked: readonly T[], tenantVariables: boolean): T[] {
+  const rank = ({ collection }: T) => {
     if (tenantVariables && TENANT_VARIABLE_GATES.includes(collection)) return 0;
     return GROWS_WITH_PROJECTS.includes(collection) ? 1 : 2;
   };
   // A stable sort: the others keep the order they were asked in.
-  return [...collections].sort((a, b) => rank(a) - rank(b));
+  return [...asked].sort((a, b) => rank(a) - rank(b));
 }
 
-async function readTenantVariables(api: OctopusApi, spaceId: string, reads: ReadonlyMap<string, Promise<JsonObject[]>>): Promise<JsonObject[]> {
+/** The tenant variables, by the API the feature toggles say the server has; none asked once another read of the space failed. */
+async function readTenantVariables(api: OctopusApi, spaceId: string, reads: ReadonlyMap<string, Promise<JsonObject[]>>, failed: () => boolean): Promise<JsonObject[]> {
   const live = { featuretoggles: (await reads.get('featuretoggles')) ?? [] };
-  if (!capabilitiesOf(live).tenantVariableScoping) return readCollection(api, spacePath(spaceId, 'tenantvariables/all'), { path: 'tenantvariables/all' });
-  return readScopedTenantVariables(api, spaceId, (await reads.get('tenants')) ?? []);
+  if (!capabilitiesOf(live).tenantVariableScoping) return failed() ? [] : readCollection(api, spacePath(spaceId, 'tenantvariables/all'), { path: 'tenantvariables/all' });
+  const tenants = (await reads.get('tenants')) ?? [];
+  return failed() ? [] : readScopedTenantVariables(api, spaceId, tenants);
 }
 
 /**

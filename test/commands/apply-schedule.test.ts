@@ -11,6 +11,7 @@ import type { Simulator } from '../../src/simulator/index.js';
 import { stateRepo } from '../support/gitops.js';
 import type { StateRepo } from '../support/gitops.js';
 import { simulatorsClosedAfterEach } from '../support/kind-checks.js';
+import { settlesWhen } from '../support/settles-when.js';
 
 const simulator = simulatorsClosedAfterEach();
 let destination: Simulator;
@@ -25,25 +26,12 @@ beforeEach(async () => {
 
 afterEach(() => repo.cleanup());
 
-/** Settles once `happened` holds, or after 10 s (a test waiting for it then fails instead of hanging). */
-function once(happened: () => boolean): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (happened() || Date.now() - started > 10_000) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 20);
-  });
-}
-
 describe('apply schedule', () => {
   it('writes a feed while an unrelated worker pool is still being created', { timeout: 60_000 }, async () => {
     const feedCreated = () => (destination.knobs.requestCounts().byRoute['POST /api/:spaceId/feeds'] ?? 0) > 0;
     // Released once a feed was created, or after 10 s (written one kind after the other, the
     // feed waits for the worker pool and the test fails instead of hanging).
-    const release = once(feedCreated);
+    const release = settlesWhen(feedCreated);
     destination.knobs.addFault({ method: 'POST', path: /\/workerpools$/, holdUntil: release, times: 1 });
 
     const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
@@ -65,7 +53,7 @@ describe('apply schedule', () => {
     const processWritten = () => Object.entries(destination.knobs.requestCounts().byRoute).some(([route, count]) => route.startsWith('PUT ') && route.endsWith('/deploymentprocesses') && count > 0);
     // Released once a process was written, or after 10 s (with processes waiting for every
     // channel, none is written meanwhile and the test fails instead of hanging).
-    const release = once(processWritten);
+    const release = settlesWhen(processWritten);
     destination.knobs.addFault({ method: 'POST', path: /\/channels$/, holdUntil: release, times: 1 });
 
     const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey } });
@@ -86,7 +74,7 @@ describe('apply schedule', () => {
     // collection the projects' read-back reads, none is created meanwhile and the test fails
     // instead of hanging). Held from the first read of the processes after the plan: the
     // projects' read-back, since no kind before them writes processes.
-    const release = once(channelWritten);
+    const release = settlesWhen(channelWritten);
     const approve = async () => {
       destination.knobs.addFault({ method: 'GET', path: /\/deploymentprocesses$/, holdUntil: release, times: 1 });
       return true;
@@ -128,7 +116,7 @@ describe('apply schedule', () => {
   it('lists outcomes in plan order when a later kind is written first', { timeout: 60_000 }, async () => {
     // The worker pool comes before the feeds in the plan; held until a feed was created, it ends last.
     const feedCreated = () => (destination.knobs.requestCounts().byRoute['POST /api/:spaceId/feeds'] ?? 0) > 0;
-    const release = once(feedCreated);
+    const release = settlesWhen(feedCreated);
     destination.knobs.addFault({ method: 'POST', path: /\/workerpools$/, holdUntil: release, times: 1 });
     const shown: string[] = [];
     const result = await runApply({ repo: repo.dir, destination: 'production', env: { DEST_KEY: destination.apiKey }, progress: (o) => shown.push(`${o.kind}/${o.name}`) });
