@@ -175,11 +175,10 @@ export async function commitFiles(
 }
 
 /**
- * The commit HEAD of the working tree at `dir` points at; undefined without one. Read in-process
- * (no git started) in a repository's own working tree; a linked worktree asks git.
+ * The commit HEAD of the working tree at `dir` points at; undefined without one. resolveRef reads
+ * it in-process (no git started) in a repository's own working tree; a linked worktree asks git.
  */
 async function headOf(dir: string): Promise<string | undefined> {
-  if (!fs.statSync(path.join(dir, '.git'), { throwIfNoEntry: false })?.isDirectory()) return headCommit(simpleGit({ baseDir: dir }).env(gitEnvironment(process.env)));
   return resolveRef(dir, 'HEAD').catch(() => undefined);
 }
 
