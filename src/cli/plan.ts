@@ -35,7 +35,7 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
     .option('--state-dir <path>', 'where status is kept (default <repo>/.octosync)')
     .option('--secrets-dir <dir>', 'a directory secret files may be read from (repeatable; default: <state dir>/secrets and /run/secrets, or OCTOSYNC_SECRETS_DIRS)', collect, [])
     .action(async (flags: PlanFlags) => {
-      const [{ preparePlan }, { collectSooner }, renderers] = await Promise.all([import('../commands/plan.js'), import('../commands/plan-memory.js'), import('../core/render-plan.js')]);
+      const [{ preparePlan, withLiveDigest }, { collectSooner }, renderers] = await Promise.all([import('../commands/plan.js'), import('../commands/plan-memory.js'), import('../core/render-plan.js')]);
       collectSooner();
       const prepared = await preparePlan({
         repo: flags.repo,
@@ -49,7 +49,8 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
         parseAhead: true,
       });
       await prepared.client.close();
-      const { plan } = prepared;
+      // What goes out as JSON carries the digest of the destination's state, for `apply --plan`.
+      const plan = flags.out || flags.output === 'json' ? withLiveDigest(prepared) : prepared.plan;
       io.out(render(renderers, plan, flags.output, io.color === true).trimEnd());
       if (flags.out) await writeFile(flags.out, `${JSON.stringify(plan, null, 2)}\n`);
       process.exitCode = planExitCode(plan, flags.detailedExitcode === true);

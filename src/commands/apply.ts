@@ -34,7 +34,7 @@ import { createSpaces } from './create-spaces.js';
 import type { ChangeDependencies } from './apply-dependencies.js';
 import { OctosyncError } from './errors.js';
 import type { PlanOptions, PreparedPlan, SpacePlanState } from './plan.js';
-import { preparePlan } from './plan.js';
+import { preparePlan, withLiveDigest } from './plan.js';
 import { defaultStateDir } from '../state/state-dir.js';
 import { redactError, redactKnownSecrets, secretDigest } from './secret-values.js';
 
@@ -79,7 +79,7 @@ export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
       let prepared = await preparePlan({ ...options, readSecretValues: true });
       try {
         const { plan } = prepared;
-        if (options.savedPlan) refuseStalePlan(options.savedPlan, plan);
+        if (options.savedPlan) refuseStalePlan(options.savedPlan, withLiveDigest(prepared));
         refuseUnsafePlan(plan);
         if (options.approve && plan.changes.length > 0 && !(await options.approve(plan))) {
           throw new OctosyncError('not-approved', `nothing was applied to '${plan.destination}': the plan was not approved`);

@@ -223,7 +223,6 @@ export async function preparePlan(options: PlanOptions): Promise<PreparedPlan> {
       ref: options.ref,
       commit,
       overlayDigest: digest(destinationText),
-      liveDigest: liveDigest(spaces),
       kinds,
       spaces: spaces.map((space) => ({ space: space.name, desired: space.desired, live: space.liveDocuments })),
       secretSources,
@@ -615,6 +614,14 @@ async function digestSecrets(sources: Map<string, Map<string, SecretSource>>, re
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The plan with the digest of the destination's state it was computed against, for a plan written
+ * out as JSON, which `apply --plan` compares with the destination's state then (see Plan.liveDigest).
+ */
+export function withLiveDigest(prepared: Pick<PreparedPlan, 'plan' | 'spaces'>): Plan {
+  return { ...prepared.plan, liveDigest: liveDigest(prepared.spaces) };
 }
 
 /**

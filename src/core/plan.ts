@@ -78,8 +78,13 @@ export interface Plan {
   commit: string;
   /** Digest of the destination file (its overlays and policies). */
   overlayDigest: string;
-  /** Digest of the destination's live state the plan was computed against. */
-  liveDigest: string;
+  /**
+   * Digest of the destination's live state the plan was computed against, in a plan written out
+   * as JSON (`plan --out`, `--output json`): `apply --plan` compares it with the destination's
+   * state then. Worked out only for those (see withLiveDigest in commands/plan.ts): it serializes
+   * every live document, which a plan applied at once or a drift check has no use for.
+   */
+  liveDigest?: string;
   changes: PlannedChange[];
   /** Secrets nothing supplies and the destination does not hold: apply fails unless `missingSecrets: placeholder`. */
   missingSecrets: MissingSecret[];
@@ -113,7 +118,6 @@ export interface PlanInput {
   ref?: string;
   commit: string;
   overlayDigest: string;
-  liveDigest: string;
   /** Kinds in apply order; `createRequires` names secrets without which a document cannot be created. */
   kinds: readonly { name: KindName; title: string; createRequires?: readonly string[] }[];
   spaces: readonly SpaceState[];
@@ -224,7 +228,6 @@ export function computePlan(input: PlanInput): Plan {
     ...(input.ref ? { ref: input.ref } : {}),
     commit: input.commit,
     overlayDigest: input.overlayDigest,
-    liveDigest: input.liveDigest,
     changes: ordered,
     missingSecrets,
     problems: [...input.problems, ...requiredMissing, ...problems],

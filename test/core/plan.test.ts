@@ -23,7 +23,6 @@ function input(desired: KindDocument[], live: KindDocument[], extra: Partial<Pla
     destination: 'production',
     commit: 'a'.repeat(40),
     overlayDigest: 'o',
-    liveDigest: 'l',
     kinds: KINDS,
     spaces: [{ space: 'Default', desired, live }],
     secretSources: new Map(),
