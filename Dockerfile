@@ -13,11 +13,13 @@
 # test/docker/dockerfile.test.ts checks this file against the repository.
 
 # ---- build: compile TypeScript to dist/, precompile the schemas, bundle (package.json build) ---
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # --ignore-scripts: `prepare` would run tsc before the sources are here (the build is the next
-# step). No dependency has an install script (package-lock.json has no hasInstallScript).
+# step). The one install script is the `node` dev dependency's, which fetches the Node binary the
+# project's own scripts run on elsewhere: the image has its Node 24, and the shell passes over the
+# dangling node_modules/.bin/node to it.
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json rolldown.config.mjs ./
 COPY src ./src
@@ -27,7 +29,7 @@ RUN npm run build
 COPY bin ./bin
 
 # ---- runtime: production dependencies, the compiled code, git ---------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # octosync runs the system git (simple-git): commits, worktrees, clone and fetch over https/ssh.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates openssh-client \
@@ -65,5 +67,6 @@ EXPOSE 8066
 # until every destination was looked at once, which may include a first apply: a long start period.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30m --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8066/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "/app/bin/octosync.js"]
+# The Node options of bin/octosync.js's first line, which an installed `octosync` starts with.
+ENTRYPOINT ["node", "--max-semi-space-size=8", "/app/bin/octosync.js"]
 CMD ["watch", "--repo", "/repo", "--host", "0.0.0.0", "--port", "8066"]

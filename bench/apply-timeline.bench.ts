@@ -7,23 +7,22 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { it } from 'vitest';
 import { commitPaths } from '../src/repo/git.js';
 import { formatYaml } from '../src/repo/yaml.js';
 import { startSimulator } from '../src/simulator/index.js';
 import type { RequestSpan } from '../src/simulator/knobs.js';
+import { BIN, NODE_OPTIONS } from './installed-cli.js';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 1000);
 const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 250);
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
-const BIN = path.join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'octosync.js');
 
 function run(args: string[], env: Record<string, string>, profile: boolean): Promise<number> {
   const started = performance.now();
   const flags = profile && PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [...flags, BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, _stdout, stderr) =>
+    execFile(process.execPath, [...NODE_OPTIONS, ...flags, BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, _stdout, stderr) =>
       error ? reject(new Error(stderr.slice(0, 2000))) : resolve((performance.now() - started) / 1000),
     );
   });

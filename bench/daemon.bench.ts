@@ -30,6 +30,7 @@ import { loadYaml } from '../src/repo/yaml-load.js';
 import { startSimulator } from '../src/simulator/index.js';
 import type { Simulator } from '../src/simulator/index.js';
 import { readStatus } from '../src/state/status-store.js';
+import { BIN, NODE_OPTIONS } from './installed-cli.js';
 
 const DESTINATIONS = (process.env.BENCH_DAEMON_DESTINATIONS ?? '10,30').split(',').map(Number);
 const PROJECTS = Number(process.env.BENCH_DAEMON_PROJECTS ?? 100);
@@ -42,7 +43,6 @@ const UI_TOKEN = 'bench-ui-token';
 /** Set: the requests of each step by route, per destination. */
 const ROUTES = process.env.BENCH_DAEMON_ROUTES !== undefined;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'octosync.js');
 const BRANCH = 'source';
 
 interface Row {
@@ -89,7 +89,7 @@ it('measures one daemon with many destinations', { timeout: 3_600_000 }, async (
       const port = await freePort();
       const profile = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [];
       const watchFlags = ['--repo', dir, '--port', String(port), '--poll-seconds', '600', '--drift-seconds', '0', '--ui-token-env', 'BENCH_UI_TOKEN', '--log-level', 'warn', '--log-format', 'json'];
-      daemon = spawn(process.execPath, [...profile, BIN, 'watch', ...watchFlags, ...(PARALLEL ? ['--parallel-destinations', PARALLEL] : [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      daemon = spawn(process.execPath, [...NODE_OPTIONS, ...profile, BIN, 'watch', ...watchFlags, ...(PARALLEL ? ['--parallel-destinations', PARALLEL] : [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       daemon.stderr?.on('data', (chunk: Buffer) => stderr.push(String(chunk)));
       const pid = daemon.pid as number;
       const first = await resolveRef(dir, BRANCH);
@@ -180,7 +180,7 @@ async function checkDrift(port: number, name: string): Promise<void> {
 /** Runs `octosync <args>` to completion. */
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, [BIN, ...args], { env, maxBuffer: 256 * 1024 * 1024 }, (error, _stdout, stderr) => (error ? reject(new Error(`octosync ${args[0]} failed: ${stderr.slice(0, 4000)}`)) : resolve())),
+    execFile(process.execPath, [...NODE_OPTIONS, BIN, ...args], { env, maxBuffer: 256 * 1024 * 1024 }, (error, _stdout, stderr) => (error ? reject(new Error(`octosync ${args[0]} failed: ${stderr.slice(0, 4000)}`)) : resolve())),
   );
 }
 

@@ -42,6 +42,7 @@ import type { Simulator } from '../src/simulator/index.js';
 import type { RequestSpan } from '../src/simulator/knobs.js';
 import { DEFAULT_MAX_CONCURRENCY } from '../src/octopus/index.js';
 import { changeOneVariable } from './change-by-hand.js';
+import { BIN, NODE_OPTIONS } from './installed-cli.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000').split(',').map(Number);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
@@ -50,7 +51,6 @@ const STEPS = new Set((process.env.BENCH_STEPS ?? 'snapshot,plan,apply,change,dr
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a whole number of rounds, 1 or more (got '${process.env.BENCH_ROUNDS}')`);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'octosync.js');
 const PEAK_RSS = path.join(ROOT, 'bench', 'peak-rss.mjs');
 const CLIENT_IN_FLIGHT = path.join(ROOT, 'bench', 'client-in-flight.mjs');
 
@@ -87,7 +87,7 @@ async function octosync(args: string[], env: Record<string, string>): Promise<Ru
   const started = performance.now();
   try {
     const { error, stdout, stderr } = await new Promise<{ error: ExecFileException | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', PEAK_RSS, '--import', CLIENT_IN_FLIGHT, BIN, ...args], { env: { ...process.env, ...env, BENCH_CLIENT_SPANS_FILE: spansFile }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
+      execFile(process.execPath, [...NODE_OPTIONS, '--import', PEAK_RSS, '--import', CLIENT_IN_FLIGHT, BIN, ...args], { env: { ...process.env, ...env, BENCH_CLIENT_SPANS_FILE: spansFile }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
     });
     const seconds = (performance.now() - started) / 1000;
     const usage = /BENCH_USAGE peakRssKb=(\d+) cpuUs=(\d+)/.exec(stderr);

@@ -238,8 +238,10 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('runs on Node 20 with git, and installs production dependencies without running prepare', () => {
-    expect(final.base).toMatch(/^node:20[-.]/);
+  it('runs on the Node the project pins for its own scripts, with git, and installs production dependencies without running prepare', () => {
+    const pinned = /^\^?(\d+)\./.exec(packageJson.devDependencies.node ?? '')?.[1];
+    expect(pinned).toBe('24');
+    for (const stage of image.stages) expect(stage.base).toMatch(new RegExp(`^node:${pinned}[-.]`));
     expect(final.runs.some((run) => /apt-get install\b.*\bgit\b/.test(run))).toBe(true);
     // `prepare` builds with tsc, a dev dependency: it cannot run where dev dependencies are left out.
     expect(packageJson.scripts.prepare).toBe('npm run build');
@@ -250,10 +252,16 @@ describe('Dockerfile', () => {
     expect(install).toMatch(/--ignore-scripts\b/);
   });
 
-  it('starts bin/octosync.js, and the image holds what it loads at run time', () => {
-    const [runtime, entry = ''] = final.entrypoint ?? [];
+  it('starts bin/octosync.js with the Node options of its first line, and the image holds what it loads at run time', () => {
+    const [runtime, ...rest] = final.entrypoint ?? [];
+    const entry = rest.at(-1) ?? '';
     expect(runtime).toBe('node');
     expect(repositoryFileOf(final, entry)).toBe('bin/octosync.js');
+    // As the shell starts an installed `octosync`: `#!/usr/bin/env -S node <options>`.
+    const shebang = /^#!\/usr\/bin\/env -S node((?: \S+)*)\n/.exec(read('bin/octosync.js'));
+    expect(shebang).not.toBeNull();
+    expect(rest.slice(0, -1)).toEqual((shebang?.[1] ?? '').split(' ').filter(Boolean));
+    expect(rest.slice(0, -1)).toContain('--max-semi-space-size=8');
     expect(packageJson).toMatchObject({ bin: { octosync: 'bin/octosync.js' } });
 
     // bin/octosync.js imports the compiled main module.
