@@ -12,7 +12,7 @@ import { commitPaths } from '../src/repo/git.js';
 import { formatYaml } from '../src/repo/yaml.js';
 import { startSimulator } from '../src/simulator/index.js';
 import type { RequestSpan } from '../src/simulator/knobs.js';
-import { BIN, NODE_OPTIONS } from './installed-cli.js';
+import { BIN, NODE_OPTIONS } from '../test/support/installed-cli.js';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 1000);
 const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 250);

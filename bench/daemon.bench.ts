@@ -30,7 +30,7 @@ import { loadYaml } from '../src/repo/yaml-load.js';
 import { startSimulator } from '../src/simulator/index.js';
 import type { Simulator } from '../src/simulator/index.js';
 import { readStatus } from '../src/state/status-store.js';
-import { BIN, NODE_OPTIONS } from './installed-cli.js';
+import { BIN, NODE_OPTIONS } from '../test/support/installed-cli.js';
 
 const DESTINATIONS = (process.env.BENCH_DAEMON_DESTINATIONS ?? '10,30').split(',').map(Number);
 const PROJECTS = Number(process.env.BENCH_DAEMON_PROJECTS ?? 100);

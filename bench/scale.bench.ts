@@ -42,7 +42,7 @@ import type { Simulator } from '../src/simulator/index.js';
 import type { RequestSpan } from '../src/simulator/knobs.js';
 import { DEFAULT_MAX_CONCURRENCY } from '../src/octopus/index.js';
 import { changeOneVariable } from './change-by-hand.js';
-import { BIN, NODE_OPTIONS } from './installed-cli.js';
+import { BIN, NODE_OPTIONS } from '../test/support/installed-cli.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000').split(',').map(Number);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
